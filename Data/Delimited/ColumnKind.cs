@@ -1,0 +1,30 @@
+namespace MlToolkit.Data.Delimited;
+
+/// <summary>How a delimited column's text is stored in the <c>IDataView</c>.</summary>
+public enum ColumnKind
+{
+    /// <summary>A 32-bit float (<c>Single</c>); missing values become NaN.</summary>
+    Numeric,
+
+    /// <summary><c>true</c>/<c>false</c> (any case), stored as <c>Boolean</c>.</summary>
+    Boolean,
+
+    /// <summary>Text, stored as <c>ReadOnlyMemory&lt;char&gt;</c>; missing values become empty text.</summary>
+    Text,
+}
+
+/// <summary>What a column is for when building features, inferred from its values.</summary>
+public enum ColumnPurpose
+{
+    /// <summary>A number to use as it is (after imputing missing values).</summary>
+    Numeric,
+
+    /// <summary>A true/false flag.</summary>
+    Boolean,
+
+    /// <summary>Text drawn from a small set of repeated values: one-hot encode it.</summary>
+    Categorical,
+
+    /// <summary>Free text: tokenize or n-gram featurize it.</summary>
+    Text,
+}

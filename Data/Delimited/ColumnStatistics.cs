@@ -1,0 +1,18 @@
+namespace MlToolkit.Data.Delimited;
+
+/// <summary>What schema inference saw of one column in the rows it read.</summary>
+/// <param name="Values">Rows read.</param>
+/// <param name="Missing">Empty or missing-token fields among them.</param>
+/// <param name="Numeric">Fields that parse as numbers.</param>
+/// <param name="Booleans">Fields that read true or false.</param>
+/// <param name="AllIntegers">True when every numeric field is a whole number.</param>
+/// <param name="DistinctValues">Distinct non-missing values seen, counted up to <see cref="DistinctCap"/>.</param>
+/// <param name="MeanLength">Mean length in characters of the non-missing values.</param>
+public sealed record ColumnStatistics(int Values, int Missing, int Numeric, int Booleans, bool AllIntegers, int DistinctValues, double MeanLength)
+{
+    /// <summary>Distinct values are counted up to this many.</summary>
+    public const int DistinctCap = 10_000;
+
+    /// <summary>Fields that are not missing.</summary>
+    public int Present => Values - Missing;
+}

@@ -1,0 +1,14 @@
+namespace MlToolkit.Data.Delimited;
+
+/// <summary>How a delimited file is laid out.</summary>
+/// <param name="Separator">The field separator.</param>
+/// <param name="HasHeader">Whether the first record names the columns.</param>
+/// <param name="AllowQuoting">Whether a field that starts with <c>"</c> is quoted (RFC 4180: <c>""</c> escapes a quote and separators and line breaks may appear inside).</param>
+public sealed record DelimitedFormat(char Separator, bool HasHeader, bool AllowQuoting)
+{
+    /// <summary>Comma-separated with a header and RFC 4180 quoting.</summary>
+    public static DelimitedFormat Csv { get; } = new(',', true, true);
+
+    /// <summary>Tab-separated with a header and no quoting (quotes are ordinary characters, as in IANA TSV).</summary>
+    public static DelimitedFormat Tsv { get; } = new('\t', true, false);
+}

@@ -1,0 +1,24 @@
+namespace MlToolkit.Data.Delimited;
+
+/// <summary>How to read a delimited file. Every setting left null is inferred from the file.</summary>
+public sealed record DelimitedLoadOptions
+{
+    /// <summary>Field separator; null detects tab, comma, semicolon or pipe from the first lines.</summary>
+    public char? Separator { get; init; }
+
+    /// <summary>Whether the first record is a header; null detects it.</summary>
+    public bool? HasHeader { get; init; }
+
+    /// <summary>Whether fields may be quoted; null means yes for every separator except tab.</summary>
+    public bool? AllowQuoting { get; init; }
+
+    /// <summary>How many data rows schema inference reads. Default 1,000.</summary>
+    public int InferenceRows { get; init; } = 1000;
+
+    /// <summary>Column kinds that override inference, by column name.</summary>
+    public IReadOnlyDictionary<string, ColumnKind> ColumnKinds { get; init; } = new Dictionary<string, ColumnKind>();
+
+    /// <summary>Field values read as missing (case-insensitive), besides the empty field. Default: NA, N/A, NaN, null, None, ?.</summary>
+    public IReadOnlySet<string> MissingValueTokens { get; init; } =
+        new HashSet<string>(new[] { "NA", "N/A", "NaN", "null", "None", "?" }, StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text;
+
+namespace MlToolkit.Data.Delimited;
+
+/// <summary>The layout and columns of a delimited file, as inferred (and possibly overridden).</summary>
+/// <param name="Format">Separator, header and quoting.</param>
+/// <param name="Columns">Columns in file order.</param>
+/// <param name="Statistics">What inference saw per column, by column name; empty when the schema was given, not inferred.</param>
+/// <param name="SampledRows">How many data rows inference read.</param>
+public sealed record DelimitedSchema(DelimitedFormat Format, IReadOnlyList<DelimitedColumn> Columns, IReadOnlyDictionary<string, ColumnStatistics> Statistics, int SampledRows)
+{
+    /// <summary>The column called <paramref name="name"/> (ordinal, then case-insensitive match).</summary>
+    /// <exception cref="SchemaException">No such column; the message lists the columns there are.</exception>
+    public DelimitedColumn GetColumn(string name)
+    {
+        return Columns.FirstOrDefault(c => c.Name == name)
+            ?? Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new SchemaException($"Column '{name}' not found. Columns: {string.Join(", ", Columns.Select(c => c.Name))}.");
+    }
+
+    /// <summary>A human-readable table of what was inferred.</summary>
+    public string Describe()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"separator {DescribeSeparator(Format.Separator)}, header {(Format.HasHeader ? "yes" : "no")}, quoting {(Format.AllowQuoting ? "on" : "off")}, inferred from {SampledRows} rows").AppendLine();
+        foreach (var column in Columns)
+            text.Append(CultureInfo.InvariantCulture, $"  {column.Index,3}  {column.Name,-32} {column.Kind,-8} {column.Purpose}").AppendLine();
+        return text.ToString();
+    }
+
+    private static string DescribeSeparator(char separator) => separator switch
+    {
+        '\t' => "tab",
+        ',' => "comma",
+        ';' => "semicolon",
+        '|' => "pipe",
+        _ => $"'{separator}'",
+    };
+}

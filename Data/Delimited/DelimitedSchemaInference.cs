@@ -1,0 +1,203 @@
+using System.Globalization;
+using MlToolkit.Data.IO;
+
+namespace MlToolkit.Data.Delimited;
+
+/// <summary>
+/// Infers separator, header, column kinds and purposes from the first rows of a delimited file, the way
+/// ML.NET AutoML's <c>InferColumns</c> does, and reports its evidence (<see cref="ColumnStatistics"/>).
+/// </summary>
+public static class DelimitedSchemaInference
+{
+    private static readonly char[] SeparatorCandidates = { '\t', ',', ';', '|' };
+
+    /// <summary>A numeric column may have this share of unparseable values in the sample; reading them later is an error, not a silent text column.</summary>
+    private const double NumericShare = 0.95;
+
+    /// <summary>Infers the schema of <paramref name="source"/>.</summary>
+    /// <exception cref="DataFormatException">The file is empty, has no data rows, or is malformed.</exception>
+    /// <exception cref="SchemaException">An override names a column the file does not have.</exception>
+    public static DelimitedSchema Infer(TextSource source, DelimitedLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        options ??= new DelimitedLoadOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.InferenceRows, 1, nameof(options.InferenceRows));
+
+        var separator = options.Separator ?? DetectSeparator(source);
+        var allowQuoting = options.AllowQuoting ?? separator != '\t';
+        var records = ReadSample(source, separator, allowQuoting, options.InferenceRows + 1);
+        if (records.Count == 0)
+            throw new DataFormatException(source.Name, "the file is empty; expected a header row and data rows");
+
+        var first = records[0];
+        var hasHeader = options.HasHeader ?? LooksLikeHeader(first, records.Skip(1).ToList(), options);
+        var data = hasHeader ? records.Skip(1).ToList() : records;
+        if (data.Count == 0)
+            throw new DataFormatException(source.Name, "the file has a header row but no data rows");
+
+        var width = first.Fields.Length;
+        foreach (var record in data)
+        {
+            if (record.Fields.Length != width)
+                throw FieldCountError(source.Name, record.Line, width, record.Fields.Length, hasHeader);
+        }
+
+        var names = ColumnNames(first.Fields, hasHeader);
+        var columns = new List<DelimitedColumn>(width);
+        var statistics = new Dictionary<string, ColumnStatistics>(StringComparer.Ordinal);
+        for (var i = 0; i < width; i++)
+        {
+            var stats = Measure(data.Select(r => r.Fields[i]), options.MissingValueTokens);
+            statistics[names[i]] = stats;
+            columns.Add(Classify(names[i], i, stats));
+        }
+
+        foreach (var (name, kind) in options.ColumnKinds)
+        {
+            var index = columns.FindIndex(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+                throw new SchemaException($"Column '{name}' given a type override is not in {source.Name}. Columns: {string.Join(", ", names)}.");
+            columns[index] = new DelimitedColumn(columns[index].Name, index, kind);
+        }
+        return new DelimitedSchema(new DelimitedFormat(separator, hasHeader, allowQuoting), columns, statistics, data.Count);
+    }
+
+    internal static DataFormatException FieldCountError(string source, long line, int expected, int found, bool hasHeader) =>
+        new(source, string.Create(CultureInfo.InvariantCulture,
+            $"expected {expected} fields ({(hasHeader ? "as in the header" : "as in the first row")}) but found {found}"), line);
+
+    private static char DetectSeparator(TextSource source)
+    {
+        var lines = new List<string>();
+        using (var reader = source.OpenReader())
+        {
+            while (lines.Count < 20 && reader.ReadLine() is { } line)
+            {
+                if (line.Length > 0)
+                    lines.Add(line);
+            }
+        }
+        if (lines.Count == 0)
+            return ',';
+        // The separator that splits every sampled line into the same number (> 1) of fields, the most fields winning.
+        var best = ',';
+        var bestFields = 1;
+        foreach (var candidate in SeparatorCandidates)
+        {
+            var counts = lines.Select(l => CountOutsideQuotes(l, candidate) + 1).Distinct().ToList();
+            var fields = counts.Count == 1 ? counts[0] : counts.Min();
+            if (fields > bestFields && (counts.Count == 1 || candidate == '\t'))
+            {
+                best = candidate;
+                bestFields = fields;
+            }
+        }
+        return best;
+    }
+
+    private static int CountOutsideQuotes(string line, char separator)
+    {
+        var count = 0;
+        var quoted = false;
+        foreach (var c in line)
+        {
+            if (c == '"' && separator != '\t')
+                quoted = !quoted;
+            else if (c == separator && !quoted)
+                count++;
+        }
+        return count;
+    }
+
+    private static List<SampledRecord> ReadSample(TextSource source, char separator, bool allowQuoting, int limit)
+    {
+        var records = new List<SampledRecord>();
+        using var reader = new DelimitedRecordReader(source.OpenReader(), source.Name, separator, allowQuoting);
+        var fields = new List<string>();
+        while (records.Count < limit && reader.TryRead(fields))
+            records.Add(new SampledRecord(reader.RecordLine, fields.ToArray()));
+        return records;
+    }
+
+    private static bool LooksLikeHeader(SampledRecord first, List<SampledRecord> rest, DelimitedLoadOptions options)
+    {
+        if (first.Fields.Any(f => IsMissing(f, options.MissingValueTokens) || TryParseNumber(f, out _)))
+            return false;
+        // A header names columns; a data row's values recur in their columns (labels, categories).
+        for (var i = 0; i < first.Fields.Length; i++)
+        {
+            if (rest.Any(r => i < r.Fields.Length && r.Fields[i] == first.Fields[i]))
+                return false;
+        }
+        return true;
+    }
+
+    private static string[] ColumnNames(string[] first, bool hasHeader)
+    {
+        var names = new string[first.Length];
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < first.Length; i++)
+        {
+            var name = hasHeader ? first[i].Trim() : "";
+            if (name.Length == 0)
+                name = string.Create(CultureInfo.InvariantCulture, $"Column{i}");
+            var unique = name;
+            for (var n = 2; !used.Add(unique); n++)
+                unique = string.Create(CultureInfo.InvariantCulture, $"{name}_{n}");
+            names[i] = unique;
+        }
+        return names;
+    }
+
+    private static ColumnStatistics Measure(IEnumerable<string> values, IReadOnlySet<string> missingTokens)
+    {
+        int count = 0, missing = 0, numeric = 0, booleans = 0;
+        var allIntegers = true;
+        long totalLength = 0;
+        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            count++;
+            if (IsMissing(value, missingTokens))
+            {
+                missing++;
+                continue;
+            }
+            totalLength += value.Length;
+            if (distinct.Count < ColumnStatistics.DistinctCap)
+                distinct.Add(value);
+            if (TryParseNumber(value, out var number))
+            {
+                numeric++;
+                allIntegers &= number == MathF.Round(number);
+            }
+            else if (TryParseBoolean(value, out _))
+            {
+                booleans++;
+            }
+        }
+        var present = count - missing;
+        return new ColumnStatistics(count, missing, numeric, booleans, allIntegers && numeric > 0, distinct.Count,
+            present == 0 ? 0 : (double)totalLength / present);
+    }
+
+    private static DelimitedColumn Classify(string name, int index, ColumnStatistics stats)
+    {
+        if (stats.Present > 0 && stats.Numeric >= NumericShare * stats.Present)
+            return new DelimitedColumn(name, index, ColumnKind.Numeric, ColumnPurpose.Numeric);
+        if (stats.Missing == 0 && stats.Booleans == stats.Values)
+            return new DelimitedColumn(name, index, ColumnKind.Boolean, ColumnPurpose.Boolean);
+        var categorical = stats.Present > 0 && stats.DistinctValues <= Math.Max(2, stats.Present / 2) && stats.MeanLength <= 50;
+        return new DelimitedColumn(name, index, ColumnKind.Text, categorical ? ColumnPurpose.Categorical : ColumnPurpose.Text);
+    }
+
+    internal static bool IsMissing(string value, IReadOnlySet<string> missingTokens) =>
+        value.Length == 0 || missingTokens.Contains(value.Trim());
+
+    internal static bool TryParseNumber(string value, out float number) =>
+        float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out number) && !float.IsNaN(number);
+
+    internal static bool TryParseBoolean(string value, out bool result) => bool.TryParse(value.Trim(), out result);
+
+    private sealed record SampledRecord(long Line, string[] Fields);
+}

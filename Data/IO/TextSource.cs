@@ -1,0 +1,62 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace MlToolkit.Data.IO;
+
+/// <summary>
+/// Something that can be opened for reading as text more than once: a file on disk (gzip-compressed or not,
+/// told by its first bytes) or a stream factory such as an embedded resource. Each reader is independent, so
+/// several cursors can stream the same data at once without holding it in memory.
+/// </summary>
+public sealed class TextSource
+{
+    private readonly Func<Stream> _open;
+
+    private TextSource(string name, Func<Stream> open)
+    {
+        Name = name;
+        _open = open;
+    }
+
+    /// <summary>The file path or dataset name, used in error messages.</summary>
+    public string Name { get; }
+
+    /// <summary>A file on disk; gzip files are decompressed on the fly.</summary>
+    /// <exception cref="DataFormatException">The file does not exist.</exception>
+    public static TextSource FromFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new DataFormatException(path, "is a folder; expected a delimited text file (.csv, .tsv, optionally .gz)");
+        if (!File.Exists(full))
+            throw new DataFormatException(path, "file not found");
+        return new TextSource(path, () => new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+    }
+
+    /// <summary>Any re-openable stream; gzip content is decompressed on the fly.</summary>
+    public static TextSource FromStream(string name, Func<Stream> open)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        return new TextSource(name, open);
+    }
+
+    /// <summary>Opens a fresh reader positioned at the start of the text (UTF-8, BOM honoured).</summary>
+    public TextReader OpenReader()
+    {
+        var stream = _open();
+        bool isGzip;
+        if (stream.CanSeek)
+        {
+            Span<byte> magic = stackalloc byte[2];
+            isGzip = stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+            stream.Position = 0;
+        }
+        else
+        {
+            isGzip = Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        }
+        Stream content = isGzip ? new GZipStream(stream, CompressionMode.Decompress) : stream;
+        return new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+    }
+}
