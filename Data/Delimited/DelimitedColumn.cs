@@ -8,13 +8,10 @@ namespace MlToolkit.Data.Delimited;
 public sealed record DelimitedColumn(string Name, int Index, ColumnKind Kind, ColumnPurpose Purpose)
 {
     /// <summary>A column whose purpose follows from its kind (text columns count as free text).</summary>
-    public DelimitedColumn(string name, int index, ColumnKind kind)
-        : this(name, index, kind, kind switch
-        {
-            ColumnKind.Numeric => ColumnPurpose.Numeric,
-            ColumnKind.Boolean => ColumnPurpose.Boolean,
-            _ => ColumnPurpose.Text,
-        })
+    public static DelimitedColumn OfKind(string name, int index, ColumnKind kind) => new(name, index, kind, kind switch
     {
-    }
+        ColumnKind.Numeric => ColumnPurpose.Numeric,
+        ColumnKind.Boolean => ColumnPurpose.Boolean,
+        _ => ColumnPurpose.Text,
+    });
 }

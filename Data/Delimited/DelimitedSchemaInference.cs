@@ -57,7 +57,7 @@ public static class DelimitedSchemaInference
             var index = columns.FindIndex(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
             if (index < 0)
                 throw new SchemaException($"Column '{name}' given a type override is not in {source.Name}. Columns: {string.Join(", ", names)}.");
-            columns[index] = new DelimitedColumn(columns[index].Name, index, kind);
+            columns[index] = columns[index].Kind == kind ? columns[index] : DelimitedColumn.OfKind(columns[index].Name, index, kind);
         }
         return new DelimitedSchema(new DelimitedFormat(separator, hasHeader, allowQuoting), columns, statistics, data.Count);
     }

@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using MlToolkit.Cli.Output;
+using MlToolkit.Data;
+using MlToolkit.Trainers.Classic;
+using MlToolkit.Trainers.Workflow;
+
+namespace MlToolkit.Cli.Commands;
+
+/// <summary><c>mltoolkit train</c>: trains one model, reports held-out metrics and saves the model file.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(CliOutput output)
+    {
+        var data = new DatasetOptions();
+        var label = new Option<string?>("--label-col") { Description = "Column to predict. Required with --dataset; samples know theirs." };
+        var task = new Option<string?>("--task") { Description = "binary, multiclass or regression. Default: inferred from the label." };
+        task.AcceptOnlyFromAmong("binary", "multiclass", "regression");
+        var trainer = new Option<string>("--trainer") { Description = $"Trainer: {string.Join(", ", ClassicTrainers.All.Select(t => t.Name))}.", DefaultValueFactory = _ => "lightgbm" };
+        trainer.AcceptOnlyFromAmong(ClassicTrainers.All.Select(t => t.Name).ToArray());
+        var modelPath = new Option<string>("--output", "-o") { Description = "Model file to write.", DefaultValueFactory = _ => "mltoolkit-model.zip" };
+        var testDataset = new Option<string?>("--test-dataset") { Description = "Separate test file; default: hold out --test-fraction of the data." };
+        var testFraction = new Option<double>("--test-fraction") { Description = "Share of rows held out for testing.", DefaultValueFactory = _ => 0.2 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the split and the trainer.", DefaultValueFactory = _ => 1 };
+        var ignore = new Option<string[]>("--ignore-cols") { Description = "Columns not to use as features (comma-separated or repeated).", AllowMultipleArgumentsPerToken = true };
+        var positive = new Option<string?>("--positive-class") { Description = "Binary classification: the label value scored as positive. Default: the one that sorts last." };
+        var threads = new Option<int?>("--threads") { Description = "Threads the trainer may use. Default: all cores." };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON on standard output." };
+
+        var command = new Command("train", "Train a model on a CSV/TSV file (or a built-in sample), print its test metrics and save it.");
+        foreach (var option in data.All.Concat(new Option[] { label, task, trainer, modelPath, testDataset, testFraction, seed, ignore, positive, threads, json }))
+            command.Options.Add(option);
+
+        command.SetAction((result, cancellationToken) => Task.FromResult(Run(output, cancellationToken, () =>
+        {
+            var dataset = data.Load(result);
+            var labelColumn = result.GetValue(label) ?? dataset.DefaultLabel
+                ?? throw new ArgumentException("--label-col is required with --dataset.");
+            var testPath = result.GetValue(testDataset);
+            var ml = new MLContext(result.GetValue(seed));
+            var request = new TrainingRequest
+            {
+                Data = dataset.Data,
+                LabelColumn = labelColumn,
+                Task = ParseTask(result.GetValue(task)),
+                Trainer = result.GetValue(trainer)!,
+                TestData = testPath is null ? null : Data.Delimited.DelimitedFile.Load(testPath, new Data.Delimited.DelimitedLoadOptions
+                {
+                    ColumnKinds = dataset.Data.Layout.Columns.ToDictionary(c => c.Name, c => c.Kind),
+                }),
+                TestFraction = result.GetValue(testFraction),
+                Seed = result.GetValue(seed),
+                IgnoreColumns = (result.GetValue(ignore) ?? Array.Empty<string>()).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
+                PositiveClass = result.GetValue(positive),
+                Threads = result.GetValue(threads),
+            };
+            var trained = SupervisedTraining.Run(ml, request, cancellationToken);
+            var path = Path.GetFullPath(result.GetValue(modelPath)!);
+            trained.Model.Save(ml, path);
+            if (result.GetValue(json))
+                output.Out.WriteLine(ToJson(dataset, trained, path).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            else
+                WriteText(output.Out, dataset, trained, path);
+        })));
+        return command;
+    }
+
+    internal static int Run(CliOutput output, CancellationToken cancellationToken, Action body)
+    {
+        try
+        {
+            body();
+            return ExitCodes.Success;
+        }
+        catch (Exception e)
+        {
+            return ErrorReporter.Report(cancellationToken.IsCancellationRequested ? new OperationCanceledException(cancellationToken) : e, output.Error);
+        }
+    }
+
+    private static PredictionTask? ParseTask(string? task) => task switch
+    {
+        null => null,
+        "binary" => PredictionTask.BinaryClassification,
+        "multiclass" => PredictionTask.MulticlassClassification,
+        _ => PredictionTask.Regression,
+    };
+
+    private static void WriteText(TextWriter w, LoadedDataset dataset, TrainingResult trained, string path)
+    {
+        var d = trained.Model.Description;
+        var layout = dataset.Data.Layout;
+        var classes = d.Classes.Count > 0 ? $" ({d.Classes.Count} classes{(d.PositiveClass is null ? "" : $", positive '{d.PositiveClass}'")})" : "";
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Dataset  {dataset.Name}: {dataset.Data.GetRowCount():N0} rows, {layout.Columns.Count} columns"));
+        w.WriteLine($"Label    {d.LabelColumn} -> {d.Task}{classes}");
+        w.WriteLine($"Trainer  {d.Trainer}");
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained  on {trained.TrainRows:N0} rows in {trained.Duration.TotalSeconds:0.0} s"));
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test metrics ({trained.Test.Rows:N0} held-out rows):"));
+        w.Write(trained.Test.ToText());
+        w.WriteLine($"Model    {path}");
+    }
+
+    private static JsonObject ToJson(LoadedDataset dataset, TrainingResult trained, string path)
+    {
+        var d = trained.Model.Description;
+        return new JsonObject
+        {
+            ["dataset"] = dataset.Name,
+            ["label"] = d.LabelColumn,
+            ["task"] = d.Task.ToString(),
+            ["classes"] = new JsonArray(d.Classes.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
+            ["trainer"] = d.Trainer,
+            ["trainRows"] = trained.TrainRows,
+            ["trainingSeconds"] = Math.Round(trained.Duration.TotalSeconds, 3),
+            ["test"] = trained.Test.ToJson(),
+            ["model"] = path,
+        };
+    }
+}

@@ -1,0 +1,6 @@
+namespace MlToolkit.Cli.Output;
+
+/// <summary>Where a command writes: results to <see cref="Out"/>, diagnostics and errors to <see cref="Error"/>.</summary>
+/// <param name="Out">Standard output (results, JSON).</param>
+/// <param name="Error">Standard error (errors, progress).</param>
+public sealed record CliOutput(TextWriter Out, TextWriter Error);

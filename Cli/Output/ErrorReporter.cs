@@ -1,0 +1,36 @@
+using MlToolkit.Trainers.Native;
+
+namespace MlToolkit.Cli.Output;
+
+/// <summary>Turns an exception into one clear line on standard error and the matching exit code.</summary>
+public static class ErrorReporter
+{
+    /// <summary>Reports <paramref name="error"/> and returns the exit code for it.</summary>
+    public static int Report(Exception error, TextWriter stderr)
+    {
+        var cause = Unwrap(error);
+        var (code, message) = cause switch
+        {
+            OperationCanceledException => (ExitCodes.Cancelled, "cancelled; nothing was saved"),
+            NativeLibraryLoadException native => (ExitCodes.RuntimeError, native.Message),
+            MlToolkitException toolkit => (ExitCodes.InputError, toolkit.Message),
+            ArgumentException argument => (ExitCodes.UsageError, argument.Message),
+            _ => (ExitCodes.InternalError, $"unexpected {cause.GetType().Name}: {cause.Message}"),
+        };
+        stderr.WriteLine($"error: {message}");
+        if (code == ExitCodes.InternalError)
+            stderr.WriteLine(cause.StackTrace);
+        return code;
+    }
+
+    /// <summary>The toolkit error inside wrappers such as ML.NET's (which rethrow cursor errors wrapped).</summary>
+    private static Exception Unwrap(Exception error)
+    {
+        for (var current = error; current is not null; current = current.InnerException)
+        {
+            if (current is MlToolkitException or OperationCanceledException)
+                return current;
+        }
+        return error is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0]) : error;
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+using MlToolkit.Data.Delimited;
+
+namespace MlToolkit.Pipelines.Featurization;
+
+/// <summary>
+/// Builds the preprocessing that turns every input column into one numeric <c>Features</c> vector, by each
+/// column's purpose: numeric columns get missing values replaced by the mean, Boolean columns become 0/1,
+/// categorical columns are one-hot encoded (values unseen in training map to all zeros) and free text is
+/// n-gram featurized.
+/// </summary>
+public static class AutoFeaturizer
+{
+    /// <summary>The name of the output feature vector.</summary>
+    public const string FeaturesColumn = "Features";
+
+    /// <summary>The feature columns of <paramref name="layout"/>: every column except the label and the ignored ones.</summary>
+    public static IReadOnlyList<FeatureColumn> FeatureColumns(DelimitedSchema layout, string labelColumn, IEnumerable<string>? ignoreColumns = null)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var label = layout.GetColumn(labelColumn).Name;
+        var ignored = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in ignoreColumns ?? Array.Empty<string>())
+            ignored.Add(layout.GetColumn(name).Name);
+        var features = layout.Columns
+            .Where(c => c.Name != label && !ignored.Contains(c.Name))
+            .Select(c => new FeatureColumn(c.Name, c.Purpose))
+            .ToList();
+        if (features.Count == 0)
+            throw new SchemaException($"No feature columns are left besides the label '{label}'; the data needs at least one input column.");
+        return features;
+    }
+
+    /// <summary>The estimator that maps <paramref name="columns"/> into the <see cref="FeaturesColumn"/> vector.</summary>
+    public static IEstimator<ITransformer> Build(MLContext mlContext, IReadOnlyList<FeatureColumn> columns, bool normalize)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(columns);
+        if (columns.Count == 0)
+            throw new ArgumentException("At least one feature column is needed.", nameof(columns));
+        var transforms = mlContext.Transforms;
+        IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
+        var outputs = new List<string>();
+
+        var numeric = columns.Where(c => c.Purpose == ColumnPurpose.Numeric).Select(c => new InputOutputColumnPair(c.Name, c.Name)).ToArray();
+        if (numeric.Length > 0)
+        {
+            pipeline = pipeline.Append(transforms.ReplaceMissingValues(numeric, MissingValueReplacingEstimator.ReplacementMode.Mean));
+            outputs.AddRange(numeric.Select(p => p.OutputColumnName));
+        }
+        foreach (var column in columns.Where(c => c.Purpose == ColumnPurpose.Boolean))
+        {
+            pipeline = pipeline.Append(transforms.Conversion.ConvertType(column.Name, column.Name, DataKind.Single));
+            outputs.Add(column.Name);
+        }
+        var categorical = columns.Where(c => c.Purpose == ColumnPurpose.Categorical).Select(c => new InputOutputColumnPair(c.Name, c.Name)).ToArray();
+        if (categorical.Length > 0)
+        {
+            pipeline = pipeline.Append(transforms.Categorical.OneHotEncoding(categorical));
+            outputs.AddRange(categorical.Select(p => p.OutputColumnName));
+        }
+        foreach (var column in columns.Where(c => c.Purpose == ColumnPurpose.Text))
+        {
+            pipeline = pipeline.Append(transforms.Text.FeaturizeText(column.Name, column.Name));
+            outputs.Add(column.Name);
+        }
+        pipeline = pipeline.Append(transforms.Concatenate(FeaturesColumn, outputs.ToArray()));
+        if (normalize)
+            pipeline = pipeline.Append(transforms.NormalizeMinMax(FeaturesColumn));
+        return pipeline;
+    }
+}

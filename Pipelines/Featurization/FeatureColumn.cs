@@ -1,0 +1,8 @@
+using MlToolkit.Data.Delimited;
+
+namespace MlToolkit.Pipelines.Featurization;
+
+/// <summary>An input column and what it is for, as the featurizer sees it.</summary>
+/// <param name="Name">Column name in the input data.</param>
+/// <param name="Purpose">How to turn it into features.</param>
+public sealed record FeatureColumn(string Name, ColumnPurpose Purpose);

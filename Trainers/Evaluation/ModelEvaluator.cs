@@ -1,0 +1,100 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlToolkit.Data;
+using MlToolkit.Pipelines.Labels;
+using MlToolkit.Trainers.Models;
+
+namespace MlToolkit.Trainers.Evaluation;
+
+/// <summary>Evaluates a <see cref="TrainedModel"/> on labelled data with ML.NET's evaluators.</summary>
+public static class ModelEvaluator
+{
+    /// <summary>Scores <paramref name="data"/> and computes the task's metrics.</summary>
+    /// <exception cref="SchemaException">The data lacks the label or an input column, or has label classes the model never saw.</exception>
+    public static EvaluationReport Evaluate(MLContext mlContext, TrainedModel model, IDataView data)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        var description = model.Description;
+        CheckInputs(description, data);
+        if (description.Task != PredictionTask.Regression)
+        {
+            var unseen = LabelEncoding.Classes(data, description.LabelColumn).Except(description.Classes).ToList();
+            if (unseen.Count > 0)
+                throw new SchemaException($"Label column '{description.LabelColumn}' has values the model was not trained on: {string.Join(", ", unseen.Take(10))}. Known classes: {string.Join(", ", description.Classes)}.");
+        }
+        var scored = model.Score(model.LabelEncoder.Transform(data));
+        var rows = CountRows(scored);
+        if (rows == 0)
+            throw new SchemaException("The evaluation data has no rows.");
+        return new EvaluationReport(description.Task, rows, Metrics(mlContext, description.Task, scored));
+    }
+
+    private static long CountRows(IDataView data)
+    {
+        long rows = 0;
+        using var cursor = data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
+        while (cursor.MoveNext())
+            rows++;
+        return rows;
+    }
+
+    private static void CheckInputs(ModelDescription description, IDataView data)
+    {
+        foreach (var name in description.InputColumns.Select(c => c.Name).Append(description.LabelColumn))
+        {
+            if (data.Schema.GetColumnOrNull(name) is null)
+                throw new SchemaException($"Column '{name}' the model needs is not in the data. Columns: {string.Join(", ", data.Schema.Select(c => c.Name))}.");
+        }
+    }
+
+    private static List<KeyValuePair<string, double>> Metrics(MLContext ml, PredictionTask task, IDataView scored)
+    {
+        switch (task)
+        {
+            case PredictionTask.MulticlassClassification:
+            {
+                var m = ml.MulticlassClassification.Evaluate(scored);
+                return new()
+                {
+                    new("accuracy", m.MicroAccuracy),
+                    new("macro_accuracy", m.MacroAccuracy),
+                    new("log_loss", m.LogLoss),
+                    new("log_loss_reduction", m.LogLossReduction),
+                };
+            }
+            case PredictionTask.BinaryClassification:
+            {
+                if (scored.Schema.GetColumnOrNull("Probability") is null)
+                {
+                    var n = ml.BinaryClassification.EvaluateNonCalibrated(scored);
+                    return new() { new("accuracy", n.Accuracy), new("auc", n.AreaUnderRocCurve), new("f1", n.F1Score), new("precision", n.PositivePrecision), new("recall", n.PositiveRecall) };
+                }
+                var m = ml.BinaryClassification.Evaluate(scored);
+                return new()
+                {
+                    new("accuracy", m.Accuracy),
+                    new("auc", m.AreaUnderRocCurve),
+                    new("f1", m.F1Score),
+                    new("precision", m.PositivePrecision),
+                    new("recall", m.PositiveRecall),
+                    new("log_loss", m.LogLoss),
+                };
+            }
+            case PredictionTask.Regression:
+            {
+                var m = ml.Regression.Evaluate(scored);
+                return new()
+                {
+                    new("r_squared", m.RSquared),
+                    new("rmse", m.RootMeanSquaredError),
+                    new("mae", m.MeanAbsoluteError),
+                    new("mse", m.MeanSquaredError),
+                };
+            }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown task.");
+        }
+    }
+}

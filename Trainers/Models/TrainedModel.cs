@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlToolkit.Data;
+using MlToolkit.Data.Delimited;
+using MlToolkit.Pipelines.Persistence;
+
+namespace MlToolkit.Trainers.Models;
+
+/// <summary>
+/// A trained supervised model: the scoring pipeline (featurization and trainer, which needs no label), the label
+/// encoding used to evaluate it, and what it was trained on. Saves to and loads from one file.
+/// </summary>
+public sealed class TrainedModel
+{
+    private const string ScoringPart = "mlnet/scoring.zip";
+    private const string LabelPart = "mlnet/label.zip";
+
+    /// <summary>Creates a model description around fitted transformers.</summary>
+    public TrainedModel(ModelDescription description, ITransformer labelEncoder, ITransformer scorer)
+    {
+        Description = description ?? throw new ArgumentNullException(nameof(description));
+        LabelEncoder = labelEncoder ?? throw new ArgumentNullException(nameof(labelEncoder));
+        Scorer = scorer ?? throw new ArgumentNullException(nameof(scorer));
+    }
+
+    /// <summary>Task, label, classes, trainer and input columns.</summary>
+    public ModelDescription Description { get; }
+
+    /// <summary>Maps the raw label column to the encoded <c>Label</c> column (needed only to evaluate).</summary>
+    public ITransformer LabelEncoder { get; }
+
+    /// <summary>Featurization and the trained predictor: adds <c>Score</c>, <c>PredictedLabel</c> (and <c>Probability</c> for binary).</summary>
+    public ITransformer Scorer { get; }
+
+    /// <summary>Scores <paramref name="data"/>; the label column is not needed.</summary>
+    public IDataView Score(IDataView data) => Scorer.Transform(data);
+
+    /// <summary>Saves the model to <paramref name="path"/> atomically (an existing file is replaced only once the new one is complete).</summary>
+    public void Save(MLContext mlContext, string path)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        var inputSchema = Description.InputSchema();
+        var body = JsonSerializer.SerializeToNode(Description, ModelJson.Options)!.AsObject();
+        ModelArchive.Write(path, body, new Dictionary<string, Action<Stream>>
+        {
+            [ScoringPart] = stream => mlContext.Model.Save(Scorer, inputSchema, stream),
+            [LabelPart] = stream => mlContext.Model.Save(LabelEncoder, inputSchema, stream),
+        });
+    }
+
+    /// <summary>Loads a model saved by <see cref="Save"/>, verifying its checksums first.</summary>
+    /// <exception cref="ModelFormatException">The file is missing, damaged or not a model.</exception>
+    public static TrainedModel Load(MLContext mlContext, string path)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        var archive = ModelArchive.Read(path);
+        ModelDescription description;
+        try
+        {
+            description = archive.Body.Deserialize<ModelDescription>(ModelJson.Options)
+                ?? throw new ModelFormatException($"{path}: the manifest has an empty model description");
+        }
+        catch (JsonException e)
+        {
+            throw new ModelFormatException($"{path}: the manifest's model description is invalid: {e.Message}", e);
+        }
+        using var scoring = archive.OpenPart(ScoringPart);
+        using var label = archive.OpenPart(LabelPart);
+        try
+        {
+            return new TrainedModel(description, mlContext.Model.Load(label, out _), mlContext.Model.Load(scoring, out _));
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidDataException)
+        {
+            throw new ModelFormatException($"{path}: the ML.NET pipeline inside cannot be loaded: {e.Message}", e);
+        }
+    }
+}
+
+/// <summary>What a model was trained for and on; stored in the model file's manifest.</summary>
+/// <param name="Task">The prediction task.</param>
+/// <param name="LabelColumn">The raw label column in the input data.</param>
+/// <param name="Classes">The label's classes, sorted (empty for regression).</param>
+/// <param name="PositiveClass">For binary classification, the class scored as <c>true</c>.</param>
+/// <param name="Trainer">The trainer's name.</param>
+/// <param name="InputColumns">The input columns the model reads, with their kinds.</param>
+public sealed record ModelDescription(
+    PredictionTask Task,
+    string LabelColumn,
+    IReadOnlyList<string> Classes,
+    string? PositiveClass,
+    string Trainer,
+    IReadOnlyList<DelimitedColumn> InputColumns)
+{
+    /// <summary>The ML.NET schema of the raw input the model was trained on.</summary>
+    public DataViewSchema InputSchema()
+    {
+        var builder = new DataViewSchema.Builder();
+        foreach (var column in InputColumns)
+            builder.AddColumn(column.Name, DelimitedDataView.ToDataViewType(column.Kind));
+        return builder.ToSchema();
+    }
+}
+
+internal static class ModelJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+}

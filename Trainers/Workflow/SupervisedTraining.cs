@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using MlToolkit.Data;
+using MlToolkit.Data.IO;
+using MlToolkit.Data.Splits;
+using MlToolkit.Pipelines.Featurization;
+using MlToolkit.Pipelines.Labels;
+using MlToolkit.Trainers.Classic;
+using MlToolkit.Trainers.Evaluation;
+using MlToolkit.Trainers.Models;
+
+namespace MlToolkit.Trainers.Workflow;
+
+/// <summary>
+/// One supervised training run end to end: infer the task, hold out test data (stratified by class), encode the label, featurize
+/// every column by its purpose, fit the trainer, and evaluate on the test data.
+/// </summary>
+public static class SupervisedTraining
+{
+    /// <summary>Runs <paramref name="request"/>; <paramref name="cancellationToken"/> stops training at the trainer's next pass over the data.</summary>
+    /// <exception cref="SchemaException">The label is missing, or unfit for the task.</exception>
+    /// <exception cref="DataFormatException">A value in the data does not parse.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static TrainingResult Run(MLContext mlContext, TrainingRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.TestFraction, 0.0, nameof(request.TestFraction));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(request.TestFraction, 1.0, nameof(request.TestFraction));
+        var trainer = ClassicTrainers.Get(request.Trainer);
+
+        var layout = request.Data.Layout;
+        var label = layout.GetColumn(request.LabelColumn);
+        var classes = LabelEncoding.Classes(request.Data, label.Name);
+        layout.Statistics.TryGetValue(label.Name, out var labelStatistics);
+        var task = request.Task ?? LabelEncoding.InferTask(label, labelStatistics, classes.Count);
+        if (!trainer.Supports(task))
+            throw new ArgumentException($"Trainer '{trainer.Name}' does not support {task}; choose one of: {string.Join(", ", ClassicTrainers.All.Where(t => t.Supports(task)).Select(t => t.Name))}.", nameof(request));
+
+        var features = AutoFeaturizer.FeatureColumns(layout, label.Name, request.IgnoreColumns);
+        var inputColumns = layout.Columns.Where(c => c.Name == label.Name || features.Any(f => f.Name == c.Name)).ToList();
+        var positive = task == PredictionTask.BinaryClassification ? request.PositiveClass ?? classes.LastOrDefault() : null;
+        var labelEstimator = LabelEncoding.Build(mlContext, task, label.Name, request.Data.Schema[label.Name].Type, classes, positive);
+
+        IDataView train = request.Data;
+        IDataView test;
+        if (request.TestData is { } given)
+        {
+            test = given;
+        }
+        else
+        {
+            var stratify = task == PredictionTask.Regression ? null : label.Name;
+            var split = DataSplits.TrainTest(request.Data, request.TestFraction, request.Seed, stratify);
+            train = split.Train;
+            test = split.Test;
+        }
+        // Trainers make many passes; parsing text on each would dominate.
+        train = new CancellingDataView(mlContext.Data.Cache(train), cancellationToken);
+
+        var clock = Stopwatch.StartNew();
+        var labelEncoder = labelEstimator.Fit(train);
+        var encoded = labelEncoder.Transform(train);
+        var pipeline = AutoFeaturizer.Build(mlContext, features, trainer.NeedsNormalizedFeatures)
+            .Append(trainer.Create(mlContext, task, new ClassicTrainerSettings { Threads = request.Threads }));
+        var scorer = pipeline.Fit(encoded);
+        clock.Stop();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var description = new ModelDescription(task, label.Name, task == PredictionTask.Regression ? Array.Empty<string>() : classes, positive, trainer.Name, inputColumns);
+        var model = new TrainedModel(description, labelEncoder, scorer);
+        var report = ModelEvaluator.Evaluate(mlContext, model, test);
+        var trainRows = train.GetRowCount() ?? 0;
+        return new TrainingResult(model, report, trainRows, clock.Elapsed);
+    }
+}

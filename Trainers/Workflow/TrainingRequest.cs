@@ -1,0 +1,38 @@
+using MlToolkit.Data;
+using MlToolkit.Data.Delimited;
+
+namespace MlToolkit.Trainers.Workflow;
+
+/// <summary>What to train: data, label, task, trainer and how to hold out test data.</summary>
+public sealed record TrainingRequest
+{
+    /// <summary>The training data (with its inferred layout, which decides how each column is featurized).</summary>
+    public required DelimitedDataView Data { get; init; }
+
+    /// <summary>The column to predict.</summary>
+    public required string LabelColumn { get; init; }
+
+    /// <summary>The task; null infers it from the label (text or few whole numbers: classification).</summary>
+    public PredictionTask? Task { get; init; }
+
+    /// <summary>Trainer name (see <see cref="Classic.ClassicTrainers"/>). Default <c>lightgbm</c>.</summary>
+    public string Trainer { get; init; } = "lightgbm";
+
+    /// <summary>Separate test data; when null, <see cref="TestFraction"/> of the data is held out.</summary>
+    public DelimitedDataView? TestData { get; init; }
+
+    /// <summary>Share of rows held out for testing when no test data is given. Default 0.2.</summary>
+    public double TestFraction { get; init; } = 0.2;
+
+    /// <summary>Seed of the split and of the trainer. Default 1.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Columns not to use as features.</summary>
+    public IReadOnlyList<string> IgnoreColumns { get; init; } = Array.Empty<string>();
+
+    /// <summary>For binary classification, the class scored as true; null picks the one that sorts last.</summary>
+    public string? PositiveClass { get; init; }
+
+    /// <summary>Threads the trainer may use; null lets it decide.</summary>
+    public int? Threads { get; init; }
+}
