@@ -1,0 +1,165 @@
+using System.Text.Json.Nodes;
+using MlToolkit.Tests.Support;
+
+namespace MlToolkit.Tests.Cli;
+
+public sealed class TrainAndEvaluateCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void The_readme_main_command_trains_on_the_digits_sample_and_prints_real_metrics()
+    {
+        var result = CliRunner.AsProcess(_folder.Path, "train");
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("Dataset  sample:digits: 1,797 rows, 65 columns", result.Out);
+        Assert.Contains("Label    label -> MulticlassClassification (10 classes)", result.Out);
+        var accuracyLine = result.Out.Split('\n').Single(l => l.TrimStart().StartsWith("accuracy "));
+        var accuracy = double.Parse(accuracyLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(accuracy >= 0.95, $"held-out accuracy {accuracy}");
+        Assert.True(File.Exists(_folder.File("mltoolkit-model.zip")));
+    }
+
+    [Theory]
+    [InlineData("lightgbm")]
+    [InlineData("sdca")]
+    public void Train_then_evaluate_gives_the_same_metrics_from_the_saved_file(string trainer)
+    {
+        var model = _folder.File($"{trainer}.zip");
+        var train = CliRunner.InProcess("train", "--trainer", trainer, "--output", model, "--json");
+        Assert.True(train.ExitCode == 0, train.Error);
+        var trained = JsonNode.Parse(train.Out)!;
+        Assert.Equal("MulticlassClassification", (string)trained["task"]!);
+        Assert.Equal(10, trained["classes"]!.AsArray().Count);
+        var testAccuracy = (double)trained["test"]!["metrics"]!["accuracy"]!;
+        Assert.True(testAccuracy >= 0.95, $"{trainer} held-out accuracy {testAccuracy}");
+
+        // The whole sample includes the training rows, so accuracy there is at least the held-out one.
+        var evaluate = CliRunner.InProcess("evaluate", "--model", model, "--json");
+        Assert.True(evaluate.ExitCode == 0, evaluate.Error);
+        var evaluated = JsonNode.Parse(evaluate.Out)!;
+        Assert.Equal(1797, (long)evaluated["rows"]!);
+        Assert.True((double)evaluated["metrics"]!["accuracy"]! >= testAccuracy);
+    }
+
+    [Fact]
+    public void Evaluating_a_saved_model_on_its_own_test_file_reproduces_the_training_report()
+    {
+        var trainFile = _folder.Write("train.csv", Csv(Breast(0, 400)));
+        var testFile = _folder.Write("test.csv", Csv(Breast(400, 569)));
+        var model = _folder.File("bc.zip");
+        var train = CliRunner.InProcess("train", "-d", trainFile, "--label-col", "diagnosis", "--test-dataset", testFile, "-o", model, "--json");
+        Assert.True(train.ExitCode == 0, train.Error);
+        var evaluate = CliRunner.InProcess("evaluate", "-m", model, "-d", testFile, "--json");
+        Assert.True(evaluate.ExitCode == 0, evaluate.Error);
+        var trained = JsonNode.Parse(train.Out)!["test"]!;
+        var evaluated = JsonNode.Parse(evaluate.Out)!;
+        Assert.Equal("BinaryClassification", (string)trained["task"]!);
+        Assert.Equal(169, (long)evaluated["rows"]!);
+        foreach (var metric in new[] { "accuracy", "auc", "f1", "log_loss" })
+            Assert.Equal((double)trained["metrics"]![metric]!, (double)evaluated["metrics"]![metric]!);
+        Assert.True((double)evaluated["metrics"]!["accuracy"]! >= 0.93);
+    }
+
+    [Fact]
+    public void Regression_on_the_diabetes_sample_reports_r_squared()
+    {
+        var result = CliRunner.InProcess("train", "--sample", "diabetes", "--trainer", "sdca", "-o", _folder.File("d.zip"), "--json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        var json = JsonNode.Parse(result.Out)!;
+        Assert.Equal("Regression", (string)json["task"]!);
+        var r2 = (double)json["test"]!["metrics"]!["r_squared"]!;
+        Assert.InRange(r2, 0.3, 0.7);
+    }
+
+    [Fact]
+    public void A_missing_dataset_file_is_an_input_error_naming_the_path()
+    {
+        var missing = _folder.File("nowhere.csv");
+        var result = CliRunner.InProcess("train", "--dataset", missing, "--label-col", "y");
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal($"error: {missing}: file not found", result.Error.Trim());
+        Assert.False(File.Exists(_folder.File("mltoolkit-model.zip")));
+    }
+
+    [Fact]
+    public void A_missing_label_column_lists_the_columns()
+    {
+        var file = _folder.Write("iris.csv", "a,b,species\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n");
+        var result = CliRunner.InProcess("train", "-d", file, "--label-col", "label", "-o", _folder.File("m.zip"));
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("error: Column 'label' not found. Columns: a, b, species.", result.Error.Trim());
+    }
+
+    [Fact]
+    public void A_non_numeric_value_in_a_numeric_column_names_the_column_and_line()
+    {
+        var rows = Breast(0, 200).ToList();
+        var fields = rows[150].Split(',');
+        fields[2] = "12.x";
+        rows[150] = string.Join(',', fields);
+        var file = _folder.Write("bad.csv", Csv(rows));
+        var result = CliRunner.InProcess("train", "-d", file, "--label-col", "diagnosis", "-o", _folder.File("m.zip"));
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal($"error: {file}, line 152, column 'mean_perimeter': value '12.x': expected a number (the column was read as numeric; override its type if it holds text)", result.Error.Trim());
+        Assert.False(File.Exists(_folder.File("m.zip")));
+    }
+
+    [Fact]
+    public void An_empty_file_is_an_input_error()
+    {
+        var file = _folder.Write("empty.csv", "");
+        var result = CliRunner.InProcess("train", "-d", file, "--label-col", "y");
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal($"error: {file}: the file is empty; expected a header row and data rows", result.Error.Trim());
+    }
+
+    [Fact]
+    public void A_label_with_one_class_is_rejected_for_classification()
+    {
+        var file = _folder.Write("one.csv", "a,b,y\n1,2,cat\n3,4,cat\n5,6,cat\n7,8,cat\n");
+        var result = CliRunner.InProcess("train", "-d", file, "--label-col", "y", "-o", _folder.File("m.zip"));
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("error: Label column 'y' has 1 class (cat); classification needs at least 2.", result.Error.Trim());
+    }
+
+    [Fact]
+    public void Usage_errors_exit_with_2()
+    {
+        var unknown = CliRunner.InProcess("train", "--trainer", "magic");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("magic", unknown.Error);
+        var noLabel = CliRunner.InProcess("train", "--dataset", _folder.Write("x.csv", "a,b\n1,2\n"));
+        Assert.Equal(2, noLabel.ExitCode);
+        Assert.Equal("error: --label-col is required with --dataset.", noLabel.Error.Trim());
+        var noModel = CliRunner.InProcess("evaluate");
+        Assert.Equal(2, noModel.ExitCode);
+        Assert.Contains("--model", noModel.Error);
+    }
+
+    [Fact]
+    public void Evaluating_a_damaged_model_file_is_an_input_error()
+    {
+        var model = _folder.Write("junk.zip", "this is not a zip file");
+        var result = CliRunner.InProcess("evaluate", "--model", model);
+        Assert.Equal(3, result.ExitCode);
+        Assert.StartsWith($"error: {model}: not a readable MlToolkit model file (truncated or corrupt:", result.Error.Trim());
+    }
+
+    private static IEnumerable<string> Breast(int from, int to)
+    {
+        var lines = new StreamReader(new System.IO.Compression.GZipStream(
+            File.OpenRead(Path.Combine(RepoPaths.Root, "Data", "Samples", "breast_cancer.csv.gz")), System.IO.Compression.CompressionMode.Decompress)).ReadToEnd()
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return lines.Skip(1 + from).Take(to - from);
+    }
+
+    private static string Csv(IEnumerable<string> rows)
+    {
+        var header = new StreamReader(new System.IO.Compression.GZipStream(
+            File.OpenRead(Path.Combine(RepoPaths.Root, "Data", "Samples", "breast_cancer.csv.gz")), System.IO.Compression.CompressionMode.Decompress)).ReadLine();
+        return header + "\n" + string.Join("\n", rows) + "\n";
+    }
+}
