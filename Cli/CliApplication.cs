@@ -14,6 +14,7 @@ public static class CliApplication
         var root = new RootCommand("mltoolkit: train, evaluate and tune ML.NET and TorchSharp models.");
         root.Subcommands.Add(TrainCommand.Create(output));
         root.Subcommands.Add(EvaluateCommand.Create(output));
+        root.Subcommands.Add(DoctorCommand.Create(output));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
