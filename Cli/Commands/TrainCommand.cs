@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.ML;
 using MlToolkit.Cli.Output;
 using MlToolkit.Data;
-using MlToolkit.Trainers.Classic;
+using MlToolkit.Trainers;
 using MlToolkit.Trainers.Workflow;
 
 namespace MlToolkit.Cli.Commands;
@@ -19,8 +19,8 @@ internal static class TrainCommand
         var label = new Option<string?>("--label-col") { Description = "Column to predict. Required with --dataset; samples know theirs." };
         var task = new Option<string?>("--task") { Description = "binary, multiclass or regression. Default: inferred from the label." };
         task.AcceptOnlyFromAmong("binary", "multiclass", "regression");
-        var trainer = new Option<string>("--trainer") { Description = $"Trainer: {string.Join(", ", ClassicTrainers.All.Select(t => t.Name))}.", DefaultValueFactory = _ => "lightgbm" };
-        trainer.AcceptOnlyFromAmong(ClassicTrainers.All.Select(t => t.Name).ToArray());
+        var trainer = new Option<string>("--trainer") { Description = $"Trainer: {string.Join(", ", TrainerRegistry.All.Select(t => t.Name))}.", DefaultValueFactory = _ => "lightgbm" };
+        trainer.AcceptOnlyFromAmong(TrainerRegistry.All.Select(t => t.Name).ToArray());
         var modelPath = new Option<string>("--output", "-o") { Description = "Model file to write.", DefaultValueFactory = _ => "mltoolkit-model.zip" };
         var testDataset = new Option<string?>("--test-dataset") { Description = "Separate test file; default: hold out --test-fraction of the data." };
         var testFraction = new Option<double>("--test-fraction") { Description = "Share of rows held out for testing.", DefaultValueFactory = _ => 0.2 };

@@ -13,7 +13,7 @@ public static class ClassicTrainers
     private const string Features = "Features";
 
     /// <summary>Gradient-boosted trees (LightGBM).</summary>
-    public static ClassicTrainer LightGbm { get; } = new("lightgbm", "gradient-boosted trees (LightGBM)", false, (ml, task, s) => task switch
+    public static NamedTrainer LightGbm { get; } = new("lightgbm", "gradient-boosted trees (LightGBM)", false, (ml, task, s) => task switch
     {
         PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options { NumberOfThreads = s.Threads }),
         PredictionTask.MulticlassClassification => ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options { NumberOfThreads = s.Threads }),
@@ -22,7 +22,7 @@ public static class ClassicTrainers
     });
 
     /// <summary>Gradient-boosted trees (FastTree); multiclass as one-versus-all.</summary>
-    public static ClassicTrainer FastTree { get; } = new("fasttree", "gradient-boosted trees (FastTree; multiclass one-versus-all)", false, (ml, task, _) => task switch
+    public static NamedTrainer FastTree { get; } = new("fasttree", "gradient-boosted trees (FastTree; multiclass one-versus-all)", false, (ml, task, _) => task switch
     {
         PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.FastTree(Label, Features),
         PredictionTask.MulticlassClassification => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(Label, Features)),
@@ -31,7 +31,7 @@ public static class ClassicTrainers
     });
 
     /// <summary>Random forest (FastForest); multiclass as one-versus-all.</summary>
-    public static ClassicTrainer FastForest { get; } = new("fastforest", "random forest (FastForest; multiclass one-versus-all)", false, (ml, task, _) => task switch
+    public static NamedTrainer FastForest { get; } = new("fastforest", "random forest (FastForest; multiclass one-versus-all)", false, (ml, task, _) => task switch
     {
         PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.FastForest(Label, Features),
         PredictionTask.MulticlassClassification => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastForest(Label, Features)),
@@ -40,7 +40,7 @@ public static class ClassicTrainers
     });
 
     /// <summary>Linear models by stochastic dual coordinate ascent.</summary>
-    public static ClassicTrainer Sdca { get; } = new("sdca", "linear model, stochastic dual coordinate ascent", true, (ml, task, s) => task switch
+    public static NamedTrainer Sdca { get; } = new("sdca", "linear model, stochastic dual coordinate ascent", true, (ml, task, s) => task switch
     {
         PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options { NumberOfThreads = s.Threads }),
         PredictionTask.MulticlassClassification => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options { NumberOfThreads = s.Threads }),
@@ -49,7 +49,7 @@ public static class ClassicTrainers
     });
 
     /// <summary>Logistic regression / maximum entropy by L-BFGS (classification only).</summary>
-    public static ClassicTrainer Lbfgs { get; } = new("lbfgs", "logistic regression / maximum entropy, L-BFGS (classification only)", true, (ml, task, s) => task switch
+    public static NamedTrainer Lbfgs { get; } = new("lbfgs", "logistic regression / maximum entropy, L-BFGS (classification only)", true, (ml, task, s) => task switch
     {
         PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { NumberOfThreads = s.Threads }),
         PredictionTask.MulticlassClassification => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options { NumberOfThreads = s.Threads }),
@@ -57,14 +57,5 @@ public static class ClassicTrainers
     });
 
     /// <summary>Every classic trainer.</summary>
-    public static IReadOnlyList<ClassicTrainer> All { get; } = new[] { LightGbm, FastTree, FastForest, Sdca, Lbfgs };
-
-    /// <summary>The trainer called <paramref name="name"/> (case-insensitive).</summary>
-    /// <exception cref="ArgumentException">No trainer has that name; the message lists those that exist.</exception>
-    public static ClassicTrainer Get(string name)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"Unknown trainer '{name}'. Trainers: {string.Join(", ", All.Select(t => t.Name))}.", nameof(name));
-    }
+    public static IReadOnlyList<NamedTrainer> All { get; } = new[] { LightGbm, FastTree, FastForest, Sdca, Lbfgs };
 }

@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using MlToolkit.Data;
 using MlToolkit.Data.Delimited;
 using MlToolkit.Pipelines.Persistence;
+using MlToolkit.Trainers.Torch.Persistence;
 
 namespace MlToolkit.Trainers.Models;
 
@@ -14,8 +15,8 @@ namespace MlToolkit.Trainers.Models;
 /// </summary>
 public sealed class TrainedModel
 {
-    private const string ScoringPart = "mlnet/scoring.zip";
-    private const string LabelPart = "mlnet/label.zip";
+    private const string ScorerPrefix = "scorer/";
+    private const string LabelPart = "label/encoder.zip";
 
     /// <summary>Creates a model description around fitted transformers.</summary>
     public TrainedModel(ModelDescription description, ITransformer labelEncoder, ITransformer scorer)
@@ -42,12 +43,14 @@ public sealed class TrainedModel
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         var inputSchema = Description.InputSchema();
-        var body = JsonSerializer.SerializeToNode(Description, ModelJson.Options)!.AsObject();
-        ModelArchive.Write(path, body, new Dictionary<string, Action<Stream>>
+        var (scorer, parts) = PipelineParts.Write(mlContext.Model, Scorer, inputSchema, ScorerPrefix);
+        parts[LabelPart] = stream => mlContext.Model.Save(LabelEncoder, inputSchema, stream);
+        var body = new JsonObject
         {
-            [ScoringPart] = stream => mlContext.Model.Save(Scorer, inputSchema, stream),
-            [LabelPart] = stream => mlContext.Model.Save(LabelEncoder, inputSchema, stream),
-        });
+            ["description"] = JsonSerializer.SerializeToNode(Description, ModelJson.Options),
+            ["scorer"] = scorer,
+        };
+        ModelArchive.Write(path, body, parts);
     }
 
     /// <summary>Loads a model saved by <see cref="Save"/>, verifying its checksums first.</summary>
@@ -59,18 +62,19 @@ public sealed class TrainedModel
         ModelDescription description;
         try
         {
-            description = archive.Body.Deserialize<ModelDescription>(ModelJson.Options)
-                ?? throw new ModelFormatException($"{path}: the manifest has an empty model description");
+            description = archive.Body["description"].Deserialize<ModelDescription>(ModelJson.Options)
+                ?? throw new ModelFormatException($"{path}: not a trained model (no model description; was it saved with SavePipeline? Load it with mlContext.Model.LoadPipeline)");
         }
         catch (JsonException e)
         {
             throw new ModelFormatException($"{path}: the manifest's model description is invalid: {e.Message}", e);
         }
-        using var scoring = archive.OpenPart(ScoringPart);
+        var scorerManifest = archive.Body["scorer"] as JsonObject ?? throw new ModelFormatException($"{path}: the model has no scorer section");
+        var scorer = PipelineParts.Read(mlContext.Model, scorerManifest, archive, out _);
         using var label = archive.OpenPart(LabelPart);
         try
         {
-            return new TrainedModel(description, mlContext.Model.Load(label, out _), mlContext.Model.Load(scoring, out _));
+            return new TrainedModel(description, mlContext.Model.Load(label, out _), scorer);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidDataException)
         {

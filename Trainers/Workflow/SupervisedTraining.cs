@@ -5,7 +5,6 @@ using MlToolkit.Data.IO;
 using MlToolkit.Data.Splits;
 using MlToolkit.Pipelines.Featurization;
 using MlToolkit.Pipelines.Labels;
-using MlToolkit.Trainers.Classic;
 using MlToolkit.Trainers.Evaluation;
 using MlToolkit.Trainers.Models;
 
@@ -27,7 +26,7 @@ public static class SupervisedTraining
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.TestFraction, 0.0, nameof(request.TestFraction));
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(request.TestFraction, 1.0, nameof(request.TestFraction));
-        var trainer = ClassicTrainers.Get(request.Trainer);
+        var trainer = TrainerRegistry.Get(request.Trainer);
 
         var layout = request.Data.Layout;
         var label = layout.GetColumn(request.LabelColumn);
@@ -35,7 +34,7 @@ public static class SupervisedTraining
         layout.Statistics.TryGetValue(label.Name, out var labelStatistics);
         var task = request.Task ?? LabelEncoding.InferTask(label, labelStatistics, classes.Count);
         if (!trainer.Supports(task))
-            throw new ArgumentException($"Trainer '{trainer.Name}' does not support {task}; choose one of: {string.Join(", ", ClassicTrainers.All.Where(t => t.Supports(task)).Select(t => t.Name))}.", nameof(request));
+            throw new ArgumentException($"Trainer '{trainer.Name}' does not support {task}; choose one of: {string.Join(", ", TrainerRegistry.All.Where(t => t.Supports(task)).Select(t => t.Name))}.", nameof(request));
 
         var features = AutoFeaturizer.FeatureColumns(layout, label.Name, request.IgnoreColumns);
         var inputColumns = layout.Columns.Where(c => c.Name == label.Name || features.Any(f => f.Name == c.Name)).ToList();
@@ -62,7 +61,14 @@ public static class SupervisedTraining
         var labelEncoder = labelEstimator.Fit(train);
         var encoded = labelEncoder.Transform(train);
         var pipeline = AutoFeaturizer.Build(mlContext, features, trainer.NeedsNormalizedFeatures)
-            .Append(trainer.Create(mlContext, task, new ClassicTrainerSettings { Threads = request.Threads }));
+            .Append(trainer.Create(mlContext, task, new TrainerSettings
+            {
+                Threads = request.Threads,
+                Seed = request.Seed,
+                Epochs = request.Epochs,
+                Progress = request.Progress,
+                CancellationToken = cancellationToken,
+            }));
         var scorer = pipeline.Fit(encoded);
         clock.Stop();
         cancellationToken.ThrowIfCancellationRequested();

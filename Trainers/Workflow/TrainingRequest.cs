@@ -15,7 +15,7 @@ public sealed record TrainingRequest
     /// <summary>The task; null infers it from the label (text or few whole numbers: classification).</summary>
     public PredictionTask? Task { get; init; }
 
-    /// <summary>Trainer name (see <see cref="Classic.ClassicTrainers"/>). Default <c>lightgbm</c>.</summary>
+    /// <summary>Trainer name (see <see cref="TrainerRegistry"/>). Default <c>lightgbm</c>.</summary>
     public string Trainer { get; init; } = "lightgbm";
 
     /// <summary>Separate test data; when null, <see cref="TestFraction"/> of the data is held out.</summary>
@@ -35,4 +35,10 @@ public sealed record TrainingRequest
 
     /// <summary>Threads the trainer may use; null lets it decide.</summary>
     public int? Threads { get; init; }
+
+    /// <summary>Epochs for torch trainers; null keeps the trainer's default.</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>Per-step and per-epoch progress of torch trainers.</summary>
+    public IProgress<Torch.Training.TrainingProgress>? Progress { get; init; }
 }

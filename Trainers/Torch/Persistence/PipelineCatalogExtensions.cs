@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using MlToolkit.Pipelines.Persistence;
+
+namespace MlToolkit.Trainers.Torch.Persistence;
+
+/// <summary>
+/// Save and load whole fitted pipelines, including torch transformers, as one file:
+/// <c>mlContext.Model.SavePipeline(model, data.Schema, "model.zip")</c>.
+/// </summary>
+public static class PipelineCatalogExtensions
+{
+    private const string PipelineSection = "pipeline";
+
+    /// <summary>Saves <paramref name="model"/> and its input schema to <paramref name="path"/> (atomically; see <see cref="ModelArchive"/>).</summary>
+    public static void SavePipeline(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema inputSchema, string path)
+    {
+        var (manifest, parts) = PipelineParts.Write(catalog, model, inputSchema, "pipeline/");
+        ModelArchive.Write(path, new JsonObject { [PipelineSection] = manifest }, parts);
+    }
+
+    /// <summary>Loads a pipeline saved by <see cref="SavePipeline"/>, verifying every part's checksum first.</summary>
+    /// <exception cref="ModelFormatException">The file is missing, damaged, or not a pipeline.</exception>
+    public static ITransformer LoadPipeline(this ModelOperationsCatalog catalog, string path, out DataViewSchema inputSchema)
+    {
+        var archive = ModelArchive.Read(path);
+        var manifest = archive.Body[PipelineSection] as JsonObject
+            ?? throw new ModelFormatException($"{path}: not a saved pipeline (no '{PipelineSection}' section; was it saved by 'mltoolkit train'? Load it with TrainedModel.Load)");
+        return PipelineParts.Read(catalog, manifest, archive, out inputSchema);
+    }
+}

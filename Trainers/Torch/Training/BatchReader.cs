@@ -1,0 +1,166 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlToolkit.Trainers.Torch.Heads;
+
+namespace MlToolkit.Trainers.Torch.Training;
+
+/// <summary>A batch of examples in reusable buffers: <see cref="Count"/> rows of features, and their labels.</summary>
+internal sealed class Batch
+{
+    public Batch(int capacity, int featureSize)
+    {
+        Features = new float[capacity * featureSize];
+        Labels = new float[capacity];
+        FeatureSize = featureSize;
+    }
+
+    public float[] Features { get; }
+    public float[] Labels { get; }
+    public int FeatureSize { get; }
+    public int Count { get; set; }
+}
+
+/// <summary>
+/// Streams batches of (features, label) from an <see cref="IDataView"/> through one cursor, so memory does not
+/// grow with the data. Shuffles each epoch: data that can shuffle itself (caches) is read in a random order;
+/// other data (files) goes through a fixed-size shuffle buffer. Rows whose label is missing are skipped; a
+/// non-finite feature is an error naming the row.
+/// </summary>
+internal sealed class BatchReader
+{
+    private readonly IDataView _data;
+    private readonly DataViewSchema.Column _features;
+    private readonly DataViewSchema.Column? _label;
+    private readonly PredictionHead? _head;
+    private readonly int _featureSize;
+
+    public BatchReader(IDataView data, DataViewSchema.Column features, int featureSize, DataViewSchema.Column? label, PredictionHead? head)
+    {
+        _data = data;
+        _features = features;
+        _featureSize = featureSize;
+        _label = label;
+        _head = head;
+    }
+
+    /// <summary>Rows skipped for a missing label in the last complete pass.</summary>
+    public long SkippedRows { get; private set; }
+
+    /// <summary>Yields batches of up to <paramref name="batchSize"/> rows; the same <see cref="Batch"/> object is reused.</summary>
+    public IEnumerable<Batch> Read(int batchSize, Random? shuffle, int shuffleBufferRows, CancellationToken cancellationToken)
+    {
+        var batch = new Batch(batchSize, _featureSize);
+        var pool = shuffle is not null && !_data.CanShuffle ? new Batch(shuffleBufferRows, _featureSize) : null;
+        var columns = _label is { } label ? new[] { _features, label } : new[] { _features };
+        using var cursor = _data.GetRowCursor(columns, shuffle is not null && _data.CanShuffle ? shuffle : null);
+        var readFeatures = FeatureReader(cursor);
+        var readLabel = _label is { } l ? _head!.LabelReader(cursor, l) : () => 0f;
+        long skipped = 0;
+
+        bool ReadRow(float[] features, int offset, out float labelValue)
+        {
+            while (cursor.MoveNext())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                labelValue = readLabel();
+                if (float.IsNaN(labelValue))
+                {
+                    skipped++;
+                    continue;
+                }
+                readFeatures(features.AsSpan(offset * _featureSize, _featureSize), cursor.Position + 1);
+                return true;
+            }
+            labelValue = 0;
+            return false;
+        }
+
+        if (pool is null)
+        {
+            while (true)
+            {
+                batch.Count = 0;
+                while (batch.Count < batchSize && ReadRow(batch.Features, batch.Count, out var value))
+                    batch.Labels[batch.Count++] = value;
+                if (batch.Count == 0)
+                    break;
+                yield return batch;
+                if (batch.Count < batchSize)
+                    break;
+            }
+        }
+        else
+        {
+            // A shuffle buffer: emit a random pooled row and refill its slot from the stream.
+            var random = shuffle!;
+            pool.Count = 0;
+            while (pool.Count < shuffleBufferRows && ReadRow(pool.Features, pool.Count, out var value))
+                pool.Labels[pool.Count++] = value;
+            batch.Count = 0;
+            while (pool.Count > 0)
+            {
+                var pick = random.Next(pool.Count);
+                pool.Features.AsSpan(pick * _featureSize, _featureSize).CopyTo(batch.Features.AsSpan(batch.Count * _featureSize));
+                batch.Labels[batch.Count++] = pool.Labels[pick];
+                if (!ReadRow(pool.Features, pick, out var next))
+                {
+                    var last = --pool.Count;
+                    pool.Features.AsSpan(last * _featureSize, _featureSize).CopyTo(pool.Features.AsSpan(pick * _featureSize));
+                    pool.Labels[pick] = pool.Labels[last];
+                }
+                else
+                {
+                    pool.Labels[pick] = next;
+                }
+                if (batch.Count == batchSize)
+                {
+                    yield return batch;
+                    batch.Count = 0;
+                }
+            }
+            if (batch.Count > 0)
+                yield return batch;
+        }
+        SkippedRows = skipped;
+    }
+
+    private delegate void FeatureRead(Span<float> destination, long row);
+
+    private FeatureRead FeatureReader(DataViewRow row)
+    {
+        var name = _features.Name;
+        if (_features.Type is VectorDataViewType)
+        {
+            var getter = row.GetGetter<VBuffer<float>>(_features);
+            VBuffer<float> buffer = default;
+            return (destination, position) =>
+            {
+                getter(ref buffer);
+                if (buffer.Length != _featureSize)
+                    throw new SchemaException($"Feature column '{name}' has {buffer.Length} values at row {position}; expected {_featureSize}.");
+                buffer.CopyTo(destination);
+                CheckFinite(destination, name, position);
+            };
+        }
+        var scalar = row.GetGetter<float>(_features);
+        var value = 0f;
+        return (destination, position) =>
+        {
+            scalar(ref value);
+            destination[0] = value;
+            CheckFinite(destination, name, position);
+        };
+    }
+
+    private static void CheckFinite(Span<float> values, string column, long row)
+    {
+        foreach (var value in values)
+        {
+            if (!float.IsFinite(value))
+            {
+                throw new DataFormatException($"feature column '{column}'",
+                    $"row {row} holds {value}; features must be finite numbers (replace missing values first, e.g. mlContext.Transforms.ReplaceMissingValues)");
+            }
+        }
+    }
+}
