@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace MlToolkit.Tests.Trainers;
 
+[Collection(MlToolkit.Tests.Trainers.Torch.TorchCollection.Name)]
 public sealed class TorchRuntimeTests
 {
     private static string StockLibTorchSharp =>

@@ -48,7 +48,7 @@ public sealed class TorchNetwork : IDisposable
         InputShape.CopyTo(shape, 1);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var input = tensor(features.AsSpan(0, count * FeatureSize).ToArray(), shape);
+        var input = Training.Tensors.FromBuffer(features, shape);
         Tensor result;
         // Modules with batch norm or dropout are stateful in training mode; keep scoring in eval mode and serialized
         // against a concurrent save.

@@ -158,7 +158,7 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
                     using (var scope = torch.NewDisposeScope())
                     {
                         var x = Augment(options, BatchTensor(batch, inputShape), augmentRandom);
-                        var y = head.Targets(torch.tensor(batch.Labels.AsSpan(0, batch.Count).ToArray()));
+                        var y = head.Targets(Tensors.FromBuffer(batch.Labels, new long[] { batch.Count }));
                         optimizer.zero_grad();
                         var objective = head.Loss(module.forward(x), y, options);
                         loss = objective.item<float>();
@@ -227,7 +227,7 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
         var shape = new long[inputShape.Length + 1];
         shape[0] = batch.Count;
         inputShape.CopyTo(shape, 1);
-        return torch.tensor(batch.Features.AsSpan(0, batch.Count * batch.FeatureSize).ToArray(), shape);
+        return Tensors.FromBuffer(batch.Features, shape);
     }
 
     private static Tensor AddPenalties(Tensor loss, IReadOnlyList<TorchSharp.Modules.Parameter> weights, TorchTrainerOptions options)
@@ -253,7 +253,7 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
             {
                 using var scope = torch.NewDisposeScope();
                 var output = module.forward(BatchTensor(batch, inputShape));
-                var targets = head.Targets(torch.tensor(batch.Labels.AsSpan(0, batch.Count).ToArray()));
+                var targets = head.Targets(Tensors.FromBuffer(batch.Labels, new long[] { batch.Count }));
                 lossSum += head.Loss(output, targets, options).item<float>() * batch.Count;
                 if (head.CountCorrect(output, targets) is { } right)
                 {

@@ -1,0 +1,114 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlToolkit.Data.Delimited;
+using MlToolkit.Tests.Support;
+using MlToolkit.Trainers.Torch;
+using MlToolkit.Trainers.Torch.Mlp;
+using MlToolkit.Trainers.Torch.Training;
+
+namespace MlToolkit.Tests.Trainers.Torch;
+
+[Collection(TorchCollection.Name)]
+public sealed class TrainingMachineryTests
+{
+    [Fact]
+    public void Early_stopping_stops_after_patience_and_keeps_the_best_epoch()
+    {
+        var data = TorchTestData.Digits;
+        var model = data.Ml.MulticlassClassification.Trainers.Mlp(new MlpTrainer.Options
+        {
+            Epochs = 60, HiddenLayers = new[] { 512 }, LearningRate = 3e-3, ValidationFraction = 0.25, EarlyStoppingPatience = 3,
+        }).Fit(data.Train);
+        var summary = model.Summary!;
+        Assert.True(summary.StoppedEarly, $"ran {summary.Epochs.Count} epochs");
+        Assert.Equal(summary.BestEpoch + 3, summary.Epochs.Count);
+        var best = summary.Epochs.MinBy(e => e.ValidationLoss!.Value)!;
+        Assert.Equal(best.Epoch, summary.BestEpoch);
+
+        // The kept weights are the best epoch's: the validation loss measured now equals the one recorded then.
+        var validation = summary.Epochs.Select(e => e.ValidationLoss!.Value).ToList();
+        Assert.True(validation[^1] > best.ValidationLoss!.Value);
+    }
+
+    [Fact]
+    public void Validation_on_given_data_watches_accuracy_when_asked()
+    {
+        var data = TorchTestData.Digits;
+        var trainer = data.Ml.MulticlassClassification.Trainers.Mlp(new MlpTrainer.Options { Epochs = 4, ValidationMetric = ValidationMetric.Accuracy });
+        var model = trainer.Fit(data.Train, data.Test);
+        var recorded = model.Summary!.Epochs.Single(e => e.Epoch == model.Summary.BestEpoch).ValidationAccuracy!.Value;
+        var measured = data.Ml.MulticlassClassification.Evaluate(model.Transform(data.Test)).MicroAccuracy;
+        Assert.Equal(recorded, measured, 6);
+        Assert.Equal(model.Summary.Epochs.Max(e => e.ValidationAccuracy!.Value), recorded);
+    }
+
+    [Fact]
+    public void A_diverging_run_names_the_epoch_and_learning_rate()
+    {
+        var data = TorchTestData.Diabetes;
+        var trainer = data.Ml.Regression.Trainers.Mlp(new MlpTrainer.Options { Epochs = 5, Optimizer = OptimizerKind.Sgd, LearningRate = 10, HiddenLayers = new[] { 64, 64 } });
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(data.Train));
+        Assert.Matches(@"^Training diverged: the loss became (NaN|∞|-∞|Infinity) at epoch 1, step \d+, learning rate 10\. Lower the learning rate, enable gradient clipping or normalize the features\.$", error.Message);
+        Assert.Equal(1, error.Epoch);
+    }
+
+    [Fact]
+    public void Gradient_clipping_tames_the_same_run()
+    {
+        var data = TorchTestData.Diabetes;
+        var model = data.Ml.Regression.Trainers.Mlp(new MlpTrainer.Options { Epochs = 5, Optimizer = OptimizerKind.Sgd, LearningRate = 10, HiddenLayers = new[] { 64, 64 }, GradientClipNorm = 0.01 }).Fit(data.Train);
+        Assert.All(model.Summary!.Epochs, e => Assert.True(double.IsFinite(e.TrainLoss)));
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Momentum)]
+    [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.AdamW)]
+    public void Every_optimizer_with_regularization_and_a_schedule_learns_digits(OptimizerKind optimizer)
+    {
+        var data = TorchTestData.Digits;
+        var options = new MlpTrainer.Options
+        {
+            Epochs = 8, Optimizer = optimizer, Nesterov = optimizer == OptimizerKind.Momentum, L1 = 1e-6, L2 = 1e-5, WeightDecay = 1e-4,
+            LearningRate = optimizer is OptimizerKind.Sgd or OptimizerKind.Momentum ? 0.1 : 3e-3,
+            LearningRateSchedule = LearningRateScheduleKind.OneCycle, LabelSmoothing = 0.05, BatchNorm = true,
+        };
+        var model = data.Ml.MulticlassClassification.Trainers.Mlp(options).Fit(data.Train);
+        var accuracy = data.Ml.MulticlassClassification.Evaluate(model.Transform(data.Test)).MicroAccuracy;
+        Assert.True(accuracy >= 0.9, $"{optimizer}: accuracy {accuracy}");
+    }
+
+    [Fact]
+    public void Missing_pixel_values_are_an_error_naming_the_row_not_a_silent_nan()
+    {
+        using var folder = new TempFolder();
+        var lines = new List<string> { "a,b,c,d,label" };
+        for (var i = 0; i < 30; i++)
+            lines.Add(i == 0 ? "1,NA,3,4,0" : $"{i % 5},{i % 3},{i % 7},{i % 2},{i % 2}");
+        var ml = new MLContext(1);
+        var view = DelimitedFile.Load(folder.Write("na.csv", string.Join("\n", lines)));
+        var prepared = ml.Transforms.Concatenate("Features", "a", "b", "c", "d").Append(ml.Transforms.Conversion.MapValueToKey("Label", "label")).Fit(view).Transform(view);
+        var trainer = ml.MulticlassClassification.Trainers.Mlp(new MlpTrainer.Options { Epochs = 1, Shuffle = false });
+        var error = Assert.Throws<DataFormatException>(() => trainer.Fit(prepared));
+        Assert.Equal("feature column 'Features': row 1 holds NaN; features must be finite numbers (replace missing values first, e.g. mlContext.Transforms.ReplaceMissingValues)", error.Message);
+    }
+
+    [Fact]
+    public void Training_streams_files_that_cannot_shuffle_through_the_shuffle_buffer()
+    {
+        // The delimited view cannot shuffle; with a tiny buffer the trainer still sees every row once per epoch.
+        var ml = new MLContext(1);
+        var digits = MlToolkit.Data.Samples.SampleDatasets.Digits(ml);
+        Assert.False(digits.CanShuffle);
+        var prepared = TorchTestData.Digits.Preparation.Transform(digits);
+        var rows = new List<long>();
+        var model = ml.MulticlassClassification.Trainers.Mlp(new MlpTrainer.Options
+        {
+            Epochs = 2, ShuffleBufferRows = 50, BatchSize = 100,
+            Progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Kind == ProgressKind.Epoch) rows.Add(p.Step); }),
+        }).Fit(prepared);
+        Assert.Equal(1797, model.Summary!.TrainRows);
+        Assert.Equal(new long[] { 18, 36 }, rows);
+    }
+}
