@@ -1,5 +1,8 @@
 using System.CommandLine;
+using Microsoft.ML;
 using MlToolkit.Data.Delimited;
+using MlToolkit.Data.Images;
+using MlToolkit.Pipelines.Featurization;
 using MlToolkit.Data.Samples;
 
 namespace MlToolkit.Cli.Commands;
@@ -28,11 +31,53 @@ internal sealed class DatasetOptions
         Description = "Whether the first row names the columns. Default: detected.",
     };
 
-    public IEnumerable<Option> All => new Option[] { Dataset, Sample, Separator, HasHeader };
+    public Option<string?> Images { get; } = new("--images")
+    {
+        Description = "Image folder with one sub-folder per class (root/<class>/<image>); images are resized to --image-size.",
+    };
+
+    public Option<int> ImageSize { get; } = new("--image-size")
+    {
+        Description = "Side in pixels that --images are resized to.",
+        DefaultValueFactory = _ => 28,
+    };
+
+    public Option<bool> Grayscale { get; } = new("--grayscale")
+    {
+        Description = "Read --images as one grayscale channel instead of RGB.",
+    };
+
+    public Option<string?> IdxImages { get; } = new("--idx-images")
+    {
+        Description = "MNIST-style IDX image file (idx3, .gz or raw); needs --idx-labels.",
+    };
+
+    public Option<string?> IdxLabels { get; } = new("--idx-labels")
+    {
+        Description = "MNIST-style IDX label file (idx1) matching --idx-images.",
+    };
+
+    public IEnumerable<Option> All => new Option[] { Dataset, Sample, Separator, HasHeader, Images, ImageSize, Grayscale, IdxImages, IdxLabels };
 
     /// <summary>The chosen data, read with <paramref name="columnKinds"/> overriding inference where given.</summary>
     public LoadedDataset Load(ParseResult result, IReadOnlyDictionary<string, ColumnKind>? columnKinds = null)
     {
+        var sources = new[] { result.GetValue(Dataset) is not null, result.GetValue(Images) is not null, result.GetValue(IdxImages) is not null || result.GetValue(IdxLabels) is not null };
+        if (sources.Count(s => s) > 1)
+            throw new ArgumentException("Give only one of --dataset, --images, or --idx-images with --idx-labels.");
+        if (result.GetValue(Images) is { } folder)
+        {
+            var size = result.GetValue(ImageSize);
+            ArgumentOutOfRangeException.ThrowIfLessThan(size, 4, "--image-size");
+            return new LoadedDataset(folder, ImageFolder.Load(new MLContext(seed: 1), folder), "Label",
+                new ImageFeaturePlan("ImagePath", size, result.GetValue(Grayscale)));
+        }
+        if (result.GetValue(IdxImages) is not null || result.GetValue(IdxLabels) is not null)
+        {
+            var images = result.GetValue(IdxImages) ?? throw new ArgumentException("--idx-labels needs --idx-images.");
+            var labels = result.GetValue(IdxLabels) ?? throw new ArgumentException("--idx-images needs --idx-labels.");
+            return new LoadedDataset(images, IdxDataView.Load(images, labels), IdxDataView.LabelColumn, new TensorFeaturePlan(IdxDataView.ImageColumn));
+        }
         var options = new DelimitedLoadOptions
         {
             Separator = ParseSeparator(result.GetValue(Separator)),
@@ -41,9 +86,9 @@ internal sealed class DatasetOptions
         };
         var path = result.GetValue(Dataset);
         if (path is not null)
-            return new LoadedDataset(path, DelimitedFile.Load(path, options), DefaultLabel: null);
+            return new LoadedDataset(path, DelimitedFile.Load(path, options), DefaultLabel: null, Features: null);
         var sample = SampleDatasets.Get(result.GetValue(Sample)!);
-        return new LoadedDataset($"sample:{sample.Name}", DelimitedFile.Load(sample.OpenSource(), options), sample.LabelColumn);
+        return new LoadedDataset($"sample:{sample.Name}", DelimitedFile.Load(sample.OpenSource(), options), sample.LabelColumn, Features: null);
     }
 
     private static char? ParseSeparator(string? value) => value?.ToLowerInvariant() switch
@@ -61,5 +106,10 @@ internal sealed class DatasetOptions
 /// <summary>A dataset the user chose.</summary>
 /// <param name="Name">Its path, or <c>sample:NAME</c>.</param>
 /// <param name="Data">The streaming view.</param>
-/// <param name="DefaultLabel">The label column to use when none is given (samples only).</param>
-internal sealed record LoadedDataset(string Name, DelimitedDataView Data, string? DefaultLabel);
+/// <param name="DefaultLabel">The label column to use when none is given (samples and images).</param>
+/// <param name="Features">How it becomes features; null for delimited files (featurized by their inferred layout).</param>
+internal sealed record LoadedDataset(string Name, IDataView Data, string? DefaultLabel, IFeaturePlan? Features)
+{
+    /// <summary>The inferred layout of delimited data; null for images.</summary>
+    public DelimitedSchema? Layout => (Data as DelimitedDataView)?.Layout;
+}

@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Microsoft.ML;
 using MlToolkit.Cli.Output;
 using MlToolkit.Data;
+using MlToolkit.Data.Delimited;
+using MlToolkit.Data.Images;
 using MlToolkit.Trainers;
 using MlToolkit.Trainers.Workflow;
 
@@ -29,9 +31,13 @@ internal static class TrainCommand
         var positive = new Option<string?>("--positive-class") { Description = "Binary classification: the label value scored as positive. Default: the one that sorts last." };
         var threads = new Option<int?>("--threads") { Description = "Threads the trainer may use. Default: all cores." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on standard output." };
+        var epochsOption = new Option<int?>("--epochs") { Description = "Epochs for the torch trainers (mlp, cnn). Default: the trainer's." };
+        var testImages = new Option<string?>("--test-images") { Description = "Separate test image folder (with --images)." };
+        var testIdxImages = new Option<string?>("--test-idx-images") { Description = "Separate test IDX images (with --idx-images)." };
+        var testIdxLabels = new Option<string?>("--test-idx-labels") { Description = "Separate test IDX labels (with --idx-labels)." };
 
         var command = new Command("train", "Train a model on a CSV/TSV file (or a built-in sample), print its test metrics and save it.");
-        foreach (var option in data.All.Concat(new Option[] { label, task, trainer, modelPath, testDataset, testFraction, seed, ignore, positive, threads, json }))
+        foreach (var option in data.All.Concat(new Option[] { label, task, trainer, modelPath, testDataset, testImages, testIdxImages, testIdxLabels, testFraction, seed, ignore, positive, threads, epochsOption, json }))
             command.Options.Add(option);
 
         command.SetAction((result, cancellationToken) => Task.FromResult(Run(output, cancellationToken, () =>
@@ -39,18 +45,18 @@ internal static class TrainCommand
             var dataset = data.Load(result);
             var labelColumn = result.GetValue(label) ?? dataset.DefaultLabel
                 ?? throw new ArgumentException("--label-col is required with --dataset.");
+            var epochs = result.GetValue(epochsOption);
             var testPath = result.GetValue(testDataset);
             var ml = new MLContext(result.GetValue(seed));
             var request = new TrainingRequest
             {
                 Data = dataset.Data,
+                Features = dataset.Features,
                 LabelColumn = labelColumn,
+                Epochs = epochs,
                 Task = ParseTask(result.GetValue(task)),
                 Trainer = result.GetValue(trainer)!,
-                TestData = testPath is null ? null : Data.Delimited.DelimitedFile.Load(testPath, new Data.Delimited.DelimitedLoadOptions
-                {
-                    ColumnKinds = dataset.Data.Layout.Columns.ToDictionary(c => c.Name, c => c.Kind),
-                }),
+                TestData = TestData(result, dataset, testPath, testIdxImages, testIdxLabels, testImages),
                 TestFraction = result.GetValue(testFraction),
                 Seed = result.GetValue(seed),
                 IgnoreColumns = (result.GetValue(ignore) ?? Array.Empty<string>()).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
@@ -81,6 +87,20 @@ internal static class TrainCommand
         }
     }
 
+    private static IDataView? TestData(ParseResult result, LoadedDataset dataset, string? testPath, Option<string?> idxImages, Option<string?> idxLabels, Option<string?> images)
+    {
+        if (testPath is not null)
+        {
+            var layout = dataset.Layout ?? throw new ArgumentException("--test-dataset goes with --dataset; use --test-images or --test-idx-images for images.");
+            return DelimitedFile.Load(testPath, new DelimitedLoadOptions { ColumnKinds = layout.Columns.ToDictionary(c => c.Name, c => c.Kind) });
+        }
+        if (result.GetValue(idxImages) is { } testImages)
+            return IdxDataView.Load(testImages, result.GetValue(idxLabels) ?? throw new ArgumentException("--test-idx-images needs --test-idx-labels."));
+        if (result.GetValue(images) is { } folder)
+            return ImageFolder.Load(new MLContext(seed: 1), folder);
+        return null;
+    }
+
     private static PredictionTask? ParseTask(string? task) => task switch
     {
         null => null,
@@ -92,9 +112,8 @@ internal static class TrainCommand
     private static void WriteText(TextWriter w, LoadedDataset dataset, TrainingResult trained, string path)
     {
         var d = trained.Model.Description;
-        var layout = dataset.Data.Layout;
         var classes = d.Classes.Count > 0 ? $" ({d.Classes.Count} classes{(d.PositiveClass is null ? "" : $", positive '{d.PositiveClass}'")})" : "";
-        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Dataset  {dataset.Name}: {dataset.Data.GetRowCount():N0} rows, {layout.Columns.Count} columns"));
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Dataset  {dataset.Name}: {dataset.Data.GetRowCount():N0} rows, {dataset.Data.Schema.Count} columns"));
         w.WriteLine($"Label    {d.LabelColumn} -> {d.Task}{classes}");
         w.WriteLine($"Trainer  {d.Trainer}");
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained  on {trained.TrainRows:N0} rows in {trained.Duration.TotalSeconds:0.0} s"));

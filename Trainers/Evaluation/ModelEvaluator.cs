@@ -17,7 +17,7 @@ public static class ModelEvaluator
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         var description = model.Description;
-        CheckInputs(description, data);
+        CheckInputs(model, data);
         if (description.Task != PredictionTask.Regression)
         {
             var unseen = LabelEncoding.Classes(data, description.LabelColumn).Except(description.Classes).ToList();
@@ -40,9 +40,9 @@ public static class ModelEvaluator
         return rows;
     }
 
-    private static void CheckInputs(ModelDescription description, IDataView data)
+    private static void CheckInputs(TrainedModel model, IDataView data)
     {
-        foreach (var name in description.InputColumns.Select(c => c.Name).Append(description.LabelColumn))
+        foreach (var name in model.InputSchema.Select(c => c.Name).Append(model.Description.LabelColumn).Distinct())
         {
             if (data.Schema.GetColumnOrNull(name) is null)
                 throw new SchemaException($"Column '{name}' the model needs is not in the data. Columns: {string.Join(", ", data.Schema.Select(c => c.Name))}.");

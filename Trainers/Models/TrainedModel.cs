@@ -19,15 +19,19 @@ public sealed class TrainedModel
     private const string LabelPart = "label/encoder.zip";
 
     /// <summary>Creates a model description around fitted transformers.</summary>
-    public TrainedModel(ModelDescription description, ITransformer labelEncoder, ITransformer scorer)
+    public TrainedModel(ModelDescription description, DataViewSchema inputSchema, ITransformer labelEncoder, ITransformer scorer)
     {
         Description = description ?? throw new ArgumentNullException(nameof(description));
+        InputSchema = inputSchema ?? throw new ArgumentNullException(nameof(inputSchema));
         LabelEncoder = labelEncoder ?? throw new ArgumentNullException(nameof(labelEncoder));
         Scorer = scorer ?? throw new ArgumentNullException(nameof(scorer));
     }
 
     /// <summary>Task, label, classes, trainer and input columns.</summary>
     public ModelDescription Description { get; }
+
+    /// <summary>The schema of the raw data the model was trained on (label included).</summary>
+    public DataViewSchema InputSchema { get; }
 
     /// <summary>Maps the raw label column to the encoded <c>Label</c> column (needed only to evaluate).</summary>
     public ITransformer LabelEncoder { get; }
@@ -42,9 +46,8 @@ public sealed class TrainedModel
     public void Save(MLContext mlContext, string path)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        var inputSchema = Description.InputSchema();
-        var (scorer, parts) = PipelineParts.Write(mlContext.Model, Scorer, inputSchema, ScorerPrefix);
-        parts[LabelPart] = stream => mlContext.Model.Save(LabelEncoder, inputSchema, stream);
+        var (scorer, parts) = PipelineParts.Write(mlContext.Model, Scorer, InputSchema, ScorerPrefix);
+        parts[LabelPart] = stream => mlContext.Model.Save(LabelEncoder, InputSchema, stream);
         var body = new JsonObject
         {
             ["description"] = JsonSerializer.SerializeToNode(Description, ModelJson.Options),
@@ -70,11 +73,11 @@ public sealed class TrainedModel
             throw new ModelFormatException($"{path}: the manifest's model description is invalid: {e.Message}", e);
         }
         var scorerManifest = archive.Body["scorer"] as JsonObject ?? throw new ModelFormatException($"{path}: the model has no scorer section");
-        var scorer = PipelineParts.Read(mlContext.Model, scorerManifest, archive, out _);
+        var scorer = PipelineParts.Read(mlContext.Model, scorerManifest, archive, out var inputSchema);
         using var label = archive.OpenPart(LabelPart);
         try
         {
-            return new TrainedModel(description, mlContext.Model.Load(label, out _), scorer);
+            return new TrainedModel(description, inputSchema, mlContext.Model.Load(label, out _), scorer);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidDataException)
         {
@@ -89,7 +92,7 @@ public sealed class TrainedModel
 /// <param name="Classes">The label's classes, sorted (empty for regression).</param>
 /// <param name="PositiveClass">For binary classification, the class scored as <c>true</c>.</param>
 /// <param name="Trainer">The trainer's name.</param>
-/// <param name="InputColumns">The input columns the model reads, with their kinds.</param>
+/// <param name="InputColumns">The delimited-file columns the model reads, with their kinds (empty for image data).</param>
 public sealed record ModelDescription(
     PredictionTask Task,
     string LabelColumn,
@@ -98,14 +101,6 @@ public sealed record ModelDescription(
     string Trainer,
     IReadOnlyList<DelimitedColumn> InputColumns)
 {
-    /// <summary>The ML.NET schema of the raw input the model was trained on.</summary>
-    public DataViewSchema InputSchema()
-    {
-        var builder = new DataViewSchema.Builder();
-        foreach (var column in InputColumns)
-            builder.AddColumn(column.Name, DelimitedDataView.ToDataViewType(column.Kind));
-        return builder.ToSchema();
-    }
 }
 
 internal static class ModelJson

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using MlToolkit.Data;
+using MlToolkit.Data.Delimited;
 using MlToolkit.Data.IO;
 using MlToolkit.Data.Splits;
 using MlToolkit.Pipelines.Featurization;
@@ -28,18 +29,22 @@ public static class SupervisedTraining
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(request.TestFraction, 1.0, nameof(request.TestFraction));
         var trainer = TrainerRegistry.Get(request.Trainer);
 
-        var layout = request.Data.Layout;
-        var label = layout.GetColumn(request.LabelColumn);
-        var classes = LabelEncoding.Classes(request.Data, label.Name);
-        layout.Statistics.TryGetValue(label.Name, out var labelStatistics);
-        var task = request.Task ?? LabelEncoding.InferTask(label, labelStatistics, classes.Count);
+        var layout = (request.Data as DelimitedDataView)?.Layout;
+        var labelSchemaColumn = layout is not null
+            ? request.Data.Schema[layout.GetColumn(request.LabelColumn).Name]
+            : request.Data.Schema.GetColumnOrNull(request.LabelColumn)
+              ?? throw new SchemaException($"Label column '{request.LabelColumn}' not found. Columns: {string.Join(", ", request.Data.Schema.Select(c => c.Name))}.");
+        var labelName = labelSchemaColumn.Name;
+        var classes = LabelEncoding.Classes(request.Data, labelName);
+        var task = request.Task ?? InferTask(layout, labelName, classes.Count);
         if (!trainer.Supports(task))
             throw new ArgumentException($"Trainer '{trainer.Name}' does not support {task}; choose one of: {string.Join(", ", TrainerRegistry.All.Where(t => t.Supports(task)).Select(t => t.Name))}.", nameof(request));
 
-        var features = AutoFeaturizer.FeatureColumns(layout, label.Name, request.IgnoreColumns);
-        var inputColumns = layout.Columns.Where(c => c.Name == label.Name || features.Any(f => f.Name == c.Name)).ToList();
+        var features = request.Features
+            ?? (layout is not null ? new TabularFeaturePlan(layout, labelName, request.IgnoreColumns)
+                : throw new ArgumentException("Data that is not a delimited file needs a feature plan (TrainingRequest.Features).", nameof(request)));
         var positive = task == PredictionTask.BinaryClassification ? request.PositiveClass ?? classes.LastOrDefault() : null;
-        var labelEstimator = LabelEncoding.Build(mlContext, task, label.Name, request.Data.Schema[label.Name].Type, classes, positive);
+        var labelEstimator = LabelEncoding.Build(mlContext, task, labelName, labelSchemaColumn.Type, classes, positive);
 
         IDataView train = request.Data;
         IDataView test;
@@ -49,7 +54,7 @@ public static class SupervisedTraining
         }
         else
         {
-            var stratify = task == PredictionTask.Regression ? null : label.Name;
+            var stratify = task == PredictionTask.Regression ? null : labelName;
             var split = DataSplits.TrainTest(request.Data, request.TestFraction, request.Seed, stratify);
             train = split.Train;
             test = split.Test;
@@ -60,7 +65,7 @@ public static class SupervisedTraining
         var clock = Stopwatch.StartNew();
         var labelEncoder = labelEstimator.Fit(train);
         var encoded = labelEncoder.Transform(train);
-        var pipeline = AutoFeaturizer.Build(mlContext, features, trainer.NeedsNormalizedFeatures)
+        var pipeline = features.Build(mlContext, trainer.NeedsNormalizedFeatures)
             .Append(trainer.Create(mlContext, task, new TrainerSettings
             {
                 Threads = request.Threads,
@@ -73,10 +78,19 @@ public static class SupervisedTraining
         clock.Stop();
         cancellationToken.ThrowIfCancellationRequested();
 
-        var description = new ModelDescription(task, label.Name, task == PredictionTask.Regression ? Array.Empty<string>() : classes, positive, trainer.Name, inputColumns);
-        var model = new TrainedModel(description, labelEncoder, scorer);
+        var description = new ModelDescription(task, labelName, task == PredictionTask.Regression ? Array.Empty<string>() : classes, positive, trainer.Name, features.DelimitedInputs);
+        var model = new TrainedModel(description, request.Data.Schema, labelEncoder, scorer);
         var report = ModelEvaluator.Evaluate(mlContext, model, test);
         var trainRows = train.GetRowCount() ?? 0;
         return new TrainingResult(model, report, trainRows, clock.Elapsed);
+    }
+
+    private static PredictionTask InferTask(DelimitedSchema? layout, string label, int classCount)
+    {
+        if (layout is null)
+            return classCount == 2 ? PredictionTask.BinaryClassification : PredictionTask.MulticlassClassification;
+        var column = layout.GetColumn(label);
+        layout.Statistics.TryGetValue(column.Name, out var statistics);
+        return LabelEncoding.InferTask(column, statistics, classCount);
     }
 }

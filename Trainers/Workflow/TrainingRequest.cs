@@ -1,13 +1,18 @@
 using MlToolkit.Data;
+using Microsoft.ML;
 using MlToolkit.Data.Delimited;
+using MlToolkit.Pipelines.Featurization;
 
 namespace MlToolkit.Trainers.Workflow;
 
 /// <summary>What to train: data, label, task, trainer and how to hold out test data.</summary>
 public sealed record TrainingRequest
 {
-    /// <summary>The training data (with its inferred layout, which decides how each column is featurized).</summary>
-    public required DelimitedDataView Data { get; init; }
+    /// <summary>The training data.</summary>
+    public required IDataView Data { get; init; }
+
+    /// <summary>How the data becomes features; null featurizes a <see cref="DelimitedDataView"/> by its inferred layout.</summary>
+    public IFeaturePlan? Features { get; init; }
 
     /// <summary>The column to predict.</summary>
     public required string LabelColumn { get; init; }
@@ -19,7 +24,7 @@ public sealed record TrainingRequest
     public string Trainer { get; init; } = "lightgbm";
 
     /// <summary>Separate test data; when null, <see cref="TestFraction"/> of the data is held out.</summary>
-    public DelimitedDataView? TestData { get; init; }
+    public IDataView? TestData { get; init; }
 
     /// <summary>Share of rows held out for testing when no test data is given. Default 0.2.</summary>
     public double TestFraction { get; init; } = 0.2;
@@ -27,7 +32,7 @@ public sealed record TrainingRequest
     /// <summary>Seed of the split and of the trainer. Default 1.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>Columns not to use as features.</summary>
+    /// <summary>Columns not to use as features (tabular data).</summary>
     public IReadOnlyList<string> IgnoreColumns { get; init; } = Array.Empty<string>();
 
     /// <summary>For binary classification, the class scored as true; null picks the one that sorts last.</summary>

@@ -1,0 +1,61 @@
+using Microsoft.ML;
+using MlToolkit.Data.Delimited;
+
+namespace MlToolkit.Pipelines.Featurization;
+
+/// <summary>How a kind of input data becomes the <c>Features</c> column a trainer reads.</summary>
+public interface IFeaturePlan
+{
+    /// <summary>The delimited-file columns the plan reads, so evaluation files are read with the same kinds; empty for other sources.</summary>
+    IReadOnlyList<DelimitedColumn> DelimitedInputs { get; }
+
+    /// <summary>The featurization estimator; <paramref name="normalize"/> asks for features scaled to a small range.</summary>
+    IEstimator<ITransformer> Build(MLContext mlContext, bool normalize);
+}
+
+/// <summary>Tabular data: every column but the label and ignored ones, featurized by purpose (see <see cref="AutoFeaturizer"/>).</summary>
+public sealed class TabularFeaturePlan : IFeaturePlan
+{
+    private readonly IReadOnlyList<FeatureColumn> _features;
+
+    /// <summary>Plans features from <paramref name="layout"/> for predicting <paramref name="labelColumn"/>.</summary>
+    public TabularFeaturePlan(DelimitedSchema layout, string labelColumn, IEnumerable<string>? ignoreColumns = null)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        _features = AutoFeaturizer.FeatureColumns(layout, labelColumn, ignoreColumns);
+        var label = layout.GetColumn(labelColumn).Name;
+        DelimitedInputs = layout.Columns.Where(c => c.Name == label || _features.Any(f => f.Name == c.Name)).ToList();
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<DelimitedColumn> DelimitedInputs { get; }
+
+    /// <inheritdoc/>
+    public IEstimator<ITransformer> Build(MLContext mlContext, bool normalize) => AutoFeaturizer.Build(mlContext, _features, normalize);
+}
+
+/// <summary>A column that already holds a numeric tensor (e.g. IDX images), copied to <c>Features</c> as it is.</summary>
+/// <param name="Column">The tensor column.</param>
+public sealed record TensorFeaturePlan(string Column) : IFeaturePlan
+{
+    /// <inheritdoc/>
+    public IReadOnlyList<DelimitedColumn> DelimitedInputs => Array.Empty<DelimitedColumn>();
+
+    /// <inheritdoc/>
+    public IEstimator<ITransformer> Build(MLContext mlContext, bool normalize) =>
+        mlContext.Transforms.CopyColumns(AutoFeaturizer.FeaturesColumn, Column);
+}
+
+/// <summary>Image files named by a path column, loaded and resized to a square tensor scaled to [0, 1].</summary>
+/// <param name="PathColumn">Text column of image paths.</param>
+/// <param name="Size">Side length to resize to.</param>
+/// <param name="Grayscale">One channel instead of RGB.</param>
+public sealed record ImageFeaturePlan(string PathColumn, int Size, bool Grayscale) : IFeaturePlan
+{
+    /// <inheritdoc/>
+    public IReadOnlyList<DelimitedColumn> DelimitedInputs => Array.Empty<DelimitedColumn>();
+
+    /// <inheritdoc/>
+    public IEstimator<ITransformer> Build(MLContext mlContext, bool normalize) =>
+        Images.ImageTensorPipeline.Build(mlContext, PathColumn, AutoFeaturizer.FeaturesColumn, Size, Size, Grayscale);
+}

@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using MlToolkit.Tests.Support;
+using MlToolkit.Tests.Trainers.Torch;
+
+namespace MlToolkit.Tests.Cli;
+
+[Collection(TorchCollection.Name)]
+public sealed class TorchTrainerCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Mlp_trains_on_tabular_data_and_a_fresh_process_reproduces_its_test_metrics()
+    {
+        var model = _folder.File("mlp.zip");
+        var train = CliRunner.InProcess("train", "--sample", "wine", "--trainer", "mlp", "--epochs", "40", "-o", model, "--json");
+        Assert.True(train.ExitCode == 0, train.Error);
+        var trained = JsonNode.Parse(train.Out)!;
+        Assert.True((double)trained["test"]!["metrics"]!["accuracy"]! >= 0.9, train.Out);
+
+        var evaluate = CliRunner.AsProcess(_folder.Path, "evaluate", "--sample", "wine", "-m", model, "--json");
+        Assert.True(evaluate.ExitCode == 0, evaluate.Error);
+        var evaluated = JsonNode.Parse(evaluate.Out)!;
+        Assert.Equal(178, (long)evaluated["rows"]!);
+        Assert.True((double)evaluated["metrics"]!["accuracy"]! >= 0.9);
+    }
+
+    [Fact]
+    public void Cnn_trains_on_idx_files_and_evaluates_them()
+    {
+        var (images, labels) = MnistSamples.Read(2000);
+        MnistSamples.WriteIdx(_folder.File("train-images.gz"), _folder.File("train-labels.gz"), images, labels);
+        var (testImages, testLabels) = MnistSamples.Read(500, test: true);
+        MnistSamples.WriteIdx(_folder.File("test-images.gz"), _folder.File("test-labels.gz"), testImages, testLabels);
+        var model = _folder.File("cnn.zip");
+        var train = CliRunner.InProcess("train", "--trainer", "cnn", "--idx-images", _folder.File("train-images.gz"), "--idx-labels", _folder.File("train-labels.gz"),
+            "--test-idx-images", _folder.File("test-images.gz"), "--test-idx-labels", _folder.File("test-labels.gz"), "--epochs", "2", "-o", model, "--json");
+        Assert.True(train.ExitCode == 0, train.Error);
+        var trained = JsonNode.Parse(train.Out)!;
+        var accuracy = (double)trained["test"]!["metrics"]!["accuracy"]!;
+        Assert.True(accuracy >= 0.9, $"MNIST accuracy after 2 epochs on 2,000 images: {accuracy}");
+
+        var evaluate = CliRunner.InProcess("evaluate", "-m", model, "--idx-images", _folder.File("test-images.gz"), "--idx-labels", _folder.File("test-labels.gz"), "--json");
+        Assert.True(evaluate.ExitCode == 0, evaluate.Error);
+        Assert.Equal(accuracy, (double)JsonNode.Parse(evaluate.Out)!["metrics"]!["accuracy"]!);
+    }
+
+    [Fact]
+    public void Cnn_trains_on_an_image_folder()
+    {
+        var root = Path.Combine(_folder.Path, "images");
+        MnistSamples.WriteImageFolder(root, 60, 0, 1, 7);
+        var model = _folder.File("folder.zip");
+        var train = CliRunner.InProcess("train", "--trainer", "cnn", "--images", root, "--image-size", "28", "--grayscale", "--epochs", "8", "-o", model, "--json");
+        Assert.True(train.ExitCode == 0, train.Error);
+        var trained = JsonNode.Parse(train.Out)!;
+        Assert.Equal(new[] { "digit0", "digit1", "digit7" }, trained["classes"]!.AsArray().Select(c => (string)c!));
+        Assert.True((double)trained["test"]!["metrics"]!["accuracy"]! >= 0.9, train.Out);
+
+        var evaluate = CliRunner.InProcess("evaluate", "-m", model, "--images", root, "--image-size", "28", "--grayscale", "--json");
+        Assert.True(evaluate.ExitCode == 0, evaluate.Error);
+        Assert.Equal(180, (long)JsonNode.Parse(evaluate.Out)!["rows"]!);
+    }
+}
