@@ -1,3 +1,4 @@
+using MlToolkit.Data.IO;
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -37,7 +38,7 @@ internal static class DoctorCommand
             };
             if (result.GetValue(json))
             {
-                output.Out.WriteLine(findings.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                output.Out.WriteLine(findings.ToJsonString(ToolkitJson.Indented));
                 return;
             }
             output.Out.WriteLine($"OS             {findings["os"]}");

@@ -1,3 +1,4 @@
+using MlToolkit.Data.IO;
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -32,7 +33,7 @@ internal static class EvaluateCommand
                 var body = report.ToJson();
                 body["dataset"] = dataset.Name;
                 body["model"] = Path.GetFullPath(result.GetValue(model)!);
-                output.Out.WriteLine(body.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                output.Out.WriteLine(body.ToJsonString(ToolkitJson.Indented));
             }
             else
             {

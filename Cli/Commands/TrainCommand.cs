@@ -1,3 +1,4 @@
+using MlToolkit.Data.IO;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -67,7 +68,7 @@ internal static class TrainCommand
             var path = Path.GetFullPath(result.GetValue(modelPath)!);
             trained.Model.Save(ml, path);
             if (result.GetValue(json))
-                output.Out.WriteLine(ToJson(dataset, trained, path).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                output.Out.WriteLine(ToJson(dataset, trained, path).ToJsonString(ToolkitJson.Indented));
             else
                 WriteText(output.Out, dataset, trained, path);
         })));

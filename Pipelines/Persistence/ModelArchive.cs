@@ -1,3 +1,4 @@
+using MlToolkit.Data.IO;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -51,7 +52,7 @@ public static class ModelArchive
                     var entry = zip.CreateEntry(name, CompressionLevel.Fastest);
                     using (var output = entry.Open())
                         output.Write(bytes);
-                    listed.Add(JsonSerializer.SerializeToNode(new ArchivePart(name, Hash(bytes), bytes.Length), ArchiveJson.Options));
+                    listed.Add(JsonSerializer.SerializeToNode(new ArchivePart(name, Hash(bytes), bytes.Length), ToolkitJson.Indented));
                 }
                 var manifest = new JsonObject
                 {
@@ -91,7 +92,7 @@ public static class ModelArchive
             using (var stream = manifestEntry.Open())
                 manifest = JsonNode.Parse(stream) as JsonObject ?? throw new ModelFormatException($"{path}: {ManifestEntry} is not a JSON object");
             CheckHeader(path, manifest);
-            var parts = manifest["parts"].Deserialize<List<ArchivePart>>(ArchiveJson.Options)
+            var parts = manifest["parts"].Deserialize<List<ArchivePart>>(ToolkitJson.Indented)
                 ?? throw new ModelFormatException($"{path}: {ManifestEntry} lists no parts");
             var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             foreach (var part in parts)
@@ -153,9 +154,4 @@ public sealed class LoadedArchive
         _parts.TryGetValue(name, out var bytes)
             ? new MemoryStream(bytes, writable: false)
             : throw new ModelFormatException($"{Path}: the model has no part '{name}'");
-}
-
-internal static class ArchiveJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }

@@ -1,8 +1,16 @@
 #:project ../../Trainers/MlToolkit.Trainers.csproj
-// Run by TorchRuntimeScriptTests as a .NET file-based app, the way notebooks and scripts use the toolkit:
-// load the native runtime through MlToolkit, then train a linear layer and print the loss ratio.
+// Run by TorchRuntimeHostingTests as a .NET file-based app, the way notebooks and scripts use the toolkit:
+// load the native runtime through MlToolkit, train a linear layer and print the loss ratio, then train an MLP
+// pipeline on the digits sample and round-trip it through a model file (file-based apps disable
+// reflection-based JSON by default, which the model file must not depend on).
 using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlToolkit.Data.Samples;
 using MlToolkit.Trainers.Native;
+using MlToolkit.Trainers.Torch;
+using MlToolkit.Trainers.Torch.Mlp;
+using MlToolkit.Trainers.Torch.Persistence;
 using TorchSharp;
 
 var info = TorchRuntime.EnsureLoaded();
@@ -22,4 +30,18 @@ for (var step = 0; step < 300; step++)
     if (step == 0)
         first = last;
 }
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"patched={info.Patched} ratio={first / last:0.0}"));
+
+var ml = new MLContext(seed: 1);
+var digits = SampleDatasets.Digits(ml);
+var model = ml.Transforms.Concatenate("Features", digits.Schema.Where(c => c.Name != "label").Select(c => c.Name).ToArray())
+    .Append(ml.Transforms.NormalizeMinMax("Features"))
+    .Append(ml.Transforms.Conversion.MapValueToKey("Label", "label"))
+    .Append(ml.MulticlassClassification.Trainers.Mlp(new MlpTrainer.Options { Epochs = 3 }))
+    .Fit(digits);
+var path = Path.Combine(Path.GetTempPath(), $"mltoolkit-smoke-{Environment.ProcessId}.zip");
+ml.Model.SavePipeline(model, digits.Schema, path);
+var loaded = ml.Model.LoadPipeline(path, out _);
+File.Delete(path);
+var before = model.Transform(digits).GetColumn<uint>("PredictedLabel").ToArray();
+var after = loaded.Transform(digits).GetColumn<uint>("PredictedLabel").ToArray();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"patched={info.Patched} ratio={first / last:0.0} roundtrip={before.SequenceEqual(after)}"));

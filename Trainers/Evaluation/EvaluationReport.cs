@@ -41,5 +41,5 @@ public sealed record EvaluationReport(PredictionTask Task, long Rows, IReadOnlyL
     }
 
     /// <summary>The report as indented JSON text.</summary>
-    public override string ToString() => ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    public override string ToString() => ToJson().ToJsonString(MlToolkit.Data.IO.ToolkitJson.Indented);
 }

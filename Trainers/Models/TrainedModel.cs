@@ -1,3 +1,4 @@
+using MlToolkit.Data.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
@@ -50,7 +51,7 @@ public sealed class TrainedModel
         parts[LabelPart] = stream => mlContext.Model.Save(LabelEncoder, InputSchema, stream);
         var body = new JsonObject
         {
-            ["description"] = JsonSerializer.SerializeToNode(Description, ModelJson.Options),
+            ["description"] = JsonSerializer.SerializeToNode(Description, ToolkitJson.Indented),
             ["scorer"] = scorer,
         };
         ModelArchive.Write(path, body, parts);
@@ -65,7 +66,7 @@ public sealed class TrainedModel
         ModelDescription description;
         try
         {
-            description = archive.Body["description"].Deserialize<ModelDescription>(ModelJson.Options)
+            description = archive.Body["description"].Deserialize<ModelDescription>(ToolkitJson.Indented)
                 ?? throw new ModelFormatException($"{path}: not a trained model (no model description; was it saved with SavePipeline? Load it with mlContext.Model.LoadPipeline)");
         }
         catch (JsonException e)
@@ -101,13 +102,4 @@ public sealed record ModelDescription(
     string Trainer,
     IReadOnlyList<DelimitedColumn> InputColumns)
 {
-}
-
-internal static class ModelJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
 }

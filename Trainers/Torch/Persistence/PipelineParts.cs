@@ -1,3 +1,4 @@
+using MlToolkit.Data.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -60,7 +61,7 @@ public static class PipelineParts
                 torchTransformer.FeatureColumnName, torchTransformer.InferenceBatchSize, torchTransformer.Threads);
             var name = $"{prefix}segment{segments.Count}.torch.bin";
             parts[name] = network.SaveWeights;
-            segments.Add(new JsonObject { ["type"] = "torch", ["part"] = name, ["state"] = JsonSerializer.SerializeToNode(state, StateJson.Options) });
+            segments.Add(new JsonObject { ["type"] = "torch", ["part"] = name, ["state"] = JsonSerializer.SerializeToNode(state, ToolkitJson.Indented) });
             schema = torchTransformer.GetOutputSchema(schema);
         }
         FlushMlNet();
@@ -89,7 +90,7 @@ public static class PipelineParts
                     transformers.Add(LoadMlNet(catalog, stream, archive, part));
                     break;
                 case "torch":
-                    var state = segment!["state"].Deserialize<TorchTransformerState>(StateJson.Options) ?? throw Invalid(archive, $"segment '{part}' has no state");
+                    var state = segment!["state"].Deserialize<TorchTransformerState>(ToolkitJson.Indented) ?? throw Invalid(archive, $"segment '{part}' has no state");
                     transformers.Add(LoadTorch(state, stream, archive, part));
                     break;
                 default:
@@ -146,9 +147,4 @@ public static class PipelineParts
     }
 
     private static ModelFormatException Invalid(LoadedArchive archive, string what) => new($"{archive.Path}: {what}");
-}
-
-internal static class StateJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 }
