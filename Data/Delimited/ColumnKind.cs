@@ -27,4 +27,7 @@ public enum ColumnPurpose
 
     /// <summary>Free text: tokenize or n-gram featurize it.</summary>
     Text,
+
+    /// <summary>Paths of image files: load them into a pixel tensor.</summary>
+    ImagePath,
 }

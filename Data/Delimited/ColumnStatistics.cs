@@ -8,7 +8,8 @@ namespace MlToolkit.Data.Delimited;
 /// <param name="AllIntegers">True when every numeric field is a whole number.</param>
 /// <param name="DistinctValues">Distinct non-missing values seen, counted up to <see cref="DistinctCap"/>.</param>
 /// <param name="MeanLength">Mean length in characters of the non-missing values.</param>
-public sealed record ColumnStatistics(int Values, int Missing, int Numeric, int Booleans, bool AllIntegers, int DistinctValues, double MeanLength)
+/// <param name="ImagePaths">Fields ending in an image file extension.</param>
+public sealed record ColumnStatistics(int Values, int Missing, int Numeric, int Booleans, bool AllIntegers, int DistinctValues, double MeanLength, int ImagePaths = 0)
 {
     /// <summary>Distinct values are counted up to this many.</summary>
     public const int DistinctCap = 10_000;

@@ -151,7 +151,7 @@ public static class DelimitedSchemaInference
 
     private static ColumnStatistics Measure(IEnumerable<string> values, IReadOnlySet<string> missingTokens)
     {
-        int count = 0, missing = 0, numeric = 0, booleans = 0;
+        int count = 0, missing = 0, numeric = 0, booleans = 0, imagePaths = 0;
         var allIntegers = true;
         long totalLength = 0;
         var distinct = new HashSet<string>(StringComparer.Ordinal);
@@ -175,10 +175,14 @@ public static class DelimitedSchemaInference
             {
                 booleans++;
             }
+            else if (Images.ImageFolder.ImageExtensions.Contains(Path.GetExtension(value.Trim())))
+            {
+                imagePaths++;
+            }
         }
         var present = count - missing;
         return new ColumnStatistics(count, missing, numeric, booleans, allIntegers && numeric > 0, distinct.Count,
-            present == 0 ? 0 : (double)totalLength / present);
+            present == 0 ? 0 : (double)totalLength / present, imagePaths);
     }
 
     private static DelimitedColumn Classify(string name, int index, ColumnStatistics stats)
@@ -187,6 +191,8 @@ public static class DelimitedSchemaInference
             return new DelimitedColumn(name, index, ColumnKind.Numeric, ColumnPurpose.Numeric);
         if (stats.Missing == 0 && stats.Booleans == stats.Values)
             return new DelimitedColumn(name, index, ColumnKind.Boolean, ColumnPurpose.Boolean);
+        if (stats.Present > 0 && stats.ImagePaths >= 0.9 * stats.Present)
+            return new DelimitedColumn(name, index, ColumnKind.Text, ColumnPurpose.ImagePath);
         var categorical = stats.Present > 0 && stats.DistinctValues <= Math.Max(2, stats.Present / 2) && stats.MeanLength <= 50;
         return new DelimitedColumn(name, index, ColumnKind.Text, categorical ? ColumnPurpose.Categorical : ColumnPurpose.Text);
     }

@@ -47,6 +47,6 @@ public static class ImageFolder
     public static IDataView Load(MLContext mlContext, string root)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        return mlContext.Data.LoadFromEnumerable(List(root));
+        return new IO.InMemoryTextDataView(new[] { "ImagePath", "Label" }, List(root).Select(e => new[] { e.ImagePath, e.Label }).ToList());
     }
 }

@@ -8,13 +8,20 @@ namespace MlToolkit.Pipelines.Featurization;
 /// <summary>
 /// Builds the preprocessing that turns every input column into one numeric <c>Features</c> vector, by each
 /// column's purpose: numeric columns get missing values replaced by the mean, Boolean columns become 0/1,
-/// categorical columns are one-hot encoded (values unseen in training map to all zeros) and free text is
-/// n-gram featurized.
+/// categorical columns are one-hot encoded (hashed into 2^10 slots above <see cref="MaxOneHotValues"/> distinct
+/// values; a value unseen in training maps to all zeros, as documented), free text is n-gram featurized
+/// (an empty text gives an all-zero vector), and image paths are loaded into 32×32 RGB pixel tensors.
 /// </summary>
 public static class AutoFeaturizer
 {
     /// <summary>The name of the output feature vector.</summary>
     public const string FeaturesColumn = "Features";
+
+    /// <summary>Categories with more distinct values than this are hashed rather than one-hot encoded.</summary>
+    public const int MaxOneHotValues = 100;
+
+    /// <summary>Side length image-path columns are resized to.</summary>
+    public const int ImageSize = 32;
 
     /// <summary>The feature columns of <paramref name="layout"/>: every column except the label and the ignored ones.</summary>
     public static IReadOnlyList<FeatureColumn> FeatureColumns(DelimitedSchema layout, string labelColumn, IEnumerable<string>? ignoreColumns = null)
@@ -26,7 +33,7 @@ public static class AutoFeaturizer
             ignored.Add(layout.GetColumn(name).Name);
         var features = layout.Columns
             .Where(c => c.Name != label && !ignored.Contains(c.Name))
-            .Select(c => new FeatureColumn(c.Name, c.Purpose))
+            .Select(c => new FeatureColumn(c.Name, c.Purpose, layout.Statistics.TryGetValue(c.Name, out var stats) ? stats.DistinctValues : 0))
             .ToList();
         if (features.Count == 0)
             throw new SchemaException($"No feature columns are left besides the label '{label}'; the data needs at least one input column.");
@@ -55,11 +62,23 @@ public static class AutoFeaturizer
             pipeline = pipeline.Append(transforms.Conversion.ConvertType(column.Name, column.Name, DataKind.Single));
             outputs.Add(column.Name);
         }
-        var categorical = columns.Where(c => c.Purpose == ColumnPurpose.Categorical).Select(c => new InputOutputColumnPair(c.Name, c.Name)).ToArray();
+        var categorical = columns.Where(c => c.Purpose == ColumnPurpose.Categorical && c.DistinctValues <= MaxOneHotValues).Select(c => new InputOutputColumnPair(c.Name, c.Name)).ToArray();
         if (categorical.Length > 0)
         {
             pipeline = pipeline.Append(transforms.Categorical.OneHotEncoding(categorical));
             outputs.AddRange(categorical.Select(p => p.OutputColumnName));
+        }
+        var hashed = columns.Where(c => c.Purpose == ColumnPurpose.Categorical && c.DistinctValues > MaxOneHotValues).Select(c => new InputOutputColumnPair(c.Name, c.Name)).ToArray();
+        if (hashed.Length > 0)
+        {
+            pipeline = pipeline.Append(transforms.Categorical.OneHotHashEncoding(hashed, numberOfBits: 10));
+            outputs.AddRange(hashed.Select(p => p.OutputColumnName));
+        }
+        foreach (var column in columns.Where(c => c.Purpose == ColumnPurpose.ImagePath))
+        {
+            var pixels = column.Name + "_pixels";
+            pipeline = pipeline.Append(Images.ImageTensorPipeline.Build(mlContext, column.Name, pixels, ImageSize, ImageSize, grayscale: false));
+            outputs.Add(pixels);
         }
         foreach (var column in columns.Where(c => c.Purpose == ColumnPurpose.Text))
         {

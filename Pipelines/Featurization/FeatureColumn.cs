@@ -5,4 +5,5 @@ namespace MlToolkit.Pipelines.Featurization;
 /// <summary>An input column and what it is for, as the featurizer sees it.</summary>
 /// <param name="Name">Column name in the input data.</param>
 /// <param name="Purpose">How to turn it into features.</param>
-public sealed record FeatureColumn(string Name, ColumnPurpose Purpose);
+/// <param name="DistinctValues">Distinct values seen by inference (0 when unknown); decides one-hot vs hashing for categories.</param>
+public sealed record FeatureColumn(string Name, ColumnPurpose Purpose, int DistinctValues = 0);

@@ -11,6 +11,9 @@ public interface IFeaturePlan
 
     /// <summary>The featurization estimator; <paramref name="normalize"/> asks for features scaled to a small range.</summary>
     IEstimator<ITransformer> Build(MLContext mlContext, bool normalize);
+
+    /// <summary>Columns holding image file paths, checked before training and evaluation (see <see cref="Images.ImageFiles"/>).</summary>
+    IReadOnlyList<string> ImagePathColumns => Array.Empty<string>();
 }
 
 /// <summary>Tabular data: every column but the label and ignored ones, featurized by purpose (see <see cref="AutoFeaturizer"/>).</summary>
@@ -25,7 +28,11 @@ public sealed class TabularFeaturePlan : IFeaturePlan
         _features = AutoFeaturizer.FeatureColumns(layout, labelColumn, ignoreColumns);
         var label = layout.GetColumn(labelColumn).Name;
         DelimitedInputs = layout.Columns.Where(c => c.Name == label || _features.Any(f => f.Name == c.Name)).ToList();
+        ImagePathColumns = _features.Where(f => f.Purpose == ColumnPurpose.ImagePath).Select(f => f.Name).ToList();
     }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ImagePathColumns { get; }
 
     /// <inheritdoc/>
     public IReadOnlyList<DelimitedColumn> DelimitedInputs { get; }
@@ -52,6 +59,9 @@ public sealed record TensorFeaturePlan(string Column) : IFeaturePlan
 /// <param name="Grayscale">One channel instead of RGB.</param>
 public sealed record ImageFeaturePlan(string PathColumn, int Size, bool Grayscale) : IFeaturePlan
 {
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ImagePathColumns => new[] { PathColumn };
+
     /// <inheritdoc/>
     public IReadOnlyList<DelimitedColumn> DelimitedInputs => Array.Empty<DelimitedColumn>();
 

@@ -18,6 +18,8 @@ public static class ModelEvaluator
         ArgumentNullException.ThrowIfNull(data);
         var description = model.Description;
         CheckInputs(model, data);
+        foreach (var column in description.ImagePathColumns ?? Array.Empty<string>())
+            Pipelines.Images.ImageFiles.Check(data, column);
         if (description.Task != PredictionTask.Regression)
         {
             var unseen = LabelEncoding.Classes(data, description.LabelColumn).Except(description.Classes).ToList();

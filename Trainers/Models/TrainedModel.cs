@@ -94,12 +94,14 @@ public sealed class TrainedModel
 /// <param name="PositiveClass">For binary classification, the class scored as <c>true</c>.</param>
 /// <param name="Trainer">The trainer's name.</param>
 /// <param name="InputColumns">The delimited-file columns the model reads, with their kinds (empty for image data).</param>
+/// <param name="ImagePathColumns">Columns of image file paths, checked before scoring.</param>
 public sealed record ModelDescription(
     PredictionTask Task,
     string LabelColumn,
     IReadOnlyList<string> Classes,
     string? PositiveClass,
     string Trainer,
-    IReadOnlyList<DelimitedColumn> InputColumns)
+    IReadOnlyList<DelimitedColumn> InputColumns,
+    IReadOnlyList<string>? ImagePathColumns = null)
 {
 }

@@ -5,6 +5,7 @@ using MlToolkit.Data.Delimited;
 using MlToolkit.Data.IO;
 using MlToolkit.Data.Splits;
 using MlToolkit.Pipelines.Featurization;
+using MlToolkit.Pipelines.Images;
 using MlToolkit.Pipelines.Labels;
 using MlToolkit.Trainers.Evaluation;
 using MlToolkit.Trainers.Models;
@@ -59,6 +60,8 @@ public static class SupervisedTraining
             train = split.Train;
             test = split.Test;
         }
+        foreach (var column in features.ImagePathColumns)
+            ImageFiles.Check(request.Data, column);
         // Trainers make many passes; parsing text on each would dominate.
         train = new CancellingDataView(mlContext.Data.Cache(train), cancellationToken);
 
@@ -78,7 +81,7 @@ public static class SupervisedTraining
         clock.Stop();
         cancellationToken.ThrowIfCancellationRequested();
 
-        var description = new ModelDescription(task, labelName, task == PredictionTask.Regression ? Array.Empty<string>() : classes, positive, trainer.Name, features.DelimitedInputs);
+        var description = new ModelDescription(task, labelName, task == PredictionTask.Regression ? Array.Empty<string>() : classes, positive, trainer.Name, features.DelimitedInputs, features.ImagePathColumns);
         var model = new TrainedModel(description, request.Data.Schema, labelEncoder, scorer);
         var report = ModelEvaluator.Evaluate(mlContext, model, test);
         var trainRows = train.GetRowCount() ?? 0;

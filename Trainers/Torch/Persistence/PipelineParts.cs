@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlToolkit.Pipelines.Persistence;
+using MlToolkit.Pipelines.Transforms;
 using MlToolkit.Trainers.Native;
 using MlToolkit.Trainers.Torch.Heads;
 using MlToolkit.Trainers.Torch.Scoring;
@@ -14,7 +15,8 @@ namespace MlToolkit.Trainers.Torch.Persistence;
 /// <summary>
 /// Splits a fitted pipeline that mixes ML.NET transformers and torch transformers into archive parts, and puts
 /// it back together. Consecutive ML.NET transformers become one segment saved by <c>mlContext.Model.Save</c>;
-/// each torch transformer becomes its TorchSharp weights plus a JSON state (architecture, head, input shape).
+/// each torch transformer becomes its TorchSharp weights plus a JSON state (architecture, head, input shape);
+/// MlToolkit's own transformers (tokenizer) are stored as JSON state.
 /// The pipeline's input schema is kept as an empty ML.NET chain, so it is restored with its exact types.
 /// </summary>
 public static class PipelineParts
@@ -50,6 +52,14 @@ public static class PipelineParts
 
         foreach (var transformer in Flatten(model))
         {
+            if (transformer is ColumnAddingTransformer own)
+            {
+                FlushMlNet();
+                var (kind, ownState) = own.SaveState();
+                segments.Add(new JsonObject { ["type"] = "transform", ["kind"] = kind, ["state"] = ownState });
+                schema = own.GetOutputSchema(schema);
+                continue;
+            }
             if (transformer is not TorchPredictionTransformer torchTransformer)
             {
                 pending.Add(transformer);
@@ -82,6 +92,12 @@ public static class PipelineParts
         foreach (var segment in manifest["segments"]?.AsArray() ?? throw Invalid(archive, "the pipeline lists no segments"))
         {
             var type = segment?["type"]?.GetValue<string>();
+            if (type == "transform")
+            {
+                var kind = segment!["kind"]?.GetValue<string>() ?? throw Invalid(archive, "a transform segment names no kind");
+                transformers.Add(PersistentTransformers.Load(kind, segment["state"] as JsonObject ?? throw Invalid(archive, $"transform '{kind}' has no state")));
+                continue;
+            }
             var part = segment?["part"]?.GetValue<string>() ?? throw Invalid(archive, "a segment names no part");
             using var stream = archive.OpenPart(part);
             switch (type)

@@ -1,0 +1,39 @@
+using Microsoft.ML;
+
+namespace MlToolkit.Pipelines.Normalization;
+
+/// <summary>The normalizations MlToolkit exposes, one name each, over ML.NET's normalizers.</summary>
+public enum NormalizerKind
+{
+    /// <summary>Scale each slot to [0, 1] by its minimum and maximum (ML.NET <c>NormalizeMinMax</c>).</summary>
+    MinMax,
+
+    /// <summary>Subtract the mean and divide by the standard deviation (<c>NormalizeMeanVariance</c>, centred).</summary>
+    MeanVariance,
+
+    /// <summary>Mean-variance on the logarithm, for heavy-tailed positive data (<c>NormalizeLogMeanVariance</c>).</summary>
+    LogMeanVariance,
+
+    /// <summary>Subtract the median and divide by the 25–75% quantile range, robust to outliers (<c>NormalizeRobustScaling</c>).</summary>
+    Robust,
+}
+
+/// <summary><c>mlContext.Transforms.Normalize(kind, column)</c>: the same call for every normalization.</summary>
+public static class NormalizationCatalogExtensions
+{
+    /// <summary>The normalizer of <paramref name="kind"/> writing <paramref name="outputColumnName"/> from <paramref name="inputColumnName"/> (in place when null).</summary>
+    public static IEstimator<ITransformer> Normalize(this TransformsCatalog catalog, NormalizerKind kind, string outputColumnName, string? inputColumnName = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        var input = inputColumnName ?? outputColumnName;
+        return kind switch
+        {
+            NormalizerKind.MinMax => catalog.NormalizeMinMax(outputColumnName, input),
+            NormalizerKind.MeanVariance => catalog.NormalizeMeanVariance(outputColumnName, input, fixZero: false),
+            NormalizerKind.LogMeanVariance => catalog.NormalizeLogMeanVariance(outputColumnName, input, useCdf: false),
+            NormalizerKind.Robust => catalog.NormalizeRobustScaling(outputColumnName, input),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown normalizer."),
+        };
+    }
+}
