@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
+using Microsoft.ML.Transforms.Text;
 using MlToolkit.Data.Delimited;
 
 namespace MlToolkit.Pipelines.Featurization;
@@ -40,7 +41,7 @@ public static class AutoFeaturizer
         return features;
     }
 
-    /// <summary>The estimator that maps <paramref name="columns"/> into the <see cref="FeaturesColumn"/> vector.</summary>
+    /// <summary>The estimator that maps <paramref name="columns"/> into the <see cref="FeaturesColumn"/> vector; <paramref name="normalize"/> min-max scales the numeric columns.</summary>
     public static IEstimator<ITransformer> Build(MLContext mlContext, IReadOnlyList<FeatureColumn> columns, bool normalize)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
@@ -55,6 +56,9 @@ public static class AutoFeaturizer
         if (numeric.Length > 0)
         {
             pipeline = pipeline.Append(transforms.ReplaceMissingValues(numeric, MissingValueReplacingEstimator.ReplacementMode.Mean));
+            // Only numbers need scaling: one-hot, text and pixel features are already in [0, 1] or unit length.
+            if (normalize)
+                pipeline = pipeline.Append(transforms.NormalizeMinMax(numeric));
             outputs.AddRange(numeric.Select(p => p.OutputColumnName));
         }
         foreach (var column in columns.Where(c => c.Purpose == ColumnPurpose.Boolean))
@@ -82,12 +86,17 @@ public static class AutoFeaturizer
         }
         foreach (var column in columns.Where(c => c.Purpose == ColumnPurpose.Text))
         {
-            pipeline = pipeline.Append(transforms.Text.FeaturizeText(column.Name, column.Name));
+            pipeline = pipeline.Append(transforms.Text.FeaturizeText(column.Name, TextOptions(), column.Name));
             outputs.Add(column.Name);
         }
-        pipeline = pipeline.Append(transforms.Concatenate(FeaturesColumn, outputs.ToArray()));
-        if (normalize)
-            pipeline = pipeline.Append(transforms.NormalizeMinMax(FeaturesColumn));
-        return pipeline;
+        return pipeline.Append(transforms.Concatenate(FeaturesColumn, outputs.ToArray()));
     }
+
+    /// <summary>TF-IDF word uni- and bigrams plus character trigrams, L2-normalized (as scikit-learn's TfidfVectorizer does for words).</summary>
+    private static TextFeaturizingEstimator.Options TextOptions() => new()
+    {
+        WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true, Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf },
+        CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 3, UseAllLengths = false, Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf },
+        Norm = TextFeaturizingEstimator.NormFunction.L2,
+    };
 }

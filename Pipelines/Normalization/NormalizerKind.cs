@@ -11,7 +11,7 @@ public enum NormalizerKind
     /// <summary>Subtract the mean and divide by the standard deviation (<c>NormalizeMeanVariance</c>, centred).</summary>
     MeanVariance,
 
-    /// <summary>Mean-variance on the logarithm, for heavy-tailed positive data (<c>NormalizeLogMeanVariance</c>).</summary>
+    /// <summary>For heavy-tailed positive data: the log-normal CDF with the mean and variance of the logarithm, mapping onto [0, 1] (<c>NormalizeLogMeanVariance</c>).</summary>
     LogMeanVariance,
 
     /// <summary>Subtract the median and divide by the 25–75% quantile range, robust to outliers (<c>NormalizeRobustScaling</c>).</summary>
@@ -31,7 +31,7 @@ public static class NormalizationCatalogExtensions
         {
             NormalizerKind.MinMax => catalog.NormalizeMinMax(outputColumnName, input),
             NormalizerKind.MeanVariance => catalog.NormalizeMeanVariance(outputColumnName, input, fixZero: false),
-            NormalizerKind.LogMeanVariance => catalog.NormalizeLogMeanVariance(outputColumnName, input, useCdf: false),
+            NormalizerKind.LogMeanVariance => catalog.NormalizeLogMeanVariance(outputColumnName, input, useCdf: true),
             NormalizerKind.Robust => catalog.NormalizeRobustScaling(outputColumnName, input),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown normalizer."),
         };
