@@ -14,6 +14,9 @@ public interface IFeaturePlan
 
     /// <summary>Columns holding image file paths, checked before training and evaluation (see <see cref="Images.ImageFiles"/>).</summary>
     IReadOnlyList<string> ImagePathColumns => Array.Empty<string>();
+
+    /// <summary>Columns one-hot encoded by value, whose values unseen in training are counted at evaluation.</summary>
+    IReadOnlyList<string> OneHotColumns => Array.Empty<string>();
 }
 
 /// <summary>Tabular data: every column but the label and ignored ones, featurized by purpose (see <see cref="AutoFeaturizer"/>).</summary>
@@ -29,7 +32,11 @@ public sealed class TabularFeaturePlan : IFeaturePlan
         var label = layout.GetColumn(labelColumn).Name;
         DelimitedInputs = layout.Columns.Where(c => c.Name == label || _features.Any(f => f.Name == c.Name)).ToList();
         ImagePathColumns = _features.Where(f => f.Purpose == ColumnPurpose.ImagePath).Select(f => f.Name).ToList();
+        OneHotColumns = _features.Where(f => f.Purpose == ColumnPurpose.Categorical && f.DistinctValues <= AutoFeaturizer.MaxOneHotValues).Select(f => f.Name).ToList();
     }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> OneHotColumns { get; }
 
     /// <inheritdoc/>
     public IReadOnlyList<string> ImagePathColumns { get; }

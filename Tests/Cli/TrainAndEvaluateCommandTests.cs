@@ -126,6 +126,21 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Categories_unseen_in_training_are_counted_when_evaluating()
+    {
+        var rows = Enumerable.Range(0, 60).Select(i => $"{(i % 3 == 0 ? "red" : i % 3 == 1 ? "green" : "blue")},{i % 7},{(i % 3 == 0 ? "yes" : "no")}");
+        var train = _folder.Write("train.csv", "colour,size,y\n" + string.Join("\n", rows) + "\n");
+        var test = _folder.Write("test.csv", "colour,size,y\nred,1,yes\npurple,2,no\nmauve,3,no\ngreen,4,no\n");
+        var model = _folder.File("m.zip");
+        Assert.Equal(0, CliRunner.InProcess("train", "-d", train, "--label-col", "y", "--trainer", "lbfgs", "-o", model).ExitCode);
+        var evaluate = CliRunner.InProcess("evaluate", "-m", model, "-d", test, "--json");
+        Assert.True(evaluate.ExitCode == 0, evaluate.Error);
+        Assert.Equal(2, (long)JsonNode.Parse(evaluate.Out)!["unseenCategories"]!["colour"]!);
+        var text = CliRunner.InProcess("evaluate", "-m", model, "-d", test);
+        Assert.Contains("note: 2 row(s) had a 'colour' value unseen in training (encoded as all zeros)", text.Out);
+    }
+
+    [Fact]
     public void Usage_errors_exit_with_2()
     {
         var unknown = CliRunner.InProcess("train", "--trainer", "magic");

@@ -10,7 +10,8 @@ namespace MlToolkit.Trainers.Evaluation;
 /// <param name="Task">The task evaluated.</param>
 /// <param name="Rows">Rows evaluated.</param>
 /// <param name="Metrics">Metric name to value, in display order.</param>
-public sealed record EvaluationReport(PredictionTask Task, long Rows, IReadOnlyList<KeyValuePair<string, double>> Metrics)
+/// <param name="UnseenCategories">Per one-hot column, rows whose value was not seen in training (encoded as all zeros).</param>
+public sealed record EvaluationReport(PredictionTask Task, long Rows, IReadOnlyList<KeyValuePair<string, double>> Metrics, IReadOnlyDictionary<string, long>? UnseenCategories = null)
 {
     /// <summary>The first metric: accuracy for classification, R² for regression.</summary>
     public KeyValuePair<string, double> Primary => Metrics[0];
@@ -27,7 +28,10 @@ public sealed record EvaluationReport(PredictionTask Task, long Rows, IReadOnlyL
         var metrics = new JsonObject();
         foreach (var (name, value) in Metrics)
             metrics[name] = double.IsFinite(value) ? JsonValue.Create(Math.Round(value, 6)) : null;
-        return new JsonObject { ["task"] = Task.ToString(), ["rows"] = Rows, ["metrics"] = metrics };
+        var unseen = new JsonObject();
+        foreach (var (column, count) in UnseenCategories ?? new Dictionary<string, long>())
+            unseen[column] = count;
+        return new JsonObject { ["task"] = Task.ToString(), ["rows"] = Rows, ["metrics"] = metrics, ["unseenCategories"] = unseen };
     }
 
     /// <summary>Aligned <c>name  value</c> lines.</summary>
@@ -37,6 +41,8 @@ public sealed record EvaluationReport(PredictionTask Task, long Rows, IReadOnlyL
         var width = Metrics.Max(m => m.Key.Length);
         foreach (var (name, value) in Metrics)
             text.Append(CultureInfo.InvariantCulture, $"  {name.PadRight(width)}  {value:0.0000}").AppendLine();
+        foreach (var (column, count) in (UnseenCategories ?? new Dictionary<string, long>()).Where(kv => kv.Value > 0))
+            text.Append(CultureInfo.InvariantCulture, $"  note: {count} row(s) had a '{column}' value unseen in training (encoded as all zeros)").AppendLine();
         return text.ToString();
     }
 

@@ -30,7 +30,8 @@ public static class ModelEvaluator
         var rows = CountRows(scored);
         if (rows == 0)
             throw new SchemaException("The evaluation data has no rows.");
-        return new EvaluationReport(description.Task, rows, Metrics(mlContext, description.Task, scored));
+        var unseenCategories = description.KnownCategories is { Count: > 0 } known ? Pipelines.Featurization.CategoryCensus.CountUnseen(data, known) : null;
+        return new EvaluationReport(description.Task, rows, Metrics(mlContext, description.Task, scored), unseenCategories);
     }
 
     private static long CountRows(IDataView data)

@@ -95,6 +95,7 @@ public sealed class TrainedModel
 /// <param name="Trainer">The trainer's name.</param>
 /// <param name="InputColumns">The delimited-file columns the model reads, with their kinds (empty for image data).</param>
 /// <param name="ImagePathColumns">Columns of image file paths, checked before scoring.</param>
+/// <param name="KnownCategories">Per one-hot-encoded column, the values seen in training; others encode as all zeros and are counted at evaluation.</param>
 public sealed record ModelDescription(
     PredictionTask Task,
     string LabelColumn,
@@ -102,6 +103,7 @@ public sealed record ModelDescription(
     string? PositiveClass,
     string Trainer,
     IReadOnlyList<DelimitedColumn> InputColumns,
-    IReadOnlyList<string>? ImagePathColumns = null)
+    IReadOnlyList<string>? ImagePathColumns = null,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? KnownCategories = null)
 {
 }

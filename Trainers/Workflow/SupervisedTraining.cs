@@ -81,7 +81,8 @@ public static class SupervisedTraining
         clock.Stop();
         cancellationToken.ThrowIfCancellationRequested();
 
-        var description = new ModelDescription(task, labelName, task == PredictionTask.Regression ? Array.Empty<string>() : classes, positive, trainer.Name, features.DelimitedInputs, features.ImagePathColumns);
+        var description = new ModelDescription(task, labelName, task == PredictionTask.Regression ? Array.Empty<string>() : classes, positive, trainer.Name,
+            features.DelimitedInputs, features.ImagePathColumns, CategoryCensus.Distinct(train, features.OneHotColumns));
         var model = new TrainedModel(description, request.Data.Schema, labelEncoder, scorer);
         var report = ModelEvaluator.Evaluate(mlContext, model, test);
         var trainRows = train.GetRowCount() ?? 0;
