@@ -11,13 +11,17 @@ public sealed class NamedTrainer
     private readonly Func<MLContext, PredictionTask, TrainerSettings, IEstimator<ITransformer>?> _create;
 
     internal NamedTrainer(string name, string description, bool needsNormalizedFeatures,
-        Func<MLContext, PredictionTask, TrainerSettings, IEstimator<ITransformer>?> create)
+        Func<MLContext, PredictionTask, TrainerSettings, IEstimator<ITransformer>?> create, bool readsTokenSequences = false)
     {
         Name = name;
         Description = description;
         NeedsNormalizedFeatures = needsNormalizedFeatures;
+        ReadsTokenSequences = readsTokenSequences;
         _create = create;
     }
+
+    /// <summary>True for sequence models, whose <c>Features</c> are token ids of a text column rather than a feature vector.</summary>
+    public bool ReadsTokenSequences { get; }
 
     /// <summary>Name as the CLI accepts it (e.g. <c>lightgbm</c>).</summary>
     public string Name { get; }

@@ -63,4 +63,22 @@ public sealed class TorchTrainerCommandTests : IDisposable
         Assert.True(evaluate.ExitCode == 0, evaluate.Error);
         Assert.Equal(180, (long)JsonNode.Parse(evaluate.Out)!["rows"]!);
     }
+
+    [Fact]
+    public void Sequence_trainers_tokenize_the_text_column_of_a_tsv()
+    {
+        var model = _folder.File("lstm.zip");
+        var train = CliRunner.InProcess("train", "--sample", "imdb", "--trainer", "gru", "--epochs", "1", "-o", model, "--json");
+        Assert.True(train.ExitCode == 0, train.Error);
+        var trained = JsonNode.Parse(train.Out)!;
+        Assert.Equal("BinaryClassification", (string)trained["task"]!);
+        Assert.InRange((double)trained["test"]!["metrics"]!["accuracy"]!, 0.55, 1.0);
+        var evaluate = CliRunner.InProcess("evaluate", "--sample", "imdb", "-m", model, "--json");
+        Assert.True(evaluate.ExitCode == 0, evaluate.Error);
+        Assert.Equal(2000, (long)JsonNode.Parse(evaluate.Out)!["rows"]!);
+
+        var noText = CliRunner.InProcess("train", "--sample", "iris", "--trainer", "lstm", "-o", _folder.File("x.zip"));
+        Assert.Equal(3, noText.ExitCode);
+        Assert.StartsWith("error: Sequence trainers read one free-text column, but the data has none", noText.Error);
+    }
 }

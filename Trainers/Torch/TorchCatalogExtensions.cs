@@ -2,6 +2,7 @@ using Microsoft.ML;
 using MlToolkit.Data;
 using MlToolkit.Trainers.Torch.Cnn;
 using MlToolkit.Trainers.Torch.Mlp;
+using MlToolkit.Trainers.Torch.Sequence;
 
 namespace MlToolkit.Trainers.Torch;
 
@@ -99,6 +100,48 @@ public static class TorchCatalogExtensions
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new CnnTrainer(PredictionTask.BinaryClassification, options);
+    }
+
+    /// <summary>A binary LSTM/GRU over token ids; see <see cref="RnnTrainer.Options"/> for the defaults.</summary>
+    public static RnnTrainer Rnn(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RnnTrainer.Options? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RnnTrainer(PredictionTask.BinaryClassification, options ?? new RnnTrainer.Options());
+    }
+
+    /// <summary>A multiclass LSTM/GRU over token ids; see <see cref="RnnTrainer.Options"/> for the defaults.</summary>
+    public static RnnTrainer Rnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, RnnTrainer.Options? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RnnTrainer(PredictionTask.MulticlassClassification, options ?? new RnnTrainer.Options());
+    }
+
+    /// <summary>A regression LSTM/GRU over token ids or numeric sequences; see <see cref="RnnTrainer.Options"/> for the defaults.</summary>
+    public static RnnTrainer Rnn(this RegressionCatalog.RegressionTrainers catalog, RnnTrainer.Options? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new RnnTrainer(PredictionTask.Regression, options ?? new RnnTrainer.Options());
+    }
+
+    /// <summary>A binary transformer-encoder text classifier; see <see cref="TransformerTrainer.Options"/> for the defaults.</summary>
+    public static TransformerTrainer TransformerEncoder(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, TransformerTrainer.Options? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TransformerTrainer(PredictionTask.BinaryClassification, options ?? new TransformerTrainer.Options());
+    }
+
+    /// <summary>A multiclass transformer-encoder text classifier; see <see cref="TransformerTrainer.Options"/> for the defaults.</summary>
+    public static TransformerTrainer TransformerEncoder(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, TransformerTrainer.Options? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TransformerTrainer(PredictionTask.MulticlassClassification, options ?? new TransformerTrainer.Options());
+    }
+
+    /// <summary>A transformer-encoder regressor over token ids; see <see cref="TransformerTrainer.Options"/> for the defaults.</summary>
+    public static TransformerTrainer TransformerEncoder(this RegressionCatalog.RegressionTrainers catalog, TransformerTrainer.Options? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TransformerTrainer(PredictionTask.Regression, options ?? new TransformerTrainer.Options());
     }
 
     private static MlpTrainer.Options MlpOptions(string label, string features, int[]? hiddenLayers, int epochs, int batchSize, double learningRate)

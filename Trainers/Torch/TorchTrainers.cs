@@ -1,7 +1,9 @@
 using Microsoft.ML;
 using MlToolkit.Data;
 using MlToolkit.Trainers.Torch.Cnn;
+using MlToolkit.Trainers.Torch.Architectures;
 using MlToolkit.Trainers.Torch.Mlp;
+using MlToolkit.Trainers.Torch.Sequence;
 
 namespace MlToolkit.Trainers.Torch;
 
@@ -33,6 +35,41 @@ public static class TorchTrainers
         };
     });
 
+    /// <summary>Bidirectional LSTM over the token ids of a text column (TorchSharp).</summary>
+    public static NamedTrainer Lstm { get; } = Recurrent("lstm", RnnCell.Lstm);
+
+    /// <summary>Bidirectional GRU over the token ids of a text column (TorchSharp).</summary>
+    public static NamedTrainer Gru { get; } = Recurrent("gru", RnnCell.Gru);
+
+    /// <summary>Transformer encoder over the token ids of a text column (TorchSharp).</summary>
+    public static NamedTrainer Transformer { get; } = new("transformer", "transformer encoder over token ids (TorchSharp; reads one text column)", false, (ml, task, s) =>
+    {
+        var options = new TransformerTrainer.Options { Seed = s.Seed, Threads = s.Threads, Progress = s.Progress, CancellationToken = s.CancellationToken };
+        if (s.Epochs is { } epochs)
+            options.Epochs = epochs;
+        return task switch
+        {
+            PredictionTask.MulticlassClassification => ml.MulticlassClassification.Trainers.TransformerEncoder(options),
+            PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.TransformerEncoder(options),
+            PredictionTask.Regression => ml.Regression.Trainers.TransformerEncoder(options),
+            _ => null,
+        };
+    }, readsTokenSequences: true);
+
     /// <summary>Every torch trainer.</summary>
-    public static IReadOnlyList<NamedTrainer> All { get; } = new[] { Mlp, Cnn };
+    public static IReadOnlyList<NamedTrainer> All { get; } = new[] { Mlp, Cnn, Lstm, Gru, Transformer };
+
+    private static NamedTrainer Recurrent(string name, RnnCell cell) => new(name, $"bidirectional {cell.ToString().ToUpperInvariant()} over token ids (TorchSharp; reads one text column)", false, (ml, task, s) =>
+    {
+        var options = new RnnTrainer.Options { Cell = cell, Seed = s.Seed, Threads = s.Threads, Progress = s.Progress, CancellationToken = s.CancellationToken };
+        if (s.Epochs is { } epochs)
+            options.Epochs = epochs;
+        return task switch
+        {
+            PredictionTask.MulticlassClassification => ml.MulticlassClassification.Trainers.Rnn(options),
+            PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.Rnn(options),
+            PredictionTask.Regression => ml.Regression.Trainers.Rnn(options),
+            _ => null,
+        };
+    }, readsTokenSequences: true);
 }

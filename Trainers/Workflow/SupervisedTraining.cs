@@ -42,7 +42,8 @@ public static class SupervisedTraining
             throw new ArgumentException($"Trainer '{trainer.Name}' does not support {task}; choose one of: {string.Join(", ", TrainerRegistry.All.Where(t => t.Supports(task)).Select(t => t.Name))}.", nameof(request));
 
         var features = request.Features
-            ?? (layout is not null ? new TabularFeaturePlan(layout, labelName, request.IgnoreColumns)
+            ?? (layout is not null
+                ? trainer.ReadsTokenSequences ? new TokenSequenceFeaturePlan(layout, labelName) : new TabularFeaturePlan(layout, labelName, request.IgnoreColumns)
                 : throw new ArgumentException("Data that is not a delimited file needs a feature plan (TrainingRequest.Features).", nameof(request)));
         var positive = task == PredictionTask.BinaryClassification ? request.PositiveClass ?? classes.LastOrDefault() : null;
         var labelEstimator = LabelEncoding.Build(mlContext, task, labelName, labelSchemaColumn.Type, classes, positive);

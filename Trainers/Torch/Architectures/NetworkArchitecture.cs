@@ -11,6 +11,8 @@ namespace MlToolkit.Trainers.Torch.Architectures;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(MlpArchitecture), "mlp")]
 [JsonDerivedType(typeof(CnnArchitecture), "cnn")]
+[JsonDerivedType(typeof(RnnArchitecture), "rnn")]
+[JsonDerivedType(typeof(TransformerArchitecture), "transformer")]
 public abstract record NetworkArchitecture
 {
     /// <summary>Builds a freshly initialised module mapping [batch, ..inputShape] to [batch, outputSize].</summary>

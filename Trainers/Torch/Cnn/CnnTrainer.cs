@@ -81,7 +81,7 @@ public sealed class CnnTrainer : TorchTrainerBase<CnnTrainer.Options>
     }
 
     /// <inheritdoc/>
-    protected override NetworkArchitecture CreateArchitecture(Options options, long[] inputShape, int outputSize) =>
+    protected override NetworkArchitecture CreateArchitecture(Options options, long[] inputShape, int outputSize, TrainingData data) =>
         new CnnArchitecture(options.Blocks.ToArray(), options.DenseLayers.ToArray(), options.Dropout);
 
     /// <inheritdoc/>

@@ -42,6 +42,6 @@ public sealed class MlpTrainer : TorchTrainerBase<MlpTrainer.Options>
     }
 
     /// <inheritdoc/>
-    protected override NetworkArchitecture CreateArchitecture(Options options, long[] inputShape, int outputSize) =>
+    protected override NetworkArchitecture CreateArchitecture(Options options, long[] inputShape, int outputSize, TrainingData data) =>
         new MlpArchitecture(options.HiddenLayers.ToArray(), options.Activation, options.BatchNorm, options.Dropout);
 }

@@ -41,8 +41,17 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
     /// <summary>A copy of the options (changing it does not affect the trainer).</summary>
     public TOptions Settings => (TOptions)_options.Clone();
 
-    /// <summary>The network to train for one example of <paramref name="inputShape"/> and <paramref name="outputSize"/> outputs.</summary>
-    protected abstract NetworkArchitecture CreateArchitecture(TOptions options, long[] inputShape, int outputSize);
+    /// <summary>The network to train for one example of <paramref name="inputShape"/> and <paramref name="outputSize"/> outputs;
+    /// <paramref name="data"/> lets a trainer size what the data decides (e.g. the vocabulary).</summary>
+    protected abstract NetworkArchitecture CreateArchitecture(TOptions options, long[] inputShape, int outputSize, TrainingData data);
+
+    /// <summary>Sets starting weights after the network is built; the default loads <see cref="TorchTrainerOptions.InitialWeightsPath"/> when set.</summary>
+    /// <exception cref="SchemaException">The file's weights do not fit the network.</exception>
+    protected virtual void InitializeWeights(TOptions options, nn.Module<Tensor, Tensor> module)
+    {
+        if (options.InitialWeightsPath is { } path)
+            WeightFiles.LoadInto(module, path, "the network");
+    }
 
     /// <summary>The shape of one example given the feature column (default: a flat vector).</summary>
     /// <exception cref="SchemaException">The column cannot be read in the shape this trainer needs.</exception>
@@ -106,10 +115,11 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
         if (options.Threads is { } threads)
             torch.set_num_threads(threads);
         torch.manual_seed(options.Seed);
-        var architecture = CreateArchitecture(options, inputShape, head.OutputSize);
+        var architecture = CreateArchitecture(options, inputShape, head.OutputSize, new TrainingData(trainData, featureColumn));
         var module = architecture.Build(inputShape, head.OutputSize);
         try
         {
+            InitializeWeights(options, module);
             var summary = Train(options, module, head, inputShape, featureColumn, featureSize, labelColumn, trainData, validationData, rows);
             return new TorchPredictionTransformer(new TorchNetwork(module, architecture, head, inputShape), options.FeatureColumnName, options.InferenceBatchSize, options.Threads, summary);
         }

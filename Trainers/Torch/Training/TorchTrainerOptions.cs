@@ -136,6 +136,9 @@ public abstract class TorchTrainerOptions
     /// <summary>Torch intra-op threads for training and inference; null keeps torch's default. Default null.</summary>
     public int? Threads { get; set; }
 
+    /// <summary>Start from the weights in this file (TorchSharp <c>Module.save</c> format, same architecture) instead of a random initialization. Default null.</summary>
+    public string? InitialWeightsPath { get; set; }
+
     /// <summary>Receives progress after every step and epoch; null reports nothing.</summary>
     public IProgress<TrainingProgress>? Progress { get; set; }
 

@@ -1,0 +1,102 @@
+using Microsoft.ML;
+using MlToolkit.Data;
+using MlToolkit.Data.Samples;
+using MlToolkit.Data.Splits;
+using MlToolkit.Pipelines.Text;
+using MlToolkit.Tests.Support;
+using MlToolkit.Trainers.Torch;
+using MlToolkit.Trainers.Torch.Architectures;
+using MlToolkit.Trainers.Torch.Scoring;
+using MlToolkit.Trainers.Torch.Sequence;
+using MlToolkit.Trainers.Torch.Training;
+
+namespace MlToolkit.Tests.Trainers.Torch;
+
+/// <summary>The 2,000-review IMDB sample as token ids (64 per review) with a Boolean label, fixed stratified 80/20 split.</summary>
+public static class TokenTestData
+{
+    private static readonly Lazy<TorchTestData.Prepared> Data = new(() =>
+    {
+        var ml = new MLContext(seed: 1);
+        var raw = ml.Data.Cache(SampleDatasets.Imdb(ml));
+        var split = DataSplits.TrainTest(raw, 0.2, seed: 1, "Label");
+        var preparation = ml.Transforms.Text.TokenizeToIds(new TokenIdEstimator.Options { InputColumnName = "Text", OutputColumnName = "Features", MaxLength = 64, MaxVocabularySize = 5000 })
+            .Append(ml.Transforms.Conversion.MapValue("Label", new[] { new KeyValuePair<string, bool>("negative", false), new KeyValuePair<string, bool>("positive", true) }, "Label"))
+            .Fit(split.Train);
+        return new TorchTestData.Prepared(ml, raw, preparation, ml.Data.Cache(preparation.Transform(split.Train)), ml.Data.Cache(preparation.Transform(split.Test)));
+    });
+
+    public static TorchTestData.Prepared Imdb => Data.Value;
+}
+
+public sealed class LstmBinaryConformance : TorchTrainerConformance
+{
+    protected override PredictionTask Task => PredictionTask.BinaryClassification;
+    protected override TorchTestData.Prepared Data => TokenTestData.Imdb;
+
+    protected override IEstimator<TorchPredictionTransformer> CreateTrainer(Action<TorchTrainerOptions>? configure = null)
+    {
+        var options = new RnnTrainer.Options { Epochs = 1, EmbeddingDim = 16, HiddenSize = 16 };
+        configure?.Invoke(options);
+        return Data.Ml.BinaryClassification.Trainers.Rnn(options);
+    }
+}
+
+public sealed class TransformerBinaryConformance : TorchTrainerConformance
+{
+    protected override PredictionTask Task => PredictionTask.BinaryClassification;
+    protected override TorchTestData.Prepared Data => TokenTestData.Imdb;
+
+    protected override IEstimator<TorchPredictionTransformer> CreateTrainer(Action<TorchTrainerOptions>? configure = null)
+    {
+        var options = new TransformerTrainer.Options { Epochs = 1, ModelDim = 16, Heads = 2, Layers = 1, FeedForwardDim = 32, Positional = PositionalEncoding.Learned };
+        configure?.Invoke(options);
+        return Data.Ml.BinaryClassification.Trainers.TransformerEncoder(options);
+    }
+}
+
+[Collection(TorchCollection.Name)]
+public sealed class SequenceModelTests
+{
+    [Fact]
+    public void Lstm_reaches_75_percent_on_the_imdb_sample()
+    {
+        var ml = new MLContext(seed: 1);
+        var raw = ml.Data.Cache(SampleDatasets.Imdb(ml));
+        var split = DataSplits.TrainTest(raw, 0.2, seed: 1, "Label");
+        var pipeline = ml.Transforms.Text.TokenizeToIds(new TokenIdEstimator.Options { InputColumnName = "Text", OutputColumnName = "Features", MaxLength = 200, MaxVocabularySize = 10_000 })
+            .Append(ml.Transforms.Conversion.MapValue("Label", new[] { new KeyValuePair<string, bool>("negative", false), new KeyValuePair<string, bool>("positive", true) }, "Label"))
+            .Append(ml.BinaryClassification.Trainers.Rnn(new RnnTrainer.Options { Epochs = 6 }));
+        var model = pipeline.Fit(split.Train);
+        var metrics = ml.BinaryClassification.Evaluate(model.Transform(split.Test));
+        Assert.True(metrics.Accuracy >= 0.75, $"accuracy {metrics.Accuracy}");
+    }
+
+    [Fact]
+    public void Embedding_weights_from_a_file_are_loaded_and_a_shape_mismatch_is_explained()
+    {
+        using var folder = new TempFolder();
+        var data = TokenTestData.Imdb;
+        var vocabulary = (int)new TrainingData(data.Train, data.Train.Schema["Features"]).MaxFeatureValue() + 1;
+        TorchSharp.torch.manual_seed(11);
+        using (var embedding = TorchSharp.torch.nn.Embedding(vocabulary, 16))
+            embedding.save(folder.File("embedding.bin"));
+        var model = data.Ml.BinaryClassification.Trainers.Rnn(new RnnTrainer.Options { Epochs = 1, EmbeddingDim = 16, HiddenSize = 8, EmbeddingWeightsPath = folder.File("embedding.bin"), LearningRate = 1e-9 }).Fit(data.Train);
+        using var saved = TorchSharp.torch.nn.Embedding(vocabulary, 16);
+        saved.load(folder.File("embedding.bin"));
+        var loaded = model.Network.Module.named_parameters().Single(p => p.name.EndsWith("embedding.weight")).parameter;
+        Assert.True(loaded.allclose(saved.weight!, rtol: 1e-4, atol: 1e-6));
+
+        var error = Assert.Throws<SchemaException>(() => data.Ml.BinaryClassification.Trainers.Rnn(new RnnTrainer.Options { Epochs = 1, EmbeddingDim = 32, EmbeddingWeightsPath = folder.File("embedding.bin") }).Fit(data.Train));
+        Assert.StartsWith($"The weights in '{folder.File("embedding.bin")}' do not fit the token embedding (", error.Message);
+        Assert.EndsWith($"Expected: weight [{vocabulary}×32].", error.Message);
+    }
+
+    [Fact]
+    public void Features_that_are_not_token_ids_are_rejected_with_a_hint()
+    {
+        var data = TorchTestData.Diabetes;
+        var error = Assert.Throws<SchemaException>(() => data.Ml.Regression.Trainers.Rnn(new RnnTrainer.Options { Epochs = 1 }).Fit(data.Train));
+        Assert.StartsWith("Feature column 'Features' should hold token ids (whole numbers ≥ 0, 0 = padding), but holds ", error.Message);
+    }
+}
