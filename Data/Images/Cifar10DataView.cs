@@ -9,7 +9,7 @@ namespace MlToolkit.Data.Images;
 /// <c>Image</c> column (3×32×32 Single, pixel/255 by default) and a <c>Label</c> column (class name text, from
 /// <c>batches.meta.txt</c> beside the files when present, else the CIFAR-10 class names).
 /// </summary>
-public sealed class Cifar10DataView : IDataView
+public sealed class Cifar10DataView : ImageRecordDataView
 {
     /// <summary>Bytes per record: 1 label + 3 × 32 × 32 pixels.</summary>
     public const int RecordSize = 1 + 3 * 32 * 32;
@@ -23,15 +23,12 @@ public sealed class Cifar10DataView : IDataView
     private readonly float _scale;
 
     private Cifar10DataView(IReadOnlyList<string> files, IReadOnlyList<long> counts, IReadOnlyList<string> classNames, float scale)
+        : base(new[] { 3, 32, 32 }, TextDataViewType.Instance)
     {
         _files = files;
         _counts = counts;
         ClassNames = classNames;
         _scale = scale;
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumn("Image", new VectorDataViewType(NumberDataViewType.Single, 3, 32, 32));
-        builder.AddColumn("Label", TextDataViewType.Instance);
-        Schema = builder.ToSchema();
     }
 
     /// <summary>Class names by label byte.</summary>
@@ -63,50 +60,24 @@ public sealed class Cifar10DataView : IDataView
     }
 
     /// <inheritdoc/>
-    public bool CanShuffle => false;
+    public override long? GetRowCount() => _counts.Sum();
 
     /// <inheritdoc/>
-    public DataViewSchema Schema { get; }
+    protected override RecordCursor CreateCursor(bool readImage, bool readLabel) => new Cursor(this, readImage, readLabel);
 
-    /// <inheritdoc/>
-    public long? GetRowCount() => _counts.Sum();
-
-    /// <inheritdoc/>
-    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-    {
-        var active = new bool[2];
-        foreach (var column in columnsNeeded)
-            active[column.Index] = true;
-        return new Cursor(this, active);
-    }
-
-    /// <inheritdoc/>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        new[] { GetRowCursor(columnsNeeded, rand) };
-
-    private sealed class Cursor : DataViewRowCursor
+    private sealed class Cursor : RecordCursor
     {
         private readonly Cifar10DataView _parent;
-        private readonly bool[] _active;
         private readonly byte[] _record = new byte[RecordSize];
-        private readonly float[] _image = new float[RecordSize - 1];
         private Stream? _stream;
         private int _file = -1;
-        private long _position = -1;
         private long _recordInFile;
         private ReadOnlyMemory<char> _label;
 
-        public Cursor(Cifar10DataView parent, bool[] active)
+        public Cursor(Cifar10DataView parent, bool readImage, bool readLabel) : base(parent, readImage, readLabel, RecordSize - 1)
         {
             _parent = parent;
-            _active = active;
         }
-
-        public override DataViewSchema Schema => _parent.Schema;
-        public override long Position => _position;
-        public override long Batch => 0;
-        public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
-        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
 
         public override bool MoveNext()
         {
@@ -121,33 +92,20 @@ public sealed class Cifar10DataView : IDataView
             }
             _stream.ReadExactly(_record);
             _recordInFile++;
-            _position++;
+            Current++;
             var label = _record[0];
             if (label >= _parent.ClassNames.Count)
                 throw new DataFormatException(_parent._files[_file], $"record {_recordInFile} has label byte {label}; expected 0 to {_parent.ClassNames.Count - 1}");
             _label = _parent.ClassNames[label].AsMemory();
-            if (_active[0])
+            if (ReadsImage)
             {
-                for (var i = 0; i < _image.Length; i++)
-                    _image[i] = _record[i + 1] * _parent._scale;
+                for (var i = 0; i < Image.Length; i++)
+                    Image[i] = _record[i + 1] * _parent._scale;
             }
             return true;
         }
 
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-        {
-            if (!_active[column.Index])
-                throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
-            Delegate getter = column.Index == 0
-                ? (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
-                {
-                    var editor = VBufferEditor.Create(ref value, _image.Length);
-                    _image.CopyTo(editor.Values);
-                    value = editor.Commit();
-                })
-                : (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) => value = _label);
-            return getter as ValueGetter<TValue> ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}, not {typeof(TValue).Name}.");
-        }
+        protected override Delegate LabelGetter() => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) => value = _label);
 
         protected override void Dispose(bool disposing)
         {

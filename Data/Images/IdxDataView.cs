@@ -8,19 +8,14 @@ namespace MlToolkit.Data.Images;
 /// <c>Image</c> column (a 1×rows×columns vector of Single, pixel/255 by default) and a <c>Label</c> column (Single).
 /// Both files are read in step through one cursor each; a truncated file is an error naming the file and record.
 /// </summary>
-public sealed class IdxDataView : IDataView
+public sealed class IdxDataView : ImageRecordDataView
 {
-    /// <summary>The image column's name.</summary>
-    public const string ImageColumn = "Image";
-
-    /// <summary>The label column's name.</summary>
-    public const string LabelColumn = "Label";
-
     private readonly IdxFile _images;
     private readonly IdxFile _labels;
     private readonly float _scale;
 
     private IdxDataView(IdxFile images, IdxFile labels, float scale, int? limit)
+        : base(new[] { 1, images.Dimensions[1], images.Dimensions[2] }, NumberDataViewType.Single)
     {
         _images = images;
         _labels = labels;
@@ -28,12 +23,7 @@ public sealed class IdxDataView : IDataView
         RowCount = Math.Min(images.Records, limit ?? int.MaxValue);
         Height = images.Dimensions[1];
         Width = images.Dimensions[2];
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumn(ImageColumn, new VectorDataViewType(NumberDataViewType.Single, 1, Height, Width));
-        builder.AddColumn(LabelColumn, NumberDataViewType.Single);
-        Schema = builder.ToSchema();
     }
-
     /// <summary>Image height in pixels.</summary>
     public int Height { get; }
 
@@ -63,65 +53,38 @@ public sealed class IdxDataView : IDataView
     }
 
     /// <inheritdoc/>
-    public bool CanShuffle => false;
+    public override long? GetRowCount() => RowCount;
 
     /// <inheritdoc/>
-    public DataViewSchema Schema { get; }
+    protected override RecordCursor CreateCursor(bool readImage, bool readLabel) => new Cursor(this, readImage, readLabel);
 
-    /// <inheritdoc/>
-    public long? GetRowCount() => RowCount;
-
-    /// <inheritdoc/>
-    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
-    {
-        var active = new bool[2];
-        foreach (var column in columnsNeeded)
-            active[column.Index] = true;
-        return new Cursor(this, active);
-    }
-
-    /// <inheritdoc/>
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        new[] { GetRowCursor(columnsNeeded, rand) };
-
-    private sealed class Cursor : DataViewRowCursor
+    private sealed class Cursor : RecordCursor
     {
         private readonly IdxDataView _parent;
-        private readonly bool[] _active;
         private readonly Stream? _images;
         private readonly Stream? _labels;
         private readonly byte[] _pixels;
-        private readonly float[] _image;
         private float _label;
-        private long _position = -1;
 
-        public Cursor(IdxDataView parent, bool[] active)
+        public Cursor(IdxDataView parent, bool readImage, bool readLabel) : base(parent, readImage, readLabel, parent._images.RecordSize)
         {
             _parent = parent;
-            _active = active;
             _pixels = new byte[parent._images.RecordSize];
-            _image = new float[_pixels.Length];
-            _images = active[0] ? parent._images.OpenRecords() : null;
-            _labels = active[1] ? parent._labels.OpenRecords() : null;
+            _images = readImage ? parent._images.OpenRecords() : null;
+            _labels = readLabel ? parent._labels.OpenRecords() : null;
         }
-
-        public override DataViewSchema Schema => _parent.Schema;
-        public override long Position => _position;
-        public override long Batch => 0;
-        public override bool IsColumnActive(DataViewSchema.Column column) => _active[column.Index];
-        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
 
         public override bool MoveNext()
         {
-            if (_position + 1 >= _parent.RowCount)
+            if (Current + 1 >= _parent.RowCount)
                 return false;
-            _position++;
+            Current++;
             if (_images is not null)
             {
                 if (_images.ReadAtLeast(_pixels, _pixels.Length, throwOnEndOfStream: false) < _pixels.Length)
                     throw Truncated(_parent._images.Path, _parent._images.Records);
                 for (var i = 0; i < _pixels.Length; i++)
-                    _image[i] = _pixels[i] * _parent._scale;
+                    Image[i] = _pixels[i] * _parent._scale;
             }
             if (_labels is not null)
             {
@@ -133,23 +96,10 @@ public sealed class IdxDataView : IDataView
             return true;
         }
 
-        private DataFormatException Truncated(string path, int declared) =>
-            new(path, $"the file ends at record {_position + 1} but its header declares {declared} records; it is truncated");
+        protected override Delegate LabelGetter() => (ValueGetter<float>)((ref float value) => value = _label);
 
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-        {
-            if (!_active[column.Index])
-                throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
-            Delegate getter = column.Index == 0
-                ? (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
-                {
-                    var editor = VBufferEditor.Create(ref value, _image.Length);
-                    _image.CopyTo(editor.Values);
-                    value = editor.Commit();
-                })
-                : (ValueGetter<float>)((ref float value) => value = _label);
-            return getter as ValueGetter<TValue> ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type}, not {typeof(TValue).Name}.");
-        }
+        private DataFormatException Truncated(string path, int declared) =>
+            new(path, $"the file ends at record {Current + 1} but its header declares {declared} records; it is truncated");
 
         protected override void Dispose(bool disposing)
         {
