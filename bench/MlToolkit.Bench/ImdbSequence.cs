@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using MlToolkit.Data.Delimited;
+using MlToolkit.Pipelines.Featurization;
+using MlToolkit.Pipelines.Text;
+using MlToolkit.Trainers.Native;
+using MlToolkit.Trainers.Torch;
+using MlToolkit.Trainers.Torch.Sequence;
+using MlToolkit.Trainers.Torch.Training;
+
+namespace MlToolkit.Bench;
+
+/// <summary>
+/// Full IMDB (train on imdb_train, evaluate on imdb_test): an LSTM or transformer over token ids, or the TF-IDF +
+/// L-BFGS logistic-regression baseline, timing training.
+/// </summary>
+internal static class ImdbSequence
+{
+    public static int Run(BenchOptions options, string model, int maxLength)
+    {
+        TorchRuntime.EnsureLoaded();
+        var ml = new MLContext(seed: 1);
+        var folder = Path.Combine(Path.GetDirectoryName(options.MnistFolder)!, "imdb");
+        var train = ml.Data.Cache(DelimitedFile.Load(Path.Combine(folder, "imdb_train.tsv.gz")));
+        var test = DelimitedFile.Load(Path.Combine(folder, "imdb_test.tsv.gz"));
+        var label = ml.Transforms.Conversion.MapValue("Label", new[] { new KeyValuePair<string, bool>("negative", false), new KeyValuePair<string, bool>("positive", true) }, "Label");
+        IEstimator<ITransformer> features = model == "tfidf"
+            ? new TabularFeaturePlan(((DelimitedDataView)DelimitedFile.Load(Path.Combine(folder, "imdb_train.tsv.gz"))).Layout, "Label").Build(ml, normalize: false)
+            : ml.Transforms.Text.TokenizeToIds(new TokenIdEstimator.Options { InputColumnName = "Text", OutputColumnName = "Features", MaxLength = maxLength, MaxVocabularySize = 20_000 });
+        var progress = new Reporter();
+        IEstimator<ITransformer> trainer = model switch
+        {
+            "lstm" => ml.BinaryClassification.Trainers.Rnn(new RnnTrainer.Options { Epochs = options.Epochs, Threads = options.Threads, Progress = progress }),
+            "transformer" => ml.BinaryClassification.Trainers.TransformerEncoder(new TransformerTrainer.Options { Epochs = options.Epochs, Threads = options.Threads, Progress = progress }),
+            "tfidf" => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new Microsoft.ML.Trainers.LbfgsLogisticRegressionBinaryTrainer.Options { L1Regularization = 0, L2Regularization = 0.1f }),
+            _ => throw new ArgumentException($"unknown model '{model}': lstm, transformer or tfidf"),
+        };
+        var clock = Stopwatch.StartNew();
+        var fitted = label.Append(features).Append(trainer).Fit(train);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var metrics = ml.BinaryClassification.Evaluate(fitted.Transform(test));
+        Console.WriteLine($"IMDB {model}: {(model == "tfidf" ? "" : $"{options.Epochs} epochs, {maxLength} tokens, ")}training {seconds:0} s, test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.AreaUnderRocCurve:0.0000}");
+        return 0;
+    }
+
+    private sealed class Reporter : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.Kind == ProgressKind.Epoch)
+                Console.WriteLine($"  epoch {value.Epoch}: loss {value.Loss:0.0000}, {value.SamplesPerSecond:0} samples/s");
+        }
+    }
+}
