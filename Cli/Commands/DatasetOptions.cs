@@ -57,7 +57,13 @@ internal sealed class DatasetOptions
         Description = "MNIST-style IDX label file (idx1) matching --idx-images.",
     };
 
-    public IEnumerable<Option> All => new Option[] { Dataset, Sample, Separator, HasHeader, Images, ImageSize, Grayscale, IdxImages, IdxLabels };
+    public Option<string[]> ColumnTypes { get; } = new("--column-type")
+    {
+        Description = "Override an inferred column type: NAME=numeric|boolean|text (repeatable).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public IEnumerable<Option> All => new Option[] { Dataset, Sample, Separator, HasHeader, ColumnTypes, Images, ImageSize, Grayscale, IdxImages, IdxLabels };
 
     /// <summary>The chosen data, read with <paramref name="columnKinds"/> overriding inference where given.</summary>
     public LoadedDataset Load(ParseResult result, IReadOnlyDictionary<string, ColumnKind>? columnKinds = null)
@@ -82,13 +88,26 @@ internal sealed class DatasetOptions
         {
             Separator = ParseSeparator(result.GetValue(Separator)),
             HasHeader = result.GetValue(HasHeader),
-            ColumnKinds = columnKinds ?? new Dictionary<string, ColumnKind>(),
+            ColumnKinds = columnKinds ?? ParseColumnTypes(result.GetValue(ColumnTypes)),
         };
         var path = result.GetValue(Dataset);
         if (path is not null)
             return new LoadedDataset(path, DelimitedFile.Load(path, options), DefaultLabel: null, Features: null);
         var sample = SampleDatasets.Get(result.GetValue(Sample)!);
         return new LoadedDataset($"sample:{sample.Name}", DelimitedFile.Load(sample.OpenSource(), options), sample.LabelColumn, Features: null);
+    }
+
+    private static Dictionary<string, ColumnKind> ParseColumnTypes(string[]? values)
+    {
+        var kinds = new Dictionary<string, ColumnKind>(StringComparer.OrdinalIgnoreCase);
+        foreach (var value in values ?? Array.Empty<string>())
+        {
+            var parts = value.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0 || !Enum.TryParse<ColumnKind>(parts[1], ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+                throw new ArgumentException($"--column-type '{value}' is not NAME=numeric, NAME=boolean or NAME=text.");
+            kinds[parts[0]] = kind;
+        }
+        return kinds;
     }
 
     private static char? ParseSeparator(string? value) => value?.ToLowerInvariant() switch

@@ -32,13 +32,14 @@ internal static class TrainCommand
         var positive = new Option<string?>("--positive-class") { Description = "Binary classification: the label value scored as positive. Default: the one that sorts last." };
         var threads = new Option<int?>("--threads") { Description = "Threads the trainer may use. Default: all cores." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on standard output." };
+        var showSchema = new Option<bool>("--show-schema") { Description = "Print the inferred layout of a CSV/TSV: separator, header, each column's type and purpose." };
         var epochsOption = new Option<int?>("--epochs") { Description = "Epochs for the torch trainers (mlp, cnn). Default: the trainer's." };
         var testImages = new Option<string?>("--test-images") { Description = "Separate test image folder (with --images)." };
         var testIdxImages = new Option<string?>("--test-idx-images") { Description = "Separate test IDX images (with --idx-images)." };
         var testIdxLabels = new Option<string?>("--test-idx-labels") { Description = "Separate test IDX labels (with --idx-labels)." };
 
         var command = new Command("train", "Train a model on a CSV/TSV file (or a built-in sample), print its test metrics and save it.");
-        foreach (var option in data.All.Concat(new Option[] { label, task, trainer, modelPath, testDataset, testImages, testIdxImages, testIdxLabels, testFraction, seed, ignore, positive, threads, epochsOption, json }))
+        foreach (var option in data.All.Concat(new Option[] { label, task, trainer, modelPath, testDataset, testImages, testIdxImages, testIdxLabels, testFraction, seed, ignore, positive, threads, epochsOption, showSchema, json }))
             command.Options.Add(option);
 
         command.SetAction((result, cancellationToken) => Task.FromResult(Run(output, cancellationToken, () =>
@@ -70,7 +71,7 @@ internal static class TrainCommand
             if (result.GetValue(json))
                 output.Out.WriteLine(ToJson(dataset, trained, path).ToJsonString(ToolkitJson.Indented));
             else
-                WriteText(output.Out, dataset, trained, path);
+                WriteText(output.Out, dataset, trained, path, result.GetValue(showSchema));
         })));
         return command;
     }
@@ -110,11 +111,13 @@ internal static class TrainCommand
         _ => PredictionTask.Regression,
     };
 
-    private static void WriteText(TextWriter w, LoadedDataset dataset, TrainingResult trained, string path)
+    private static void WriteText(TextWriter w, LoadedDataset dataset, TrainingResult trained, string path, bool showSchema)
     {
         var d = trained.Model.Description;
         var classes = d.Classes.Count > 0 ? $" ({d.Classes.Count} classes{(d.PositiveClass is null ? "" : $", positive '{d.PositiveClass}'")})" : "";
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Dataset  {dataset.Name}: {dataset.Data.GetRowCount():N0} rows, {dataset.Data.Schema.Count} columns"));
+        if (showSchema && dataset.Layout is { } layout)
+            w.Write(layout.Describe());
         w.WriteLine($"Label    {d.LabelColumn} -> {d.Task}{classes}");
         w.WriteLine($"Trainer  {d.Trainer}");
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained  on {trained.TrainRows:N0} rows in {trained.Duration.TotalSeconds:0.0} s"));
@@ -129,6 +132,8 @@ internal static class TrainCommand
         return new JsonObject
         {
             ["dataset"] = dataset.Name,
+            ["columns"] = new JsonArray((dataset.Layout?.Columns ?? Array.Empty<DelimitedColumn>())
+                .Select(c => (JsonNode?)new JsonObject { ["name"] = c.Name, ["kind"] = c.Kind.ToString(), ["purpose"] = c.Purpose.ToString() }).ToArray()),
             ["label"] = d.LabelColumn,
             ["task"] = d.Task.ToString(),
             ["classes"] = new JsonArray(d.Classes.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),

@@ -141,6 +141,26 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_inferred_schema_is_reported_and_a_column_type_can_be_overridden()
+    {
+        var rows = Enumerable.Range(0, 40).Select(i => $"{1 + i % 2},{i * 10},{(i % 2 == 0 ? "a" : "b")}");
+        var file = _folder.Write("codes.csv", "code,size,y\n" + string.Join("\n", rows) + "\n");
+        var inferred = CliRunner.InProcess("train", "-d", file, "--label-col", "y", "--trainer", "lbfgs", "-o", _folder.File("a.zip"), "--json");
+        Assert.True(inferred.ExitCode == 0, inferred.Error);
+        var code = JsonNode.Parse(inferred.Out)!["columns"]!.AsArray().Single(c => (string)c!["name"]! == "code")!;
+        Assert.Equal("Numeric", (string)code["kind"]!);
+
+        var overridden = CliRunner.InProcess("train", "-d", file, "--label-col", "y", "--trainer", "lbfgs", "--column-type", "code=text", "-o", _folder.File("b.zip"), "--show-schema");
+        Assert.True(overridden.ExitCode == 0, overridden.Error);
+        Assert.Contains("separator comma, header yes, quoting on, inferred from 40 rows", overridden.Out);
+        Assert.Matches(@"0  code\s+Text\s+Text", overridden.Out);
+
+        var bad = CliRunner.InProcess("train", "-d", file, "--label-col", "y", "--column-type", "code=date");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal("error: --column-type 'code=date' is not NAME=numeric, NAME=boolean or NAME=text.", bad.Error.Trim());
+    }
+
+    [Fact]
     public void Usage_errors_exit_with_2()
     {
         var unknown = CliRunner.InProcess("train", "--trainer", "magic");
