@@ -64,9 +64,5 @@ public sealed class BinaryHead : PredictionHead
     public override Tensor Postprocess(Tensor output) => cat(new[] { output, sigmoid(output) }, 1);
 
     /// <inheritdoc/>
-    public override void CheckDistinctLabels(string labelColumn, int distinct)
-    {
-        if (distinct < 2)
-            throw new SchemaException($"Label column '{labelColumn}' has {distinct} distinct class{(distinct == 1 ? "" : "es")} in the training data; classification needs at least 2.");
-    }
+    public override void CheckDistinctLabels(string labelColumn, int distinct) => RequireTwoClasses(labelColumn, distinct);
 }

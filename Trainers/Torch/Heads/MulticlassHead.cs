@@ -99,11 +99,7 @@ public sealed class MulticlassHead : PredictionHead
     public override Tensor Postprocess(Tensor output) => nn.functional.softmax(output, 1);
 
     /// <inheritdoc/>
-    public override void CheckDistinctLabels(string labelColumn, int distinct)
-    {
-        if (distinct < 2)
-            throw new SchemaException($"Label column '{labelColumn}' has {distinct} distinct class{(distinct == 1 ? "" : "es")} in the training data; classification needs at least 2.");
-    }
+    public override void CheckDistinctLabels(string labelColumn, int distinct) => RequireTwoClasses(labelColumn, distinct);
 
     private void SlotNames(ref VBuffer<ReadOnlyMemory<char>> value) =>
         value = new VBuffer<ReadOnlyMemory<char>>(_classes.Length, _classes.Select(c => c.AsMemory()).ToArray());

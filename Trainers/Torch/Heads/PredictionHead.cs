@@ -66,6 +66,13 @@ public abstract class PredictionHead
     public virtual void CheckDistinctLabels(string labelColumn, int distinct)
     {
     }
+
+    /// <summary>The check every classification head makes: at least two classes in the training data.</summary>
+    protected static void RequireTwoClasses(string labelColumn, int distinct)
+    {
+        if (distinct < 2)
+            throw new SchemaException($"Label column '{labelColumn}' has {distinct} distinct class{(distinct == 1 ? "" : "es")} in the training data; classification needs at least 2.");
+    }
 }
 
 /// <summary>An output column of a torch transformer: name, type, annotations and a getter over the postprocessed row.</summary>
