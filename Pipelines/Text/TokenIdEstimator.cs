@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlToolkit.Pipelines.Transforms;
 
 namespace MlToolkit.Pipelines.Text;
 
@@ -97,12 +98,9 @@ public sealed class TokenIdEstimator : IEstimator<TokenIdTransformer>
             throw new SchemaException($"Text column '{_options.InputColumnName}' not found. Columns: {string.Join(", ", inputSchema.Select(c => c.Name))}.");
         if (column.ItemType is not TextDataViewType || column.Kind != SchemaShape.Column.VectorKind.Scalar)
             throw new SchemaException($"Column '{_options.InputColumnName}' holds {column.ItemType}; tokenizing needs a text column.");
-        // ML.NET offers no public way to build a shape column: derive it from a transformer with an empty vocabulary.
+        // The added columns do not depend on the vocabulary: a transformer with an empty one describes them.
         var probe = new TokenIdTransformer(_options, Array.Empty<string>());
-        var builder = new DataViewSchema.Builder();
-        foreach (var c in inputSchema)
-            builder.AddColumn(c.Name, c.Kind == SchemaShape.Column.VectorKind.Scalar ? c.ItemType : new VectorDataViewType((PrimitiveDataViewType)c.ItemType, 1));
-        return ShapeOf(probe.GetOutputSchema(builder.ToSchema()));
+        return SchemaShapes.FromSchema(probe.GetOutputSchema(SchemaShapes.ToSchema(inputSchema)));
     }
 
     /// <summary>Learns the vocabulary from <paramref name="input"/> (one streaming pass) and returns the transformer.</summary>
@@ -136,12 +134,5 @@ public sealed class TokenIdEstimator : IEstimator<TokenIdTransformer>
             .Select(kv => kv.Key)
             .ToList();
         return new TokenIdTransformer(_options, vocabulary);
-    }
-
-    private static SchemaShape ShapeOf(DataViewSchema schema)
-    {
-        var create = typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public, new[] { typeof(DataViewSchema) })
-            ?? throw new MissingMethodException("SchemaShape.Create(DataViewSchema) is missing; MlToolkit needs Microsoft.ML 5.0.1.");
-        return (SchemaShape)create.Invoke(null, new object[] { schema })!;
     }
 }

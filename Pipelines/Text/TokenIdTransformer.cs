@@ -20,10 +20,12 @@ public sealed class TokenIdTransformer : ColumnAddingTransformer
 
     private readonly TokenIdEstimator.Options _options;
     private readonly Dictionary<string, int> _ids;
+    private readonly TokenSplitter _splitter;
 
     internal TokenIdTransformer(TokenIdEstimator.Options options, IReadOnlyList<string> vocabulary)
     {
         _options = options;
+        _splitter = TokenSplitter.For(options);
         Vocabulary = vocabulary;
         _ids = new Dictionary<string, int>(vocabulary.Count, StringComparer.Ordinal);
         for (var i = 0; i < vocabulary.Count; i++)
@@ -69,7 +71,7 @@ public sealed class TokenIdTransformer : ColumnAddingTransformer
         if (_options.PrependClassToken)
             ids.Add(TokenIdEstimator.ClassTokenId);
         unknown = 0;
-        foreach (var token in TokenSplitter.For(_options).Split(text))
+        foreach (var token in _splitter.Split(text))
         {
             if (_ids.TryGetValue(token, out var id))
             {

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlToolkit.Data;
 using MlToolkit.Data.Splits;
+using MlToolkit.Pipelines.Transforms;
 using MlToolkit.Trainers.Native;
 using MlToolkit.Trainers.Torch.Architectures;
 using MlToolkit.Trainers.Torch.Heads;

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MlToolkit.Trainers.Torch.Training;
+namespace MlToolkit.Pipelines.Transforms;
 
 /// <summary>
 /// Converts between <see cref="SchemaShape"/> and <see cref="DataViewSchema"/>. ML.NET keeps both the
@@ -9,7 +9,7 @@ namespace MlToolkit.Trainers.Torch.Training;
 /// written outside ML.NET cannot otherwise build the shape <c>GetOutputSchema</c> must return; we call
 /// <c>Create</c> through reflection (ML.NET is pinned to 5.0.1, and a test covers it).
 /// </summary>
-internal static class SchemaShapes
+public static class SchemaShapes
 {
     private static readonly Func<DataViewSchema, SchemaShape> CreateShape = BindCreate();
 
