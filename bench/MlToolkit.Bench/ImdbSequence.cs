@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using MlToolkit.Data.Delimited;
+using MlToolkit.Data.Samples;
+using MlToolkit.Data.Splits;
 using MlToolkit.Pipelines.Featurization;
 using MlToolkit.Pipelines.Text;
 using MlToolkit.Trainers.Native;
@@ -16,22 +18,43 @@ namespace MlToolkit.Bench;
 /// </summary>
 internal static class ImdbSequence
 {
-    public static int Run(BenchOptions options, string model, int maxLength)
+    public static int Run(BenchOptions options, string model, int maxLength, string[] args)
     {
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         TorchRuntime.EnsureLoaded();
         var ml = new MLContext(seed: 1);
         var folder = Path.Combine(Path.GetDirectoryName(options.MnistFolder)!, "imdb");
-        var train = ml.Data.Cache(DelimitedFile.Load(Path.Combine(folder, "imdb_train.tsv.gz")));
-        var test = DelimitedFile.Load(Path.Combine(folder, "imdb_test.tsv.gz"));
+        IDataView train, test;
+        var onSample = args.Contains("--sample");
+        if (onSample)
+        {
+            // The built-in 2,000-review sample split 80/20 as the unit tests do: quick sweeps of the model shape.
+            var split = DataSplits.TrainTest(ml.Data.Cache(SampleDatasets.Imdb(ml)), 0.2, seed: 1, "Label");
+            (train, test) = (split.Train, split.Test);
+        }
+        else
+        {
+            train = ml.Data.Cache(DelimitedFile.Load(Path.Combine(folder, "imdb_train.tsv.gz")));
+            test = DelimitedFile.Load(Path.Combine(folder, "imdb_test.tsv.gz"));
+        }
+        var transformerOptions = new TransformerTrainer.Options { Epochs = options.Epochs, Threads = options.Threads };
+        transformerOptions.ModelDim = int.Parse(Value("--dim") ?? transformerOptions.ModelDim.ToString());
+        transformerOptions.Heads = int.Parse(Value("--heads") ?? transformerOptions.Heads.ToString());
+        transformerOptions.Layers = int.Parse(Value("--layers") ?? transformerOptions.Layers.ToString());
+        transformerOptions.FeedForwardDim = int.Parse(Value("--ffn") ?? transformerOptions.FeedForwardDim.ToString());
+        transformerOptions.LearningRate = double.Parse(Value("--lr") ?? transformerOptions.LearningRate.ToString("R"));
+        transformerOptions.BatchSize = int.Parse(Value("--batch") ?? transformerOptions.BatchSize.ToString());
+        transformerOptions.Dropout = double.Parse(Value("--dropout") ?? transformerOptions.Dropout.ToString("R"));
+        var vocabulary = int.Parse(Value("--vocabulary") ?? (onSample ? "10000" : "20000"));
         var label = ml.Transforms.Conversion.MapValue("Label", new[] { new KeyValuePair<string, bool>("negative", false), new KeyValuePair<string, bool>("positive", true) }, "Label");
         IEstimator<ITransformer> features = model == "tfidf"
             ? new TabularFeaturePlan(((DelimitedDataView)DelimitedFile.Load(Path.Combine(folder, "imdb_train.tsv.gz"))).Layout, "Label").Build(ml, normalize: false)
-            : ml.Transforms.Text.TokenizeToIds(new TokenIdEstimator.Options { InputColumnName = "Text", OutputColumnName = "Features", MaxLength = maxLength, MaxVocabularySize = 20_000 });
+            : ml.Transforms.Text.TokenizeToIds(new TokenIdEstimator.Options { InputColumnName = "Text", OutputColumnName = "Features", MaxLength = maxLength, MaxVocabularySize = vocabulary });
         var progress = new Reporter();
         IEstimator<ITransformer> trainer = model switch
         {
             "lstm" => ml.BinaryClassification.Trainers.Rnn(new RnnTrainer.Options { Epochs = options.Epochs, Threads = options.Threads, Progress = progress }),
-            "transformer" => ml.BinaryClassification.Trainers.TransformerEncoder(new TransformerTrainer.Options { Epochs = options.Epochs, Threads = options.Threads, Progress = progress }),
+            "transformer" => ml.BinaryClassification.Trainers.TransformerEncoder(WithProgress(transformerOptions, progress)),
             "tfidf" => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new Microsoft.ML.Trainers.LbfgsLogisticRegressionBinaryTrainer.Options { L1Regularization = 0, L2Regularization = 0.1f }),
             _ => throw new ArgumentException($"unknown model '{model}': lstm, transformer or tfidf"),
         };
@@ -39,8 +62,15 @@ internal static class ImdbSequence
         var fitted = label.Append(features).Append(trainer).Fit(train);
         var seconds = clock.Elapsed.TotalSeconds;
         var metrics = ml.BinaryClassification.Evaluate(fitted.Transform(test));
-        Console.WriteLine($"IMDB {model}: {(model == "tfidf" ? "" : $"{options.Epochs} epochs, {maxLength} tokens, ")}training {seconds:0} s, test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.AreaUnderRocCurve:0.0000}");
+        var shape = model == "transformer" ? $"dim {transformerOptions.ModelDim}, {transformerOptions.Heads} heads, {transformerOptions.Layers} layers, ffn {transformerOptions.FeedForwardDim}, lr {transformerOptions.LearningRate}, batch {transformerOptions.BatchSize}, " : "";
+        Console.WriteLine($"IMDB{(onSample ? " sample" : "")} {model}: {shape}{(model == "tfidf" ? "" : $"{options.Epochs} epochs, {maxLength} tokens, ")}training {seconds:0} s, test accuracy {metrics.Accuracy:0.0000}, AUC {metrics.AreaUnderRocCurve:0.0000}");
         return 0;
+    }
+
+    private static TransformerTrainer.Options WithProgress(TransformerTrainer.Options options, IProgress<TrainingProgress> progress)
+    {
+        options.Progress = progress;
+        return options;
     }
 
     private sealed class Reporter : IProgress<TrainingProgress>

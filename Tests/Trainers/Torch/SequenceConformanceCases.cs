@@ -73,6 +73,20 @@ public sealed class SequenceModelTests
     }
 
     [Fact]
+    public void Transformer_reaches_75_percent_on_the_imdb_sample()
+    {
+        var ml = new MLContext(seed: 1);
+        var raw = ml.Data.Cache(SampleDatasets.Imdb(ml));
+        var split = DataSplits.TrainTest(raw, 0.2, seed: 1, "Label");
+        var pipeline = ml.Transforms.Text.TokenizeToIds(new TokenIdEstimator.Options { InputColumnName = "Text", OutputColumnName = "Features", MaxLength = 256, MaxVocabularySize = 5000 })
+            .Append(ml.Transforms.Conversion.MapValue("Label", new[] { new KeyValuePair<string, bool>("negative", false), new KeyValuePair<string, bool>("positive", true) }, "Label"))
+            .Append(ml.BinaryClassification.Trainers.TransformerEncoder(new TransformerTrainer.Options { Epochs = 10 }));
+        var model = pipeline.Fit(split.Train);
+        var metrics = ml.BinaryClassification.Evaluate(model.Transform(split.Test));
+        Assert.True(metrics.Accuracy >= 0.75, $"accuracy {metrics.Accuracy}");
+    }
+
+    [Fact]
     public void Embedding_weights_from_a_file_are_loaded_and_a_shape_mismatch_is_explained()
     {
         using var folder = new TempFolder();
