@@ -13,6 +13,7 @@ public static class CliApplication
         var output = new CliOutput(stdout, stderr);
         var root = new RootCommand("mltoolkit: train, evaluate and tune ML.NET and TorchSharp models.");
         root.Subcommands.Add(TrainCommand.Create(output));
+        root.Subcommands.Add(AutomlCommand.Create(output));
         root.Subcommands.Add(EvaluateCommand.Create(output));
         root.Subcommands.Add(DoctorCommand.Create(output));
 

@@ -92,10 +92,7 @@ internal static class TrainCommand
     private static IDataView? TestData(ParseResult result, LoadedDataset dataset, string? testPath, Option<string?> idxImages, Option<string?> idxLabels, Option<string?> images)
     {
         if (testPath is not null)
-        {
-            var layout = dataset.Layout ?? throw new ArgumentException("--test-dataset goes with --dataset; use --test-images or --test-idx-images for images.");
-            return DelimitedFile.Load(testPath, new DelimitedLoadOptions { ColumnKinds = layout.Columns.ToDictionary(c => c.Name, c => c.Kind) });
-        }
+            return LoadTestFile(dataset, testPath);
         if (result.GetValue(idxImages) is { } testImages)
             return IdxDataView.Load(testImages, result.GetValue(idxLabels) ?? throw new ArgumentException("--test-idx-images needs --test-idx-labels."));
         if (result.GetValue(images) is { } folder)
@@ -103,7 +100,14 @@ internal static class TrainCommand
         return null;
     }
 
-    private static PredictionTask? ParseTask(string? task) => task switch
+    /// <summary>A test CSV/TSV read with the training file's column kinds, so that both parse alike.</summary>
+    internal static IDataView LoadTestFile(LoadedDataset dataset, string path)
+    {
+        var layout = dataset.Layout ?? throw new ArgumentException("--test-dataset goes with --dataset; use --test-images or --test-idx-images for images.");
+        return DelimitedFile.Load(path, new DelimitedLoadOptions { ColumnKinds = layout.Columns.ToDictionary(c => c.Name, c => c.Kind) });
+    }
+
+    internal static PredictionTask? ParseTask(string? task) => task switch
     {
         null => null,
         "binary" => PredictionTask.BinaryClassification,

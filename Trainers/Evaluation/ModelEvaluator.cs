@@ -52,8 +52,15 @@ public static class ModelEvaluator
         }
     }
 
-    private static List<KeyValuePair<string, double>> Metrics(MLContext ml, PredictionTask task, IDataView scored)
+    /// <summary>
+    /// The task's metrics of already scored data (ML.NET's standard score columns and the <c>Label</c> column), in this
+    /// order: multiclass accuracy, macro_accuracy, log_loss, log_loss_reduction; binary accuracy, auc, f1, precision,
+    /// recall (and log_loss when calibrated); regression r_squared, rmse, mae, mse.
+    /// </summary>
+    public static List<KeyValuePair<string, double>> Metrics(MLContext ml, PredictionTask task, IDataView scored)
     {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(scored);
         switch (task)
         {
             case PredictionTask.MulticlassClassification:

@@ -30,23 +30,12 @@ public static class SupervisedTraining
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(request.TestFraction, 1.0, nameof(request.TestFraction));
         var trainer = TrainerRegistry.Get(request.Trainer);
 
-        var layout = (request.Data as DelimitedDataView)?.Layout;
-        var labelSchemaColumn = layout is not null
-            ? request.Data.Schema[layout.GetColumn(request.LabelColumn).Name]
-            : request.Data.Schema.GetColumnOrNull(request.LabelColumn)
-              ?? throw new SchemaException($"Label column '{request.LabelColumn}' not found. Columns: {string.Join(", ", request.Data.Schema.Select(c => c.Name))}.");
-        var labelName = labelSchemaColumn.Name;
-        var classes = LabelEncoding.Classes(request.Data, labelName);
-        var task = request.Task ?? InferTask(layout, labelName, classes.Count);
+        var label = LabelSetup.Resolve(request.Data, request.LabelColumn, request.Task, request.PositiveClass);
+        var task = label.Task;
         if (!trainer.Supports(task))
             throw new ArgumentException($"Trainer '{trainer.Name}' does not support {task}; choose one of: {string.Join(", ", TrainerRegistry.All.Where(t => t.Supports(task)).Select(t => t.Name))}.", nameof(request));
-
-        var features = request.Features
-            ?? (layout is not null
-                ? trainer.ReadsTokenSequences ? new TokenSequenceFeaturePlan(layout, labelName) : new TabularFeaturePlan(layout, labelName, request.IgnoreColumns)
-                : throw new ArgumentException("Data that is not a delimited file needs a feature plan (TrainingRequest.Features).", nameof(request)));
-        var positive = task == PredictionTask.BinaryClassification ? request.PositiveClass ?? classes.LastOrDefault() : null;
-        var labelEstimator = LabelEncoding.Build(mlContext, task, labelName, labelSchemaColumn.Type, classes, positive);
+        var features = request.Features ?? label.DefaultFeatures(trainer.ReadsTokenSequences, request.IgnoreColumns);
+        var labelEstimator = label.Encoder(mlContext);
 
         IDataView train = request.Data;
         IDataView test;
@@ -56,8 +45,7 @@ public static class SupervisedTraining
         }
         else
         {
-            var stratify = task == PredictionTask.Regression ? null : labelName;
-            var split = DataSplits.TrainTest(request.Data, request.TestFraction, request.Seed, stratify);
+            var split = DataSplits.TrainTest(request.Data, request.TestFraction, request.Seed, label.StratifyColumn);
             train = split.Train;
             test = split.Test;
         }
@@ -82,20 +70,9 @@ public static class SupervisedTraining
         clock.Stop();
         cancellationToken.ThrowIfCancellationRequested();
 
-        var description = new ModelDescription(task, labelName, task == PredictionTask.Regression ? Array.Empty<string>() : classes, positive, trainer.Name,
-            features.DelimitedInputs, features.ImagePathColumns, CategoryCensus.Distinct(train, features.OneHotColumns));
-        var model = new TrainedModel(description, request.Data.Schema, labelEncoder, scorer);
+        var model = new TrainedModel(label.Describe(trainer.Name, features, train), request.Data.Schema, labelEncoder, scorer);
         var report = ModelEvaluator.Evaluate(mlContext, model, test);
         var trainRows = train.GetRowCount() ?? 0;
         return new TrainingResult(model, report, trainRows, clock.Elapsed);
-    }
-
-    private static PredictionTask InferTask(DelimitedSchema? layout, string label, int classCount)
-    {
-        if (layout is null)
-            return classCount == 2 ? PredictionTask.BinaryClassification : PredictionTask.MulticlassClassification;
-        var column = layout.GetColumn(label);
-        layout.Statistics.TryGetValue(column.Name, out var statistics);
-        return LabelEncoding.InferTask(column, statistics, classCount);
     }
 }

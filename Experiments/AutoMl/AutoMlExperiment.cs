@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using MlToolkit.Data;
+using MlToolkit.Data.IO;
+using MlToolkit.Data.Splits;
+using MlToolkit.Experiments.Candidates;
+using MlToolkit.Experiments.Running;
+using MlToolkit.Experiments.Storage;
+using MlToolkit.Experiments.Tuning;
+using MlToolkit.Experiments.Tuning.Pruners;
+using MlToolkit.Experiments.Tuning.SearchSpaces;
+using MlToolkit.Experiments.Tuning.Tuners;
+using MlToolkit.Pipelines.Featurization;
+using MlToolkit.Pipelines.Images;
+using MlToolkit.Trainers.Evaluation;
+using MlToolkit.Trainers.Models;
+using MlToolkit.Trainers.Workflow;
+
+namespace MlToolkit.Experiments.AutoMl;
+
+/// <summary>
+/// An AutoML experiment over one dataset: which trainers, which metric, which tuner, how trials are evaluated and
+/// what budgets hold. Configure it with the <c>Set…</c> methods (or <see cref="Options"/>), then <see cref="Run"/>.
+/// Each run opens the storage, resumes what is stored there, searches, refits the best configuration on all the
+/// training data and evaluates it on the test data if given.
+/// </summary>
+public sealed class AutoMlExperiment
+{
+    private readonly IDataView _data;
+    private readonly string _labelColumn;
+    private readonly List<IReadOnlyDictionary<string, ParameterValue>> _enqueued = new();
+    private IDataView? _testData;
+
+    internal AutoMlExperiment(IDataView data, string labelColumn)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentException.ThrowIfNullOrWhiteSpace(labelColumn);
+        _data = data;
+        _labelColumn = labelColumn;
+    }
+
+    /// <summary>All settings; the <c>Set…</c> methods write here.</summary>
+    public AutoMlOptions Options { get; } = new();
+
+    /// <summary>Sets the task (otherwise inferred from the label).</summary>
+    public AutoMlExperiment SetTask(PredictionTask task) => With(o => o.Task = task);
+
+    /// <summary>Sweeps only these trainers (see <c>CandidateCatalog</c>), tried cheapest first in this order.</summary>
+    public AutoMlExperiment SetTrainers(params string[] trainers) => With(o => o.Trainers = trainers.Select(t => CandidateCatalog.Get(t).Name).ToArray());
+
+    /// <summary>Optimizes this metric (see <see cref="MetricDefinition.For"/>).</summary>
+    public AutoMlExperiment SetMetric(string metric) => With(o => o.Metric = metric);
+
+    /// <summary>Uses this tuner.</summary>
+    public AutoMlExperiment SetTuner(TunerKind tuner) => With(o => o.Tuner = tuner);
+
+    /// <summary>Evaluates each trial by <paramref name="folds"/>-fold cross-validation (1 = holdout).</summary>
+    public AutoMlExperiment SetCrossValidation(int folds) => With(o => o.Folds = folds);
+
+    /// <summary>Evaluates each trial on a holdout of <paramref name="fraction"/> of the data.</summary>
+    public AutoMlExperiment SetHoldout(double fraction) => With(o => { o.Folds = 1; o.HoldoutFraction = fraction; });
+
+    /// <summary>Stops the search (refit included) after <paramref name="budget"/>; running trials are cancelled at the deadline.</summary>
+    public AutoMlExperiment SetTrainingTime(TimeSpan? budget) => With(o => o.TrainingTime = budget);
+
+    /// <summary>Stops after this many finished trials.</summary>
+    public AutoMlExperiment SetMaxTrials(int? trials) => With(o => o.MaxTrials = trials);
+
+    /// <summary>Runs this many trials at once, splitting <paramref name="threads"/> between them.</summary>
+    public AutoMlExperiment SetParallelTrials(int trials, int? threads = null) => With(o => { o.ParallelTrials = trials; o.Threads = threads ?? o.Threads; });
+
+    /// <summary>Prunes torch trials with <paramref name="pruner"/>.</summary>
+    public AutoMlExperiment SetPruner(IPruner? pruner) => With(o => o.Pruner = pruner);
+
+    /// <summary>Persists trials to an SQLite file and resumes from it.</summary>
+    public AutoMlExperiment SetStorage(string? path, string studyName = "default") => With(o => { o.StoragePath = path; o.StudyName = studyName; });
+
+    /// <summary>Seeds the tuner, the folds and the trainers.</summary>
+    public AutoMlExperiment SetSeed(int seed) => With(o => o.Seed = seed);
+
+    /// <summary>Evaluates the refit best model on <paramref name="testData"/>.</summary>
+    public AutoMlExperiment SetTestData(IDataView? testData)
+    {
+        _testData = testData;
+        return this;
+    }
+
+    /// <summary>Reports progress events to <paramref name="progress"/>.</summary>
+    public AutoMlExperiment SetProgress(IProgress<ExperimentEvent>? progress) => With(o => o.Progress = progress);
+
+    /// <summary>Evaluates this configuration first (e.g. a known good one): trainer name and the trainer's own hyperparameters.</summary>
+    public AutoMlExperiment Enqueue(string trainer, IReadOnlyDictionary<string, ParameterValue> hyperparameters)
+    {
+        ArgumentNullException.ThrowIfNull(hyperparameters);
+        var name = CandidateCatalog.Get(trainer).Name;
+        var values = hyperparameters.ToDictionary(p => $"{name}.{p.Key}", p => p.Value, StringComparer.Ordinal);
+        values[AutoMlSpace.TrainerParameter] = ParameterValue.Of(name);
+        _enqueued.Add(values);
+        return this;
+    }
+
+    /// <summary>Runs the experiment; <paramref name="cancellationToken"/> stops it within seconds, keeping every finished trial.</summary>
+    /// <exception cref="SchemaException">The label is missing or unfit for the task.</exception>
+    /// <exception cref="ExperimentStorageException">The storage file holds a study that does not match this experiment.</exception>
+    public AutoMlResult Run(CancellationToken cancellationToken = default)
+    {
+        Options.Validate();
+        var clock = Stopwatch.StartNew();
+        var label = LabelSetup.Resolve(_data, _labelColumn, Options.Task, Options.PositiveClass);
+        var task = label.Task;
+        var candidates = (Options.Trainers.Count > 0 ? Options.Trainers.Select(CandidateCatalog.Get).ToList() : CandidateCatalog.Defaults(task).ToList());
+        var unsupported = candidates.Where(c => !c.Supports(task)).Select(c => c.Name).ToList();
+        if (unsupported.Count > 0)
+            throw new ArgumentException($"{string.Join(", ", unsupported)} cannot do {task}; trainers that can: {string.Join(", ", CandidateCatalog.All.Where(c => c.Supports(task)).Select(c => c.Name))}.");
+        var metric = MetricDefinition.Get(task, Options.Metric);
+        var plans = candidates.ToDictionary(c => c.Name, c => Options.Features ?? label.DefaultFeatures(c.ReadsTokenSequences, Options.IgnoreColumns));
+        foreach (var column in plans.Values.SelectMany(p => p.ImagePathColumns).Distinct())
+            ImageFiles.Check(_data, column);
+
+        var ml = new MLContext(Options.Seed);
+        var labelEncoder = label.Encoder(ml).Fit(_data);
+        var encoded = ml.Data.Cache(labelEncoder.Transform(_data));
+        var stratify = task == PredictionTask.Regression ? null : "Label";
+        var folds = Options.Folds > 1
+            ? DataSplits.KFold(encoded, Options.Folds, Options.Seed, stratify)
+            : new[] { DataSplits.TrainTest(encoded, Options.HoldoutFraction, Options.Seed, stratify) };
+        var space = AutoMlSpace.Build(task, candidates);
+        var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: Options.Pruner is not null);
+
+        using var store = Options.StoragePath is null ? (IExperimentStore)new InMemoryExperimentStore() : new SqliteExperimentStore(Options.StoragePath);
+        var study = new StudyDefinition(Options.StudyName, metric.Name, metric.Maximize, space.Describe(), Fingerprint(encoded, label), Settings());
+        var best = new BestTracker(Options.Progress);
+        var budget = Options.TrainingTime;
+        var runner = new ExperimentRunner(store, study, space, () => Tuners.Create(Options.Tuner, space, Options.Seed), Options.Pruner, new RunnerSettings
+        {
+            TimeBudget = budget is { } total ? total - clock.Elapsed : null,
+            MaxTrials = Options.MaxTrials,
+            TrialTimeout = Options.TrialTimeout,
+            MemoryLimitMb = Options.MemoryLimitMb,
+            ParallelTrials = Options.ParallelTrials,
+            Threads = Options.Threads,
+            // Keep time for the refit: about one fold's fit of the best trial so far, at most a fifth of the budget.
+            ReserveAtEnd = () => Options.RefitBest && best.Best is { } trial && budget is { } b
+                ? TimeSpan.FromTicks(Math.Min((long)(trial.Duration.Ticks / (double)folds.Count * 1.25), b.Ticks / 5))
+                : TimeSpan.Zero,
+        }, best);
+        foreach (var values in _enqueued)
+            runner.Enqueue(space.Configuration(values));
+        var summary = runner.Run(evaluator.Evaluate, cancellationToken);
+
+        TrainedModel? model = null;
+        EvaluationReport? test = null;
+        var refitClock = Stopwatch.StartNew();
+        if (Options.RefitBest && summary.Best is { } winner && !cancellationToken.IsCancellationRequested)
+        {
+            var (candidate, parameters) = TrialEvaluator.Resolve(winner.Configuration);
+            var features = plans[candidate.Name];
+            var refitMl = new MLContext(Options.Seed);
+            var scorer = features.Build(refitMl, candidate.NeedsNormalizedFeatures)
+                .Append(candidate.CreateTrainer(refitMl, task, parameters, new CandidateContext(Options.Threads, Options.Seed, cancellationToken, null)))
+                .Fit(new CancellingDataView(encoded, cancellationToken));
+            model = new TrainedModel(label.Describe(candidate.Name, features, encoded), _data.Schema, labelEncoder, scorer);
+            if (_testData is not null)
+                test = ModelEvaluator.Evaluate(refitMl, model, _testData);
+        }
+        return new AutoMlResult(task, metric, folds.Count, summary, model, refitClock.Elapsed, test, store.Location);
+    }
+
+    private string Settings() =>
+        $"tuner={Options.Tuner}; trainers={string.Join(",", Options.Trainers)}; time={Options.TrainingTime?.TotalSeconds.ToString(CultureInfo.InvariantCulture) ?? "none"}; max_trials={Options.MaxTrials?.ToString(CultureInfo.InvariantCulture) ?? "none"}; parallel={Options.ParallelTrials}";
+
+    private string Fingerprint(IDataView encoded, LabelSetup label)
+    {
+        var rows = encoded.GetRowCount() ?? CountRows(encoded);
+        var evaluation = Options.Folds > 1 ? $"{Options.Folds}-fold" : $"holdout {Options.HoldoutFraction.ToString(CultureInfo.InvariantCulture)}";
+        return $"rows={rows}; columns={string.Join(",", _data.Schema.Select(c => c.Name))}; label={label.LabelColumn}; task={label.Task}; {evaluation}; seed={Options.Seed}";
+    }
+
+    private static long CountRows(IDataView data)
+    {
+        long rows = 0;
+        using var cursor = data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
+        while (cursor.MoveNext())
+            rows++;
+        return rows;
+    }
+
+    private AutoMlExperiment With(Action<AutoMlOptions> set)
+    {
+        set(Options);
+        return this;
+    }
+
+    /// <summary>Passes events on, remembering the best trial (the refit reserve is sized from it).</summary>
+    private sealed class BestTracker(IProgress<ExperimentEvent>? inner) : IProgress<ExperimentEvent>
+    {
+        public TrialRecord? Best { get; private set; }
+
+        public void Report(ExperimentEvent value)
+        {
+            if (value.Kind == ExperimentEventKind.NewBest)
+                Best = value.Trial;
+            inner?.Report(value);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using MlToolkit.Data;
+using MlToolkit.Experiments.Running;
+using MlToolkit.Experiments.Tuning.Pruners;
+using MlToolkit.Experiments.Tuning.Tuners;
+using MlToolkit.Pipelines.Featurization;
+
+namespace MlToolkit.Experiments.AutoMl;
+
+/// <summary>Everything an AutoML experiment can be told; every property has a documented default.</summary>
+public sealed class AutoMlOptions
+{
+    /// <summary>The task; null infers it from the label. Default null.</summary>
+    public PredictionTask? Task { get; set; }
+
+    /// <summary>For binary classification, the class scored as true; null picks the one that sorts last. Default null.</summary>
+    public string? PositiveClass { get; set; }
+
+    /// <summary>Trainers to sweep by name; empty takes <c>CandidateCatalog.Defaults</c> (classic trainers and the MLP). Default empty.</summary>
+    public IReadOnlyList<string> Trainers { get; set; } = Array.Empty<string>();
+
+    /// <summary>Metric to optimize; null takes the task's default (accuracy, or R² for regression). Default null.</summary>
+    public string? Metric { get; set; }
+
+    /// <summary>The tuner. Default <see cref="TunerKind.Cfo"/>, which starts from cheap configurations.</summary>
+    public TunerKind Tuner { get; set; } = TunerKind.Cfo;
+
+    /// <summary>Folds for cross-validation (stratified for classification); 1 uses a holdout of <see cref="HoldoutFraction"/>. Default 5.</summary>
+    public int Folds { get; set; } = 5;
+
+    /// <summary>Share held out for validation when <see cref="Folds"/> is 1. Default 0.2.</summary>
+    public double HoldoutFraction { get; set; } = 0.2;
+
+    /// <summary>Wall-clock budget of the search, refit of the best model included. Default 60 s.</summary>
+    public TimeSpan? TrainingTime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Trials to finish, counting a resumed history's. Default null (no limit).</summary>
+    public int? MaxTrials { get; set; }
+
+    /// <summary>Longest one trial may run. Default null (no limit).</summary>
+    public TimeSpan? TrialTimeout { get; set; }
+
+    /// <summary>Process working-set cap in MiB while trials run. Default null (no cap).</summary>
+    public double? MemoryLimitMb { get; set; }
+
+    /// <summary>Trials run at once. Default 1 (reproducible).</summary>
+    public int ParallelTrials { get; set; } = 1;
+
+    /// <summary>Threads split between parallel trials. Default: the processor count.</summary>
+    public int Threads { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Stops torch trials early from their per-epoch validation loss. Default null (no pruning).</summary>
+    public IPruner? Pruner { get; set; }
+
+    /// <summary>SQLite file to persist trials to (and resume from); null keeps them in memory. Default null.</summary>
+    public string? StoragePath { get; set; }
+
+    /// <summary>Study name within the storage file. Default "default".</summary>
+    public string StudyName { get; set; } = "default";
+
+    /// <summary>Seed of the tuner, the folds and the trainers. Default 1.</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>Columns not to use as features. Default none.</summary>
+    public IReadOnlyList<string> IgnoreColumns { get; set; } = Array.Empty<string>();
+
+    /// <summary>How data that is not a delimited file becomes features. Default null (delimited files are featurized by their layout).</summary>
+    public IFeaturePlan? Features { get; set; }
+
+    /// <summary>Refit the best configuration on all training data at the end. Default true.</summary>
+    public bool RefitBest { get; set; } = true;
+
+    /// <summary>Progress events (trial started/finished/pruned/failed, epochs, new best). Default null.</summary>
+    public IProgress<ExperimentEvent>? Progress { get; set; }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Folds, 1, nameof(Folds));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HoldoutFraction, 0.0, nameof(HoldoutFraction));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(HoldoutFraction, 1.0, nameof(HoldoutFraction));
+        ArgumentException.ThrowIfNullOrWhiteSpace(StudyName, nameof(StudyName));
+        if (TrainingTime is null && MaxTrials is null && Tuner != TunerKind.Grid)
+            throw new ArgumentException("Give a training time, a trial count, or both: otherwise the search never ends.", nameof(TrainingTime));
+    }
+}

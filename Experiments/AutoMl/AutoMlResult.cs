@@ -1,0 +1,57 @@
+using MlToolkit.Data;
+using MlToolkit.Experiments.Results;
+using MlToolkit.Experiments.Running;
+using MlToolkit.Experiments.Tuning;
+using MlToolkit.Trainers.Evaluation;
+using MlToolkit.Trainers.Models;
+
+namespace MlToolkit.Experiments.AutoMl;
+
+/// <summary>What an AutoML run found.</summary>
+public sealed class AutoMlResult
+{
+    internal AutoMlResult(PredictionTask task, MetricDefinition metric, int folds, RunSummary summary, TrainedModel? bestModel, TimeSpan refitDuration, EvaluationReport? test, string storage)
+    {
+        Task = task;
+        Metric = metric;
+        Folds = folds;
+        Summary = summary;
+        BestModel = bestModel;
+        RefitDuration = refitDuration;
+        Test = test;
+        Storage = storage;
+    }
+
+    /// <summary>The task.</summary>
+    public PredictionTask Task { get; }
+
+    /// <summary>The metric optimized.</summary>
+    public MetricDefinition Metric { get; }
+
+    /// <summary>Folds per trial (1 = holdout).</summary>
+    public int Folds { get; }
+
+    /// <summary>Every trial, the best, why the run stopped and how long it took.</summary>
+    public RunSummary Summary { get; }
+
+    /// <summary>Every trial of the study (with a resumed history's).</summary>
+    public IReadOnlyList<TrialRecord> Trials => Summary.Trials;
+
+    /// <summary>The best complete trial, or null when none completed.</summary>
+    public TrialRecord? BestTrial => Summary.Best;
+
+    /// <summary>The best configuration refit on all training data; null when no trial completed or refit was off.</summary>
+    public TrainedModel? BestModel { get; }
+
+    /// <summary>Time the refit took.</summary>
+    public TimeSpan RefitDuration { get; }
+
+    /// <summary>The refit model's metrics on the test data, when test data was given.</summary>
+    public EvaluationReport? Test { get; }
+
+    /// <summary>Where the trials are stored.</summary>
+    public string Storage { get; }
+
+    /// <summary>The ranked complete trials.</summary>
+    public Leaderboard Leaderboard => new(Trials, Metric);
+}

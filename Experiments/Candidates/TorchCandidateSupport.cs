@@ -1,0 +1,52 @@
+using MlToolkit.Experiments.Tuning.SearchSpaces;
+using MlToolkit.Trainers.Torch.Training;
+
+namespace MlToolkit.Experiments.Candidates;
+
+/// <summary>The optimization hyperparameters every torch candidate shares, and how they reach the trainer's options.</summary>
+internal static class TorchCandidateSupport
+{
+    /// <summary>Share of the training rows a torch trial holds out to report a validation loss per epoch (what pruners see).</summary>
+    public const double ValidationFraction = 0.1;
+
+    public static SearchSpace Optimization(this SearchSpace space, int minEpochs, int maxEpochs, int defaultEpochs, double defaultLearningRate, string defaultOptimizer = "adam") => space
+        .Float("learning_rate", 1e-4, 3e-2, log: true, defaultValue: defaultLearningRate)
+        .Choice("batch_size", new[] { "16", "32", "64", "128" }, "32")
+        .Int("epochs", minEpochs, maxEpochs, log: true, defaultValue: defaultEpochs)
+        .Float("weight_decay", 1e-6, 1e-2, log: true, defaultValue: 1e-5)
+        .Choice("optimizer", new[] { "adam", "adamw", "sgd" }, defaultOptimizer)
+        .When("optimizer", "sgd", sgd => sgd.Float("momentum", 0.5, 0.99, defaultValue: 0.9));
+
+    public static T Apply<T>(T options, ParameterSet parameters, CandidateContext context) where T : TorchTrainerOptions
+    {
+        options.LearningRate = parameters.GetDouble("learning_rate");
+        options.BatchSize = parameters.GetInt("batch_size");
+        options.Epochs = parameters.GetInt("epochs");
+        options.WeightDecay = parameters.GetDouble("weight_decay");
+        options.Optimizer = parameters.GetString("optimizer") switch
+        {
+            "adam" => OptimizerKind.Adam,
+            "adamw" => OptimizerKind.AdamW,
+            "sgd" => OptimizerKind.Momentum,
+            var other => throw new ArgumentException($"Unknown optimizer '{other}'.", nameof(parameters)),
+        };
+        if (parameters.Contains("momentum"))
+            options.Momentum = parameters.GetDouble("momentum");
+        options.Seed = context.Seed;
+        options.Threads = context.Threads;
+        options.CancellationToken = context.CancellationToken;
+        options.ValidationFraction = ValidationFraction;
+        if (context.EpochLoss is { } report)
+            options.Progress = new EpochReporter(report);
+        return options;
+    }
+
+    private sealed class EpochReporter(Action<int, double> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.Kind == ProgressKind.Epoch)
+                report(value.Epoch, value.ValidationLoss ?? value.Loss);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using MlToolkit.Experiments.Storage;
+using MlToolkit.Experiments.Tuning;
+using MlToolkit.Experiments.Tuning.Pruners;
+using MlToolkit.Experiments.Tuning.SearchSpaces;
+using MlToolkit.Experiments.Tuning.Tuners;
+
+namespace MlToolkit.Experiments.Running;
+
+/// <summary>
+/// Runs trials of an objective under budgets: asks the tuner, stores each trial as it starts and as it ends, reports
+/// to the tuner, prunes, and stops at the deadline, the trial budget or on cancellation. It knows nothing of what
+/// a trial trains. Resuming: the tuner is rebuilt by replaying the stored history; trials that were cancelled or
+/// whose process died are retried once before new proposals.
+/// </summary>
+public sealed class ExperimentRunner
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
+    private readonly IExperimentStore _store;
+    private readonly StudyDefinition _study;
+    private readonly SearchSpace _space;
+    private readonly Func<ITuner> _createTuner;
+    private readonly IPruner _pruner;
+    private readonly RunnerSettings _settings;
+    private readonly IProgress<ExperimentEvent>? _progress;
+    private readonly Queue<ParameterSet> _enqueued = new();
+
+    /// <summary>Creates the runner; nothing runs until <see cref="Run"/>.</summary>
+    public ExperimentRunner(IExperimentStore store, StudyDefinition study, SearchSpace space, Func<ITuner> createTuner, IPruner? pruner = null,
+        RunnerSettings? settings = null, IProgress<ExperimentEvent>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(createTuner);
+        _store = store;
+        _study = study;
+        _space = space;
+        _createTuner = createTuner;
+        _pruner = pruner ?? new NoPruner();
+        _settings = settings ?? new RunnerSettings();
+        _settings.Validate();
+        _progress = progress;
+    }
+
+    /// <summary>Evaluates <paramref name="configuration"/> before anything the tuner proposes (checked against the space now).</summary>
+    public void Enqueue(ParameterSet configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        _enqueued.Enqueue(_space.Configuration(configuration.Values));
+    }
+
+    /// <summary>Runs until a budget is spent, the tuner is exhausted, or <paramref name="cancellationToken"/> fires (within the grace period).</summary>
+    public RunSummary Run(TrialObjective objective, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        var clock = Stopwatch.StartNew();
+        _store.OpenStudy(_study);
+        var history = _store.LoadTrials(_space).ToList();
+        var tuner = _createTuner();
+        var board = new IntermediateValues();
+        foreach (var trial in history)
+        {
+            if (trial.Origin == TrialOrigin.Tuner)
+                tuner.Propose(trial.Number);
+            tuner.Report(ToReport(trial));
+            foreach (var (step, loss) in trial.Intermediate)
+                board.Add(trial.Number, step, loss);
+            if (trial.State == TrialState.Complete)
+                board.MarkComplete(trial.Number);
+        }
+        var retries = new Queue<TrialRecord>(history.Where(t => NeedsRetry(t, history)));
+        var state = new RunState(history, _study.Maximize);
+        var running = new List<RunningTrial>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        StopReason? reason = null;
+        var threads = Math.Max(1, _settings.Threads / _settings.ParallelTrials);
+
+        while (true)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                reason ??= StopReason.Cancelled;
+            else if (PastDeadline(clock))
+                reason ??= StopReason.TimeBudget;
+            if (reason is StopReason.Cancelled or StopReason.TimeBudget)
+                deadline.Cancel();
+
+            WatchMemory(running);
+            foreach (var trial in running.Where(t => t.Finished || t.Abandoned(_settings.StopGracePeriod)).ToList())
+            {
+                running.Remove(trial);
+                var record = trial.Result(reason);
+                _store.FinishTrial(record);
+                tuner.Report(ToReport(record));
+                if (record.State == TrialState.Complete)
+                    board.MarkComplete(record.Number);
+                state.Add(record);
+                Notify(KindOf(record.State), record, state.Best, clock.Elapsed);
+                if (record.State == TrialState.Complete && ReferenceEquals(state.Best, record))
+                    Notify(ExperimentEventKind.NewBest, record, record, clock.Elapsed);
+            }
+
+            if (reason is null && _settings.MaxTrials is { } max && state.Finished + running.Count >= max && running.Count == 0)
+                reason = StopReason.MaxTrials;
+            while (reason is null && running.Count < _settings.ParallelTrials && !(_settings.MaxTrials is { } limit && state.Finished + running.Count >= limit))
+            {
+                var (configuration, origin, retryOf) = Next(tuner, retries, state);
+                if (configuration is null)
+                {
+                    if (running.Count == 0)
+                        reason = StopReason.SpaceExhausted;
+                    break;
+                }
+                var started = DateTimeOffset.UtcNow;
+                var number = _store.StartTrial(configuration, origin, retryOf, started);
+                var record = new TrialRecord { Number = number, Configuration = configuration, State = TrialState.Running, Origin = origin, RetryOf = retryOf, Started = started };
+                state.Reserve(number);
+                Notify(ExperimentEventKind.TrialStarted, record, state.Best, clock.Elapsed);
+                running.Add(RunningTrial.Start(record, objective, deadline.Token, threads, _settings.TrialTimeout, (step, loss, trial) => OnIntermediate(trial, step, loss, board, state, clock)));
+            }
+            if (running.Count == 0 && reason is not null)
+                break;
+            if (running.Count == 0 && reason is null)
+                continue;
+            Task.WaitAny(running.Select(t => t.Work).ToArray(), Poll);
+        }
+
+        var all = state.Trials;
+        return new RunSummary(all, state.Best, reason!.Value, clock.Elapsed, history.Count);
+    }
+
+    private (ParameterSet? Configuration, TrialOrigin Origin, int? RetryOf) Next(ITuner tuner, Queue<TrialRecord> retries, RunState state)
+    {
+        if (retries.TryDequeue(out var retry))
+            return (retry.Configuration, TrialOrigin.Retry, retry.Number);
+        if (_enqueued.TryDequeue(out var enqueued))
+            return (enqueued, TrialOrigin.Enqueued, null);
+        var number = state.NextNumber;
+        var proposal = tuner.Propose(number);
+        if (proposal is null)
+            return (null, TrialOrigin.Tuner, null);
+        return (proposal, TrialOrigin.Tuner, null);
+    }
+
+    private void OnIntermediate(RunningTrial trial, int step, double loss, IntermediateValues board, RunState state, Stopwatch clock)
+    {
+        board.Add(trial.Record.Number, step, loss);
+        trial.AddIntermediate(step, loss);
+        _store.SaveIntermediate(trial.Record.Number, step, loss);
+        Notify(ExperimentEventKind.TrialProgress, trial.Record with { Intermediate = trial.IntermediateSnapshot() }, state.Best, clock.Elapsed, step);
+        if (_pruner.ShouldPrune(trial.Record.Number, step, loss, board))
+            trial.Prune(step, loss);
+    }
+
+    private bool PastDeadline(Stopwatch clock)
+    {
+        if (_settings.TimeBudget is not { } budget)
+            return false;
+        var reserve = _settings.ReserveAtEnd?.Invoke() ?? TimeSpan.Zero;
+        return clock.Elapsed >= budget - reserve;
+    }
+
+    private void WatchMemory(List<RunningTrial> running)
+    {
+        if (running.Count == 0)
+            return;
+        var workingSetMb = CurrentWorkingSetMb();
+        foreach (var trial in running)
+            trial.ObserveMemory(workingSetMb);
+        if (_settings.MemoryLimitMb is { } limit && workingSetMb > limit)
+            running.Where(t => !t.Finished).OrderByDescending(t => t.Record.Started).FirstOrDefault()?.StopForMemory(workingSetMb, limit);
+    }
+
+    private static double CurrentWorkingSetMb()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64 / (1024.0 * 1024.0);
+    }
+
+    private static bool NeedsRetry(TrialRecord trial, IReadOnlyList<TrialRecord> history) =>
+        (trial.State == TrialState.Cancelled || (trial.State == TrialState.Failed && trial.Error == "The process ended while this trial was running."))
+        && trial.Origin != TrialOrigin.Retry
+        && !history.Any(t => t.RetryOf == trial.Number);
+
+    private TrialReport ToReport(TrialRecord trial) => new(trial.Number, trial.Configuration, trial.State,
+        trial.State == TrialState.Complete ? trial.Value is { } v ? (_study.Maximize ? -v : v) : null
+        : trial.State == TrialState.Pruned && trial.Intermediate.Count > 0 ? trial.Intermediate.MaxBy(p => p.Key).Value : null,
+        trial.Duration);
+
+    private void Notify(ExperimentEventKind kind, TrialRecord trial, TrialRecord? best, TimeSpan elapsed, int? step = null) =>
+        _progress?.Report(new ExperimentEvent(kind, trial, best, elapsed, _settings.TimeBudget, step));
+
+    private static ExperimentEventKind KindOf(TrialState state) => state switch
+    {
+        TrialState.Complete => ExperimentEventKind.TrialCompleted,
+        TrialState.Pruned => ExperimentEventKind.TrialPruned,
+        TrialState.Cancelled => ExperimentEventKind.TrialCancelled,
+        _ => ExperimentEventKind.TrialFailed,
+    };
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using MlToolkit.Experiments.Tuning;
+
+namespace MlToolkit.Experiments.Running;
+
+/// <summary>One trial in flight: its work on a dedicated thread, its cancellation, why it was stopped, and what it reported.</summary>
+internal sealed class RunningTrial
+{
+    private readonly CancellationTokenSource _cancellation;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly object _gate = new();
+    private readonly SortedDictionary<int, double> _intermediate = new();
+    private readonly TimeSpan? _timeout;
+    private TrialContext _context = null!;
+    private string? _stopReason;
+    private TrialState _stopState;
+    private TimeSpan? _stoppedAt;
+    private double _peakMb;
+
+    private RunningTrial(TrialRecord record, CancellationToken deadline, TimeSpan? timeout)
+    {
+        Record = record;
+        _timeout = timeout;
+        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+        if (timeout is { } limit)
+            _cancellation.CancelAfter(limit);
+    }
+
+    public TrialRecord Record { get; }
+
+    public Task<TrialOutcome> Work { get; private set; } = null!;
+
+    public bool Finished => Work.IsCompleted;
+
+    public static RunningTrial Start(TrialRecord record, TrialObjective objective, CancellationToken deadline, int threads, TimeSpan? timeout,
+        Action<int, double, RunningTrial> onIntermediate)
+    {
+        var trial = new RunningTrial(record, deadline, timeout);
+        trial._context = new TrialContext(record.Number, threads, trial._cancellation.Token, (step, loss) => onIntermediate(step, loss, trial));
+        trial.Work = Task.Factory.StartNew(() => objective(record.Configuration, trial._context), trial._cancellation.Token,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return trial;
+    }
+
+    public void AddIntermediate(int step, double loss)
+    {
+        lock (_gate)
+            _intermediate[step] = loss;
+    }
+
+    public IReadOnlyDictionary<int, double> IntermediateSnapshot()
+    {
+        lock (_gate)
+            return new SortedDictionary<int, double>(_intermediate);
+    }
+
+    public void Prune(int step, double loss)
+    {
+        _context.IsPruned = true;
+        Stop(TrialState.Pruned, $"Pruned at step {step} (loss {loss:G4}).");
+    }
+
+    public void ObserveMemory(double workingSetMb) => _peakMb = Math.Max(_peakMb, workingSetMb);
+
+    public void StopForMemory(double workingSetMb, double limitMb) =>
+        Stop(TrialState.Failed, $"The process used {workingSetMb:0} MiB, over the memory cap of {limitMb:0} MiB.");
+
+    /// <summary>True once the trial was asked to stop and did not within the grace period: the runner stops waiting for it.</summary>
+    public bool Abandoned(TimeSpan grace)
+    {
+        if (_cancellation.IsCancellationRequested && _stoppedAt is null)
+            _stoppedAt = _clock.Elapsed;
+        return _stoppedAt is { } at && _clock.Elapsed - at > grace;
+    }
+
+    public TrialRecord Result(StopReason? runStop)
+    {
+        var duration = _clock.Elapsed;
+        var record = Record with { Duration = duration, PeakMemoryMb = _peakMb > 0 ? _peakMb : null, Intermediate = IntermediateSnapshot() };
+        if (!Work.IsCompleted)
+            return Stopped(record, runStop) with { Error = Stopped(record, runStop).Error + " It did not stop within the grace period and was left to finish in the background." };
+        if (Work.IsCompletedSuccessfully)
+        {
+            var outcome = Work.Result;
+            if (_stopReason is not null && _stopState == TrialState.Pruned)
+                return record with { State = TrialState.Pruned, Error = _stopReason };
+            if (!double.IsFinite(outcome.Value))
+                return record with { State = TrialState.Failed, Error = $"The metric is {outcome.Value}." };
+            return record with { State = TrialState.Complete, Value = outcome.Value, ValueStd = outcome.Std, FoldValues = outcome.FoldValues, Metrics = outcome.Metrics };
+        }
+        var error = Work.Exception?.GetBaseException();
+        // ML.NET wraps a cancellation raised inside a cursor (e.g. "Shuffle input cursor reader failed"), so look at the causes too.
+        if (_cancellation.IsCancellationRequested && (Work.IsCanceled || CausedByCancellation(error)))
+            return Stopped(record, runStop);
+        return record with { State = TrialState.Failed, Error = error is null ? "The trial failed." : $"{error.GetType().Name}: {error.Message}" };
+    }
+
+    private static bool CausedByCancellation(Exception? error)
+    {
+        for (var cause = error; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is OperationCanceledException)
+                return true;
+            if (cause is AggregateException aggregate && aggregate.InnerExceptions.Any(CausedByCancellation))
+                return true;
+        }
+        return false;
+    }
+
+    private TrialRecord Stopped(TrialRecord record, StopReason? runStop)
+    {
+        if (_stopReason is not null)
+            return record with { State = _stopState, Error = _stopReason };
+        if (_timeout is { } timeout && _clock.Elapsed >= timeout && runStop is null)
+            return record with { State = TrialState.Failed, Error = $"Exceeded the trial timeout of {timeout.TotalSeconds:0.#} s." };
+        return record with
+        {
+            State = TrialState.Cancelled,
+            Error = runStop == StopReason.Cancelled ? "Cancelled by the caller." : "Stopped at the experiment's time budget.",
+        };
+    }
+
+    private void Stop(TrialState state, string reason)
+    {
+        lock (_gate)
+        {
+            if (_stopReason is not null)
+                return;
+            _stopReason = reason;
+            _stopState = state;
+        }
+        _cancellation.Cancel();
+    }
+}
