@@ -199,6 +199,14 @@ public sealed class SqliteExperimentStore : IExperimentStore
 
     private void CreateSchema()
     {
+        // Never write into someone else's database: an existing file must be empty or ours.
+        using (var tables = Command("SELECT COUNT(*), SUM(name = 'meta') FROM sqlite_master WHERE type = 'table'", null))
+        using (var reader = tables.ExecuteReader())
+        {
+            reader.Read();
+            if (reader.GetInt64(0) > 0 && (reader.IsDBNull(1) || reader.GetInt64(1) == 0))
+                throw new ExperimentStorageException($"'{Location}' is an SQLite database, but not an MlToolkit experiment store.");
+        }
         Execute($"""
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
             INSERT OR IGNORE INTO meta(key, value) VALUES('format', 'mltoolkit-experiment'), ('schema_version', '{SchemaVersion}');

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using MlToolkit.Experiments.Running;
+using MlToolkit.Experiments.Storage;
+using MlToolkit.Experiments.Tuning;
+using MlToolkit.Experiments.Tuning.Pruners;
+using MlToolkit.Experiments.Tuning.SearchSpaces;
+using MlToolkit.Experiments.Tuning.Tuners;
+using MlToolkit.Tests.Support;
+
+namespace MlToolkit.Tests.Experiments;
+
+/// <summary>The runner with synthetic objectives: budgets, cancellation, failures, storage and resume, parallelism, pruning.</summary>
+public sealed class ExperimentRunnerTests
+{
+    private static readonly SearchSpace Space = TestObjectives.BraninSpace();
+
+    private static StudyDefinition Study(SearchSpace? space = null, string data = "branin") =>
+        new("default", "branin", Maximize: false, (space ?? Space).Describe(), data, "test");
+
+    private static ExperimentRunner Runner(IExperimentStore store, RunnerSettings settings, TunerKind tuner = TunerKind.Random, IPruner? pruner = null, SearchSpace? space = null) =>
+        new(store, Study(space), space ?? Space, () => Tuners.Create(tuner, space ?? Space, 11), pruner, settings);
+
+    private static TrialOutcome Outcome(double value) => new(value, new[] { value }, new Dictionary<string, double>());
+
+    [Fact]
+    public void A_time_budget_cancels_a_trial_that_would_take_minutes()
+    {
+        using var store = new InMemoryExperimentStore();
+        var clock = Stopwatch.StartNew();
+        var summary = Runner(store, new RunnerSettings { TimeBudget = TimeSpan.FromSeconds(2) }).Run((_, context) =>
+        {
+            Task.Delay(TimeSpan.FromMinutes(5), context.CancellationToken).Wait(context.CancellationToken);
+            return Outcome(0);
+        });
+        Assert.InRange(clock.Elapsed.TotalSeconds, 2.0, 3.0);
+        Assert.Equal(StopReason.TimeBudget, summary.Reason);
+        var trial = Assert.Single(summary.Trials);
+        Assert.Equal(TrialState.Cancelled, trial.State);
+        Assert.Equal("Stopped at the experiment's time budget.", trial.Error);
+    }
+
+    [Fact]
+    public void A_trial_that_ignores_cancellation_is_left_behind_after_the_grace_period()
+    {
+        using var store = new InMemoryExperimentStore();
+        var clock = Stopwatch.StartNew();
+        var summary = Runner(store, new RunnerSettings { TimeBudget = TimeSpan.FromSeconds(1), StopGracePeriod = TimeSpan.FromSeconds(0.5) }).Run((_, _) =>
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(6));
+            return Outcome(0);
+        });
+        Assert.InRange(clock.Elapsed.TotalSeconds, 1.0, 2.5);
+        Assert.EndsWith("It did not stop within the grace period and was left to finish in the background.", Assert.Single(summary.Trials).Error);
+    }
+
+    [Fact]
+    public void The_caller_can_cancel_and_keeps_finished_trials()
+    {
+        using var store = new InMemoryExperimentStore();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var clock = Stopwatch.StartNew();
+        var summary = Runner(store, new RunnerSettings()).Run((p, context) =>
+        {
+            Task.Delay(TimeSpan.FromMilliseconds(150), context.CancellationToken).Wait(context.CancellationToken);
+            return Outcome(TestObjectives.Branin(p));
+        }, cancel.Token);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 1.0, 2.0);
+        Assert.Equal(StopReason.Cancelled, summary.Reason);
+        Assert.True(summary.Trials.Count(t => t.State == TrialState.Complete) >= 2, string.Join("; ", summary.Trials.Select(t => $"{t.State} {t.Error} {t.Duration.TotalSeconds}")));
+        Assert.Equal(TrialState.Cancelled, summary.Trials[^1].State);
+        Assert.Equal("Cancelled by the caller.", summary.Trials[^1].Error);
+    }
+
+    [Fact]
+    public void Timeouts_and_exceptions_fail_trials_with_their_reason()
+    {
+        using var store = new InMemoryExperimentStore();
+        var summary = Runner(store, new RunnerSettings { MaxTrials = 3, TrialTimeout = TimeSpan.FromSeconds(0.3) }).Run((_, context) =>
+        {
+            if (context.Number == 1)
+                throw new InvalidOperationException("boom");
+            Task.Delay(context.Number == 0 ? TimeSpan.FromMinutes(1) : TimeSpan.Zero, context.CancellationToken).Wait(context.CancellationToken);
+            return Outcome(double.NaN);
+        });
+        Assert.Equal(StopReason.MaxTrials, summary.Reason);
+        Assert.Equal(new[] { "Exceeded the trial timeout of 0.3 s.", "InvalidOperationException: boom", "The metric is NaN." }, summary.Trials.Select(t => t.Error));
+        Assert.All(summary.Trials, t => Assert.Equal(TrialState.Failed, t.State));
+        Assert.Null(summary.Best);
+    }
+
+    [Fact]
+    public void A_resumed_study_continues_exactly_like_an_uninterrupted_one()
+    {
+        using var folder = new TempFolder();
+        TrialOutcome Objective(ParameterSet p, TrialContext _) => Outcome(TestObjectives.Branin(p));
+        using var memory = new InMemoryExperimentStore();
+        var uninterrupted = Runner(memory, new RunnerSettings { MaxTrials = 12 }, TunerKind.Cfo).Run(Objective);
+
+        using (var first = new SqliteExperimentStore(folder.File("exp.db")))
+            Assert.Equal(7, Runner(first, new RunnerSettings { MaxTrials = 7 }, TunerKind.Cfo).Run(Objective).Trials.Count);
+        using var second = new SqliteExperimentStore(folder.File("exp.db"));
+        var resumed = Runner(second, new RunnerSettings { MaxTrials = 12 }, TunerKind.Cfo).Run(Objective);
+
+        Assert.Equal(7, resumed.ResumedTrials);
+        Assert.Equal(uninterrupted.Trials.Select(t => (t.Number, t.Configuration.ToJson(), t.Value)), resumed.Trials.Select(t => (t.Number, t.Configuration.ToJson(), t.Value)));
+        Assert.Equal(uninterrupted.Best!.Number, resumed.Best!.Number);
+    }
+
+    [Fact]
+    public void A_trial_left_running_by_a_dead_process_is_marked_failed_and_retried_once()
+    {
+        using var folder = new TempFolder();
+        var orphan = Space.Defaults();
+        using (var crashed = new SqliteExperimentStore(folder.File("exp.db")))
+        {
+            crashed.OpenStudy(Study());
+            crashed.StartTrial(orphan, TrialOrigin.Tuner, null, DateTimeOffset.UtcNow);
+        }
+        using var store = new SqliteExperimentStore(folder.File("exp.db"));
+        var summary = Runner(store, new RunnerSettings { MaxTrials = 3 }).Run((p, _) => Outcome(TestObjectives.Branin(p)));
+        Assert.Equal(TrialState.Failed, summary.Trials[0].State);
+        Assert.Equal("The process ended while this trial was running.", summary.Trials[0].Error);
+        Assert.Equal((TrialOrigin.Retry, 0, orphan), (summary.Trials[1].Origin, summary.Trials[1].RetryOf!.Value, summary.Trials[1].Configuration));
+        Assert.Equal(TrialState.Complete, summary.Trials[1].State);
+        Assert.Equal(3, summary.Trials.Count);
+    }
+
+    [Fact]
+    public void Storage_refuses_another_space_other_data_or_a_foreign_database()
+    {
+        using var folder = new TempFolder();
+        using (var store = new SqliteExperimentStore(folder.File("exp.db")))
+            Runner(store, new RunnerSettings { MaxTrials = 1 }).Run((p, _) => Outcome(1));
+        using (var store = new SqliteExperimentStore(folder.File("exp.db")))
+        {
+            var other = new SearchSpace().Float("x1", -5, 10);
+            var error = Assert.Throws<ExperimentStorageException>(() => store.OpenStudy(Study(other)));
+            Assert.StartsWith($"Study 'default' in {folder.File("exp.db")} was created with a different search space", error.Message);
+            error = Assert.Throws<ExperimentStorageException>(() => store.OpenStudy(Study(data: "other rows")));
+            Assert.StartsWith($"Study 'default' in {folder.File("exp.db")} was run on other data or another evaluation (branin; now other rows)", error.Message);
+        }
+        using (var foreign = new SqliteConnection($"Data Source={folder.File("app.db")}"))
+        {
+            foreign.Open();
+            using var create = foreign.CreateCommand();
+            create.CommandText = "CREATE TABLE customers(id INTEGER)";
+            create.ExecuteNonQuery();
+        }
+        SqliteConnection.ClearAllPools();
+        var refused = Assert.Throws<ExperimentStorageException>(() => new SqliteExperimentStore(folder.File("app.db")));
+        Assert.Equal($"'{folder.File("app.db")}' is an SQLite database, but not an MlToolkit experiment store.", refused.Message);
+        folder.Write("notes.db", "just text, not a database at all");
+        Assert.StartsWith($"'{folder.File("notes.db")}' cannot be used as experiment storage:", Assert.Throws<ExperimentStorageException>(() => new SqliteExperimentStore(folder.File("notes.db"))).Message);
+    }
+
+    [Fact]
+    public void Parallel_trials_overlap_and_share_the_threads()
+    {
+        using var store = new InMemoryExperimentStore();
+        var threads = new List<int>();
+        var clock = Stopwatch.StartNew();
+        var summary = Runner(store, new RunnerSettings { MaxTrials = 4, ParallelTrials = 2, Threads = 4 }).Run((p, context) =>
+        {
+            lock (threads)
+                threads.Add(context.Threads);
+            Thread.Sleep(500);
+            return Outcome(TestObjectives.Branin(p));
+        });
+        Assert.Equal(4, summary.Trials.Count(t => t.State == TrialState.Complete));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 1.8);
+        Assert.All(threads, t => Assert.Equal(2, t));
+    }
+
+    [Fact]
+    public void The_memory_cap_stops_a_trial_that_grows_past_it()
+    {
+        using var store = new InMemoryExperimentStore();
+        using var process = Process.GetCurrentProcess();
+        var limit = process.WorkingSet64 / (1024.0 * 1024.0) + 200;
+        var summary = Runner(store, new RunnerSettings { MaxTrials = 1, MemoryLimitMb = limit }).Run((_, context) =>
+        {
+            var ballast = new byte[600 * 1024 * 1024];
+            Array.Fill(ballast, (byte)1);
+            Task.Delay(TimeSpan.FromSeconds(30), context.CancellationToken).Wait(context.CancellationToken);
+            return Outcome(ballast[^1]);
+        });
+        var trial = Assert.Single(summary.Trials);
+        Assert.Equal(TrialState.Failed, trial.State);
+        Assert.Matches($@"^The process used \d+ MiB, over the memory cap of {limit:0} MiB\.$", trial.Error);
+        Assert.True(trial.PeakMemoryMb > limit);
+    }
+
+    [Fact]
+    public void Asha_prunes_a_clearly_worse_trial_at_its_first_rung()
+    {
+        using var store = new InMemoryExperimentStore();
+        var space = new SearchSpace().Float("quality", 0, 1);
+        var runner = Runner(store, new RunnerSettings { MaxTrials = 2 }, pruner: new AshaPruner(), space: space);
+        runner.Enqueue(space.Configuration(new Dictionary<string, ParameterValue> { ["quality"] = ParameterValue.Of(0.9) }));
+        runner.Enqueue(space.Configuration(new Dictionary<string, ParameterValue> { ["quality"] = ParameterValue.Of(0.1) }));
+        var summary = runner.Run((p, context) =>
+        {
+            var loss = 1.0;
+            for (var step = 1; step <= 9; step++)
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+                loss *= 1 - p.GetDouble("quality") / 2;
+                context.ReportIntermediate(step, loss);
+            }
+            return Outcome(loss);
+        });
+        Assert.Equal(TrialState.Complete, summary.Trials[0].State);
+        Assert.Equal(9, summary.Trials[0].Intermediate.Count);
+        Assert.Equal(TrialState.Pruned, summary.Trials[1].State);
+        Assert.StartsWith("Pruned at step 1 ", summary.Trials[1].Error);
+        Assert.Equal(new[] { 1 }, summary.Trials[1].Intermediate.Keys);
+    }
+}
