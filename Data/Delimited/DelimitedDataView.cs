@@ -31,6 +31,14 @@ public sealed class DelimitedDataView : IDataView
     /// <summary>The file's layout: format, columns, and what inference saw.</summary>
     public DelimitedSchema Layout { get; }
 
+    /// <summary>The layout of the delimited file behind <paramref name="data"/>, also through row selections (splits and folds); null for other data.</summary>
+    public static DelimitedSchema? LayoutOf(IDataView data) => data switch
+    {
+        DelimitedDataView delimited => delimited.Layout,
+        Splits.RowSelectionView selection => LayoutOf(selection.Inner),
+        _ => null,
+    };
+
     /// <summary>The file path or dataset name.</summary>
     public string SourceName => _source.Name;
 

@@ -23,6 +23,9 @@ public sealed class RowSelectionView : IDataView
         _count = keep.Cast<bool>().LongCount(b => b);
     }
 
+    /// <summary>The view the rows are selected from.</summary>
+    public IDataView Inner => _inner;
+
     /// <inheritdoc/>
     public bool CanShuffle => false;
 

@@ -5,7 +5,10 @@ using MlToolkit.Experiments.Tuning.SearchSpaces;
 
 namespace MlToolkit.Experiments.Candidates;
 
-/// <summary>Linear models by SDCA: the regularization strengths are tuned.</summary>
+/// <summary>
+/// Linear models by SDCA: the regularization strengths are tuned. SDCA runs on one thread here: its multithreaded
+/// updates race, so the same seed would not give the same model.
+/// </summary>
 public sealed class SdcaCandidate : TrialCandidate
 {
     /// <inheritdoc/>
@@ -35,11 +38,11 @@ public sealed class SdcaCandidate : TrialCandidate
         return task switch
         {
             PredictionTask.BinaryClassification => mlContext.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
-            { L1Regularization = l1, L2Regularization = l2, MaximumNumberOfIterations = iterations, NumberOfThreads = context.Threads }),
+            { L1Regularization = l1, L2Regularization = l2, MaximumNumberOfIterations = iterations, NumberOfThreads = 1 }),
             PredictionTask.MulticlassClassification => mlContext.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
-            { L1Regularization = l1, L2Regularization = l2, MaximumNumberOfIterations = iterations, NumberOfThreads = context.Threads }),
+            { L1Regularization = l1, L2Regularization = l2, MaximumNumberOfIterations = iterations, NumberOfThreads = 1 }),
             PredictionTask.Regression => mlContext.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
-            { L1Regularization = l1, L2Regularization = l2, MaximumNumberOfIterations = iterations, NumberOfThreads = context.Threads }),
+            { L1Regularization = l1, L2Regularization = l2, MaximumNumberOfIterations = iterations, NumberOfThreads = 1 }),
             _ => throw Unsupported(task),
         };
     }

@@ -26,7 +26,7 @@ public sealed record LabelSetup(string LabelColumn, DataViewType LabelType, IRea
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrWhiteSpace(labelColumn);
-        var layout = (data as DelimitedDataView)?.Layout;
+        var layout = DelimitedDataView.LayoutOf(data);
         var column = layout is not null
             ? data.Schema[layout.GetColumn(labelColumn).Name]
             : data.Schema.GetColumnOrNull(labelColumn)

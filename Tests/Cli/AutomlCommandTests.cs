@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using MlToolkit.Tests.Support;
+using MlToolkit.Tests.Trainers.Torch;
+
+namespace MlToolkit.Tests.Cli;
+
+/// <summary><c>mltoolkit automl</c> as users run it: JSON output, files written, resume, and a process killed mid-experiment.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class AutomlCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Automl_on_the_digits_sample_writes_model_leaderboard_and_history_and_a_rerun_resumes()
+    {
+        var output = _folder.File("out");
+        var first = CliRunner.InProcess("automl", "--max-trials", "5", "--cv", "3", "--trainers", "lbfgs,lightgbm", "-o", output, "--json");
+        Assert.True(first.ExitCode == 0, first.Error);
+        var json = JsonNode.Parse(first.Out)!;
+        Assert.Equal("sample:digits", (string?)json["dataset"]);
+        Assert.Equal("MaxTrials", (string?)json["stopReason"]);
+        Assert.Equal(5, (int)json["trials"]!);
+        Assert.Equal(0, (int)json["resumedTrials"]!);
+        Assert.True((double)json["best"]!["value"]! >= 0.95, first.Out);
+        Assert.True(File.Exists(Path.Combine(output, "model.zip")));
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(output, "trials.csv")).Length);
+        Assert.StartsWith("rank  trial  trainer", File.ReadAllText(Path.Combine(output, "leaderboard.txt")));
+        Assert.Equal(Path.Combine(output, "experiment.db"), (string?)json["storage"]);
+
+        var second = CliRunner.InProcess("automl", "--max-trials", "7", "--cv", "3", "--trainers", "lbfgs,lightgbm", "-o", output, "--json");
+        Assert.True(second.ExitCode == 0, second.Error);
+        var resumed = JsonNode.Parse(second.Out)!;
+        Assert.Equal(7, (int)resumed["trials"]!);
+        Assert.Equal(5, (int)resumed["resumedTrials"]!);
+        var firstTrials = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trials.json")))!.AsArray();
+        Assert.Equal(Enumerable.Range(0, 7), firstTrials.Select(t => (int)t!["number"]!));
+
+        var otherSpace = CliRunner.InProcess("automl", "--max-trials", "8", "--cv", "3", "--trainers", "sdca", "-o", output);
+        Assert.Equal(3, otherSpace.ExitCode);
+        Assert.StartsWith($"error: Study 'default' in {Path.Combine(output, "experiment.db")} was created with a different search space", otherSpace.Error);
+    }
+
+    [Fact]
+    public void Text_output_shows_each_trial_and_the_leaderboard()
+    {
+        var result = CliRunner.InProcess("automl", "--sample", "breast-cancer", "--max-trials", "3", "--cv", "2", "--trainers", "lightgbm", "-o", _folder.File("bc"));
+        Assert.True(result.ExitCode == 0, result.Error);
+        var lines = result.Out.Split('\n');
+        Assert.Equal(3, lines.Count(l => l.Contains("] trial ", StringComparison.Ordinal) && l.Contains("lightgbm", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.StartsWith("Stopped  at the trial budget after ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("rank  trial  trainer ", StringComparison.Ordinal) && l.Contains(" accuracy   ± std  seconds  hyperparameters", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Best     trial ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bad_flags_are_usage_errors_naming_the_choices()
+    {
+        var metric = CliRunner.InProcess("automl", "--metric", "rmse", "--max-trials", "1", "-o", _folder.File("m"));
+        Assert.Equal(2, metric.ExitCode);
+        Assert.StartsWith("error: Unknown metric 'rmse' for MulticlassClassification. Metrics: accuracy, macro_accuracy, log_loss, log_loss_reduction.", metric.Error);
+        var tuner = CliRunner.InProcess("automl", "--tuner", "bayes");
+        Assert.Equal(2, tuner.ExitCode);
+        Assert.Contains("bayes", tuner.Error);
+    }
+
+    [Fact]
+    public void An_experiment_killed_mid_run_resumes_without_rerunning_finished_trials()
+    {
+        var db = _folder.File("killed.db");
+        string[] args = { "automl", "--sample", "iris", "--cv", "2", "--max-trials", "30", "--trainers", "lbfgs,sdca,lightgbm", "--storage", db, "-o", _folder.File("k") };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _folder.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mltoolkit.dll"));
+        foreach (var arg in args.Skip(0))
+            start.ArgumentList.Add(arg);
+        using (var child = Process.Start(start)!)
+        {
+            child.BeginOutputReadLine();
+            child.BeginErrorReadLine();
+            var deadline = Stopwatch.StartNew();
+            while (Finished(db) < 6 && deadline.Elapsed < TimeSpan.FromMinutes(2) && !child.HasExited)
+                Thread.Sleep(50);
+            Assert.False(child.HasExited, "the experiment ended before it could be killed");
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit();
+        }
+        var before = Trials(db);
+        Assert.InRange(before.Count(t => t.State != "0"), 6, 29);
+
+        var resumed = CliRunner.AsProcess(_folder.Path, args.Append("--json").ToArray());
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        var after = Trials(db);
+        Assert.Equal(IntegrityOk, Scalar(db, "PRAGMA integrity_check"));
+        Assert.DoesNotContain(after, t => t.State == "0");
+        // Every trial finished before the kill is unchanged; the run went on to 30 finished trials in all.
+        foreach (var trial in before.Where(t => t.State is "1" or "2"))
+            Assert.Equal(trial, after.Single(t => t.Number == trial.Number));
+        Assert.Equal(30, after.Count(t => t.State is "1" or "2" or "3"));
+        Assert.Equal(before.Count, (int)JsonNode.Parse(resumed.Out)!["resumedTrials"]!);
+    }
+
+    private const string IntegrityOk = "ok";
+
+    private sealed record StoredTrial(long Number, string State, string Params, double? Value);
+
+    private static List<StoredTrial> Trials(string db)
+    {
+        using var connection = Open(db);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT number, state, params, value FROM trials ORDER BY number";
+        using var reader = command.ExecuteReader();
+        var trials = new List<StoredTrial>();
+        while (reader.Read())
+            trials.Add(new StoredTrial(reader.GetInt64(0), reader.GetInt64(1).ToString(), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetDouble(3)));
+        return trials;
+    }
+
+    private static int Finished(string db)
+    {
+        if (!File.Exists(db))
+            return 0;
+        try
+        {
+            return Convert.ToInt32(Scalar(db, "SELECT COUNT(*) FROM trials WHERE state IN (1, 2, 3)"));
+        }
+        catch (SqliteException)
+        {
+            return 0;
+        }
+    }
+
+    private static object? Scalar(string db, string sql)
+    {
+        using var connection = Open(db);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static SqliteConnection Open(string db)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlToolkit.Data.Samples;
+using MlToolkit.Data.Splits;
+using MlToolkit.Experiments.AutoMl;
+using MlToolkit.Experiments.Running;
+using MlToolkit.Experiments.Tuning;
+using MlToolkit.Experiments.Tuning.Pruners;
+using MlToolkit.Experiments.Tuning.SearchSpaces;
+using MlToolkit.Experiments.Tuning.Tuners;
+using MlToolkit.Tests.Support;
+using MlToolkit.Tests.Trainers.Torch;
+using MlToolkit.Trainers.Models;
+
+namespace MlToolkit.Tests.Experiments;
+
+/// <summary>AutoML on real data through the ML.NET-style API. Torch runs share one collection: torch threads and RNG are process-wide.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class AutoMlExperimentTests
+{
+    [Fact]
+    public void Digits_sweep_finds_an_accurate_model_refits_it_and_the_saved_model_scores_alike()
+    {
+        using var folder = new TempFolder();
+        var ml = new MLContext(1);
+        var split = DataSplits.TrainTest(SampleDatasets.Digits(ml), 0.2, seed: 1, "label");
+        var result = ml.AutoMl().CreateExperiment(split.Train, "label")
+            .SetTrainers("lbfgs", "lightgbm").SetCrossValidation(3).SetTrainingTime(null).SetMaxTrials(8).SetTestData(split.Test)
+            .Run();
+
+        Assert.Equal(8, result.Trials.Count);
+        Assert.All(result.Trials, t => Assert.Equal(TrialState.Complete, t.State));
+        Assert.All(result.Trials, t => Assert.Equal(3, t.FoldValues.Count));
+        var best = result.BestTrial!;
+        Assert.True(best.Value >= 0.95, $"best CV accuracy {best.Value}");
+        Assert.Equal(best.Value, result.Trials.Max(t => t.Value));
+        Assert.Equal(best.Number, result.Leaderboard.Rows[0].Trial.Number);
+        Assert.True(result.Test!["accuracy"] >= 0.94, $"test accuracy {result.Test["accuracy"]}");
+
+        result.BestModel!.Save(ml, folder.File("best.zip"));
+        var loaded = TrainedModel.Load(ml, folder.File("best.zip"));
+        float[] Scores(TrainedModel model) => model.Score(model.LabelEncoder.Transform(split.Test)).GetColumn<float[]>("Score").SelectMany(s => s).ToArray();
+        Assert.Equal(Scores(result.BestModel), Scores(loaded));
+    }
+
+    [Fact]
+    public void The_same_seed_reproduces_the_trial_history()
+    {
+        string History()
+        {
+            var ml = new MLContext(1);
+            var result = ml.AutoMl().CreateExperiment(SampleDatasets.BreastCancer(ml), "diagnosis")
+                .SetTrainers("sdca", "lightgbm", "mlp").SetTuner(TunerKind.Tpe).SetCrossValidation(2).SetTrainingTime(null).SetMaxTrials(6).SetSeed(5)
+                .Run();
+            return string.Join("\n", result.Trials.Select(t => $"{t.Configuration} -> {t.Value:R} [{string.Join(",", t.FoldValues.Select(v => v.ToString("R")))}]"));
+        }
+        var first = History();
+        Assert.Contains("mlp", first);
+        Assert.Equal(first, History());
+    }
+
+    [Fact]
+    public void A_20_second_budget_ends_on_time_although_one_trial_would_take_minutes()
+    {
+        var ml = new MLContext(1);
+        var clock = Stopwatch.StartNew();
+        var result = ml.AutoMl().CreateExperiment(SampleDatasets.Digits(ml), "label")
+            .SetTrainers("mlp").SetTrainingTime(TimeSpan.FromSeconds(20))
+            .Enqueue("mlp", new Dictionary<string, ParameterValue>
+            {
+                ["learning_rate"] = ParameterValue.Of(1e-3), ["batch_size"] = ParameterValue.Of("16"), ["epochs"] = ParameterValue.Of(100),
+                ["weight_decay"] = ParameterValue.Of(1e-5), ["optimizer"] = ParameterValue.Of("adam"), ["width"] = ParameterValue.Of(512),
+                ["depth"] = ParameterValue.Of(3), ["dropout"] = ParameterValue.Of(0.1),
+            })
+            .Run();
+        Assert.InRange(clock.Elapsed.TotalSeconds, 19.0, 23.0);
+        Assert.Equal(StopReason.TimeBudget, result.Summary.Reason);
+        var trial = Assert.Single(result.Trials);
+        Assert.Equal(TrialState.Cancelled, trial.State);
+        Assert.Null(result.BestModel);
+    }
+
+    [Fact]
+    public void Asha_prunes_a_clearly_bad_torch_trial_before_its_last_epoch()
+    {
+        var ml = new MLContext(1);
+        Dictionary<string, ParameterValue> Mlp(string optimizer, double rate) => new()
+        {
+            ["learning_rate"] = ParameterValue.Of(rate), ["batch_size"] = ParameterValue.Of("32"), ["epochs"] = ParameterValue.Of(9),
+            ["weight_decay"] = ParameterValue.Of(1e-5), ["optimizer"] = ParameterValue.Of(optimizer), ["width"] = ParameterValue.Of(64),
+            ["depth"] = ParameterValue.Of(1), ["dropout"] = ParameterValue.Of(0.0),
+        };
+        var bad = Mlp("sgd", 1e-4);
+        bad["momentum"] = ParameterValue.Of(0.5);
+        var events = new List<ExperimentEvent>();
+        var result = ml.AutoMl().CreateExperiment(SampleDatasets.Digits(ml), "label")
+            .SetTrainers("mlp").SetHoldout(0.2).SetTrainingTime(null).SetMaxTrials(2).SetPruner(new AshaPruner())
+            .SetProgress(new Progress(events))
+            .Enqueue("mlp", Mlp("adam", 3e-3)).Enqueue("mlp", bad)
+            .Run();
+
+        Assert.Equal(TrialState.Complete, result.Trials[0].State);
+        Assert.Equal(Enumerable.Range(1, 9), result.Trials[0].Intermediate.Keys);
+        Assert.Equal(TrialState.Pruned, result.Trials[1].State);
+        Assert.True(result.Trials[1].Intermediate.Keys.Max() < 9, $"pruned after epoch {result.Trials[1].Intermediate.Keys.Max()}");
+        Assert.Contains(events, e => e.Kind == ExperimentEventKind.TrialPruned && e.Trial.Number == 1);
+        Assert.Equal(9, events.Count(e => e.Kind == ExperimentEventKind.TrialProgress && e.Trial.Number == 0));
+    }
+
+    [Fact]
+    public void Bad_settings_are_refused_with_what_is_allowed()
+    {
+        var ml = new MLContext(1);
+        var digits = SampleDatasets.Digits(ml);
+        var metric = Assert.Throws<ArgumentException>(() => ml.AutoMl().CreateExperiment(digits, "label").SetMetric("rmse").SetMaxTrials(1).Run());
+        Assert.StartsWith("Unknown metric 'rmse' for MulticlassClassification. Metrics: accuracy, macro_accuracy, log_loss, log_loss_reduction.", metric.Message);
+        var trainer = Assert.Throws<ArgumentException>(() => ml.AutoMl().CreateExperiment(digits, "label").SetTrainers("xgboost"));
+        Assert.StartsWith("Unknown trainer 'xgboost'. Trainers: lbfgs, sdca, lightgbm, fastforest, fasttree, mlp, cnn, lstm, gru, transformer.", trainer.Message);
+        var endless = Assert.Throws<ArgumentException>(() => ml.AutoMl().CreateExperiment(digits, "label").SetTrainingTime(null).Run());
+        Assert.StartsWith("Give a training time, a trial count, or both", endless.Message);
+        var regression = Assert.Throws<ArgumentException>(() => ml.AutoMl().CreateExperiment(SampleDatasets.Diabetes(ml), "progression").SetTrainers("lbfgs").SetMaxTrials(1).Run());
+        Assert.StartsWith("lbfgs cannot do Regression; trainers that can: sdca, lightgbm", regression.Message);
+    }
+
+    private sealed class Progress(List<ExperimentEvent> events) : IProgress<ExperimentEvent>
+    {
+        public void Report(ExperimentEvent value)
+        {
+            lock (events)
+                events.Add(value);
+        }
+    }
+}
