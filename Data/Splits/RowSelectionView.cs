@@ -23,6 +23,14 @@ public sealed class RowSelectionView : IDataView
         _count = keep.Cast<bool>().LongCount(b => b);
     }
 
+    /// <summary>Positions (0-based, in the inner view's order) of the selected rows.</summary>
+    public IEnumerable<int> SelectedRows()
+    {
+        for (var i = 0; i < _keep.Length; i++)
+            if (_keep[i])
+                yield return i;
+    }
+
     /// <summary>The view the rows are selected from.</summary>
     public IDataView Inner => _inner;
 

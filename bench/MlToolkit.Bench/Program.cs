@@ -7,6 +7,8 @@ using MlToolkit.Bench;
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- mnist [--epochs 3]
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- imdb --model lstm|transformer|tfidf [--epochs 3] [--max-length 256] [--sample]
 //       transformer shape: [--dim 128] [--heads 4] [--layers 2] [--ffn 256] [--lr 5e-4] [--batch 32] [--dropout 0.1] [--vocabulary 20000]
+//   dotnet run -c Release --project bench/MlToolkit.Bench -- tuners [--seeds 10] [--real]   (tuner quality: TPE and CFO vs random)
+//   dotnet run -c Release --project bench/MlToolkit.Bench -- automl --sample digits|breast-cancer [--train-time 60] [--export DIR]
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- tokenize-memory [--rows 4000]   (0 = the whole IMDB training file)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
@@ -16,6 +18,9 @@ return args.FirstOrDefault() switch
     "cnn-memory" => CnnMemory.Run(options),
     "mnist" => MnistCnn.Run(options),
     "tokenize-memory" => TokenizeMemory.Run(options),
+    "tuners" => TunerQuality.Run(int.Parse(args.SkipWhile(a => a != "--seeds").Skip(1).FirstOrDefault() ?? "10"), args.Contains("--real")),
+    "automl" => AutoMlReal.Run(args.SkipWhile(a => a != "--sample").Skip(1).FirstOrDefault() ?? "digits",
+        double.Parse(args.SkipWhile(a => a != "--train-time").Skip(1).FirstOrDefault() ?? "60"), args.SkipWhile(a => a != "--export").Skip(1).FirstOrDefault()),
     "imdb" => ImdbSequence.Run(options, args.SkipWhile(a => a != "--model").Skip(1).FirstOrDefault() ?? "lstm",
         int.Parse(args.SkipWhile(a => a != "--max-length").Skip(1).FirstOrDefault() ?? "256"), args),
     _ => Usage(),
