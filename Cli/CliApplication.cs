@@ -15,6 +15,8 @@ public static class CliApplication
         root.Subcommands.Add(TrainCommand.Create(output));
         root.Subcommands.Add(AutomlCommand.Create(output));
         root.Subcommands.Add(EvaluateCommand.Create(output));
+        root.Subcommands.Add(PredictCommand.Create(output));
+        root.Subcommands.Add(ReportCommand.Create(output));
         root.Subcommands.Add(DoctorCommand.Create(output));
 
         var parsed = root.Parse(args);

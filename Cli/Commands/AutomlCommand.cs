@@ -5,6 +5,7 @@ using MlToolkit.Cli.Output;
 using MlToolkit.Data.IO;
 using MlToolkit.Experiments.AutoMl;
 using MlToolkit.Experiments.Candidates;
+using MlToolkit.Experiments.Reporting;
 using MlToolkit.Experiments.Results;
 using MlToolkit.Experiments.Running;
 using MlToolkit.Experiments.Tuning;
@@ -87,7 +88,7 @@ internal static class AutomlCommand
                 options.MemoryLimitMb = result.GetValue(memoryLimit);
 
                 var run = experiment.Run(cancellationToken);
-                var files = Save(ml, run, folder);
+                var files = Save(ml, run, folder, result.GetValue(study)!);
                 if (quiet)
                     output.Out.WriteLine(ToJson(dataset.Name, run, files).ToJsonString(ToolkitJson.Indented));
                 else
@@ -111,9 +112,9 @@ internal static class AutomlCommand
     private static List<string> Split(string[]? values) =>
         (values ?? Array.Empty<string>()).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
-    private sealed record SavedFiles(string? Model, string Leaderboard, string Csv, string Json);
+    private sealed record SavedFiles(string? Model, string Leaderboard, string Csv, string Json, string Report);
 
-    private static SavedFiles Save(MLContext ml, AutoMlResult run, string folder)
+    private static SavedFiles Save(MLContext ml, AutoMlResult run, string folder, string study)
     {
         string? model = null;
         if (run.BestModel is { } best)
@@ -121,7 +122,8 @@ internal static class AutomlCommand
             model = Path.Combine(folder, "model.zip");
             best.Save(ml, model);
         }
-        var files = new SavedFiles(model, Path.Combine(folder, "leaderboard.txt"), Path.Combine(folder, "trials.csv"), Path.Combine(folder, "trials.json"));
+        var report = ExperimentReport.Write(ReportData.FromResult(run, study), folder);
+        var files = new SavedFiles(model, Path.Combine(folder, "leaderboard.txt"), Path.Combine(folder, "trials.csv"), Path.Combine(folder, "trials.json"), report.Html);
         File.WriteAllText(files.Leaderboard, run.Leaderboard.ToText(int.MaxValue) + Environment.NewLine);
         File.WriteAllText(files.Csv, TrialHistoryExport.ToCsv(run.Trials));
         File.WriteAllText(files.Json, TrialHistoryExport.ToJson(run.Trials));
@@ -150,6 +152,7 @@ internal static class AutomlCommand
         if (files.Model is not null)
             w.WriteLine($"Model    {files.Model}");
         w.WriteLine($"Trials   {files.Csv}, {files.Json}");
+        w.WriteLine($"Report   {files.Report}");
         w.WriteLine($"Storage  {run.Storage}");
     }
 
@@ -195,6 +198,7 @@ internal static class AutomlCommand
             ["model"] = files.Model,
             ["trialsCsv"] = files.Csv,
             ["trialsJson"] = files.Json,
+            ["report"] = files.Report,
             ["storage"] = run.Storage,
         };
     }

@@ -126,7 +126,10 @@ public sealed class AutoMlExperiment
             ? DataSplits.KFold(encoded, Options.Folds, Options.Seed, stratify)
             : new[] { DataSplits.TrainTest(encoded, Options.HoldoutFraction, Options.Seed, stratify) };
         var space = AutoMlSpace.Build(task, candidates);
-        var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: Options.Pruner is not null);
+        var binaryClasses = task == PredictionTask.BinaryClassification
+            ? new[] { label.Classes.First(c => c != label.PositiveClass), label.PositiveClass! }
+            : Array.Empty<string>();
+        var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: Options.Pruner is not null, binaryClasses);
 
         using var store = Options.StoragePath is null ? (IExperimentStore)new InMemoryExperimentStore() : new SqliteExperimentStore(Options.StoragePath);
         var study = new StudyDefinition(Options.StudyName, metric.Name, metric.Maximize, space.Describe(), Fingerprint(encoded, label), Settings());

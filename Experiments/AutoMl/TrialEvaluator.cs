@@ -22,9 +22,12 @@ internal sealed class TrialEvaluator
     private readonly Func<TrialCandidate, IFeaturePlan> _features;
     private readonly int _seed;
     private readonly bool _reportEpochs;
+    private readonly IReadOnlyList<string> _binaryClasses;
 
-    public TrialEvaluator(PredictionTask task, MetricDefinition metric, IReadOnlyList<Data.Splits.DataSplit> folds, Func<TrialCandidate, IFeaturePlan> features, int seed, bool reportEpochs)
+    public TrialEvaluator(PredictionTask task, MetricDefinition metric, IReadOnlyList<Data.Splits.DataSplit> folds, Func<TrialCandidate, IFeaturePlan> features, int seed,
+        bool reportEpochs, IReadOnlyList<string> binaryClasses)
     {
+        _binaryClasses = binaryClasses;
         _task = task;
         _metric = metric;
         _folds = folds;
@@ -39,6 +42,7 @@ internal sealed class TrialEvaluator
         var (candidate, parameters) = Resolve(configuration);
         var values = new List<double>();
         var sums = new Dictionary<string, double>();
+        var diagnostics = new OutOfFoldDiagnostics(_task, _binaryClasses);
         for (var fold = 0; fold < _folds.Count; fold++)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
@@ -49,7 +53,9 @@ internal sealed class TrialEvaluator
                 .Append(candidate.CreateTrainer(ml, _task, parameters, new CandidateContext(context.Threads, _seed, context.CancellationToken, report)));
             var model = pipeline.Fit(new CancellingDataView(_folds[fold].Train, context.CancellationToken));
             context.CancellationToken.ThrowIfCancellationRequested();
-            var metrics = ModelEvaluator.Metrics(ml, _task, model.Transform(_folds[fold].Test));
+            var scored = ml.Data.Cache(model.Transform(_folds[fold].Test));
+            var metrics = ModelEvaluator.Metrics(ml, _task, scored);
+            diagnostics.Add(scored);
             var value = metrics.FirstOrDefault(m => m.Key == _metric.Name);
             if (value.Key is null)
                 throw new InvalidOperationException($"Trainer '{candidate.Name}' gives no {_metric.Name} (it has {string.Join(", ", metrics.Select(m => m.Key))}).");
@@ -57,7 +63,7 @@ internal sealed class TrialEvaluator
             foreach (var (name, metric) in metrics)
                 sums[name] = sums.GetValueOrDefault(name) + metric;
         }
-        return new TrialOutcome(values.Average(), values, sums.ToDictionary(p => p.Key, p => p.Value / _folds.Count));
+        return new TrialOutcome(values.Average(), values, sums.ToDictionary(p => p.Key, p => p.Value / _folds.Count), diagnostics.ToJson());
     }
 
     public static (TrialCandidate Candidate, ParameterSet Parameters) Resolve(ParameterSet configuration)

@@ -9,7 +9,8 @@ public delegate TrialOutcome TrialObjective(ParameterSet configuration, TrialCon
 /// <param name="Value">The metric (mean over folds).</param>
 /// <param name="FoldValues">The metric per fold (one value for a holdout).</param>
 /// <param name="Metrics">Other metrics, mean over folds, by name.</param>
-public sealed record TrialOutcome(double Value, IReadOnlyList<double> FoldValues, IReadOnlyDictionary<string, double> Metrics)
+/// <param name="Diagnostics">Free-form JSON kept with the trial for reports (e.g. an out-of-fold confusion matrix); null if none.</param>
+public sealed record TrialOutcome(double Value, IReadOnlyList<double> FoldValues, IReadOnlyDictionary<string, double> Metrics, string? Diagnostics = null)
 {
     /// <summary>Standard deviation over folds; null with fewer than two folds.</summary>
     public double? Std => FoldValues.Count < 2 ? null : Math.Sqrt(FoldValues.Sum(v => (v - Value) * (v - Value)) / (FoldValues.Count - 1));

@@ -80,11 +80,43 @@ public sealed class SqliteExperimentStore : IExperimentStore
     public IReadOnlyList<TrialRecord> LoadTrials(SearchSpace space)
     {
         ArgumentNullException.ThrowIfNull(space);
+        return Load(space);
+    }
+
+    /// <summary>
+    /// Opens study <paramref name="name"/> read-only for a report: its definition and every trial, configurations
+    /// read as stored (no search space to check them against).
+    /// </summary>
+    /// <exception cref="ExperimentStorageException">No such study; the message lists the studies in the file.</exception>
+    public (StudyDefinition Study, IReadOnlyList<TrialRecord> Trials) ReadStudy(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        lock (_gate)
+        {
+            using var find = Command("SELECT id, metric, maximize, space, data, settings FROM studies WHERE name = $name", null, ("$name", name));
+            using var reader = find.ExecuteReader();
+            if (!reader.Read())
+            {
+                reader.Close();
+                var names = StudyNames();
+                throw new ExperimentStorageException(names.Count == 0
+                    ? $"'{Location}' holds no study yet."
+                    : $"'{Location}' has no study '{name}'. Studies: {string.Join(", ", names)}.");
+            }
+            _studyId = reader.GetInt64(0);
+            var study = new StudyDefinition(name, reader.GetString(1), reader.GetInt64(2) != 0, reader.GetString(3), reader.GetString(4), reader.GetString(5));
+            reader.Close();
+            return (study, Load(null));
+        }
+    }
+
+    private IReadOnlyList<TrialRecord> Load(SearchSpace? space)
+    {
         lock (_gate)
         {
             RequireStudy();
             var trials = new List<TrialRecord>();
-            using var command = Command("SELECT number, params, state, origin, retry_of, value, value_std, folds, metrics, intermediate, started, duration_s, peak_mb, error FROM trials WHERE study_id = $study ORDER BY number", null, ("$study", _studyId));
+            using var command = Command("SELECT number, params, state, origin, retry_of, value, value_std, folds, metrics, intermediate, started, duration_s, peak_mb, error, diagnostics FROM trials WHERE study_id = $study ORDER BY number", null, ("$study", _studyId));
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -92,7 +124,7 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 ParameterSet configuration;
                 try
                 {
-                    configuration = ParameterSet.FromJson(reader.GetString(1), space);
+                    configuration = space is null ? ParameterSet.FromJson(reader.GetString(1)) : ParameterSet.FromJson(reader.GetString(1), space);
                 }
                 catch (Exception error) when (error is ArgumentException or JsonException or KeyNotFoundException)
                 {
@@ -114,6 +146,7 @@ public sealed class SqliteExperimentStore : IExperimentStore
                     Duration = TimeSpan.FromSeconds(reader.GetDouble(11)),
                     PeakMemoryMb = reader.IsDBNull(12) ? null : reader.GetDouble(12),
                     Error = reader.IsDBNull(13) ? null : reader.GetString(13),
+                    Diagnostics = reader.IsDBNull(14) ? null : reader.GetString(14),
                 });
             }
             return trials;
@@ -165,12 +198,12 @@ public sealed class SqliteExperimentStore : IExperimentStore
             RequireStudy();
             using var command = Command("""
                 UPDATE trials SET state = $state, value = $value, value_std = $std, folds = $folds, metrics = $metrics, intermediate = $intermediate,
-                    duration_s = $duration, peak_mb = $peak, error = $error WHERE study_id = $study AND number = $number
+                    duration_s = $duration, peak_mb = $peak, error = $error, diagnostics = $diagnostics WHERE study_id = $study AND number = $number
                 """, null,
                 ("$state", (long)trial.State), ("$value", Nullable(trial.Value)), ("$std", Nullable(trial.ValueStd)), ("$folds", JsonSerializer.Serialize(trial.FoldValues.Select(Finite))),
                 ("$metrics", JsonSerializer.Serialize(trial.Metrics.ToDictionary(p => p.Key, p => Finite(p.Value)))),
                 ("$intermediate", JsonSerializer.Serialize(trial.Intermediate.ToDictionary(p => p.Key.ToString(CultureInfo.InvariantCulture), p => Finite(p.Value)))),
-                ("$duration", trial.Duration.TotalSeconds), ("$peak", Nullable(trial.PeakMemoryMb)), ("$error", (object?)trial.Error ?? DBNull.Value),
+                ("$duration", trial.Duration.TotalSeconds), ("$peak", Nullable(trial.PeakMemoryMb)), ("$error", (object?)trial.Error ?? DBNull.Value), ("$diagnostics", (object?)trial.Diagnostics ?? DBNull.Value),
                 ("$study", _studyId), ("$number", (long)trial.Number));
             command.ExecuteNonQuery();
         }
@@ -214,7 +247,7 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 space TEXT NOT NULL, data TEXT NOT NULL, settings TEXT NOT NULL, created TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS trials(study_id INTEGER NOT NULL REFERENCES studies(id), number INTEGER NOT NULL, params TEXT NOT NULL,
                 state INTEGER NOT NULL, origin INTEGER NOT NULL, retry_of INTEGER, value REAL, value_std REAL, folds TEXT NOT NULL,
-                metrics TEXT NOT NULL, intermediate TEXT NOT NULL, started TEXT NOT NULL, duration_s REAL NOT NULL, peak_mb REAL, error TEXT,
+                metrics TEXT NOT NULL, intermediate TEXT NOT NULL, started TEXT NOT NULL, duration_s REAL NOT NULL, peak_mb REAL, error TEXT, diagnostics TEXT,
                 PRIMARY KEY(study_id, number));
             """);
         using var format = Command("SELECT value FROM meta WHERE key = 'format'", null);

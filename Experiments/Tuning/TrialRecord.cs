@@ -45,6 +45,9 @@ public sealed record TrialRecord
     /// <summary>Other metrics (mean over folds), by name.</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>JSON the objective kept for reports (e.g. an out-of-fold confusion matrix or residuals); null if none.</summary>
+    public string? Diagnostics { get; init; }
+
     /// <summary>Intermediate losses by step (e.g. validation loss per epoch), as reported to the pruner.</summary>
     public IReadOnlyDictionary<int, double> Intermediate { get; init; } = new Dictionary<int, double>();
 

@@ -103,4 +103,37 @@ public static class LabelEncoding
 
     private static string Preview(IReadOnlyList<string> classes) =>
         classes.Count == 0 ? "none" : string.Join(", ", classes.Take(10)) + (classes.Count > 10 ? ", ..." : "");
+
+    /// <summary>
+    /// The names behind a key column's values (its <c>KeyValues</c> annotation, text or numbers), in key order; for a
+    /// key without names, <c>class 1</c>, <c>class 2</c>, ….
+    /// </summary>
+    public static string[] KeyNames(DataViewSchema.Column column)
+    {
+        if (column.Type is not KeyDataViewType key)
+            throw new ArgumentException($"Column '{column.Name}' is not a key column but {column.Type}.", nameof(column));
+        var annotation = column.Annotations.Schema.GetColumnOrNull("KeyValues");
+        if (annotation is { Type: VectorDataViewType vector })
+        {
+            if (vector.ItemType is TextDataViewType)
+            {
+                VBuffer<ReadOnlyMemory<char>> names = default;
+                column.GetKeyValues(ref names);
+                return names.DenseValues().Select(n => n.ToString()).ToArray();
+            }
+            if (vector.ItemType == NumberDataViewType.Single)
+            {
+                VBuffer<float> values = default;
+                column.Annotations.GetValue("KeyValues", ref values);
+                return values.DenseValues().Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            }
+            if (vector.ItemType == NumberDataViewType.Double)
+            {
+                VBuffer<double> values = default;
+                column.Annotations.GetValue("KeyValues", ref values);
+                return values.DenseValues().Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            }
+        }
+        return Enumerable.Range(1, (int)key.Count).Select(i => $"class {i}").ToArray();
+    }
 }

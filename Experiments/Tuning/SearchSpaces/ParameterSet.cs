@@ -85,6 +85,18 @@ public sealed class ParameterSet : IEquatable<ParameterSet>
         return space.Configuration(values);
     }
 
+    /// <summary>Reads <see cref="ToJson"/> back without a space to check against (for reports on stored trials).</summary>
+    public static ParameterSet FromJson(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var values = new Dictionary<string, ParameterValue>(StringComparer.Ordinal);
+        foreach (var property in document.RootElement.EnumerateObject())
+            values[property.Name] = property.Value.ValueKind == JsonValueKind.String
+                ? ParameterValue.Of(property.Value.GetString()!)
+                : ParameterValue.Of(property.Value.GetDouble());
+        return new ParameterSet(null, values);
+    }
+
     /// <summary><c>name=value</c> pairs, comma-separated, in space order.</summary>
     public override string ToString() => string.Join(", ", _order.Select(n => $"{n}={Format(_values[n])}"));
 

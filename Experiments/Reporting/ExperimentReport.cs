@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using MlToolkit.Experiments.Results;
+using MlToolkit.Experiments.Tuning;
+
+namespace MlToolkit.Experiments.Reporting;
+
+/// <summary>The files a report wrote.</summary>
+/// <param name="Html">The self-contained HTML page (charts embedded, opens offline).</param>
+/// <param name="Charts">The PNG charts, by section id.</param>
+public sealed record ReportFiles(string Html, IReadOnlyDictionary<string, string> Charts);
+
+/// <summary>
+/// An experiment report: a self-contained HTML page (leaderboard, optimization history by trial and by time,
+/// hyperparameter-versus-metric plots and importance for the best trainer, learning curves of torch trials, and the
+/// best trial's confusion matrix with per-class precision/recall/F1, or its residuals for regression) plus each
+/// chart as a PNG file. Sections carry stable ids: summary, leaderboard, history, parameters, importance,
+/// learning-curves, confusion-matrix or residuals.
+/// </summary>
+public static class ExperimentReport
+{
+    private const string Style = "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}"
+        + "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#eee}td.l{text-align:left}img{max-width:100%;border:1px solid #ddd;margin:4px 0}</style>";
+
+    /// <summary>Writes <c>report.html</c> and <c>charts/*.png</c> into <paramref name="folder"/>.</summary>
+    public static ReportFiles Write(ReportData data, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        var chartFolder = Path.Combine(folder, "charts");
+        Directory.CreateDirectory(chartFolder);
+        var charts = new Dictionary<string, string>();
+        string Chart(string name, OxyPlot.PlotModel model)
+        {
+            var path = Path.Combine(chartFolder, name + ".png");
+            ReportCharts.SavePng(model, path);
+            charts[name] = path;
+            return path;
+        }
+
+        var html = new StringBuilder();
+        var best = data.Best;
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"/><title>MlToolkit experiment: {Encode(data.StudyName)}</title>
+            {Style}
+            </head><body>
+            <h1>Experiment report: {Encode(data.StudyName)}</h1>
+
+            """);
+
+        var states = data.Trials.GroupBy(t => t.State).ToDictionary(g => g.Key, g => g.Count());
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <section id="summary"><h2>Summary</h2><table>
+            <tr><th>source</th><td class="l">{Encode(data.Source)}</td></tr>
+            <tr><th>metric</th><td class="l">{Encode(data.Metric.Name)} ({(data.Metric.Maximize ? "higher" : "lower")} is better)</td></tr>
+            <tr><th>trials</th><td class="l">{data.Trials.Count}: {string.Join(", ", states.Select(s => $"{s.Value} {s.Key.ToString().ToLowerInvariant()}"))}</td></tr>
+            <tr><th>best</th><td class="l">{(best is null ? "no complete trial" : Encode($"trial {best.Number}: {ReportData.TrainerOf(best)} {data.Metric.Name} {best.Value:0.0000}{(best.ValueStd is { } std ? $" ± {std:0.0000}" : "")} ({ReportCharts.Parameters(best).Count} hyperparameters: {Hyperparameters(best)})"))}</td></tr>
+            <tr><th>time</th><td class="l">{TotalSeconds(data):0.0} s of trials</td></tr>
+            </table></section>
+
+            """);
+
+        html.Append("<section id=\"leaderboard\"><h2>Leaderboard</h2><table><tr><th>rank</th><th>trial</th><th>trainer</th>")
+            .Append(CultureInfo.InvariantCulture, $"<th>{Encode(data.Metric.Name)}</th><th>± std</th><th>seconds</th><th>peak MiB</th><th>hyperparameters</th></tr>\n");
+        foreach (var row in new Leaderboard(data.Trials, data.Metric).Rows.Take(20))
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{row.Rank}</td><td>{row.Trial.Number}</td><td class=\"l\">{Encode(row.Trainer)}</td><td>{row.Trial.Value:0.0000}</td><td>{(row.Trial.ValueStd is { } s ? s.ToString("0.0000", CultureInfo.InvariantCulture) : "-")}</td><td>{row.Trial.Duration.TotalSeconds:0.0}</td><td>{(row.Trial.PeakMemoryMb is { } m ? m.ToString("0", CultureInfo.InvariantCulture) : "-")}</td><td class=\"l\">{Encode(row.Hyperparameters)}</td></tr>\n");
+        html.Append("</table></section>\n");
+
+        html.Append("<section id=\"history\"><h2>Optimization history</h2>\n")
+            .Append(Image(Chart("history", ReportCharts.HistoryByTrial(data)), "metric by trial"))
+            .Append(Image(Chart("history-time", ReportCharts.HistoryByTime(data)), "best so far over time"))
+            .Append("</section>\n");
+
+        var bestTrainer = best is null ? null : ReportData.TrainerOf(best);
+        var ofBest = data.Complete.Where(t => bestTrainer is not null && ReportData.TrainerOf(t) == bestTrainer).ToList();
+        html.Append("<section id=\"parameters\"><h2>Hyperparameters against the metric</h2>\n");
+        if (best is null || ofBest.Count < 2)
+            html.Append("<p>Too few complete trials of one trainer to plot.</p>\n");
+        else
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p>{ofBest.Count} complete trials of {Encode(bestTrainer!)}, the best trainer.</p>\n");
+            foreach (var parameter in ReportCharts.Parameters(best).Keys.Take(8))
+                html.Append(Image(Chart("parameter-" + Slug(parameter), ReportCharts.ParameterVersusMetric(data, bestTrainer!, parameter)), parameter));
+        }
+        html.Append("</section>\n");
+
+        html.Append("<section id=\"importance\"><h2>Hyperparameter importance</h2>\n");
+        var trainerImportance = ParameterImportance.Compute(data.Trials, t => t.Configuration.Values.Where(p => p.Key == "trainer").ToDictionary(p => p.Key, p => p.Value));
+        var importance = ParameterImportance.Compute(ofBest, ReportCharts.Parameters);
+        var rows = trainerImportance.Concat(importance.Select(p => new KeyValuePair<string, double>($"{bestTrainer}.{p.Key}", p.Value))).ToList();
+        if (rows.Count == 0)
+            html.Append(CultureInfo.InvariantCulture, $"<p>Needs at least {ParameterImportance.MinimumTrials} complete trials of one trainer.</p>\n");
+        else
+        {
+            html.Append(Image(Chart("importance", ReportCharts.Importance("Hyperparameter importance", rows)), "importance"))
+                .Append("<p>η²: the share of the metric's variance across trials that the parameter explains on its own (trials grouped by choice, or by quantile bins of a number). Interactions are not separated.</p><table><tr><th>parameter</th><th>η²</th></tr>\n");
+            foreach (var (name, value) in rows)
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"l\">{Encode(name)}</td><td>{value:0.000}</td></tr>\n");
+            html.Append("</table>\n");
+        }
+        html.Append("</section>\n");
+
+        html.Append("<section id=\"learning-curves\"><h2>Learning curves</h2>\n");
+        html.Append(data.Trials.Any(t => t.Intermediate.Count > 0)
+            ? Image(Chart("learning-curves", ReportCharts.LearningCurves(data)), "learning curves")
+            : "<p>No trial reported per-epoch values (only torch trainers do, and only when a pruner is set).</p>\n");
+        html.Append("</section>\n");
+
+        AppendPredictions(html, best, Chart);
+        html.Append("</body></html>\n");
+
+        var htmlPath = Path.Combine(folder, "report.html");
+        var temporary = htmlPath + ".tmp";
+        File.WriteAllText(temporary, html.ToString());
+        File.Move(temporary, htmlPath, overwrite: true);
+        return new ReportFiles(htmlPath, charts);
+    }
+
+    private static void AppendPredictions(StringBuilder html, TrialRecord? best, Func<string, OxyPlot.PlotModel, string> chart)
+    {
+        var confusion = ConfusionMatrix.FromDiagnostics(best?.Diagnostics);
+        if (confusion is not null)
+        {
+            html.Append("<section id=\"confusion-matrix\"><h2>Best trial: confusion matrix</h2>\n")
+                .Append(Image(chart("confusion-matrix", ReportCharts.Confusion(confusion)), "confusion matrix"))
+                .Append("<table id=\"per-class\"><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>\n");
+            foreach (var (name, precision, recall, f1, support) in confusion.PerClass())
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"l\">{Encode(name)}</td><td>{precision:0.000}</td><td>{recall:0.000}</td><td>{f1:0.000}</td><td>{support}</td></tr>\n");
+            html.Append("</table></section>\n");
+            return;
+        }
+        if (best?.Diagnostics is { } json && JsonDocument.Parse(json).RootElement is var root && root.GetProperty("kind").GetString() == "residuals")
+        {
+            var actual = root.GetProperty("actual").EnumerateArray().Select(v => v.GetDouble()).ToList();
+            var predicted = root.GetProperty("predicted").EnumerateArray().Select(v => v.GetDouble()).ToList();
+            html.Append("<section id=\"residuals\"><h2>Best trial: residuals</h2>\n")
+                .Append(Image(chart("residuals", ReportCharts.Residuals(actual, predicted)), "residuals"))
+                .Append("</section>\n");
+            return;
+        }
+        html.Append("<section id=\"confusion-matrix\"><h2>Best trial: predictions</h2><p>The best trial kept no predictions.</p></section>\n");
+    }
+
+    private static string Image(string path, string alt) =>
+        $"<img alt=\"{Encode(alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\"/>\n";
+
+    private static string Hyperparameters(TrialRecord trial)
+    {
+        var trainer = ReportData.TrainerOf(trial);
+        return trainer.Length > 0 ? trial.Configuration.Scope(trainer).ToString() : trial.Configuration.ToString();
+    }
+
+    private static double TotalSeconds(ReportData data) => data.Trials.Sum(t => t.Duration.TotalSeconds);
+
+    private static string Slug(string name) => new(name.Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray());
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}

@@ -1,0 +1,40 @@
+using MlToolkit.Experiments.AutoMl;
+using MlToolkit.Experiments.Storage;
+using MlToolkit.Experiments.Tuning;
+
+namespace MlToolkit.Experiments.Reporting;
+
+/// <summary>What a report is made from: the study's name and metric and its trials (from a run, or read from storage).</summary>
+/// <param name="StudyName">Study name.</param>
+/// <param name="Metric">The metric and its direction.</param>
+/// <param name="Trials">Every trial, by number.</param>
+/// <param name="Source">Where the trials come from (storage path), for the report's header.</param>
+public sealed record ReportData(string StudyName, MetricDefinition Metric, IReadOnlyList<TrialRecord> Trials, string Source)
+{
+    /// <summary>Reads study <paramref name="studyName"/> from the SQLite file at <paramref name="path"/>.</summary>
+    /// <exception cref="ExperimentStorageException">The file is not an experiment store, or has no such study.</exception>
+    public static ReportData FromStorage(string path, string studyName = "default")
+    {
+        if (!File.Exists(path))
+            throw new ExperimentStorageException($"'{Path.GetFullPath(path)}' does not exist.");
+        using var store = new SqliteExperimentStore(path);
+        var (study, trials) = store.ReadStudy(studyName);
+        return new ReportData(study.Name, new MetricDefinition(study.Metric, study.Maximize), trials, store.Location);
+    }
+
+    /// <summary>The report data of a finished AutoML run.</summary>
+    public static ReportData FromResult(AutoMlResult result, string studyName = "default")
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new ReportData(studyName, result.Metric, result.Trials, result.Storage);
+    }
+
+    /// <summary>Complete trials with a value.</summary>
+    public IReadOnlyList<TrialRecord> Complete => Trials.Where(t => t.State == TrialState.Complete && t.Value is not null).ToList();
+
+    /// <summary>The best complete trial, if any.</summary>
+    public TrialRecord? Best => Metric.Maximize ? Complete.MaxBy(t => t.Value) : Complete.MinBy(t => t.Value);
+
+    /// <summary>The trainer of a trial (its <c>trainer</c> choice), or "" for spaces without one.</summary>
+    public static string TrainerOf(TrialRecord trial) => trial.Configuration.Contains("trainer") ? trial.Configuration.GetString("trainer") : "";
+}
