@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 using MlToolkit.Cli.Commands;
 using MlToolkit.Cli.Output;
 
@@ -8,9 +9,13 @@ namespace MlToolkit.Cli;
 public static class CliApplication
 {
     /// <summary>Runs the command line <paramref name="args"/>, writing to the given writers; returns the exit code (see <see cref="ExitCodes"/>).</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
+        Run(args, stdout, stderr, live: null, cancellationToken);
+
+    /// <summary>As <see cref="Run(string[], TextWriter, TextWriter, CancellationToken)"/>, drawing live progress on <paramref name="live"/> (a terminal) when given.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, IAnsiConsole? live, CancellationToken cancellationToken = default)
     {
-        var output = new CliOutput(stdout, stderr);
+        var output = new CliOutput(stdout, stderr, live);
         var root = new RootCommand("mltoolkit: train, evaluate and tune ML.NET and TorchSharp models.");
         root.Subcommands.Add(TrainCommand.Create(output));
         root.Subcommands.Add(AutomlCommand.Create(output));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MlToolkit.Cli;
+using Spectre.Console;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
@@ -12,4 +13,6 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancellation.Cancel();
 };
-return CliApplication.Run(args, Console.Out, Console.Error, cancellation.Token);
+// Progress bars only on a real terminal; redirected output gets plain lines that logs can keep.
+var live = Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive ? null : AnsiConsole.Console;
+return CliApplication.Run(args, Console.Out, Console.Error, live, cancellation.Token);

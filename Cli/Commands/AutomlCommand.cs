@@ -48,9 +48,11 @@ internal static class AutomlCommand
         var ignore = new Option<string[]>("--ignore-cols") { Description = "Columns not to use as features (comma-separated or repeated).", AllowMultipleArgumentsPerToken = true };
         var positive = new Option<string?>("--positive-class") { Description = "Binary classification: the label value scored as positive." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on standard output (no progress lines)." };
+        var verbosity = new Option<string>("--verbosity", "-v") { Description = "quiet (result only), normal (progress bars on a terminal, a line per trial otherwise) or diagnostic (every event).", DefaultValueFactory = _ => "normal" };
+        verbosity.AcceptOnlyFromAmong("quiet", "normal", "diagnostic", "q", "n", "diag");
 
         var command = new Command("automl", "Search trainers and hyperparameters under a time or trial budget, then save the best model.");
-        foreach (var option in data.All.Concat(new Option[] { label, task, trainTime, maxTrials, tuner, folds, trainers, metric, storage, study, outputFolder, parallel, threads, trialTimeout, memoryLimit, pruner, seed, testDataset, ignore, positive, json }))
+        foreach (var option in data.All.Concat(new Option[] { label, task, trainTime, maxTrials, tuner, folds, trainers, metric, storage, study, outputFolder, parallel, threads, trialTimeout, memoryLimit, pruner, seed, testDataset, ignore, positive, json, verbosity }))
             command.Options.Add(option);
 
         command.SetAction((result, cancellationToken) =>
@@ -63,6 +65,8 @@ internal static class AutomlCommand
                 var folder = Path.GetFullPath(result.GetValue(outputFolder)!);
                 Directory.CreateDirectory(folder);
                 var quiet = result.GetValue(json);
+                var level = result.GetValue(verbosity) switch { "quiet" or "q" => Verbosity.Quiet, "diagnostic" or "diag" => Verbosity.Diagnostic, _ => Verbosity.Normal };
+                var live = !quiet && level == Verbosity.Normal ? output.Live : null;
                 var seconds = result.GetValue(trainTime) ?? (result.GetValue(maxTrials) is null ? 60 : null);
                 var ml = new MLContext(result.GetValue(seed));
                 var experiment = ml.AutoMl().CreateExperiment(dataset.Data, labelColumn)
@@ -75,7 +79,7 @@ internal static class AutomlCommand
                     .SetStorage(result.GetValue(storage) ?? Path.Combine(folder, "experiment.db"), result.GetValue(study)!)
                     .SetSeed(result.GetValue(seed))
                     .SetTestData(result.GetValue(testDataset) is { } testPath ? TrainCommand.LoadTestFile(dataset, testPath) : null)
-                    .SetProgress(quiet ? null : new TrialLines(output.Out));
+                    .SetProgress(quiet || level == Verbosity.Quiet || live is not null ? null : new TrialLines(output.Out, level));
                 var options = experiment.Options;
                 options.Task = TrainCommand.ParseTask(result.GetValue(task));
                 options.Metric = result.GetValue(metric);
@@ -87,7 +91,9 @@ internal static class AutomlCommand
                     options.TrialTimeout = TimeSpan.FromSeconds(timeout);
                 options.MemoryLimitMb = result.GetValue(memoryLimit);
 
-                var run = experiment.Run(cancellationToken);
+                var run = live is null
+                    ? experiment.Run(cancellationToken)
+                    : LiveTrialProgress.Run(live, options.TrainingTime, options.MaxTrials, progress => experiment.SetProgress(progress).Run(cancellationToken));
                 var files = Save(ml, run, folder, result.GetValue(study)!);
                 if (quiet)
                     output.Out.WriteLine(ToJson(dataset.Name, run, files).ToJsonString(ToolkitJson.Indented));
@@ -201,27 +207,5 @@ internal static class AutomlCommand
             ["report"] = files.Report,
             ["storage"] = run.Storage,
         };
-    }
-
-    /// <summary>One line per finished trial, flushed as it happens.</summary>
-    private sealed class TrialLines(TextWriter writer) : IProgress<ExperimentEvent>
-    {
-        public void Report(ExperimentEvent value)
-        {
-            if (value.Kind is ExperimentEventKind.TrialStarted or ExperimentEventKind.TrialProgress or ExperimentEventKind.NewBest)
-                return;
-            var trial = value.Trial;
-            var trainer = trial.Configuration.Contains("trainer") ? trial.Configuration.GetString("trainer") : "";
-            var outcome = trial.State == TrialState.Complete
-                ? string.Create(CultureInfo.InvariantCulture, $"{trial.Value:0.0000}{(trial.ValueStd is { } std ? $" ± {std:0.0000}" : "")}")
-                : $"{trial.State.ToString().ToLowerInvariant()}: {trial.Error}";
-            var best = value.Best?.Value is { } b ? string.Create(CultureInfo.InvariantCulture, $"best {b:0.0000}") : "no best yet";
-            lock (writer)
-            {
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[{value.Elapsed.TotalSeconds,6:0.0} s] trial {trial.Number,3}  {trainer,-10} {outcome}  ({trial.Duration.TotalSeconds:0.0} s; {best})"));
-                writer.Flush();
-            }
-        }
     }
 }

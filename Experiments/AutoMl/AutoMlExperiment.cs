@@ -129,7 +129,7 @@ public sealed class AutoMlExperiment
         var binaryClasses = task == PredictionTask.BinaryClassification
             ? new[] { label.Classes.First(c => c != label.PositiveClass), label.PositiveClass! }
             : Array.Empty<string>();
-        var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: Options.Pruner is not null, binaryClasses);
+        var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: true, binaryClasses);
 
         using var store = Options.StoragePath is null ? (IExperimentStore)new InMemoryExperimentStore() : new SqliteExperimentStore(Options.StoragePath);
         var study = new StudyDefinition(Options.StudyName, metric.Name, metric.Maximize, space.Describe(), Fingerprint(encoded, label), Settings());

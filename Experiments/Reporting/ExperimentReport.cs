@@ -107,7 +107,7 @@ public static class ExperimentReport
         html.Append("<section id=\"learning-curves\"><h2>Learning curves</h2>\n");
         html.Append(data.Trials.Any(t => t.Intermediate.Count > 0)
             ? Image(Chart("learning-curves", ReportCharts.LearningCurves(data)), "learning curves")
-            : "<p>No trial reported per-epoch values (only torch trainers do, and only when a pruner is set).</p>\n");
+            : "<p>No trial reported per-epoch values (only the torch trainers do).</p>\n");
         html.Append("</section>\n");
 
         AppendPredictions(html, best, Chart);

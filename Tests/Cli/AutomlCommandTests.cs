@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Spectre.Console;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using MlToolkit.Tests.Support;
@@ -54,6 +56,33 @@ public sealed class AutomlCommandTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("Stopped  at the trial budget after ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("rank  trial  trainer ", StringComparison.Ordinal) && l.Contains(" accuracy   ± std  seconds  hyperparameters", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Best     trial ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void On_a_terminal_progress_is_drawn_live_and_diagnostic_verbosity_logs_every_epoch()
+    {
+        var screen = new StringWriter();
+        var terminal = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Yes, ColorSystem = ColorSystemSupport.Standard, Interactive = InteractionSupport.Yes, Out = new AnsiConsoleOutput(screen),
+        });
+        var stdout = new StringWriter();
+        var code = MlToolkit.Cli.CliApplication.Run(new[] { "automl", "--max-trials", "3", "--cv", "2", "--trainers", "lbfgs,mlp", "-o", _folder.File("live") }, stdout, new StringWriter(), terminal);
+        Assert.Equal(0, code);
+        var drawn = Regex.Replace(screen.ToString(), @"\x1b\[[0-9;?]*[A-Za-z]", "");
+        Assert.Contains("automl 3/3 trials · 3 trials · best ", drawn);
+        Assert.Contains("trial 1 mlp epoch ", drawn);
+        Assert.DoesNotContain("] trial ", stdout.ToString());
+        Assert.Contains("Best     trial ", stdout.ToString());
+
+        var diagnostic = CliRunner.InProcess("automl", "--max-trials", "2", "--cv", "2", "--trainers", "lbfgs,mlp", "-o", _folder.File("diag"), "-v", "diagnostic");
+        Assert.True(diagnostic.ExitCode == 0, diagnostic.Error);
+        Assert.Matches(@"\] trial   1  mlp        started: learning_rate=0\.001, batch_size=32, epochs=10, ", diagnostic.Out);
+        Assert.Equal(10, Regex.Matches(diagnostic.Out, @"\] trial   1  mlp        epoch \d+: loss \d").Count);
+
+        var quiet = CliRunner.InProcess("automl", "--max-trials", "1", "--cv", "2", "--trainers", "lbfgs", "-o", _folder.File("quiet"), "-v", "quiet");
+        Assert.DoesNotContain("] trial ", quiet.Out);
+        Assert.Contains("Best     trial 0: lbfgs", quiet.Out);
     }
 
     [Fact]

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using MlToolkit.Experiments.Running;
+using MlToolkit.Experiments.Tuning;
+using Spectre.Console;
+
+namespace MlToolkit.Cli.Output;
+
+/// <summary>
+/// Live progress on a terminal (Spectre.Console): a bar for the budget (elapsed against the time budget, or finished
+/// against the trial budget) titled with the trial count and the best so far, and a bar for the running trial (its
+/// epochs for torch trainers, a spinner otherwise). A timer keeps the elapsed time and ETA moving between events.
+/// </summary>
+internal sealed class LiveTrialProgress : IProgress<ExperimentEvent>
+{
+    private readonly object _gate = new();
+    private readonly ProgressContext _context;
+    private readonly ProgressTask _budget;
+    private readonly TimeSpan? _timeBudget;
+    private readonly int? _maxTrials;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Dictionary<int, ProgressTask> _running = new();
+    private int _finished;
+    private string _best = "no best yet";
+
+    private LiveTrialProgress(ProgressContext context, TimeSpan? timeBudget, int? maxTrials)
+    {
+        _context = context;
+        _timeBudget = timeBudget;
+        _maxTrials = maxTrials;
+        _budget = context.AddTask(Describe(), maxValue: timeBudget?.TotalSeconds ?? maxTrials ?? 1);
+    }
+
+    /// <summary>Runs <paramref name="work"/> with live bars on <paramref name="console"/>, handing it the progress sink.</summary>
+    public static T Run<T>(IAnsiConsole console, TimeSpan? timeBudget, int? maxTrials, Func<IProgress<ExperimentEvent>, T> work) =>
+        console.Progress()
+            .AutoClear(false)
+            .HideCompleted(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(context =>
+            {
+                var progress = new LiveTrialProgress(context, timeBudget, maxTrials);
+                using var timer = new Timer(_ => progress.Tick(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(250));
+                var result = work(progress);
+                progress.Complete();
+                return result;
+            });
+
+    public void Report(ExperimentEvent value)
+    {
+        lock (_gate)
+        {
+            var trial = value.Trial;
+            var trainer = trial.Configuration.Contains("trainer") ? trial.Configuration.GetString("trainer") : "";
+            switch (value.Kind)
+            {
+                case ExperimentEventKind.TrialStarted:
+                {
+                    var epochs = trainer.Length > 0 && trial.Configuration.Contains(trainer + ".epochs") ? trial.Configuration.GetInt(trainer + ".epochs") : (int?)null;
+                    var task = _context.AddTask(Markup.Escape($"  trial {trial.Number} {trainer}"), maxValue: epochs ?? 1);
+                    task.IsIndeterminate = epochs is null;
+                    _running[trial.Number] = task;
+                    break;
+                }
+                case ExperimentEventKind.TrialProgress when _running.TryGetValue(trial.Number, out var task):
+                    task.Value = value.Step ?? task.Value;
+                    task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"  trial {trial.Number} {trainer} epoch {value.Step}"));
+                    break;
+                case ExperimentEventKind.NewBest:
+                    _best = string.Create(CultureInfo.InvariantCulture, $"best {trial.Value:0.0000} (trial {trial.Number}, {trainer})");
+                    break;
+                case ExperimentEventKind.TrialProgress:
+                    break;
+                default:
+                    _finished++;
+                    if (_running.Remove(trial.Number, out var done))
+                    {
+                        done.Value = done.MaxValue;
+                        done.StopTask();
+                    }
+                    break;
+            }
+            _budget.Description = Describe();
+        }
+    }
+
+    private void Tick()
+    {
+        lock (_gate)
+        {
+            _budget.Value = _timeBudget is { } budget ? Math.Min(_clock.Elapsed.TotalSeconds, budget.TotalSeconds) : _finished;
+            _budget.Description = Describe();
+        }
+    }
+
+    private void Complete()
+    {
+        lock (_gate)
+        {
+            _budget.Value = _budget.MaxValue;
+            _budget.Description = Describe();
+            _budget.StopTask();
+        }
+    }
+
+    private string Describe()
+    {
+        var limit = _timeBudget is { } budget
+            ? string.Create(CultureInfo.InvariantCulture, $"{_clock.Elapsed.TotalSeconds:0}/{budget.TotalSeconds:0} s")
+            : $"{_finished}/{_maxTrials} trials";
+        return Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"automl {limit} · {_finished} trials · {_best}"));
+    }
+}
