@@ -63,12 +63,7 @@ public static class ExperimentReport
 
             """);
 
-        html.Append("<section id=\"leaderboard\"><h2>Leaderboard</h2><table><tr><th>rank</th><th>trial</th><th>trainer</th>")
-            .Append(CultureInfo.InvariantCulture, $"<th>{Encode(data.Metric.Name)}</th><th>± std</th><th>seconds</th><th>peak MiB</th><th>hyperparameters</th></tr>\n");
-        foreach (var row in new Leaderboard(data.Trials, data.Metric).Rows.Take(20))
-            html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{row.Rank}</td><td>{row.Trial.Number}</td><td class=\"l\">{Encode(row.Trainer)}</td><td>{row.Trial.Value:0.0000}</td><td>{(row.Trial.ValueStd is { } s ? s.ToString("0.0000", CultureInfo.InvariantCulture) : "-")}</td><td>{row.Trial.Duration.TotalSeconds:0.0}</td><td>{(row.Trial.PeakMemoryMb is { } m ? m.ToString("0", CultureInfo.InvariantCulture) : "-")}</td><td class=\"l\">{Encode(row.Hyperparameters)}</td></tr>\n");
-        html.Append("</table></section>\n");
+        html.Append("<section id=\"leaderboard\"><h2>Leaderboard</h2>").Append(new Leaderboard(data.Trials, data.Metric).ToHtml(20)).Append("</section>\n");
 
         html.Append("<section id=\"history\"><h2>Optimization history</h2>\n")
             .Append(Image(Chart("history", ReportCharts.HistoryByTrial(data)), "metric by trial"))

@@ -38,6 +38,21 @@ public sealed class Leaderboard
     /// <summary>Trials cancelled.</summary>
     public int Cancelled { get; }
 
+    /// <summary>The text table (<see cref="ToText"/>), so that notebooks and logs show something readable.</summary>
+    public override string ToString() => ToText();
+
+    /// <summary>An HTML table of the top <paramref name="top"/> rows (for notebooks and reports).</summary>
+    public string ToHtml(int top = 20)
+    {
+        static string Encode(string text) => System.Net.WebUtility.HtmlEncode(text);
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<table class=\"leaderboard\"><tr><th>rank</th><th>trial</th><th>trainer</th><th>{Encode(Metric.Name)}</th><th>± std</th><th>seconds</th><th>peak MiB</th><th>hyperparameters</th></tr>\n");
+        foreach (var row in Rows.Take(top))
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{row.Rank}</td><td>{row.Trial.Number}</td><td class=\"l\">{Encode(row.Trainer)}</td><td>{row.Trial.Value:0.0000}</td><td>{(row.Trial.ValueStd is { } s ? s.ToString("0.0000", CultureInfo.InvariantCulture) : "-")}</td><td>{row.Trial.Duration.TotalSeconds:0.0}</td><td>{(row.Trial.PeakMemoryMb is { } m ? m.ToString("0", CultureInfo.InvariantCulture) : "-")}</td><td class=\"l\">{Encode(row.Hyperparameters)}</td></tr>\n");
+        return html.Append("</table>").ToString();
+    }
+
     /// <summary>A fixed-width table of the top <paramref name="top"/> rows.</summary>
     public string ToText(int top = 10)
     {
