@@ -175,18 +175,9 @@ public sealed class AutoMlExperiment
 
     private string Fingerprint(IDataView encoded, LabelSetup label)
     {
-        var rows = encoded.GetRowCount() ?? CountRows(encoded);
+        var rows = RowCounter.Count(encoded);
         var evaluation = Options.Folds > 1 ? $"{Options.Folds}-fold" : $"holdout {Options.HoldoutFraction.ToString(CultureInfo.InvariantCulture)}";
         return $"rows={rows}; columns={string.Join(",", _data.Schema.Select(c => c.Name))}; label={label.LabelColumn}; task={label.Task}; {evaluation}; seed={Options.Seed}";
-    }
-
-    private static long CountRows(IDataView data)
-    {
-        long rows = 0;
-        using var cursor = data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
-        while (cursor.MoveNext())
-            rows++;
-        return rows;
     }
 
     private AutoMlExperiment With(Action<AutoMlOptions> set)

@@ -86,6 +86,8 @@ public sealed class ExperimentRunner
                 deadline.Cancel();
 
             WatchMemory(running);
+            foreach (var trial in running)
+                trial.CheckTimeout();
             foreach (var trial in running.Where(t => t.Finished || t.Abandoned(_settings.StopGracePeriod)).ToList())
             {
                 running.Remove(trial);

@@ -22,8 +22,6 @@ internal sealed class RunningTrial
         Record = record;
         _timeout = timeout;
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(deadline);
-        if (timeout is { } limit)
-            _cancellation.CancelAfter(limit);
     }
 
     public TrialRecord Record { get; }
@@ -58,6 +56,13 @@ internal sealed class RunningTrial
     {
         _context.IsPruned = true;
         Stop(TrialState.Pruned, $"Pruned at step {step} (loss {loss:G4}).");
+    }
+
+    /// <summary>Stops the trial once it has run longer than its timeout. The runner calls this as it polls, so no timer is needed.</summary>
+    public void CheckTimeout()
+    {
+        if (_timeout is { } limit && _clock.Elapsed >= limit && !Work.IsCompleted)
+            Stop(TrialState.Failed, $"Exceeded the trial timeout of {limit.TotalSeconds:0.#} s.");
     }
 
     public void ObserveMemory(double workingSetMb) => _peakMb = Math.Max(_peakMb, workingSetMb);
@@ -111,8 +116,6 @@ internal sealed class RunningTrial
     {
         if (_stopReason is not null)
             return record with { State = _stopState, Error = _stopReason };
-        if (_timeout is { } timeout && _clock.Elapsed >= timeout && runStop is null)
-            return record with { State = TrialState.Failed, Error = $"Exceeded the trial timeout of {timeout.TotalSeconds:0.#} s." };
         return record with
         {
             State = TrialState.Cancelled,

@@ -27,20 +27,11 @@ public static class ModelEvaluator
                 throw new SchemaException($"Label column '{description.LabelColumn}' has values the model was not trained on: {string.Join(", ", unseen.Take(10))}. Known classes: {string.Join(", ", description.Classes)}.");
         }
         var scored = model.Score(model.LabelEncoder.Transform(data));
-        var rows = CountRows(scored);
+        var rows = MlToolkit.Data.IO.RowCounter.Count(scored);
         if (rows == 0)
             throw new SchemaException("The evaluation data has no rows.");
         var unseenCategories = description.KnownCategories is { Count: > 0 } known ? Pipelines.Featurization.CategoryCensus.CountUnseen(data, known) : null;
         return new EvaluationReport(description.Task, rows, Metrics(mlContext, description.Task, scored), unseenCategories);
-    }
-
-    private static long CountRows(IDataView data)
-    {
-        long rows = 0;
-        using var cursor = data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
-        while (cursor.MoveNext())
-            rows++;
-        return rows;
     }
 
     private static void CheckInputs(TrainedModel model, IDataView data)

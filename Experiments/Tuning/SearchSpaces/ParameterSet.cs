@@ -76,17 +76,13 @@ public sealed class ParameterSet : IEquatable<ParameterSet>
     public static ParameterSet FromJson(string json, SearchSpace space)
     {
         ArgumentNullException.ThrowIfNull(space);
-        using var document = JsonDocument.Parse(json);
-        var values = new Dictionary<string, ParameterValue>(StringComparer.Ordinal);
-        foreach (var property in document.RootElement.EnumerateObject())
-            values[property.Name] = property.Value.ValueKind == JsonValueKind.String
-                ? ParameterValue.Of(property.Value.GetString()!)
-                : ParameterValue.Of(property.Value.GetDouble());
-        return space.Configuration(values);
+        return space.Configuration(ParseValues(json));
     }
 
     /// <summary>Reads <see cref="ToJson"/> back without a space to check against (for reports on stored trials).</summary>
-    public static ParameterSet FromJson(string json)
+    public static ParameterSet FromJson(string json) => new(null, ParseValues(json));
+
+    private static Dictionary<string, ParameterValue> ParseValues(string json)
     {
         using var document = JsonDocument.Parse(json);
         var values = new Dictionary<string, ParameterValue>(StringComparer.Ordinal);
@@ -94,7 +90,7 @@ public sealed class ParameterSet : IEquatable<ParameterSet>
             values[property.Name] = property.Value.ValueKind == JsonValueKind.String
                 ? ParameterValue.Of(property.Value.GetString()!)
                 : ParameterValue.Of(property.Value.GetDouble());
-        return new ParameterSet(null, values);
+        return values;
     }
 
     /// <summary><c>name=value</c> pairs, comma-separated, in space order.</summary>
