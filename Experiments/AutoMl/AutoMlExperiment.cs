@@ -143,6 +143,8 @@ public sealed class AutoMlExperiment
             MemoryLimitMb = Options.MemoryLimitMb,
             ParallelTrials = Options.ParallelTrials,
             Threads = Options.Threads,
+            // Without a time budget the run is meant to be reproducible; measured costs would steer CFO differently each time.
+            UnitCosts = budget is null,
             // Keep time for the refit: about one fold's fit of the best trial so far, at most a fifth of the budget.
             ReserveAtEnd = () => Options.RefitBest && best.Best is { } trial && budget is { } b
                 ? TimeSpan.FromTicks(Math.Min((long)(trial.Duration.Ticks / (double)folds.Count * 1.25), b.Ticks / 5))

@@ -187,7 +187,7 @@ public sealed class ExperimentRunner
     private TrialReport ToReport(TrialRecord trial) => new(trial.Number, trial.Configuration, trial.State,
         trial.State == TrialState.Complete ? trial.Value is { } v ? (_study.Maximize ? -v : v) : null
         : trial.State == TrialState.Pruned && trial.Intermediate.Count > 0 ? trial.Intermediate.MaxBy(p => p.Key).Value : null,
-        trial.Duration);
+        _settings.UnitCosts ? TimeSpan.FromSeconds(1) : trial.Duration);
 
     private void Notify(ExperimentEventKind kind, TrialRecord trial, TrialRecord? best, TimeSpan elapsed, int? step = null) =>
         _progress?.Report(new ExperimentEvent(kind, trial, best, elapsed, _settings.TimeBudget, step));

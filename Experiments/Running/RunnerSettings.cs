@@ -27,6 +27,13 @@ public sealed record RunnerSettings
     /// <summary>How long a cancelled trial gets to stop before the runner stops waiting for it. Default 2 s.</summary>
     public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Report every trial's cost to the tuner as one second instead of its wall-clock time, so that cost-aware tuners
+    /// (CFO) propose the same history on every run. Worth it when only a trial count bounds the run; under a time
+    /// budget the history depends on speed anyway. Default false.
+    /// </summary>
+    public bool UnitCosts { get; init; }
+
     /// <summary>Time to keep free at the end of the budget (e.g. to refit the best model); asked again as trials finish.</summary>
     public Func<TimeSpan>? ReserveAtEnd { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Spectre.Console;
 using System.Text.Json.Nodes;
@@ -131,6 +132,36 @@ public sealed class AutomlCommandTests : IDisposable
             Assert.Equal(trial, after.Single(t => t.Number == trial.Number));
         Assert.Equal(30, after.Count(t => t.State is "1" or "2" or "3"));
         Assert.Equal(before.Count, (int)JsonNode.Parse(resumed.Out)!["resumedTrials"]!);
+    }
+
+    [LinuxFact]
+    public void Ctrl_c_stops_within_seconds_keeps_finished_trials_and_exits_130()
+    {
+        var db = _folder.File("interrupted.db");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _folder.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "mltoolkit.dll"), "automl", "--sample", "iris", "--cv", "2", "--train-time", "300", "--trainers", "lbfgs,lightgbm", "--storage", db, "-o", _folder.File("i") })
+            start.ArgumentList.Add(arg);
+        using var child = Process.Start(start)!;
+        var stderr = new System.Text.StringBuilder();
+        child.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
+        child.BeginOutputReadLine();
+        child.BeginErrorReadLine();
+        var waited = Stopwatch.StartNew();
+        while (Finished(db) < 3 && waited.Elapsed < TimeSpan.FromMinutes(2) && !child.HasExited)
+            Thread.Sleep(50);
+        Assert.False(child.HasExited, "the experiment ended before it could be interrupted");
+
+        using (var interrupt = Process.Start("kill", new[] { "-INT", child.Id.ToString(CultureInfo.InvariantCulture) }))
+            interrupt.WaitForExit();
+        var stopping = Stopwatch.StartNew();
+        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(15)), "still running 15 s after Ctrl+C");
+        child.WaitForExit();
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"took {stopping.Elapsed.TotalSeconds:0.0} s to stop");
+        Assert.Equal(130, child.ExitCode);
+        var finished = Finished(db);
+        Assert.True(finished >= 3, $"{finished} finished trials kept");
+        Assert.Contains($"cancelled: {finished} finished trials are saved in {db}; run the same command again to resume.", stderr.ToString());
+        Assert.Equal(IntegrityOk, Scalar(db, "PRAGMA integrity_check"));
     }
 
     private const string IntegrityOk = "ok";

@@ -44,19 +44,22 @@ public sealed class AutoMlExperimentTests
         Assert.Equal(Scores(result.BestModel), Scores(loaded));
     }
 
-    [Fact]
-    public void The_same_seed_reproduces_the_trial_history()
+    [Theory]
+    [InlineData(TunerKind.Tpe)]
+    [InlineData(TunerKind.Cfo)]
+    public void The_same_seed_reproduces_the_trial_history(TunerKind tuner)
     {
         string History()
         {
             var ml = new MLContext(1);
             var result = ml.AutoMl().CreateExperiment(SampleDatasets.BreastCancer(ml), "diagnosis")
-                .SetTrainers("sdca", "lightgbm", "mlp").SetTuner(TunerKind.Tpe).SetCrossValidation(2).SetTrainingTime(null).SetMaxTrials(6).SetSeed(5)
+                .SetTrainers("sdca", "lightgbm", "mlp").SetTuner(tuner).SetCrossValidation(2).SetTrainingTime(null).SetMaxTrials(6).SetSeed(5)
                 .Run();
             return string.Join("\n", result.Trials.Select(t => $"{t.Configuration} -> {t.Value:R} [{string.Join(",", t.FoldValues.Select(v => v.ToString("R")))}]"));
         }
         var first = History();
-        Assert.Contains("mlp", first);
+        Assert.Contains("trainer=mlp", first);
+        Assert.Contains("trainer=lightgbm", first);
         Assert.Equal(first, History());
     }
 

@@ -115,6 +115,27 @@ public sealed class ExperimentRunnerTests
     }
 
     [Fact]
+    public void Unit_costs_make_a_cost_aware_tuner_independent_of_trial_speed()
+    {
+        var space = TestObjectives.Conditional();
+        string History(bool unitCosts, int seed)
+        {
+            var jitter = new Random(seed);
+            using var store = new InMemoryExperimentStore();
+            var runner = new ExperimentRunner(store, Study(space), space, () => new CfoTuner(space, 3), settings: new RunnerSettings { MaxTrials = 30, UnitCosts = unitCosts });
+            var summary = runner.Run((p, _) =>
+            {
+                // Trials of the same configuration take different times from run to run, as real ones do.
+                Thread.Sleep(jitter.Next(1, 40));
+                return Outcome(TestObjectives.Loss(p));
+            });
+            return string.Join("\n", summary.Trials.Select(t => t.Configuration.ToString()));
+        }
+        Assert.Equal(History(unitCosts: true, seed: 1), History(unitCosts: true, seed: 2));
+        Assert.NotEqual(History(unitCosts: false, seed: 1), History(unitCosts: false, seed: 2));
+    }
+
+    [Fact]
     public void A_trial_left_running_by_a_dead_process_is_marked_failed_and_retried_once()
     {
         using var folder = new TempFolder();
