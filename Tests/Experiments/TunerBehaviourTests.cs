@@ -44,6 +44,16 @@ public sealed class TunerBehaviourTests
     }
 
     [Fact]
+    public void Cfo_does_not_spend_trials_on_configurations_it_already_tried()
+    {
+        // One parameter pinned at its bound and one integer: clamping and rounding make repeated points likely.
+        var space = new SearchSpace().Float("l1", 1e-5, 10, log: true, defaultValue: 1e-5).Int("iterations", 5, 12, defaultValue: 5);
+        var history = TestObjectives.Run(new CfoTuner(space, 4), p => Math.Pow(p.GetInt("iterations") - 9, 2) + p.GetDouble("l1"), 30);
+        var configurations = history.Select(h => h.Configuration.ToString()).ToList();
+        Assert.Equal(configurations.Count, configurations.Distinct().Count());
+    }
+
+    [Fact]
     public void Tpe_and_cfo_beat_random_search_on_branin_at_equal_trials()
     {
         double MeanBest(Func<int, ITuner> create) => Enumerable.Range(0, 8)

@@ -17,6 +17,7 @@ public sealed class CfoTuner : ITuner
     private readonly ChoiceParameter? _branchParameter;
     private readonly Dictionary<string, LocalSearch> _branches = new(StringComparer.Ordinal);
     private readonly Dictionary<int, Move> _moves = new();
+    private readonly HashSet<ParameterSet> _seen = new();
 
     /// <summary>Creates the tuner over <paramref name="space"/>.</summary>
     public CfoTuner(SearchSpace space, int seed = 0)
@@ -55,12 +56,18 @@ public sealed class CfoTuner : ITuner
         }
         else
         {
-            var direction = RandomDirection(search.Dimensions.Length, random);
-            point = Step(search, direction, +1);
-            move = new Move(search.Name, direction, +1, search.Version);
+            (point, move) = FreshStep(search, random);
+        }
+        var proposal = _space.Decode(point);
+        // A step can land on a configuration already tried (bounds clamp it, integers round it): try another direction.
+        for (var attempt = 0; attempt < 8 && _seen.Contains(proposal) && search.Incumbent is not null; attempt++)
+        {
+            (point, move) = FreshStep(search, random);
+            proposal = _space.Decode(point);
         }
         _moves[trialNumber] = move;
-        return _space.Decode(point);
+        _seen.Add(proposal);
+        return proposal;
     }
 
     /// <inheritdoc/>
@@ -68,6 +75,7 @@ public sealed class CfoTuner : ITuner
     {
         ArgumentNullException.ThrowIfNull(report);
         _moves.Remove(report.TrialNumber, out var move);
+        _seen.Add(report.Configuration);
         var search = _branches[BranchOf(report.Configuration)];
         if (report.State == TrialState.Cancelled)
             return;
@@ -109,6 +117,12 @@ public sealed class CfoTuner : ITuner
             if (search.StepSize < StepLowerBound)
                 search.Restart();
         }
+    }
+
+    private (double[] Point, Move Move) FreshStep(LocalSearch search, Random random)
+    {
+        var direction = RandomDirection(search.Dimensions.Length, random);
+        return (Step(search, direction, +1), new Move(search.Name, direction, +1, search.Version));
     }
 
     private LocalSearch PickBranch(Random random)
