@@ -114,3 +114,52 @@ public sealed class SequenceModelTests
         Assert.StartsWith("Feature column 'Features' should hold token ids (whole numbers ≥ 0, 0 = padding), but holds ", error.Message);
     }
 }
+
+/// <summary>The RNN's numeric mode: each 8×8 digit read as a sequence of 8 rows of 8 pixels.</summary>
+public sealed class GruNumericSequenceConformance : TorchTrainerConformance
+{
+    protected override PredictionTask Task => PredictionTask.MulticlassClassification;
+    protected override TorchTestData.Prepared Data => TorchTestData.Digits;
+
+    protected override IEstimator<TorchPredictionTransformer> CreateTrainer(Action<TorchTrainerOptions>? configure = null)
+    {
+        var options = new RnnTrainer.Options { Cell = RnnCell.Gru, FeaturesPerStep = 8, Epochs = 1, EmbeddingDim = 16, HiddenSize = 16 };
+        configure?.Invoke(options);
+        return Data.Ml.MulticlassClassification.Trainers.Rnn(options);
+    }
+}
+
+[Collection(TorchCollection.Name)]
+public sealed class NumericSequenceTests
+{
+    [Fact]
+    public void An_lstm_reading_digits_row_by_row_learns_them()
+    {
+        var data = TorchTestData.Digits;
+        var model = data.Ml.MulticlassClassification.Trainers.Rnn(new RnnTrainer.Options { FeaturesPerStep = 8, Epochs = 15, EmbeddingDim = 32, HiddenSize = 64, Dropout = 0.1, LearningRate = 3e-3 }).Fit(data.Train);
+        var metrics = data.Ml.MulticlassClassification.Evaluate(model.Transform(data.Test));
+        Assert.True(metrics.MicroAccuracy >= 0.93, $"accuracy {metrics.MicroAccuracy}");
+    }
+
+    [Fact]
+    public void A_vector_that_is_not_whole_steps_is_refused()
+    {
+        var data = TorchTestData.Digits;
+        var error = Assert.Throws<ArgumentException>(() => data.Ml.MulticlassClassification.Trainers.Rnn(new RnnTrainer.Options { FeaturesPerStep = 7, Epochs = 1 }).Fit(data.Train));
+        Assert.Equal("The feature vector holds 64 values, not a whole number of steps of 7.", error.Message);
+    }
+}
+
+/// <summary>The RNN's numeric mode on a regression head: the ten diabetes measurements read as ten steps of one value.</summary>
+public sealed class LstmNumericRegressionConformance : TorchTrainerConformance
+{
+    protected override PredictionTask Task => PredictionTask.Regression;
+    protected override TorchTestData.Prepared Data => TorchTestData.Diabetes;
+
+    protected override IEstimator<TorchPredictionTransformer> CreateTrainer(Action<TorchTrainerOptions>? configure = null)
+    {
+        var options = new RnnTrainer.Options { FeaturesPerStep = 1, Epochs = 30, EmbeddingDim = 16, HiddenSize = 32, LearningRate = 1e-2, Dropout = 0, Pooling = SequencePooling.Last };
+        configure?.Invoke(options);
+        return Data.Ml.Regression.Trainers.Rnn(options);
+    }
+}

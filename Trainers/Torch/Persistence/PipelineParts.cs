@@ -68,7 +68,7 @@ public static class PipelineParts
             FlushMlNet();
             var network = torchTransformer.Network;
             var state = new TorchTransformerState(network.Architecture, network.Head.Task, network.Head.ClassNames.ToArray(), network.InputShape,
-                torchTransformer.FeatureColumnName, torchTransformer.InferenceBatchSize, torchTransformer.Threads);
+                torchTransformer.FeatureColumnName, torchTransformer.InferenceBatchSize, torchTransformer.Threads, network.Head.State.ToArray());
             var name = $"{prefix}segment{segments.Count}.torch.bin";
             parts[name] = network.SaveWeights;
             segments.Add(new JsonObject { ["type"] = "torch", ["part"] = name, ["state"] = JsonSerializer.SerializeToNode(state, ToolkitJson.Indented) });
@@ -148,7 +148,7 @@ public static class PipelineParts
     private static TorchPredictionTransformer LoadTorch(TorchTransformerState state, Stream weights, LoadedArchive archive, string part)
     {
         TorchRuntime.EnsureLoaded();
-        var head = PredictionHead.Restore(state.Task, state.ClassNames);
+        var head = PredictionHead.Restore(state.Task, state.ClassNames, state.HeadState);
         var module = state.Architecture.Build(state.InputShape, head.OutputSize);
         try
         {

@@ -11,6 +11,7 @@ namespace MlToolkit.Trainers.Torch.Persistence;
 /// <param name="FeatureColumnName">Input feature column.</param>
 /// <param name="InferenceBatchSize">Rows per forward pass when scoring.</param>
 /// <param name="Threads">Torch threads when scoring, if set.</param>
+/// <param name="HeadState">What the head learned from the labels (regression: label mean and scale); absent in older files.</param>
 public sealed record TorchTransformerState(
     NetworkArchitecture Architecture,
     PredictionTask Task,
@@ -18,4 +19,5 @@ public sealed record TorchTransformerState(
     long[] InputShape,
     string FeatureColumnName,
     int InferenceBatchSize,
-    int? Threads);
+    int? Threads,
+    IReadOnlyList<double>? HeadState = null);

@@ -294,6 +294,7 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
     private static (long Rows, int Distinct) LabelCensus(IDataView data, DataViewSchema.Column label, PredictionHead head)
     {
         long rows = 0;
+        double sum = 0, sumOfSquares = 0;
         var distinct = new HashSet<float>();
         using var cursor = data.GetRowCursor(new[] { label });
         var read = head.LabelReader(cursor, label);
@@ -303,8 +304,15 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
             if (float.IsNaN(value))
                 continue;
             rows++;
+            sum += value;
+            sumOfSquares += (double)value * value;
             if (distinct.Count < 3)
                 distinct.Add(value);
+        }
+        if (rows > 0)
+        {
+            var mean = sum / rows;
+            head.ObserveLabels(mean, Math.Sqrt(Math.Max(sumOfSquares / rows - mean * mean, 0)));
         }
         return (rows, distinct.Count);
     }
