@@ -17,7 +17,7 @@ public sealed class CfoTuner : ITuner
     private readonly ChoiceParameter? _branchParameter;
     private readonly Dictionary<string, LocalSearch> _branches = new(StringComparer.Ordinal);
     private readonly Dictionary<int, Move> _moves = new();
-    private readonly HashSet<ParameterSet> _seen = new();
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
 
     /// <summary>Creates the tuner over <paramref name="space"/>.</summary>
     public CfoTuner(SearchSpace space, int seed = 0)
@@ -60,13 +60,13 @@ public sealed class CfoTuner : ITuner
         }
         var proposal = _space.Decode(point);
         // A step can land on a configuration already tried (bounds clamp it, integers round it): try another direction.
-        for (var attempt = 0; attempt < 8 && _seen.Contains(proposal) && search.Incumbent is not null; attempt++)
+        for (var attempt = 0; attempt < 8 && _seen.Contains(Key(proposal)) && search.Incumbent is not null; attempt++)
         {
             (point, move) = FreshStep(search, random);
             proposal = _space.Decode(point);
         }
         _moves[trialNumber] = move;
-        _seen.Add(proposal);
+        _seen.Add(Key(proposal));
         return proposal;
     }
 
@@ -75,7 +75,7 @@ public sealed class CfoTuner : ITuner
     {
         ArgumentNullException.ThrowIfNull(report);
         _moves.Remove(report.TrialNumber, out var move);
-        _seen.Add(report.Configuration);
+        _seen.Add(Key(report.Configuration));
         var search = _branches[BranchOf(report.Configuration)];
         if (report.State == TrialState.Cancelled)
             return;
@@ -118,6 +118,10 @@ public sealed class CfoTuner : ITuner
                 search.Restart();
         }
     }
+
+    // Points equal to 4 significant digits are the same trial for practical purposes (and print the same).
+    private static string Key(ParameterSet configuration) => string.Join(";", configuration.Names.Select(n =>
+        configuration.Values[n] is { IsText: false } value ? value.Number.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : configuration.Values[n].Text));
 
     private (double[] Point, Move Move) FreshStep(LocalSearch search, Random random)
     {
