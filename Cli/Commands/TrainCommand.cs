@@ -37,9 +37,11 @@ internal static class TrainCommand
         var testImages = new Option<string?>("--test-images") { Description = "Separate test image folder (with --images)." };
         var testIdxImages = new Option<string?>("--test-idx-images") { Description = "Separate test IDX images (with --idx-images)." };
         var testIdxLabels = new Option<string?>("--test-idx-labels") { Description = "Separate test IDX labels (with --idx-labels)." };
+        var verbosity = new Option<string>("--verbosity", "-v") { Description = "Epoch progress of torch trainers: quiet, normal (a status line on a terminal, a line per epoch on standard error otherwise) or diagnostic (every step).", DefaultValueFactory = _ => "normal" };
+        verbosity.AcceptOnlyFromAmong("quiet", "normal", "diagnostic", "q", "n", "diag");
 
         var command = new Command("train", "Train a model on a CSV/TSV file (or a built-in sample), print its test metrics and save it.");
-        foreach (var option in data.All.Concat(new Option[] { label, task, trainer, modelPath, testDataset, testImages, testIdxImages, testIdxLabels, testFraction, seed, ignore, positive, threads, epochsOption, showSchema, json }))
+        foreach (var option in data.All.Concat(new Option[] { label, task, trainer, modelPath, testDataset, testImages, testIdxImages, testIdxLabels, testFraction, seed, ignore, positive, threads, epochsOption, showSchema, json, verbosity }))
             command.Options.Add(option);
 
         command.SetAction((result, cancellationToken) => Task.FromResult(Run(output, cancellationToken, () =>
@@ -50,6 +52,7 @@ internal static class TrainCommand
             var epochs = result.GetValue(epochsOption);
             var testPath = result.GetValue(testDataset);
             var ml = new MLContext(result.GetValue(seed));
+            var level = result.GetValue(verbosity) switch { "quiet" or "q" => Verbosity.Quiet, "diagnostic" or "diag" => Verbosity.Diagnostic, _ => Verbosity.Normal };
             var request = new TrainingRequest
             {
                 Data = dataset.Data,
@@ -65,7 +68,7 @@ internal static class TrainCommand
                 PositiveClass = result.GetValue(positive),
                 Threads = result.GetValue(threads),
             };
-            var trained = SupervisedTraining.Run(ml, request, cancellationToken);
+            var trained = EpochProgress.Run(output, level, progress => SupervisedTraining.Run(ml, request with { Progress = progress }, cancellationToken));
             var path = Path.GetFullPath(result.GetValue(modelPath)!);
             trained.Model.Save(ml, path);
             if (result.GetValue(json))

@@ -12,6 +12,22 @@ public sealed class TorchTrainerCommandTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
+    public void Torch_training_reports_each_epoch_on_standard_error_unless_quiet()
+    {
+        var normal = CliRunner.InProcess("train", "--sample", "iris", "--trainer", "mlp", "--epochs", "3", "-o", _folder.File("a.zip"));
+        Assert.Equal(0, normal.ExitCode);
+        var lines = normal.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        for (var epoch = 1; epoch <= 3; epoch++)
+            Assert.Matches($@"^epoch {epoch}: loss \d+\.\d{{4}}, \d[\d,]* samples/s$", lines[epoch - 1].TrimEnd('\r'));
+        Assert.StartsWith("Dataset  sample:iris", normal.Out);
+
+        var quiet = CliRunner.InProcess("train", "--sample", "iris", "--trainer", "mlp", "--epochs", "3", "-o", _folder.File("b.zip"), "-v", "quiet");
+        Assert.Equal(0, quiet.ExitCode);
+        Assert.Equal("", quiet.Error);
+    }
+
+    [Fact]
     public void Mlp_trains_on_tabular_data_and_a_fresh_process_reproduces_its_test_metrics()
     {
         var model = _folder.File("mlp.zip");
