@@ -41,6 +41,20 @@ public sealed class ExperimentRunnerTests
     }
 
     [Fact]
+    public void A_cancellation_that_ml_net_wraps_in_its_own_exception_still_counts_as_cancelled()
+    {
+        using var store = new InMemoryExperimentStore();
+        var summary = Runner(store, new RunnerSettings { TimeBudget = TimeSpan.FromSeconds(1) }).Run((_, context) =>
+        {
+            context.CancellationToken.WaitHandle.WaitOne(TimeSpan.FromMinutes(1));
+            // What ML.NET's shuffling cursor throws when the data view under it is cancelled.
+            throw new InvalidOperationException("Shuffle input cursor reader failed with an exception", new OperationCanceledException(context.CancellationToken));
+        });
+        var trial = Assert.Single(summary.Trials);
+        Assert.Equal((TrialState.Cancelled, "Stopped at the experiment's time budget."), (trial.State, trial.Error));
+    }
+
+    [Fact]
     public void A_trial_that_ignores_cancellation_is_left_behind_after_the_grace_period()
     {
         using var store = new InMemoryExperimentStore();
