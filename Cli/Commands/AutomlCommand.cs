@@ -48,8 +48,7 @@ internal static class AutomlCommand
         var ignore = new Option<string[]>("--ignore-cols") { Description = "Columns not to use as features (comma-separated or repeated).", AllowMultipleArgumentsPerToken = true };
         var positive = new Option<string?>("--positive-class") { Description = "Binary classification: the label value scored as positive." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on standard output (no progress lines)." };
-        var verbosity = new Option<string>("--verbosity", "-v") { Description = "quiet (result only), normal (progress bars on a terminal, a line per trial otherwise) or diagnostic (every event).", DefaultValueFactory = _ => "normal" };
-        verbosity.AcceptOnlyFromAmong("quiet", "normal", "diagnostic", "q", "n", "diag");
+        var verbosity = VerbosityOption.Create("quiet (result only), normal (progress bars on a terminal, a line per trial otherwise) or diagnostic (every event).");
 
         var command = new Command("automl", "Search trainers and hyperparameters under a time or trial budget, then save the best model.");
         foreach (var option in data.All.Concat(new Option[] { label, task, trainTime, maxTrials, tuner, folds, trainers, metric, storage, study, outputFolder, parallel, threads, trialTimeout, memoryLimit, pruner, seed, testDataset, ignore, positive, json, verbosity }))
@@ -65,7 +64,7 @@ internal static class AutomlCommand
                 var folder = Path.GetFullPath(result.GetValue(outputFolder)!);
                 Directory.CreateDirectory(folder);
                 var quiet = result.GetValue(json);
-                var level = result.GetValue(verbosity) switch { "quiet" or "q" => Verbosity.Quiet, "diagnostic" or "diag" => Verbosity.Diagnostic, _ => Verbosity.Normal };
+                var level = VerbosityOption.Parse(result.GetValue(verbosity));
                 var live = !quiet && level == Verbosity.Normal ? output.Live : null;
                 var seconds = result.GetValue(trainTime) ?? (result.GetValue(maxTrials) is null ? 60 : null);
                 var ml = new MLContext(result.GetValue(seed));
@@ -180,7 +179,7 @@ internal static class AutomlCommand
             ["value"] = r.Trial.Value,
             ["std"] = r.Trial.ValueStd,
             ["seconds"] = Math.Round(r.Trial.Duration.TotalSeconds, 3),
-            ["parameters"] = JsonNode.Parse(r.Trial.Configuration.Scope(r.Trainer).ToJson()),
+            ["parameters"] = JsonNode.Parse(TrialTrainer.Hyperparameters(r.Trial).ToJson()),
         }).ToArray());
         return new JsonObject
         {

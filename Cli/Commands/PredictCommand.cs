@@ -77,7 +77,7 @@ internal static class PredictCommand
                         VBuffer<float> values = default;
                         label(ref key);
                         scores(ref values);
-                        return string.Join(",", new[] { Csv(key > 0 && key <= classes.Length ? classes[key - 1] : "") }.Concat(values.DenseValues().Select(Number)));
+                        return string.Join(",", new[] { CsvText.Quote(key > 0 && key <= classes.Length ? classes[key - 1] : "") }.Concat(values.DenseValues().Select(Number)));
                     };
                     break;
                 }
@@ -95,7 +95,7 @@ internal static class PredictCommand
                         label(ref positive);
                         scores(ref value);
                         probability?.Invoke(ref chance);
-                        var cells = new List<string> { Csv(positive ? description.PositiveClass ?? "true" : negative), Number(value) };
+                        var cells = new List<string> { CsvText.Quote(positive ? description.PositiveClass ?? "true" : negative), Number(value) };
                         if (probability is not null)
                             cells.Add(Number(chance));
                         return string.Join(",", cells);
@@ -115,7 +115,7 @@ internal static class PredictCommand
                     break;
                 }
             }
-            writer.WriteLine(string.Join(",", header.Select(Csv)));
+            writer.WriteLine(string.Join(",", header.Select(CsvText.Quote)));
             while (cursor.MoveNext())
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{++rows},{line()}"));
         }
@@ -124,7 +124,4 @@ internal static class PredictCommand
     }
 
     private static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string Csv(string cell) =>
-        cell.IndexOfAny(new[] { ',', '"', '\n', '\r' }) >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
 }

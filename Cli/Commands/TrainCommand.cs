@@ -37,8 +37,7 @@ internal static class TrainCommand
         var testImages = new Option<string?>("--test-images") { Description = "Separate test image folder (with --images)." };
         var testIdxImages = new Option<string?>("--test-idx-images") { Description = "Separate test IDX images (with --idx-images)." };
         var testIdxLabels = new Option<string?>("--test-idx-labels") { Description = "Separate test IDX labels (with --idx-labels)." };
-        var verbosity = new Option<string>("--verbosity", "-v") { Description = "Epoch progress of torch trainers: quiet, normal (a status line on a terminal, a line per epoch on standard error otherwise) or diagnostic (every step).", DefaultValueFactory = _ => "normal" };
-        verbosity.AcceptOnlyFromAmong("quiet", "normal", "diagnostic", "q", "n", "diag");
+        var verbosity = VerbosityOption.Create("Epoch progress of torch trainers: quiet, normal (a status line on a terminal, a line per epoch on standard error otherwise) or diagnostic (every step).");
 
         var command = new Command("train", "Train a model on a CSV/TSV file (or a built-in sample), print its test metrics and save it.");
         foreach (var option in data.All.Concat(new Option[] { label, task, trainer, modelPath, testDataset, testImages, testIdxImages, testIdxLabels, testFraction, seed, ignore, positive, threads, epochsOption, showSchema, json, verbosity }))
@@ -52,7 +51,7 @@ internal static class TrainCommand
             var epochs = result.GetValue(epochsOption);
             var testPath = result.GetValue(testDataset);
             var ml = new MLContext(result.GetValue(seed));
-            var level = result.GetValue(verbosity) switch { "quiet" or "q" => Verbosity.Quiet, "diagnostic" or "diag" => Verbosity.Diagnostic, _ => Verbosity.Normal };
+            var level = VerbosityOption.Parse(result.GetValue(verbosity));
             var request = new TrainingRequest
             {
                 Data = dataset.Data,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using MlToolkit.Experiments.AutoMl;
 using MlToolkit.Experiments.Running;
 using MlToolkit.Experiments.Tuning;
 using Spectre.Console;
@@ -8,8 +9,9 @@ namespace MlToolkit.Cli.Output;
 
 /// <summary>
 /// Live progress on a terminal (Spectre.Console): a bar for the budget (elapsed against the time budget, or finished
-/// against the trial budget) titled with the trial count and the best so far, and a bar for the running trial (its
-/// epochs for torch trainers, a spinner otherwise). A timer keeps the elapsed time and ETA moving between events.
+/// against the trial budget) titled with the trial count and the best so far, and one row for the latest trial (its
+/// epochs for torch trainers, a spinner otherwise; its outcome once it ends). Both rows stay on screen to the end, so
+/// the last frame shows the final count and best. A timer keeps the elapsed time and ETA moving between events.
 /// </summary>
 internal sealed class LiveTrialProgress : IProgress<ExperimentEvent>
 {
@@ -19,7 +21,9 @@ internal sealed class LiveTrialProgress : IProgress<ExperimentEvent>
     private readonly TimeSpan? _timeBudget;
     private readonly int? _maxTrials;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly Dictionary<int, ProgressTask> _running = new();
+    private readonly ProgressTask _trial;
+    private int _shownTrial = -1;
+    private string _shownEpoch = "";
     private int _finished;
     private string _best = "no best yet";
 
@@ -29,13 +33,15 @@ internal sealed class LiveTrialProgress : IProgress<ExperimentEvent>
         _timeBudget = timeBudget;
         _maxTrials = maxTrials;
         _budget = context.AddTask(Describe(), maxValue: timeBudget?.TotalSeconds ?? maxTrials ?? 1);
+        _trial = context.AddTask("  waiting for the first trial", maxValue: 1);
+        _trial.IsIndeterminate = true;
     }
 
     /// <summary>Runs <paramref name="work"/> with live bars on <paramref name="console"/>, handing it the progress sink.</summary>
     public static T Run<T>(IAnsiConsole console, TimeSpan? timeBudget, int? maxTrials, Func<IProgress<ExperimentEvent>, T> work) =>
         console.Progress()
             .AutoClear(false)
-            .HideCompleted(true)
+            .HideCompleted(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(context =>
             {
@@ -51,20 +57,25 @@ internal sealed class LiveTrialProgress : IProgress<ExperimentEvent>
         lock (_gate)
         {
             var trial = value.Trial;
-            var trainer = trial.Configuration.Contains("trainer") ? trial.Configuration.GetString("trainer") : "";
+            var trainer = TrialTrainer.Of(trial);
             switch (value.Kind)
             {
                 case ExperimentEventKind.TrialStarted:
                 {
+                    // With parallel trials the row follows the most recently started one.
                     var epochs = trainer.Length > 0 && trial.Configuration.Contains(trainer + ".epochs") ? trial.Configuration.GetInt(trainer + ".epochs") : (int?)null;
-                    var task = _context.AddTask(Markup.Escape($"  trial {trial.Number} {trainer}"), maxValue: epochs ?? 1);
-                    task.IsIndeterminate = epochs is null;
-                    _running[trial.Number] = task;
+                    _shownTrial = trial.Number;
+                    _shownEpoch = "";
+                    _trial.MaxValue = epochs ?? 1;
+                    _trial.Value = 0;
+                    _trial.IsIndeterminate = epochs is null;
+                    _trial.Description = Markup.Escape($"  trial {trial.Number} {trainer}");
                     break;
                 }
-                case ExperimentEventKind.TrialProgress when _running.TryGetValue(trial.Number, out var task):
-                    task.Value = value.Step ?? task.Value;
-                    task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"  trial {trial.Number} {trainer} epoch {value.Step}"));
+                case ExperimentEventKind.TrialProgress when trial.Number == _shownTrial:
+                    _shownEpoch = string.Create(CultureInfo.InvariantCulture, $" epoch {value.Step}");
+                    _trial.Value = value.Step ?? _trial.Value;
+                    _trial.Description = Markup.Escape($"  trial {trial.Number} {trainer}{_shownEpoch}");
                     break;
                 case ExperimentEventKind.NewBest:
                     _best = string.Create(CultureInfo.InvariantCulture, $"best {trial.Value:0.0000} (trial {trial.Number}, {trainer})");
@@ -73,10 +84,14 @@ internal sealed class LiveTrialProgress : IProgress<ExperimentEvent>
                     break;
                 default:
                     _finished++;
-                    if (_running.Remove(trial.Number, out var done))
+                    if (trial.Number == _shownTrial)
                     {
-                        done.Value = done.MaxValue;
-                        done.StopTask();
+                        var outcome = trial.State == TrialState.Complete
+                            ? string.Create(CultureInfo.InvariantCulture, $"{trial.Value:0.0000}")
+                            : trial.State.ToString().ToLowerInvariant();
+                        _trial.IsIndeterminate = false;
+                        _trial.Value = _trial.MaxValue;
+                        _trial.Description = Markup.Escape($"  trial {trial.Number} {trainer}{_shownEpoch} · {outcome}");
                     }
                     break;
             }
@@ -99,7 +114,6 @@ internal sealed class LiveTrialProgress : IProgress<ExperimentEvent>
         {
             _budget.Value = _budget.MaxValue;
             _budget.Description = Describe();
-            _budget.StopTask();
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MlToolkit.Experiments.AutoMl;
 using MlToolkit.Experiments.Running;
 using MlToolkit.Experiments.Tuning;
 
@@ -10,11 +11,11 @@ internal sealed class TrialLines(TextWriter writer, Verbosity verbosity) : IProg
     public void Report(ExperimentEvent value)
     {
         var trial = value.Trial;
-        var trainer = trial.Configuration.Contains("trainer") ? trial.Configuration.GetString("trainer") : "";
+        var trainer = TrialTrainer.Of(trial);
         string? line = value.Kind switch
         {
             ExperimentEventKind.NewBest => null,
-            ExperimentEventKind.TrialStarted => verbosity == Verbosity.Diagnostic ? $"trial {trial.Number,3}  {trainer,-10} started: {Parameters(trial, trainer)}" : null,
+            ExperimentEventKind.TrialStarted => verbosity == Verbosity.Diagnostic ? $"trial {trial.Number,3}  {trainer,-10} started: {TrialTrainer.Hyperparameters(trial)}" : null,
             ExperimentEventKind.TrialProgress => verbosity == Verbosity.Diagnostic
                 ? string.Create(CultureInfo.InvariantCulture, $"trial {trial.Number,3}  {trainer,-10} epoch {value.Step}: loss {trial.Intermediate[value.Step!.Value]:0.0000}")
                 : null,
@@ -37,7 +38,4 @@ internal sealed class TrialLines(TextWriter writer, Verbosity verbosity) : IProg
         var best = value.Best?.Value is { } b ? string.Create(CultureInfo.InvariantCulture, $"best {b:0.0000}") : "no best yet";
         return string.Create(CultureInfo.InvariantCulture, $"trial {trial.Number,3}  {trainer,-10} {outcome}  ({trial.Duration.TotalSeconds:0.0} s; {best})");
     }
-
-    private static string Parameters(TrialRecord trial, string trainer) =>
-        trainer.Length > 0 ? trial.Configuration.Scope(trainer).ToString() : trial.Configuration.ToString();
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using MlToolkit.Experiments.AutoMl;
 using MlToolkit.Experiments.Results;
 using MlToolkit.Experiments.Tuning;
 
@@ -57,7 +58,7 @@ public static class ExperimentReport
             <tr><th>source</th><td class="l">{Encode(data.Source)}</td></tr>
             <tr><th>metric</th><td class="l">{Encode(data.Metric.Name)} ({(data.Metric.Maximize ? "higher" : "lower")} is better)</td></tr>
             <tr><th>trials</th><td class="l">{data.Trials.Count}: {string.Join(", ", states.Select(s => $"{s.Value} {s.Key.ToString().ToLowerInvariant()}"))}</td></tr>
-            <tr><th>best</th><td class="l">{(best is null ? "no complete trial" : Encode($"trial {best.Number}: {ReportData.TrainerOf(best)} {data.Metric.Name} {best.Value:0.0000}{(best.ValueStd is { } std ? $" ± {std:0.0000}" : "")} ({ReportCharts.Parameters(best).Count} hyperparameters: {Hyperparameters(best)})"))}</td></tr>
+            <tr><th>best</th><td class="l">{(best is null ? "no complete trial" : Encode($"trial {best.Number}: {TrialTrainer.Of(best)} {data.Metric.Name} {best.Value:0.0000}{(best.ValueStd is { } std ? $" ± {std:0.0000}" : "")} ({ReportCharts.Parameters(best).Count} hyperparameters: {TrialTrainer.Hyperparameters(best)})"))}</td></tr>
             <tr><th>time</th><td class="l">{TotalSeconds(data):0.0} s of trials</td></tr>
             </table></section>
 
@@ -70,8 +71,8 @@ public static class ExperimentReport
             .Append(Image(Chart("history-time", ReportCharts.HistoryByTime(data)), "best so far over time"))
             .Append("</section>\n");
 
-        var bestTrainer = best is null ? null : ReportData.TrainerOf(best);
-        var ofBest = data.Complete.Where(t => bestTrainer is not null && ReportData.TrainerOf(t) == bestTrainer).ToList();
+        var bestTrainer = best is null ? null : TrialTrainer.Of(best);
+        var ofBest = data.Complete.Where(t => bestTrainer is not null && TrialTrainer.Of(t) == bestTrainer).ToList();
         html.Append("<section id=\"parameters\"><h2>Hyperparameters against the metric</h2>\n");
         if (best is null || ofBest.Count < 2)
             html.Append("<p>Too few complete trials of one trainer to plot.</p>\n");
@@ -128,7 +129,8 @@ public static class ExperimentReport
             html.Append("</table></section>\n");
             return;
         }
-        if (best?.Diagnostics is { } json && JsonDocument.Parse(json).RootElement is var root && root.GetProperty("kind").GetString() == "residuals")
+        using var document = best?.Diagnostics is { } json ? JsonDocument.Parse(json) : null;
+        if (document?.RootElement is { } root && root.GetProperty("kind").GetString() == "residuals")
         {
             var actual = root.GetProperty("actual").EnumerateArray().Select(v => v.GetDouble()).ToList();
             var predicted = root.GetProperty("predicted").EnumerateArray().Select(v => v.GetDouble()).ToList();
@@ -142,12 +144,6 @@ public static class ExperimentReport
 
     private static string Image(string path, string alt) =>
         $"<img alt=\"{Encode(alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\"/>\n";
-
-    private static string Hyperparameters(TrialRecord trial)
-    {
-        var trainer = ReportData.TrainerOf(trial);
-        return trainer.Length > 0 ? trial.Configuration.Scope(trainer).ToString() : trial.Configuration.ToString();
-    }
 
     private static double TotalSeconds(ReportData data) => data.Trials.Sum(t => t.Duration.TotalSeconds);
 

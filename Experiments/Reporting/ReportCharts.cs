@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using MlToolkit.Experiments.AutoMl;
 using MlToolkit.Experiments.Tuning;
 using OxyPlot;
 using OxyPlot.Axes;
@@ -24,7 +25,7 @@ internal static class ReportCharts
     public static PlotModel HistoryByTrial(ReportData data)
     {
         var model = Model("Optimization history", "trial", data.Metric.Name);
-        foreach (var group in data.Complete.GroupBy(ReportData.TrainerOf))
+        foreach (var group in data.Complete.GroupBy(TrialTrainer.Of))
         {
             var scatter = new ScatterSeries { Title = group.Key.Length > 0 ? group.Key : "trials", MarkerType = MarkerType.Circle, MarkerSize = 3.5 };
             scatter.Points.AddRange(group.Select(t => new ScatterPoint(t.Number, t.Value!.Value)));
@@ -40,7 +41,7 @@ internal static class ReportCharts
         var model = Model("Optimization history over time", "seconds since the first trial started", data.Metric.Name);
         var start = data.Trials.Count > 0 ? data.Trials.Min(t => t.Started) : DateTimeOffset.UnixEpoch;
         double Ended(TrialRecord t) => (t.Started + t.Duration - start).TotalSeconds;
-        foreach (var group in data.Complete.GroupBy(ReportData.TrainerOf))
+        foreach (var group in data.Complete.GroupBy(TrialTrainer.Of))
         {
             var scatter = new ScatterSeries { Title = group.Key.Length > 0 ? group.Key : "trials", MarkerType = MarkerType.Circle, MarkerSize = 3.5 };
             scatter.Points.AddRange(group.Select(t => new ScatterPoint(Ended(t), t.Value!.Value)));
@@ -53,7 +54,7 @@ internal static class ReportCharts
     /// <summary>One hyperparameter of one trainer against the metric.</summary>
     public static PlotModel ParameterVersusMetric(ReportData data, string trainer, string parameter)
     {
-        var points = data.Complete.Where(t => ReportData.TrainerOf(t) == trainer)
+        var points = data.Complete.Where(t => TrialTrainer.Of(t) == trainer)
             .Select(t => (Trial: t, Value: Parameters(t).TryGetValue(parameter, out var v) ? v : (Tuning.SearchSpaces.ParameterValue?)null))
             .Where(p => p.Value is not null).ToList();
         var model = Model($"{trainer}: {parameter}", parameter, data.Metric.Name, addAxes: false);
@@ -104,7 +105,7 @@ internal static class ReportCharts
         {
             var line = new LineSeries
             {
-                Title = $"#{trial.Number} {ReportData.TrainerOf(trial)}{(trial.State == TrialState.Pruned ? " (pruned)" : "")}",
+                Title = $"#{trial.Number} {TrialTrainer.Of(trial)}{(trial.State == TrialState.Pruned ? " (pruned)" : "")}",
                 MarkerType = MarkerType.Circle, MarkerSize = 2.5,
                 LineStyle = trial.State == TrialState.Pruned ? LineStyle.Dash : LineStyle.Solid,
             };
@@ -153,11 +154,7 @@ internal static class ReportCharts
         return model;
     }
 
-    public static IReadOnlyDictionary<string, Tuning.SearchSpaces.ParameterValue> Parameters(TrialRecord trial)
-    {
-        var trainer = ReportData.TrainerOf(trial);
-        return trainer.Length > 0 ? trial.Configuration.Scope(trainer).Values : trial.Configuration.Values;
-    }
+    public static IReadOnlyDictionary<string, Tuning.SearchSpaces.ParameterValue> Parameters(TrialRecord trial) => TrialTrainer.Hyperparameters(trial).Values;
 
     private static StairStepSeries BestSoFar(ReportData data, Func<TrialRecord, double> x)
     {

@@ -34,7 +34,4 @@ public sealed record ReportData(string StudyName, MetricDefinition Metric, IRead
 
     /// <summary>The best complete trial, if any.</summary>
     public TrialRecord? Best => Metric.Maximize ? Complete.MaxBy(t => t.Value) : Complete.MinBy(t => t.Value);
-
-    /// <summary>The trainer of a trial (its <c>trainer</c> choice), or "" for spaces without one.</summary>
-    public static string TrainerOf(TrialRecord trial) => trial.Configuration.Contains("trainer") ? trial.Configuration.GetString("trainer") : "";
 }

@@ -80,8 +80,8 @@ public sealed class Leaderboard
 public sealed record LeaderboardRow(int Rank, TrialRecord Trial)
 {
     /// <summary>The trainer's name.</summary>
-    public string Trainer => Trial.Configuration.Contains("trainer") ? Trial.Configuration.GetString("trainer") : "";
+    public string Trainer => TrialTrainer.Of(Trial);
 
     /// <summary>The trainer's own hyperparameters, <c>name=value</c>.</summary>
-    public string Hyperparameters => Trainer.Length > 0 ? Trial.Configuration.Scope(Trainer).ToString() : Trial.Configuration.ToString();
+    public string Hyperparameters => TrialTrainer.Hyperparameters(Trial).ToString();
 }

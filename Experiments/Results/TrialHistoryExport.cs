@@ -17,7 +17,7 @@ public static class TrialHistoryExport
         var metrics = trials.SelectMany(t => t.Metrics.Keys).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
         var text = new StringBuilder();
         text.AppendLine(string.Join(",", new[] { "number", "state", "origin", "value", "value_std", "duration_s", "peak_mb", "started", "error" }
-            .Concat(parameters.Select(p => "param_" + p)).Concat(metrics.Select(m => "metric_" + m)).Select(Quote)));
+            .Concat(parameters.Select(p => "param_" + p)).Concat(metrics.Select(m => "metric_" + m)).Select(CsvText.Quote)));
         foreach (var trial in trials)
         {
             var cells = new List<string>
@@ -27,7 +27,7 @@ public static class TrialHistoryExport
             };
             cells.AddRange(parameters.Select(p => trial.Configuration.TryGet(p, out var value) ? value.ToString() : ""));
             cells.AddRange(metrics.Select(m => Number(trial.Metrics.TryGetValue(m, out var value) ? value : null)));
-            text.AppendLine(string.Join(",", cells.Select(Quote)));
+            text.AppendLine(string.Join(",", cells.Select(CsvText.Quote)));
         }
         return text.ToString();
     }
@@ -63,7 +63,4 @@ public static class TrialHistoryExport
     private static JsonNode? Finite(double? value) => value is { } v && double.IsFinite(v) ? JsonValue.Create(v) : null;
 
     private static string Number(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
-
-    private static string Quote(string cell) =>
-        cell.IndexOfAny(new[] { ',', '"', '\n', '\r' }) >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
 }

@@ -102,7 +102,7 @@ public sealed class ExperimentRunner
                     Notify(ExperimentEventKind.NewBest, record, record, clock.Elapsed);
             }
 
-            if (reason is null && _settings.MaxTrials is { } max && state.Finished + running.Count >= max && running.Count == 0)
+            if (reason is null && running.Count == 0 && _settings.MaxTrials is { } max && state.Finished >= max)
                 reason = StopReason.MaxTrials;
             while (reason is null && running.Count < _settings.ParallelTrials && !(_settings.MaxTrials is { } limit && state.Finished + running.Count >= limit))
             {
@@ -137,11 +137,7 @@ public sealed class ExperimentRunner
             return (retry.Configuration, TrialOrigin.Retry, retry.Number);
         if (_enqueued.TryDequeue(out var enqueued))
             return (enqueued, TrialOrigin.Enqueued, null);
-        var number = state.NextNumber;
-        var proposal = tuner.Propose(number);
-        if (proposal is null)
-            return (null, TrialOrigin.Tuner, null);
-        return (proposal, TrialOrigin.Tuner, null);
+        return (tuner.Propose(state.NextNumber), TrialOrigin.Tuner, null);
     }
 
     private void OnIntermediate(RunningTrial trial, int step, double loss, IntermediateValues board, RunState state, Stopwatch clock)

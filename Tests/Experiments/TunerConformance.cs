@@ -80,8 +80,8 @@ public abstract class TunerConformance
         tuner.Report(new TrialReport(1, foreign, TrialState.Pruned, 3.0, TimeSpan.FromSeconds(1)));
         tuner.Report(new TrialReport(2, foreign, TrialState.Cancelled, null, TimeSpan.FromSeconds(1)));
         var next = tuner.Propose(3);
-        if (next is not null)
-            Assert.Equal(next, space.Configuration(next.Values));
+        Assert.NotNull(next);
+        Assert.Equal(next, space.Configuration(next.Values));
     }
 }
 

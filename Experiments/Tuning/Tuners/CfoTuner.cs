@@ -36,19 +36,18 @@ public sealed class CfoTuner : ITuner
     {
         var random = TrialRandom.For(_seed, trialNumber);
         var search = PickBranch(random);
-        search.Proposed++;
         double[] point;
         Move move;
         if (!search.Started)
         {
             search.Started = true;
             point = Complete(search, null);
-            move = new Move(search.Name, null, 0, search.Version);
+            move = new Move(null, 0, search.Version);
         }
         else if (search.Incumbent is null)
         {
             point = Complete(search, search.Dimensions.ToDictionary(d => d, _ => random.NextDouble()));
-            move = new Move(search.Name, null, 0, search.Version);
+            move = new Move(null, 0, search.Version);
         }
         else if (search.Planned.Count > 0)
         {
@@ -126,7 +125,7 @@ public sealed class CfoTuner : ITuner
     private (double[] Point, Move Move) FreshStep(LocalSearch search, Random random)
     {
         var direction = RandomDirection(search.Dimensions.Length, random);
-        return (Step(search, direction, +1), new Move(search.Name, direction, +1, search.Version));
+        return (Step(search, direction, +1), new Move(direction, +1, search.Version));
     }
 
     private LocalSearch PickBranch(Random random)
@@ -217,7 +216,7 @@ public sealed class CfoTuner : ITuner
         return direction;
     }
 
-    private sealed record Move(string Branch, double[]? Direction, int Sign, int Version);
+    private sealed record Move(double[]? Direction, int Sign, int Version);
 
     private sealed class LocalSearch
     {
@@ -251,8 +250,6 @@ public sealed class CfoTuner : ITuner
         public int Version { get; set; }
 
         public int Trials { get; set; }
-
-        public int Proposed { get; set; }
 
         public double TotalCost { get; set; }
 

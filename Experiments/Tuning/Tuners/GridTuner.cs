@@ -14,6 +14,7 @@ public sealed class GridTuner : ITuner
 
     private readonly List<ParameterSet> _points;
     private readonly HashSet<ParameterSet> _tried = new();
+    private int _cursor;
 
     /// <summary>Creates the tuner over <paramref name="space"/>.</summary>
     /// <exception cref="ArgumentException">The grid has more than <see cref="MaxPoints"/> points.</exception>
@@ -37,10 +38,13 @@ public sealed class GridTuner : ITuner
     /// <inheritdoc/>
     public ParameterSet? Propose(int trialNumber)
     {
-        var next = _points.FirstOrDefault(p => !_tried.Contains(p));
-        if (next is not null)
-            _tried.Add(next);
-        return next;
+        // Points before the cursor are all tried, so the whole grid is walked once however many proposals are made.
+        while (_cursor < _points.Count && _tried.Contains(_points[_cursor]))
+            _cursor++;
+        if (_cursor == _points.Count)
+            return null;
+        _tried.Add(_points[_cursor]);
+        return _points[_cursor];
     }
 
     /// <inheritdoc/>
