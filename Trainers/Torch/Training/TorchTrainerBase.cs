@@ -179,7 +179,7 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
                         objective.backward();
                         if (options.GradientClipNorm is { } clip)
                             nn.utils.clip_grad_norm_(module.parameters(), clip);
-                        optimizer.step();
+                        OptimizerSteps.Step(optimizer);
                     }
                     lossSum += loss * batch.Count;
                     seen += batch.Count;
