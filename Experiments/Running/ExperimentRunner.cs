@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MlToolkit.Experiments.Storage;
 using MlToolkit.Experiments.Tuning;
 using MlToolkit.Experiments.Tuning.Pruners;
@@ -54,16 +53,14 @@ public sealed class ExperimentRunner
     public RunSummary Run(TrialObjective objective, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(objective);
-        var clock = Stopwatch.StartNew();
+        var clock = new RunClock(_settings.Clock);
         _store.OpenStudy(_study);
         var history = _store.LoadTrials(_space).ToList();
         var tuner = _createTuner();
         var board = new IntermediateValues();
+        Replay(history, tuner);
         foreach (var trial in history)
         {
-            if (trial.Origin == TrialOrigin.Tuner)
-                tuner.Propose(trial.Number);
-            tuner.Report(ToReport(trial));
             foreach (var (step, loss) in trial.Intermediate)
                 board.Add(trial.Number, step, loss);
             if (trial.State == TrialState.Complete)
@@ -113,12 +110,12 @@ public sealed class ExperimentRunner
                         reason = StopReason.SpaceExhausted;
                     break;
                 }
-                var started = DateTimeOffset.UtcNow;
+                var started = _settings.Clock.GetUtcNow();
                 var number = _store.StartTrial(configuration, origin, retryOf, started);
                 var record = new TrialRecord { Number = number, Configuration = configuration, State = TrialState.Running, Origin = origin, RetryOf = retryOf, Started = started };
                 state.Reserve(number);
                 Notify(ExperimentEventKind.TrialStarted, record, state.Best, clock.Elapsed);
-                running.Add(RunningTrial.Start(record, objective, deadline.Token, threads, _settings.TrialTimeout, (step, loss, trial) => OnIntermediate(trial, step, loss, board, state, clock)));
+                running.Add(RunningTrial.Start(record, objective, deadline.Token, threads, _settings.TrialTimeout, _settings.Clock, (step, loss, trial) => OnIntermediate(trial, step, loss, board, state, clock)));
             }
             if (running.Count == 0 && reason is not null)
                 break;
@@ -131,6 +128,25 @@ public sealed class ExperimentRunner
         return new RunSummary(all, state.Best, reason!.Value, clock.Elapsed, history.Count);
     }
 
+    /// <summary>
+    /// Rebuilds the tuner from a stored history in the order things happened: each tuner proposal when its trial started,
+    /// each report when its trial ended; at equal times (a coarse clock) in trial order, a trial's proposal before its
+    /// report. With one trial at a time that is propose, report, propose, ...; with parallel trials proposals run ahead.
+    /// </summary>
+    private void Replay(IReadOnlyList<TrialRecord> history, ITuner tuner)
+    {
+        var events = history.Where(t => t.Origin == TrialOrigin.Tuner).Select(t => (At: t.Started, Report: false, Trial: t))
+            .Concat(history.Select(t => (At: t.Started + t.Duration, Report: true, Trial: t)))
+            .OrderBy(e => e.At).ThenBy(e => e.Trial.Number).ThenBy(e => e.Report ? 1 : 0);
+        foreach (var (_, report, trial) in events)
+        {
+            if (report)
+                tuner.Report(ToReport(trial));
+            else
+                tuner.Propose(trial.Number);
+        }
+    }
+
     private (ParameterSet? Configuration, TrialOrigin Origin, int? RetryOf) Next(ITuner tuner, Queue<TrialRecord> retries, RunState state)
     {
         if (retries.TryDequeue(out var retry))
@@ -140,7 +156,7 @@ public sealed class ExperimentRunner
         return (tuner.Propose(state.NextNumber), TrialOrigin.Tuner, null);
     }
 
-    private void OnIntermediate(RunningTrial trial, int step, double loss, IntermediateValues board, RunState state, Stopwatch clock)
+    private void OnIntermediate(RunningTrial trial, int step, double loss, IntermediateValues board, RunState state, RunClock clock)
     {
         board.Add(trial.Record.Number, step, loss);
         trial.AddIntermediate(step, loss);
@@ -150,7 +166,7 @@ public sealed class ExperimentRunner
             trial.Prune(step, loss);
     }
 
-    private bool PastDeadline(Stopwatch clock)
+    private bool PastDeadline(RunClock clock)
     {
         if (_settings.TimeBudget is not { } budget)
             return false;
@@ -162,17 +178,11 @@ public sealed class ExperimentRunner
     {
         if (running.Count == 0)
             return;
-        var workingSetMb = CurrentWorkingSetMb();
+        var workingSetMb = _settings.MemoryProbe();
         foreach (var trial in running)
             trial.ObserveMemory(workingSetMb);
         if (_settings.MemoryLimitMb is { } limit && workingSetMb > limit)
             running.Where(t => !t.Finished).OrderByDescending(t => t.Record.Started).FirstOrDefault()?.StopForMemory(workingSetMb, limit);
-    }
-
-    private static double CurrentWorkingSetMb()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.WorkingSet64 / (1024.0 * 1024.0);
     }
 
     private static bool NeedsRetry(TrialRecord trial, IReadOnlyList<TrialRecord> history) =>

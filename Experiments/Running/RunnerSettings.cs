@@ -37,6 +37,24 @@ public sealed record RunnerSettings
     /// <summary>Time to keep free at the end of the budget (e.g. to refit the best model); asked again as trials finish.</summary>
     public Func<TimeSpan>? ReserveAtEnd { get; init; }
 
+    /// <summary>
+    /// The clock that budgets, trial timeouts, grace periods and durations are measured on. Default: the system clock;
+    /// tests pass a clock they move themselves, so that no assertion depends on how fast the machine is.
+    /// </summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Reads the memory in use (MiB) that <see cref="MemoryLimitMb"/> is checked against. Default: this process's working
+    /// set, sampled as the runner polls.
+    /// </summary>
+    public Func<double> MemoryProbe { get; init; } = ProcessWorkingSetMb;
+
+    private static double ProcessWorkingSetMb()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.WorkingSet64 / (1024.0 * 1024.0);
+    }
+
     internal void Validate()
     {
         if (TimeBudget is { } budget)
@@ -50,5 +68,7 @@ public sealed record RunnerSettings
         ArgumentOutOfRangeException.ThrowIfLessThan(ParallelTrials, 1, nameof(ParallelTrials));
         ArgumentOutOfRangeException.ThrowIfLessThan(Threads, 1, nameof(Threads));
         ArgumentOutOfRangeException.ThrowIfLessThan(StopGracePeriod, TimeSpan.Zero, nameof(StopGracePeriod));
+        ArgumentNullException.ThrowIfNull(Clock, nameof(Clock));
+        ArgumentNullException.ThrowIfNull(MemoryProbe, nameof(MemoryProbe));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MlToolkit.Experiments.Tuning;
 
 namespace MlToolkit.Experiments.Running;
@@ -7,7 +6,8 @@ namespace MlToolkit.Experiments.Running;
 internal sealed class RunningTrial
 {
     private readonly CancellationTokenSource _cancellation;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly RunClock _clock;
+    private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly SortedDictionary<int, double> _intermediate = new();
     private readonly TimeSpan? _timeout;
@@ -17,9 +17,11 @@ internal sealed class RunningTrial
     private TimeSpan? _stoppedAt;
     private double _peakMb;
 
-    private RunningTrial(TrialRecord record, CancellationToken deadline, TimeSpan? timeout)
+    private RunningTrial(TrialRecord record, CancellationToken deadline, TimeSpan? timeout, TimeProvider time)
     {
         Record = record;
+        _clock = new RunClock(time);
+        _time = time;
         _timeout = timeout;
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(deadline);
     }
@@ -31,9 +33,9 @@ internal sealed class RunningTrial
     public bool Finished => Work.IsCompleted;
 
     public static RunningTrial Start(TrialRecord record, TrialObjective objective, CancellationToken deadline, int threads, TimeSpan? timeout,
-        Action<int, double, RunningTrial> onIntermediate)
+        TimeProvider time, Action<int, double, RunningTrial> onIntermediate)
     {
-        var trial = new RunningTrial(record, deadline, timeout);
+        var trial = new RunningTrial(record, deadline, timeout, time);
         trial._context = new TrialContext(record.Number, threads, trial._cancellation.Token, (step, loss) => onIntermediate(step, loss, trial));
         trial.Work = Task.Factory.StartNew(() => objective(record.Configuration, trial._context), trial._cancellation.Token,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -80,7 +82,9 @@ internal sealed class RunningTrial
 
     public TrialRecord Result(StopReason? runStop)
     {
-        var duration = _clock.Elapsed;
+        // On the same clock as Started, so that Started + Duration orders this trial's end against other trials' starts
+        // (the runner replays a stored history in that order).
+        var duration = TimeSpan.FromTicks(Math.Max(0, (_time.GetUtcNow() - Record.Started).Ticks));
         var record = Record with { Duration = duration, PeakMemoryMb = _peakMb > 0 ? _peakMb : null, Intermediate = IntermediateSnapshot() };
         if (!Work.IsCompleted)
             return Stopped(record, runStop) with { Error = Stopped(record, runStop).Error + " It did not stop within the grace period and was left to finish in the background." };

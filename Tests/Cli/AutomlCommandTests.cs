@@ -28,7 +28,7 @@ public sealed class AutomlCommandTests : IDisposable
         Assert.Equal("MaxTrials", (string?)json["stopReason"]);
         Assert.Equal(5, (int)json["trials"]!);
         Assert.Equal(0, (int)json["resumedTrials"]!);
-        Assert.True((double)json["best"]!["value"]! >= 0.95, first.Out);
+        Measured.AtLeast((double)json["best"]!["value"]!, 0.955, 0.9649, "best 3-fold CV accuracy of 5 trials");
         Assert.True(File.Exists(Path.Combine(output, "model.zip")));
         Assert.Equal(6, File.ReadAllLines(Path.Combine(output, "trials.csv")).Length);
         Assert.StartsWith("rank  trial  trainer", File.ReadAllText(Path.Combine(output, "leaderboard.txt")));
@@ -89,6 +89,40 @@ public sealed class AutomlCommandTests : IDisposable
         Assert.DoesNotContain("] trial ", quiet.Out);
         Assert.Contains("Best     trial 0: lbfgs", quiet.Out);
     }
+
+    [Fact]
+    public void Regression_minimizes_rmse_with_parallel_trials_a_timeout_a_memory_cap_and_a_pruner()
+    {
+        var output = _folder.File("rmse");
+        var run = CliRunner.InProcess("automl", "--sample", "diabetes", "--metric", "rmse", "--trainers", "lightgbm,sdca", "--max-trials", "6", "--cv", "2",
+            "--parallel", "2", "--trial-timeout", "300", "--memory-limit", "100000", "--pruner", "median", "-o", output, "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var json = JsonNode.Parse(run.Out)!;
+        Assert.Equal(("rmse", false, 6, 6), ((string?)json["metric"], (bool)json["maximize"]!, (int)json["trials"]!, (int)json["complete"]!));
+        // Lower is better: the leaderboard ascends and the best is the smallest RMSE of the stored trials.
+        var values = json["leaderboard"]!.AsArray().Select(r => (double)r!["value"]!).ToList();
+        Assert.Equal(values.Order(), values);
+        var stored = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trials.json")))!.AsArray().Select(t => (double)t!["value"]!).ToList();
+        Assert.Equal(stored.Min(), (double)json["best"]!["value"]!);
+        // Parallel trials are not reproducible (shared threads): 60.96 and 62.63 were measured in two runs.
+        Measured.AtMost(stored.Min(), 64, 62.63, "best 2-fold CV RMSE on diabetes");
+    }
+
+    [Fact]
+    public void A_trial_timeout_and_a_memory_cap_fail_trials_with_their_reason_and_no_model_is_saved()
+    {
+        var timedOut = CliRunner.InProcess("automl", "--trainers", "mlp", "--max-trials", "1", "--cv", "2", "--trial-timeout", "0.5", "-o", _folder.File("t"), "--json");
+        Assert.Equal(5, timedOut.ExitCode);
+        Assert.Equal("Exceeded the trial timeout of 0.5 s.", (string?)TrialsJson(_folder.File("t"))[0]!["error"]);
+        Assert.False(File.Exists(Path.Combine(_folder.File("t"), "model.zip")));
+        Assert.Contains("error: no trial completed within the budget", timedOut.Error);
+
+        var capped = CliRunner.InProcess("automl", "--trainers", "mlp", "--max-trials", "1", "--cv", "2", "--memory-limit", "1", "-o", _folder.File("m"), "--json");
+        Assert.Equal(5, capped.ExitCode);
+        Assert.Matches(@"^The process used \d+ MiB, over the memory cap of 1 MiB\.$", (string?)TrialsJson(_folder.File("m"))[0]!["error"]);
+    }
+
+    private static JsonArray TrialsJson(string output) => JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trials.json")))!.AsArray();
 
     [Fact]
     public void Bad_flags_are_usage_errors_naming_the_choices()
@@ -155,10 +189,9 @@ public sealed class AutomlCommandTests : IDisposable
 
         using (var interrupt = Process.Start("kill", new[] { "-INT", child.Id.ToString(CultureInfo.InvariantCulture) }))
             interrupt.WaitForExit();
-        var stopping = Stopwatch.StartNew();
-        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(15)), "still running 15 s after Ctrl+C");
+        // One-sided and generous ("within seconds"): a 300-s budget would otherwise keep it running for minutes.
+        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(20)), "still running 20 s after Ctrl+C");
         child.WaitForExit();
-        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"took {stopping.Elapsed.TotalSeconds:0.0} s to stop");
         Assert.Equal(130, child.ExitCode);
         var finished = Finished(db);
         Assert.True(finished >= 3, $"{finished} finished trials kept");

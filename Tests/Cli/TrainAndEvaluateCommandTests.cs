@@ -18,7 +18,7 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
         Assert.Contains("Label    label -> MulticlassClassification (10 classes)", result.Out);
         var accuracyLine = result.Out.Split('\n').Single(l => l.TrimStart().StartsWith("accuracy "));
         var accuracy = double.Parse(accuracyLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(accuracy >= 0.95, $"held-out accuracy {accuracy}");
+        Measured.AtLeast(accuracy, 0.975, 0.9833, "train's default trainer, held-out accuracy on digits");
         Assert.True(File.Exists(_folder.File("mltoolkit-model.zip")));
     }
 
@@ -34,7 +34,7 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
         Assert.Equal("MulticlassClassification", (string)trained["task"]!);
         Assert.Equal(10, trained["classes"]!.AsArray().Count);
         var testAccuracy = (double)trained["test"]!["metrics"]!["accuracy"]!;
-        Assert.True(testAccuracy >= 0.95, $"{trainer} held-out accuracy {testAccuracy}");
+        Measured.AtLeast(testAccuracy, trainer == "lightgbm" ? 0.975 : 0.965, trainer == "lightgbm" ? 0.9833 : 0.9721, $"{trainer} held-out accuracy on digits");
 
         // The whole sample includes the training rows, so accuracy there is at least the held-out one.
         var evaluate = CliRunner.InProcess("evaluate", "--model", model, "--json");
@@ -60,7 +60,7 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
         Assert.Equal(169, (long)evaluated["rows"]!);
         foreach (var metric in new[] { "accuracy", "auc", "f1", "log_loss" })
             Assert.Equal((double)trained["metrics"]![metric]!, (double)evaluated["metrics"]![metric]!);
-        Assert.True((double)evaluated["metrics"]!["accuracy"]! >= 0.93);
+        Measured.AtLeast((double)evaluated["metrics"]!["accuracy"]!, 0.95, 0.9586, "breast cancer accuracy on the last 169 rows");
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
         var json = JsonNode.Parse(result.Out)!;
         Assert.Equal("Regression", (string)json["task"]!);
         var r2 = (double)json["test"]!["metrics"]!["r_squared"]!;
-        Assert.InRange(r2, 0.3, 0.7);
+        Measured.AtLeast(r2, 0.49, 0.5045, "SDCA held-out R² on diabetes");
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
         var file = _folder.Write("bad.csv", Csv(rows));
         var result = CliRunner.InProcess("train", "-d", file, "--label-col", "diagnosis", "-o", _folder.File("m.zip"));
         Assert.Equal(3, result.ExitCode);
-        Assert.Equal($"error: {file}, line 152, column 'mean_perimeter': value '12.x': expected a number (the column was read as numeric; override its type if it holds text)", result.Error.Trim());
+        Assert.Equal($"error: {file}, line 152, column 'mean_perimeter': value '12.x': expected a number with '.' as decimal mark (the column was read as numeric; override its type if it holds text)", result.Error.Trim());
         Assert.False(File.Exists(_folder.File("m.zip")));
     }
 
@@ -152,7 +152,7 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
 
         var overridden = CliRunner.InProcess("train", "-d", file, "--label-col", "y", "--trainer", "lbfgs", "--column-type", "code=text", "-o", _folder.File("b.zip"), "--show-schema");
         Assert.True(overridden.ExitCode == 0, overridden.Error);
-        Assert.Contains("separator comma, header yes, quoting on, inferred from 40 rows", overridden.Out);
+        Assert.Contains("separator comma, header yes, quoting on, decimal mark '.', inferred from 40 rows", overridden.Out);
         Assert.Matches(@"0  code\s+Text\s+Text", overridden.Out);
 
         var bad = CliRunner.InProcess("train", "-d", file, "--label-col", "y", "--column-type", "code=date");

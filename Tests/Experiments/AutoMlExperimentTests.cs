@@ -33,10 +33,13 @@ public sealed class AutoMlExperimentTests
         Assert.All(result.Trials, t => Assert.Equal(TrialState.Complete, t.State));
         Assert.All(result.Trials, t => Assert.Equal(3, t.FoldValues.Count));
         var best = result.BestTrial!;
-        Assert.True(best.Value >= 0.95, $"best CV accuracy {best.Value}");
+        Measured.AtLeast(best.Value!.Value, 0.955, 0.9645, "best 3-fold CV accuracy");
+        // The search must improve on where it starts (each trainer's defaults), or a broken tuner would pass.
+        var starts = result.Trials.GroupBy(t => t.Configuration.GetString("trainer")).Select(g => g.First().Value!.Value).Max();
+        Measured.AtLeast(best.Value.Value - starts, 0.001, 0.0014, "best minus the best trainer default");
         Assert.Equal(best.Value, result.Trials.Max(t => t.Value));
         Assert.Equal(best.Number, result.Leaderboard.Rows[0].Trial.Number);
-        Assert.True(result.Test!["accuracy"] >= 0.94, $"test accuracy {result.Test["accuracy"]}");
+        Measured.AtLeast(result.Test!["accuracy"], 0.97, 0.9805, "refit test accuracy");
 
         result.BestModel!.Save(ml, folder.File("best.zip"));
         var loaded = TrainedModel.Load(ml, folder.File("best.zip"));
@@ -64,12 +67,12 @@ public sealed class AutoMlExperimentTests
     }
 
     [Fact]
-    public void A_20_second_budget_ends_on_time_although_one_trial_would_take_minutes()
+    public void A_short_budget_ends_on_time_although_one_trial_would_take_minutes()
     {
         var ml = new MLContext(1);
         var clock = Stopwatch.StartNew();
         var result = ml.AutoMl().CreateExperiment(SampleDatasets.Digits(ml), "label")
-            .SetTrainers("mlp").SetTrainingTime(TimeSpan.FromSeconds(20))
+            .SetTrainers("mlp").SetTrainingTime(TimeSpan.FromSeconds(8))
             .Enqueue("mlp", new Dictionary<string, ParameterValue>
             {
                 ["learning_rate"] = ParameterValue.Of(1e-3), ["batch_size"] = ParameterValue.Of("16"), ["epochs"] = ParameterValue.Of(100),
@@ -77,7 +80,8 @@ public sealed class AutoMlExperimentTests
                 ["depth"] = ParameterValue.Of(3), ["dropout"] = ParameterValue.Of(0.1),
             })
             .Run();
-        Assert.InRange(clock.Elapsed.TotalSeconds, 19.0, 23.0);
+        // One-sided and generous: the trial alone would take minutes; stopping means returning soon after the budget.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8 + 10), $"returned after {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal(StopReason.TimeBudget, result.Summary.Reason);
         var trial = Assert.Single(result.Trials);
         Assert.Equal(TrialState.Cancelled, trial.State);
@@ -109,6 +113,35 @@ public sealed class AutoMlExperimentTests
         Assert.True(result.Trials[1].Intermediate.Keys.Max() < 9, $"pruned after epoch {result.Trials[1].Intermediate.Keys.Max()}");
         Assert.Contains(events, e => e.Kind == ExperimentEventKind.TrialPruned && e.Trial.Number == 1);
         Assert.Equal(9, events.Count(e => e.Kind == ExperimentEventKind.TrialProgress && e.Trial.Number == 0));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Parallel_trials_of_classic_and_torch_trainers_overlap_and_are_all_stored(bool sqlite)
+    {
+        using var folder = new TempFolder();
+        AutoMlResult Run(int trials)
+        {
+            var ml = new MLContext(1);
+            var experiment = ml.AutoMl().CreateExperiment(SampleDatasets.BreastCancer(ml), "diagnosis")
+                .SetTrainers("lbfgs", "mlp").SetCrossValidation(2).SetTrainingTime(null).SetMaxTrials(trials).SetParallelTrials(2, 2);
+            return (sqlite ? experiment.SetStorage(folder.File("parallel.db")) : experiment).Run();
+        }
+        var result = Run(4);
+        Assert.Equal(new[] { 0, 1, 2, 3 }, result.Trials.Select(t => t.Number));
+        Assert.All(result.Trials, t => Assert.Equal(TrialState.Complete, t.State));
+        Assert.Equal(new[] { "lbfgs", "mlp" }, result.Trials.Select(t => t.Configuration.GetString("trainer")).Distinct().Order());
+        // Two trials ran at the same time: some pair of [start, start + duration) intervals overlaps.
+        var overlapping = result.Trials.SelectMany(a => result.Trials.Where(b => b.Number > a.Number), (a, b) => (a, b))
+            .Count(p => p.a.Started < p.b.Started + p.b.Duration && p.b.Started < p.a.Started + p.a.Duration);
+        Assert.True(overlapping >= 1, "no two trials overlapped");
+        Measured.AtLeast(result.BestTrial!.Value!.Value, 0.96, 0.9684, "best 2-fold CV accuracy");
+        if (!sqlite)
+            return;
+        var again = Run(4);
+        Assert.Equal(4, again.Summary.ResumedTrials);
+        Assert.Equal(result.Trials.Select(t => (t.Number, t.Value)), again.Trials.Select(t => (t.Number, t.Value)));
     }
 
     [Fact]

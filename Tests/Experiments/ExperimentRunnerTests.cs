@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using MlToolkit.Experiments.Running;
 using MlToolkit.Experiments.Storage;
@@ -27,13 +26,15 @@ public sealed class ExperimentRunnerTests
     public void A_time_budget_cancels_a_trial_that_would_take_minutes()
     {
         using var store = new InMemoryExperimentStore();
-        var clock = Stopwatch.StartNew();
-        var summary = Runner(store, new RunnerSettings { TimeBudget = TimeSpan.FromSeconds(2) }).Run((_, context) =>
+        var clock = new ManualClock();
+        var summary = Runner(store, new RunnerSettings { TimeBudget = TimeSpan.FromSeconds(2), Clock = clock }).Run((_, context) =>
         {
+            // The trial runs past the budget on the runner's clock, then waits for minutes unless cancelled.
+            clock.Advance(TimeSpan.FromSeconds(2.5));
             Task.Delay(TimeSpan.FromMinutes(5), context.CancellationToken).Wait(context.CancellationToken);
             return Outcome(0);
         });
-        Assert.InRange(clock.Elapsed.TotalSeconds, 2.0, 3.0);
+        Assert.Equal(TimeSpan.FromSeconds(2.5), summary.Elapsed);
         Assert.Equal(StopReason.TimeBudget, summary.Reason);
         var trial = Assert.Single(summary.Trials);
         Assert.Equal(TrialState.Cancelled, trial.State);
@@ -58,14 +59,21 @@ public sealed class ExperimentRunnerTests
     public void A_trial_that_ignores_cancellation_is_left_behind_after_the_grace_period()
     {
         using var store = new InMemoryExperimentStore();
-        var clock = Stopwatch.StartNew();
-        var summary = Runner(store, new RunnerSettings { TimeBudget = TimeSpan.FromSeconds(1), StopGracePeriod = TimeSpan.FromSeconds(0.5) }).Run((_, _) =>
+        using var release = new ManualResetEventSlim();
+        var clock = new ManualClock();
+        var summary = Runner(store, new RunnerSettings { TimeBudget = TimeSpan.FromSeconds(1), StopGracePeriod = TimeSpan.FromSeconds(0.5), Clock = clock }).Run((_, context) =>
         {
-            Thread.Sleep(TimeSpan.FromSeconds(6));
+            clock.Advance(TimeSpan.FromSeconds(1.5));
+            // Asked to stop, it goes on: the grace period passes on the runner's clock while the trial ignores its token.
+            context.CancellationToken.WaitHandle.WaitOne();
+            Thread.Sleep(100);
+            clock.Advance(TimeSpan.FromSeconds(1));
+            release.Wait(TimeSpan.FromMinutes(5));
             return Outcome(0);
         });
-        Assert.InRange(clock.Elapsed.TotalSeconds, 1.0, 2.5);
-        Assert.EndsWith("It did not stop within the grace period and was left to finish in the background.", Assert.Single(summary.Trials).Error);
+        release.Set();
+        Assert.Equal(StopReason.TimeBudget, summary.Reason);
+        Assert.Equal("Stopped at the experiment's time budget. It did not stop within the grace period and was left to finish in the background.", Assert.Single(summary.Trials).Error);
     }
 
     [Fact]
@@ -73,7 +81,6 @@ public sealed class ExperimentRunnerTests
     {
         using var store = new InMemoryExperimentStore();
         using var cancel = new CancellationTokenSource();
-        var cancelledAt = new Stopwatch();
         var summary = Runner(store, new RunnerSettings()).Run((p, context) =>
         {
             // The fourth trial is where the caller gives up: cancelled from another thread while it waits, as Ctrl+C does.
@@ -81,13 +88,11 @@ public sealed class ExperimentRunnerTests
                 new Thread(() =>
                 {
                     Thread.Sleep(200);
-                    cancelledAt.Start();
                     cancel.Cancel();
                 }).Start();
             Task.Delay(context.Number == 3 ? TimeSpan.FromMinutes(5) : TimeSpan.Zero, context.CancellationToken).Wait(context.CancellationToken);
             return Outcome(TestObjectives.Branin(p));
         }, cancel.Token);
-        Assert.InRange(cancelledAt.Elapsed.TotalSeconds, 0.0, 1.0);
         Assert.Equal(StopReason.Cancelled, summary.Reason);
         Assert.Equal(new[] { TrialState.Complete, TrialState.Complete, TrialState.Complete, TrialState.Cancelled }, summary.Trials.Select(t => t.State));
         Assert.Equal("Cancelled by the caller.", summary.Trials[^1].Error);
@@ -201,16 +206,21 @@ public sealed class ExperimentRunnerTests
     {
         using var store = new InMemoryExperimentStore();
         var threads = new List<int>();
-        var clock = Stopwatch.StartNew();
+        // Each trial waits at the barrier for a second one: only trials that run at the same time get through.
+        using var bothRunning = new Barrier(2);
+        var met = new List<bool>();
         var summary = Runner(store, new RunnerSettings { MaxTrials = 4, ParallelTrials = 2, Threads = 4 }).Run((p, context) =>
         {
+            var together = bothRunning.SignalAndWait(TimeSpan.FromSeconds(30));
             lock (threads)
+            {
                 threads.Add(context.Threads);
-            Thread.Sleep(500);
+                met.Add(together);
+            }
             return Outcome(TestObjectives.Branin(p));
         });
         Assert.Equal(4, summary.Trials.Count(t => t.State == TrialState.Complete));
-        Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 1.8);
+        Assert.Equal(new[] { true, true, true, true }, met);
         Assert.All(threads, t => Assert.Equal(2, t));
     }
 
@@ -218,19 +228,22 @@ public sealed class ExperimentRunnerTests
     public void The_memory_cap_stops_a_trial_that_grows_past_it()
     {
         using var store = new InMemoryExperimentStore();
-        using var process = Process.GetCurrentProcess();
-        var limit = process.WorkingSet64 / (1024.0 * 1024.0) + 200;
-        var summary = Runner(store, new RunnerSettings { MaxTrials = 1, MemoryLimitMb = limit }).Run((_, context) =>
+        // The probe stands for the memory in use, so the test does not depend on the test host's own working set.
+        var inUseMb = 300.0;
+        var settings = new RunnerSettings { MaxTrials = 2, MemoryLimitMb = 500, MemoryProbe = () => Volatile.Read(ref inUseMb) };
+        var summary = Runner(store, settings).Run((_, context) =>
         {
-            var ballast = new byte[600 * 1024 * 1024];
-            Array.Fill(ballast, (byte)1);
-            Task.Delay(TimeSpan.FromSeconds(30), context.CancellationToken).Wait(context.CancellationToken);
-            return Outcome(ballast[^1]);
+            if (context.Number == 0)
+            {
+                Volatile.Write(ref inUseMb, 900);
+                Task.Delay(TimeSpan.FromMinutes(5), context.CancellationToken).Wait(context.CancellationToken);
+            }
+            Volatile.Write(ref inUseMb, 300);
+            return Outcome(1);
         });
-        var trial = Assert.Single(summary.Trials);
-        Assert.Equal(TrialState.Failed, trial.State);
-        Assert.Matches($@"^The process used \d+ MiB, over the memory cap of {limit:0} MiB\.$", trial.Error);
-        Assert.True(trial.PeakMemoryMb > limit);
+        Assert.Equal(new[] { TrialState.Failed, TrialState.Complete }, summary.Trials.Select(t => t.State));
+        Assert.Equal("The process used 900 MiB, over the memory cap of 500 MiB.", summary.Trials[0].Error);
+        Assert.Equal(900, summary.Trials[0].PeakMemoryMb);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class AutoFeaturizerTests
             accuracies.Add(ml.BinaryClassification.Evaluate(model.Transform(fold.Test)).Accuracy);
         }
         Assert.Equal(5, accuracies.Count);
-        Assert.True(accuracies.Average() >= 0.95, string.Join(", ", accuracies));
+        Measured.AtLeast(accuracies.Average(), 0.96, 0.9666, "mean 5-fold accuracy");
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class AutoFeaturizerTests
         var result = SupervisedTraining.Run(ml, new TrainingRequest { Data = SampleDatasets.Imdb(ml), LabelColumn = "Label", Trainer = "lbfgs" });
         Assert.Equal(MlToolkit.Data.PredictionTask.BinaryClassification, result.Model.Description.Task);
         Assert.Equal(400, result.Test.Rows);
-        Assert.True(result.Test["accuracy"] >= 0.85, $"accuracy {result.Test["accuracy"]}");
+        Measured.AtLeast(result.Test["accuracy"], 0.85, 0.86, "TF-IDF + L-BFGS held-out accuracy");
     }
 
     [Fact]
@@ -53,17 +53,20 @@ public sealed class AutoFeaturizerTests
     }
 
     [Fact]
-    public void Image_path_columns_are_recognised_and_checked_file_by_file()
+    public void Image_path_columns_are_recognised_and_every_bad_file_is_named()
     {
         using var folder = new TempFolder();
         MnistSamples.WriteImageFolder(folder.Path, 3, 1, 2);
         var paths = Directory.GetFiles(folder.Path, "*.png", SearchOption.AllDirectories).Order().ToList();
+        // A PNG cut to half its bytes keeps a valid header: only a full decode finds it.
+        var bytes = File.ReadAllBytes(paths[1]);
+        File.WriteAllBytes(paths[1], bytes[..(bytes.Length / 2)]);
         var broken = Path.Combine(folder.Path, "broken.png");
         File.WriteAllText(broken, "not a png");
         var csv = folder.Write("images.csv", "image,label\n" + string.Join("\n", paths.Select(p => $"{p},{(p.Contains("digit1") ? "one" : "two")}")) + $"\n{broken},two\n");
         var data = DelimitedFile.Load(csv);
         Assert.Equal(ColumnPurpose.ImagePath, data.Layout.GetColumn("image").Purpose);
         var error = Assert.Throws<DataFormatException>(() => SupervisedTraining.Run(new MLContext(1), new TrainingRequest { Data = data, LabelColumn = "label" }));
-        Assert.Equal($"{broken}: cannot be decoded as an image (row 7 of column 'image'); expected PNG, JPEG, BMP, GIF or WebP", error.Message);
+        Assert.Equal($"column 'image': 2 of 7 images cannot be used (expected PNG, JPEG, BMP, GIF or WebP files that decode in full): row 2: {paths[1]}: truncated; row 7: {broken}: not an image", error.Message);
     }
 }

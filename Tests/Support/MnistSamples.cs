@@ -7,18 +7,14 @@ namespace MlToolkit.Tests.Support;
 /// <summary>Small MNIST-derived files written by tests: IDX subsets and PNG image folders.</summary>
 public static class MnistSamples
 {
-    /// <summary>The MNIST folder: <c>$MLTOOLKIT_DATASETS/mnist</c>, else <c>../shared/datasets/mnist</c> beside the repository.</summary>
-    public static string Folder
-    {
-        get
-        {
-            var root = Environment.GetEnvironmentVariable("MLTOOLKIT_DATASETS") ?? Path.Combine(RepoPaths.Root, "..", "shared", "datasets");
-            var folder = Path.GetFullPath(Path.Combine(root, "mnist"));
-            if (!File.Exists(Path.Combine(folder, "train-images-idx3-ubyte.gz")))
-                throw new InvalidOperationException($"MNIST is expected at {folder} (the shared datasets beside the repository); set MLTOOLKIT_DATASETS to the folder that holds mnist/.");
-            return folder;
-        }
-    }
+    /// <summary>The MNIST subset shipped with the tests (<c>Tests/TestData/mnist</c>: 2,000 training and 500 test images).</summary>
+    public static string Folder { get; } = Path.Combine(RepoPaths.Root, "Tests", "TestData", "mnist");
+
+    /// <summary>How many training images the shipped subset holds.</summary>
+    public const int TrainCount = 2000;
+
+    /// <summary>How many test images the shipped subset holds.</summary>
+    public const int TestCount = 500;
 
     public static string TrainImages => Path.Combine(Folder, "train-images-idx3-ubyte.gz");
     public static string TrainLabels => Path.Combine(Folder, "train-labels-idx1-ubyte.gz");

@@ -1,6 +1,6 @@
 namespace MlToolkit.Tests.Support;
 
-/// <summary>Paths in the repository and the shared datasets beside it.</summary>
+/// <summary>Paths in the repository (tests read nothing outside it).</summary>
 public static class RepoPaths
 {
     /// <summary>The repository root (the folder holding MlToolkit.sln).</summary>

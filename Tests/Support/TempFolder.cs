@@ -13,10 +13,10 @@ public sealed class TempFolder : IDisposable
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
-    public string Write(string name, string content)
+    public string Write(string name, string content, bool bom = false)
     {
         var path = File(name);
-        System.IO.File.WriteAllText(path, content);
+        System.IO.File.WriteAllText(path, content, new System.Text.UTF8Encoding(bom));
         return path;
     }
 

@@ -42,12 +42,12 @@ public sealed class CfoTuner : ITuner
         {
             search.Started = true;
             point = Complete(search, null);
-            move = new Move(null, 0, search.Version);
+            move = new Move(search.Name, null, 0, search.Version);
         }
         else if (search.Incumbent is null)
         {
             point = Complete(search, search.Dimensions.ToDictionary(d => d, _ => random.NextDouble()));
-            move = new Move(null, 0, search.Version);
+            move = new Move(search.Name, null, 0, search.Version);
         }
         else if (search.Planned.Count > 0)
         {
@@ -103,7 +103,8 @@ public sealed class CfoTuner : ITuner
         if (search.Incumbent is null)
             return;
         search.Failures++;
-        if (move is { Direction: { } direction, Sign: > 0 } && move.Version == search.Version)
+        // A move made in another branch (a replayed history whose proposals differ from what ran) says nothing here.
+        if (move is { Direction: { } direction, Sign: > 0 } && move.Branch == search.Name && move.Version == search.Version)
         {
             // The opposite direction is worth a try before giving up on this line.
             search.Planned.Enqueue((Step(search, direction, -1), move with { Sign = -1 }));
@@ -125,7 +126,7 @@ public sealed class CfoTuner : ITuner
     private (double[] Point, Move Move) FreshStep(LocalSearch search, Random random)
     {
         var direction = RandomDirection(search.Dimensions.Length, random);
-        return (Step(search, direction, +1), new Move(direction, +1, search.Version));
+        return (Step(search, direction, +1), new Move(search.Name, direction, +1, search.Version));
     }
 
     private LocalSearch PickBranch(Random random)
@@ -216,7 +217,7 @@ public sealed class CfoTuner : ITuner
         return direction;
     }
 
-    private sealed record Move(double[]? Direction, int Sign, int Version);
+    private sealed record Move(string Branch, double[]? Direction, int Sign, int Version);
 
     private sealed class LocalSearch
     {

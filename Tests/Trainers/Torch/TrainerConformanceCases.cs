@@ -14,6 +14,7 @@ public sealed class MlpMulticlassConformance : TorchTrainerConformance
 {
     protected override PredictionTask Task => PredictionTask.MulticlassClassification;
     protected override TorchTestData.Prepared Data => TorchTestData.Digits;
+    protected override QualityBar Quality => new(Epochs: 2, Floor: 0.80, Reached: 0.8189);
 
     protected override IEstimator<TorchPredictionTransformer> CreateTrainer(Action<TorchTrainerOptions>? configure = null)
     {
@@ -27,6 +28,7 @@ public sealed class MlpBinaryConformance : TorchTrainerConformance
 {
     protected override PredictionTask Task => PredictionTask.BinaryClassification;
     protected override TorchTestData.Prepared Data => TorchTestData.BreastCancer;
+    protected override QualityBar Quality => new(Epochs: 3, Floor: 0.88, Reached: 0.9027);
 
     protected override IEstimator<TorchPredictionTransformer> CreateTrainer(Action<TorchTrainerOptions>? configure = null)
     {
@@ -40,6 +42,7 @@ public sealed class MlpRegressionConformance : TorchTrainerConformance
 {
     protected override PredictionTask Task => PredictionTask.Regression;
     protected override TorchTestData.Prepared Data => TorchTestData.Diabetes;
+    protected override QualityBar Quality => new(Epochs: 60, Floor: 0.46, Reached: 0.4788);
 
     protected override IEstimator<TorchPredictionTransformer> CreateTrainer(Action<TorchTrainerOptions>? configure = null)
     {
@@ -53,6 +56,7 @@ public sealed class CnnMulticlassConformance : TorchTrainerConformance
 {
     protected override PredictionTask Task => PredictionTask.MulticlassClassification;
     protected override TorchTestData.Prepared Data => TorchTestData.Digits;
+    protected override QualityBar Quality => new(Epochs: 8, Floor: 0.65, Reached: 0.6769, LearningRate: 1e-2);
 
     protected override IEstimator<TorchPredictionTransformer> CreateTrainer(Action<TorchTrainerOptions>? configure = null)
     {

@@ -17,17 +17,19 @@ public sealed class TrainingMachineryTests
         var data = TorchTestData.Digits;
         var model = data.Ml.MulticlassClassification.Trainers.Mlp(new MlpTrainer.Options
         {
-            Epochs = 60, HiddenLayers = new[] { 512 }, LearningRate = 3e-3, ValidationFraction = 0.25, EarlyStoppingPatience = 3,
-        }).Fit(data.Train);
+            Epochs = 60, HiddenLayers = new[] { 512 }, LearningRate = 3e-3, EarlyStoppingPatience = 3,
+        }).Fit(data.Train, data.Test);
         var summary = model.Summary!;
         Assert.True(summary.StoppedEarly, $"ran {summary.Epochs.Count} epochs");
         Assert.Equal(summary.BestEpoch + 3, summary.Epochs.Count);
         var best = summary.Epochs.MinBy(e => e.ValidationLoss!.Value)!;
         Assert.Equal(best.Epoch, summary.BestEpoch);
+        Assert.True(summary.Epochs[^1].ValidationLoss > best.ValidationLoss, "the last epoch was the best, so nothing was restored");
 
-        // The kept weights are the best epoch's: the validation loss measured now equals the one recorded then.
-        var validation = summary.Epochs.Select(e => e.ValidationLoss!.Value).ToList();
-        Assert.True(validation[^1] > best.ValidationLoss!.Value);
+        // The kept weights are the best epoch's: the validation log-loss measured now, by ML.NET's evaluator on the
+        // restored model, equals the one recorded at that epoch (and not the last epoch's).
+        var remeasured = data.Ml.MulticlassClassification.Evaluate(model.Transform(data.Test)).LogLoss;
+        Assert.Equal(best.ValidationLoss!.Value, remeasured, 4);
     }
 
     [Fact]
@@ -56,8 +58,11 @@ public sealed class TrainingMachineryTests
     public void Gradient_clipping_tames_the_same_run()
     {
         var data = TorchTestData.Diabetes;
+        // Without clipping this run diverges (the test above); with it, Fit returns and the model learned something.
         var model = data.Ml.Regression.Trainers.Mlp(new MlpTrainer.Options { Epochs = 5, Optimizer = OptimizerKind.Sgd, LearningRate = 10, HiddenLayers = new[] { 64, 64 }, GradientClipNorm = 0.01 }).Fit(data.Train);
-        Assert.All(model.Summary!.Epochs, e => Assert.True(double.IsFinite(e.TrainLoss)));
+        var losses = model.Summary!.Epochs.Select(e => e.TrainLoss).ToList();
+        Assert.True(losses[^1] < losses[0], $"training loss did not fall: {string.Join(", ", losses)}");
+        Measured.AtLeast(data.Ml.Regression.Evaluate(model.Transform(data.Test)).RSquared, 0.15, 0.1757, "held-out R² of the clipped run");
     }
 
     [Theory]
@@ -76,7 +81,7 @@ public sealed class TrainingMachineryTests
         };
         var model = data.Ml.MulticlassClassification.Trainers.Mlp(options).Fit(data.Train);
         var accuracy = data.Ml.MulticlassClassification.Evaluate(model.Transform(data.Test)).MicroAccuracy;
-        Assert.True(accuracy >= 0.9, $"{optimizer}: accuracy {accuracy}");
+        Measured.AtLeast(accuracy, 0.975, optimizer == OptimizerKind.Momentum ? 0.9916 : 0.9861, $"{optimizer} accuracy");
     }
 
     [Fact]

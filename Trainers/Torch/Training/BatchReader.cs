@@ -9,7 +9,7 @@ internal sealed class Batch
 {
     public Batch(int capacity, int featureSize)
     {
-        Features = new float[capacity * featureSize];
+        Features = new float[checked(capacity * featureSize)];
         Labels = new float[capacity];
         FeatureSize = featureSize;
     }
@@ -41,6 +41,23 @@ internal sealed class BatchReader
         _featureSize = featureSize;
         _label = label;
         _head = head;
+    }
+
+    /// <summary>
+    /// The rows a shuffle buffer holds: <paramref name="requestedRows"/>, fewer when that many rows of
+    /// <paramref name="featureSize"/> floats would take more than <paramref name="maxBytes"/> (wide features such as
+    /// TF-IDF), but never fewer than one batch. A batch that cannot fit in one buffer is an error that says what to change.
+    /// </summary>
+    public static int ShuffleBufferRows(int requestedRows, int featureSize, int batchSize, long maxBytes, string column)
+    {
+        var rowBytes = (long)featureSize * sizeof(float);
+        if ((long)batchSize * featureSize > Array.MaxLength)
+        {
+            throw new SchemaException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Feature column '{column}' has {featureSize:N0} values per row: a batch of {batchSize:N0} rows needs {batchSize * rowBytes / (1024.0 * 1024 * 1024):0.0} GiB, more than one buffer can hold. Lower BatchSize or use fewer features (e.g. fewer n-grams, or hashing)."));
+        }
+        var fitting = Math.Max(batchSize, maxBytes / rowBytes);
+        return (int)Math.Min(Math.Min(requestedRows, fitting), Array.MaxLength / featureSize);
     }
 
     /// <summary>Rows skipped for a missing label in the last complete pass.</summary>

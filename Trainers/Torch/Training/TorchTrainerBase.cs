@@ -66,8 +66,9 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         var schema = SchemaShapes.ToSchema(inputSchema);
-        var features = FeatureColumn(schema);
-        InputShape(_options, features, TorchPredictionTransformer.FeatureSizeOf(features.Type) is > 0 and var size ? size : 1);
+        // A SchemaShape keeps a vector's kind but not its size (ToSchema makes it 1), so only presence and type are
+        // checked here; Fit checks the size against the image or sequence shape.
+        FeatureColumn(schema);
         var head = PredictionHead.ForLabel(Task, LabelColumn(schema));
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(schema);
@@ -135,6 +136,7 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
         DataViewSchema.Column featureColumn, int featureSize, DataViewSchema.Column labelColumn, IDataView trainData, IDataView? validationData, long rows)
     {
         var reader = new BatchReader(trainData, featureColumn, featureSize, labelColumn, head);
+        var shuffleRows = BatchReader.ShuffleBufferRows(options.ShuffleBufferRows, featureSize, options.BatchSize, options.ShuffleBufferMegabytes * 1024L * 1024, featureColumn.Name);
         var stepsPerEpoch = (rows + options.BatchSize - 1) / options.BatchSize;
         var schedule = new LearningRateSchedule(options.LearningRateSchedule, options.LearningRate, stepsPerEpoch, stepsPerEpoch * options.Epochs,
             options.WarmupEpochs, options.StepEpochs, options.StepGamma, options.MinLearningRate);
@@ -159,7 +161,7 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
                 double lossSum = 0;
                 long seen = 0;
                 var shuffle = options.Shuffle ? new Random(unchecked(options.Seed * 7919 + epoch)) : null;
-                foreach (var batch in reader.Read(options.BatchSize, shuffle, options.ShuffleBufferRows, options.CancellationToken))
+                foreach (var batch in reader.Read(options.BatchSize, shuffle, shuffleRows, options.CancellationToken))
                 {
                     options.CancellationToken.ThrowIfCancellationRequested();
                     var rate = schedule.At(step);

@@ -127,8 +127,14 @@ public abstract class TorchTrainerOptions
     /// <summary>Shuffle the training rows every epoch. Default true.</summary>
     public bool Shuffle { get; set; } = true;
 
-    /// <summary>Rows held in memory to shuffle data that cannot be shuffled in place (files). Default 10,000.</summary>
+    /// <summary>
+    /// Rows held in memory to shuffle data that cannot be shuffled in place (files). Default 10,000; fewer when that many
+    /// rows would exceed <see cref="ShuffleBufferMegabytes"/>.
+    /// </summary>
     public int ShuffleBufferRows { get; set; } = 10_000;
+
+    /// <summary>Most memory (MiB) the shuffle buffer may take; wide feature vectors get fewer rows. Default 256.</summary>
+    public int ShuffleBufferMegabytes { get; set; } = 256;
 
     /// <summary>Rows scored per forward pass at inference. Default 256.</summary>
     public int InferenceBatchSize { get; set; } = 256;
@@ -172,6 +178,7 @@ public abstract class TorchTrainerOptions
             ArgumentOutOfRangeException.ThrowIfLessThan(patience, 1, nameof(EarlyStoppingPatience));
         NonNegative(EarlyStoppingMinDelta, nameof(EarlyStoppingMinDelta));
         ArgumentOutOfRangeException.ThrowIfLessThan(ShuffleBufferRows, 1, nameof(ShuffleBufferRows));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ShuffleBufferMegabytes, 1, nameof(ShuffleBufferMegabytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(InferenceBatchSize, 1, nameof(InferenceBatchSize));
         if (Threads is { } threads)
             ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(Threads));
