@@ -18,6 +18,12 @@ public static class ExitCodes
     /// <summary>The native TorchSharp/libtorch runtime could not be loaded.</summary>
     public const int RuntimeError = 4;
 
+    /// <summary>
+    /// No usable model: an AutoML run completed no trial (all failed, were pruned, or the budget ran out first), or the
+    /// trained model scores NaN or infinity. Nothing was saved.
+    /// </summary>
+    public const int NoModel = 5;
+
     /// <summary>Stopped by Ctrl+C or a cancellation.</summary>
     public const int Cancelled = 130;
 }

@@ -60,6 +60,7 @@ internal static class AutomlCommand
             var code = TrainCommand.Run(output, CancellationToken.None, () =>
             {
                 var dataset = data.Load(result);
+                DatasetOptions.Warn(dataset, output.Error);
                 var labelColumn = result.GetValue(label) ?? dataset.DefaultLabel ?? throw new ArgumentException("--label-col is required with --dataset.");
                 var folder = Path.GetFullPath(result.GetValue(outputFolder)!);
                 Directory.CreateDirectory(folder);
@@ -106,7 +107,7 @@ internal static class AutomlCommand
                 else if (run.BestTrial is null)
                 {
                     output.Error.WriteLine("error: no trial completed within the budget; give more --train-time, or see the errors in trials.csv.");
-                    exit = ExitCodes.RuntimeError;
+                    exit = ExitCodes.NoModel;
                 }
             });
             return Task.FromResult(code != ExitCodes.Success ? code : exit);

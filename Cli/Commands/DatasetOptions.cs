@@ -57,13 +57,32 @@ internal sealed class DatasetOptions
         Description = "MNIST-style IDX label file (idx1) matching --idx-images.",
     };
 
+    public Option<string?> DecimalSeparator { get; } = new("--decimal-separator")
+    {
+        Description = "Decimal mark of numbers in the file: . or , (as in 3,14 with ; as separator). Default: detected.",
+    };
+
     public Option<string[]> ColumnTypes { get; } = new("--column-type")
     {
         Description = "Override an inferred column type: NAME=numeric|boolean|text (repeatable).",
         AllowMultipleArgumentsPerToken = true,
     };
 
-    public IEnumerable<Option> All => new Option[] { Dataset, Sample, Separator, HasHeader, ColumnTypes, Images, ImageSize, Grayscale, IdxImages, IdxLabels };
+    /// <summary>The input paths given on the command line, by option (for checks that an output is not one of them).</summary>
+    public IEnumerable<(string Option, string? Path)> Inputs(ParseResult result) => new[]
+    {
+        ("--dataset", result.GetValue(Dataset)), ("--images", result.GetValue(Images)),
+        ("--idx-images", result.GetValue(IdxImages)), ("--idx-labels", result.GetValue(IdxLabels)),
+    };
+
+    public IEnumerable<Option> All => new Option[] { Dataset, Sample, Separator, HasHeader, DecimalSeparator, ColumnTypes, Images, ImageSize, Grayscale, IdxImages, IdxLabels };
+
+    /// <summary>Prints what inference was unsure of (e.g. a mostly numeric column read as text) as warnings.</summary>
+    public static void Warn(LoadedDataset dataset, TextWriter error)
+    {
+        foreach (var warning in dataset.Layout?.Warnings ?? Array.Empty<string>())
+            error.WriteLine($"warning: {warning}");
+    }
 
     /// <summary>The chosen data, read with <paramref name="columnKinds"/> overriding inference where given.</summary>
     public LoadedDataset Load(ParseResult result, IReadOnlyDictionary<string, ColumnKind>? columnKinds = null)
@@ -88,6 +107,13 @@ internal sealed class DatasetOptions
         {
             Separator = ParseSeparator(result.GetValue(Separator)),
             HasHeader = result.GetValue(HasHeader),
+            DecimalSeparator = result.GetValue(DecimalSeparator) switch
+            {
+                null => null,
+                "." or "dot" => '.',
+                "," or "comma" => ',',
+                var other => throw new ArgumentException($"--decimal-separator '{other}' is not . or ,."),
+            },
             ColumnKinds = columnKinds ?? ParseColumnTypes(result.GetValue(ColumnTypes)),
         };
         var path = result.GetValue(Dataset);

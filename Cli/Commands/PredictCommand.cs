@@ -27,6 +27,7 @@ internal static class PredictCommand
 
         command.SetAction((result, cancellationToken) => Task.FromResult(TrainCommand.Run(output, cancellationToken, () =>
         {
+            OutputGuard.NotAnInput("--output", result.GetValue(predictions)!, data.Inputs(result).Append(("--model", result.GetValue(model))).ToArray());
             var ml = new MLContext(seed: 1);
             var trained = TrainedModel.Load(ml, result.GetValue(model)!);
             var description = trained.Description;
@@ -36,6 +37,7 @@ internal static class PredictCommand
             var present = probe.Layout?.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
             var applicable = kinds.Where(k => present is null || present.Contains(k.Key)).ToDictionary(k => k.Key, k => k.Value);
             var dataset = applicable.Count > 0 ? data.Load(result, applicable) : probe;
+            DatasetOptions.Warn(dataset, output.Error);
             foreach (var column in trained.InputSchema.Select(c => c.Name).Where(n => n != description.LabelColumn))
             {
                 if (dataset.Data.Schema.GetColumnOrNull(column) is null)

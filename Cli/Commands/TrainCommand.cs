@@ -32,7 +32,8 @@ internal static class TrainCommand
         var positive = new Option<string?>("--positive-class") { Description = "Binary classification: the label value scored as positive. Default: the one that sorts last." };
         var threads = new Option<int?>("--threads") { Description = "Threads the trainer may use. Default: all cores." };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on standard output." };
-        var showSchema = new Option<bool>("--show-schema") { Description = "Print the inferred layout of a CSV/TSV: separator, header, each column's type and purpose." };
+        var force = new Option<bool>("--force") { Description = "Replace --output even when it is an existing file that is not an MlToolkit model." };
+        var showSchema = new Option<bool>("--show-schema") { Description = "Print the inferred layout of the data (separator, header, each column's type and purpose) and exit without training." };
         var epochsOption = new Option<int?>("--epochs") { Description = "Epochs for the torch trainers (mlp, cnn). Default: the trainer's." };
         var testImages = new Option<string?>("--test-images") { Description = "Separate test image folder (with --images)." };
         var testIdxImages = new Option<string?>("--test-idx-images") { Description = "Separate test IDX images (with --idx-images)." };
@@ -40,12 +41,22 @@ internal static class TrainCommand
         var verbosity = VerbosityOption.Create("Epoch progress of torch trainers: quiet, normal (a status line on a terminal, a line per epoch on standard error otherwise) or diagnostic (every step).");
 
         var command = new Command("train", "Train a model on a CSV/TSV file (or a built-in sample), print its test metrics and save it.");
-        foreach (var option in data.All.Concat(new Option[] { label, task, trainer, modelPath, testDataset, testImages, testIdxImages, testIdxLabels, testFraction, seed, ignore, positive, threads, epochsOption, showSchema, json, verbosity }))
+        foreach (var option in data.All.Concat(new Option[] { label, task, trainer, modelPath, testDataset, testImages, testIdxImages, testIdxLabels, testFraction, seed, ignore, positive, threads, epochsOption, showSchema, json, force, verbosity }))
             command.Options.Add(option);
 
         command.SetAction((result, cancellationToken) => Task.FromResult(Run(output, cancellationToken, () =>
         {
+            var path = Path.GetFullPath(result.GetValue(modelPath)!);
+            OutputGuard.NotAnInput("--output", path, data.Inputs(result).Concat(new[] { ("--test-dataset", result.GetValue(testDataset)),
+                ("--test-idx-images", result.GetValue(testIdxImages)), ("--test-idx-labels", result.GetValue(testIdxLabels)) }).ToArray());
             var dataset = data.Load(result);
+            DatasetOptions.Warn(dataset, output.Error);
+            if (result.GetValue(showSchema))
+            {
+                WriteSchema(output.Out, dataset, result.GetValue(json));
+                return;
+            }
+            OutputGuard.ReplacesOnlyAModel("--output", path, result.GetValue(force));
             var labelColumn = result.GetValue(label) ?? dataset.DefaultLabel
                 ?? throw new ArgumentException("--label-col is required with --dataset.");
             var epochs = result.GetValue(epochsOption);
@@ -68,12 +79,11 @@ internal static class TrainCommand
                 Threads = result.GetValue(threads),
             };
             var trained = EpochProgress.Run(output, level, progress => SupervisedTraining.Run(ml, request with { Progress = progress }, cancellationToken));
-            var path = Path.GetFullPath(result.GetValue(modelPath)!);
             trained.Model.Save(ml, path);
             if (result.GetValue(json))
                 output.Out.WriteLine(ToJson(dataset, trained, path).ToJsonString(ToolkitJson.Indented));
             else
-                WriteText(output.Out, dataset, trained, path, result.GetValue(showSchema));
+                WriteText(output.Out, dataset, trained, path);
         })));
         return command;
     }
@@ -106,7 +116,14 @@ internal static class TrainCommand
     internal static IDataView LoadTestFile(LoadedDataset dataset, string path)
     {
         var layout = dataset.Layout ?? throw new ArgumentException("--test-dataset goes with --dataset; use --test-images or --test-idx-images for images.");
-        return DelimitedFile.Load(path, new DelimitedLoadOptions { ColumnKinds = layout.Columns.ToDictionary(c => c.Name, c => c.Kind) });
+        // The test file is read as the training file was: same separator, header and quoting, same column types.
+        var format = layout.Format;
+        var options = new DelimitedLoadOptions { Separator = format.Separator, HasHeader = format.HasHeader, AllowQuoting = format.AllowQuoting, DecimalSeparator = format.DecimalSeparator };
+        var testLayout = DelimitedFile.Load(path, options).Layout;
+        var missing = layout.Columns.Select(c => c.Name).Where(n => !testLayout.Columns.Any(t => t.Name == n)).ToList();
+        if (missing.Count > 0)
+            throw new SchemaException($"{path}: the test file lacks column(s) {string.Join(", ", missing)} of the training data (read with the training file's format: {(format.HasHeader ? "with" : "without")} a header row). Columns: {string.Join(", ", testLayout.Columns.Select(c => c.Name))}.");
+        return DelimitedFile.Load(path, options with { ColumnKinds = layout.Columns.ToDictionary(c => c.Name, c => c.Kind) });
     }
 
     internal static PredictionTask? ParseTask(string? task) => task switch
@@ -117,13 +134,34 @@ internal static class TrainCommand
         _ => PredictionTask.Regression,
     };
 
-    private static void WriteText(TextWriter w, LoadedDataset dataset, TrainingResult trained, string path, bool showSchema)
+    /// <summary>What --show-schema prints: the dataset and how each column was read; nothing is trained or written.</summary>
+    private static void WriteSchema(TextWriter w, LoadedDataset dataset, bool json)
+    {
+        if (json)
+        {
+            w.WriteLine(new JsonObject { ["dataset"] = dataset.Name, ["columns"] = Columns(dataset) }.ToJsonString(ToolkitJson.Indented));
+            return;
+        }
+        w.WriteLine(DatasetLine(dataset));
+        if (dataset.Layout is { } layout)
+            w.Write(layout.Describe());
+        else
+            foreach (var column in dataset.Data.Schema)
+                w.WriteLine($"  {column.Name}: {column.Type}");
+    }
+
+    // Counting reads the whole file, so a bad row shows here too rather than only when training.
+    private static string DatasetLine(LoadedDataset dataset) =>
+        string.Create(CultureInfo.InvariantCulture, $"Dataset  {dataset.Name}: {RowCounter.Count(dataset.Data):N0} rows, {dataset.Data.Schema.Count} columns");
+
+    private static JsonArray Columns(LoadedDataset dataset) => new((dataset.Layout?.Columns ?? Array.Empty<DelimitedColumn>())
+        .Select(c => (JsonNode?)new JsonObject { ["name"] = c.Name, ["kind"] = c.Kind.ToString(), ["purpose"] = c.Purpose.ToString() }).ToArray());
+
+    private static void WriteText(TextWriter w, LoadedDataset dataset, TrainingResult trained, string path)
     {
         var d = trained.Model.Description;
         var classes = d.Classes.Count > 0 ? $" ({d.Classes.Count} classes{(d.PositiveClass is null ? "" : $", positive '{d.PositiveClass}'")})" : "";
-        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Dataset  {dataset.Name}: {dataset.Data.GetRowCount():N0} rows, {dataset.Data.Schema.Count} columns"));
-        if (showSchema && dataset.Layout is { } layout)
-            w.Write(layout.Describe());
+        w.WriteLine(DatasetLine(dataset));
         w.WriteLine($"Label    {d.LabelColumn} -> {d.Task}{classes}");
         w.WriteLine($"Trainer  {d.Trainer}");
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained  on {trained.TrainRows:N0} rows in {trained.Duration.TotalSeconds:0.0} s"));
@@ -138,8 +176,7 @@ internal static class TrainCommand
         return new JsonObject
         {
             ["dataset"] = dataset.Name,
-            ["columns"] = new JsonArray((dataset.Layout?.Columns ?? Array.Empty<DelimitedColumn>())
-                .Select(c => (JsonNode?)new JsonObject { ["name"] = c.Name, ["kind"] = c.Kind.ToString(), ["purpose"] = c.Purpose.ToString() }).ToArray()),
+            ["columns"] = Columns(dataset),
             ["label"] = d.LabelColumn,
             ["task"] = d.Task.ToString(),
             ["classes"] = new JsonArray(d.Classes.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),

@@ -13,6 +13,7 @@ public static class ErrorReporter
         {
             OperationCanceledException => (ExitCodes.Cancelled, "cancelled; nothing was saved"),
             NativeLibraryLoadException native => (ExitCodes.RuntimeError, native.Message),
+            UnusableModelException unusable => (ExitCodes.NoModel, unusable.Message),
             MlToolkitException toolkit => (ExitCodes.InputError, toolkit.Message),
             // A null argument is a bug wherever it surfaces (ML.NET raises one on degenerate tree ensembles), not a usage error.
             ArgumentNullException => (ExitCodes.InternalError, $"unexpected {cause.GetType().Name}: {cause.Message}"),

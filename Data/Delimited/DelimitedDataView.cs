@@ -157,8 +157,10 @@ public sealed class DelimitedDataView : IDataView
                 case ColumnKind.Numeric:
                     if (missing)
                         _numbers[i] = float.NaN;
-                    else if (!DelimitedSchemaInference.TryParseNumber(field, out _numbers[i]))
-                        throw BadValue(column, field, "expected a number (the column was read as numeric; override its type if it holds text)");
+                    else if (!DelimitedSchemaInference.TryParseNumber(field, _parent.Layout.Format.DecimalSeparator, out _numbers[i]))
+                        throw BadValue(column, field, $"expected a number with '{_parent.Layout.Format.DecimalSeparator}' as decimal mark (the column was read as numeric; override its type if it holds text)");
+                    else if (!float.IsFinite(_numbers[i]))
+                        throw BadValue(column, field, "expected a finite number; infinities are not allowed (leave the field empty or write NA for a missing value)");
                     break;
                 case ColumnKind.Boolean:
                     if (missing || !DelimitedSchemaInference.TryParseBoolean(field, out _booleans[i]))

@@ -4,7 +4,8 @@ namespace MlToolkit.Data.Delimited;
 /// <param name="Separator">The field separator.</param>
 /// <param name="HasHeader">Whether the first record names the columns.</param>
 /// <param name="AllowQuoting">Whether a field that starts with <c>"</c> is quoted (RFC 4180: <c>""</c> escapes a quote and separators and line breaks may appear inside).</param>
-public sealed record DelimitedFormat(char Separator, bool HasHeader, bool AllowQuoting)
+/// <param name="DecimalSeparator">The decimal mark of numbers: <c>.</c>, or <c>,</c> (as in <c>1,5</c>, with a separator other than comma).</param>
+public sealed record DelimitedFormat(char Separator, bool HasHeader, bool AllowQuoting, char DecimalSeparator = '.')
 {
     /// <summary>Comma-separated with a header and RFC 4180 quoting.</summary>
     public static DelimitedFormat Csv { get; } = new(',', true, true);

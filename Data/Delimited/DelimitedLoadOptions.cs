@@ -12,6 +12,12 @@ public sealed record DelimitedLoadOptions
     /// <summary>Whether fields may be quoted; null means yes for every separator except tab.</summary>
     public bool? AllowQuoting { get; init; }
 
+    /// <summary>
+    /// The decimal mark of numbers, <c>.</c> or <c>,</c>; null detects a decimal comma (<c>3,14</c>) in files whose
+    /// separator is not a comma.
+    /// </summary>
+    public char? DecimalSeparator { get; init; }
+
     /// <summary>How many data rows schema inference reads. Default 1,000.</summary>
     public int InferenceRows { get; init; } = 1000;
 

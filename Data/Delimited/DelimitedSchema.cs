@@ -10,20 +10,26 @@ namespace MlToolkit.Data.Delimited;
 /// <param name="SampledRows">How many data rows inference read.</param>
 public sealed record DelimitedSchema(DelimitedFormat Format, IReadOnlyList<DelimitedColumn> Columns, IReadOnlyDictionary<string, ColumnStatistics> Statistics, int SampledRows)
 {
+    /// <summary>What inference was unsure of, for the user to check (e.g. a mostly numeric column read as text).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+
     /// <summary>The column called <paramref name="name"/> (ordinal, then case-insensitive match).</summary>
     /// <exception cref="SchemaException">No such column; the message lists the columns there are.</exception>
     public DelimitedColumn GetColumn(string name)
     {
         return Columns.FirstOrDefault(c => c.Name == name)
             ?? Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new SchemaException($"Column '{name}' not found. Columns: {string.Join(", ", Columns.Select(c => c.Name))}.");
+            ?? throw new SchemaException($"Column '{name}' not found. Columns: {string.Join(", ", Columns.Select(c => c.Name))}.{NoHeaderHint}");
     }
+
+    private string NoHeaderHint => Format.HasHeader ? "" :
+        " No header row was detected, so the columns are numbered; if the first row names the columns, say so (--has-header true, or DelimitedLoadOptions.HasHeader = true).";
 
     /// <summary>A human-readable table of what was inferred.</summary>
     public string Describe()
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"separator {DescribeSeparator(Format.Separator)}, header {(Format.HasHeader ? "yes" : "no")}, quoting {(Format.AllowQuoting ? "on" : "off")}, inferred from {SampledRows} rows").AppendLine();
+        text.Append(CultureInfo.InvariantCulture, $"separator {DescribeSeparator(Format.Separator)}, header {(Format.HasHeader ? "yes" : "no")}, quoting {(Format.AllowQuoting ? "on" : "off")}, decimal mark '{Format.DecimalSeparator}', inferred from {SampledRows} rows").AppendLine();
         foreach (var column in Columns)
             text.Append(CultureInfo.InvariantCulture, $"  {column.Index,3}  {column.Name,-32} {column.Kind,-8} {column.Purpose}").AppendLine();
         return text.ToString();

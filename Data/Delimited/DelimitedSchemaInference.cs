@@ -43,13 +43,17 @@ public static class DelimitedSchemaInference
         }
 
         var names = ColumnNames(first.Fields, hasHeader);
+        var decimalMark = options.DecimalSeparator ?? DetectDecimalMark(separator, data, width, options.MissingValueTokens);
         var columns = new List<DelimitedColumn>(width);
         var statistics = new Dictionary<string, ColumnStatistics>(StringComparer.Ordinal);
+        var warnings = new List<string>();
         for (var i = 0; i < width; i++)
         {
-            var stats = Measure(data.Select(r => r.Fields[i]), options.MissingValueTokens);
+            var stats = Measure(data.Select(r => r.Fields[i]), options.MissingValueTokens, decimalMark);
             statistics[names[i]] = stats;
             columns.Add(Classify(names[i], i, stats));
+            if (columns[i].Kind == ColumnKind.Text && stats.Present > 0 && stats.Numeric >= 0.5 * stats.Present)
+                warnings.Add(MostlyNumericWarning(source.Name, names[i], stats, data.Select(r => (r.Line, r.Fields[i])), options.MissingValueTokens, decimalMark));
         }
 
         foreach (var (name, kind) in options.ColumnKinds)
@@ -59,7 +63,39 @@ public static class DelimitedSchemaInference
                 throw new SchemaException($"Column '{name}' given a type override is not in {source.Name}. Columns: {string.Join(", ", names)}.");
             columns[index] = columns[index].Kind == kind ? columns[index] : DelimitedColumn.OfKind(columns[index].Name, index, kind);
         }
-        return new DelimitedSchema(new DelimitedFormat(separator, hasHeader, allowQuoting), columns, statistics, data.Count);
+        return new DelimitedSchema(new DelimitedFormat(separator, hasHeader, allowQuoting, decimalMark), columns, statistics, data.Count) { Warnings = warnings };
+    }
+
+    /// <summary>
+    /// A decimal comma: the separator is not a comma, and some column's values read as numbers only when a comma is
+    /// the decimal mark (<c>5,1;3,5</c>), while no value of the sample needs a dot for that.
+    /// </summary>
+    private static char DetectDecimalMark(char separator, List<SampledRecord> data, int width, IReadOnlySet<string> missingTokens)
+    {
+        if (separator == ',')
+            return '.';
+        var commaColumns = 0;
+        for (var i = 0; i < width; i++)
+        {
+            var values = data.Select(r => r.Fields[i]).Where(v => !IsMissing(v, missingTokens)).ToList();
+            if (values.Count == 0)
+                continue;
+            var withDot = values.Count(v => TryParseNumber(v, '.', out _));
+            var withComma = values.Count(v => TryParseNumber(v, ',', out _));
+            if (withDot >= NumericShare * values.Count && values.Any(v => v.Contains('.', StringComparison.Ordinal)))
+                return '.';
+            if (withComma >= NumericShare * values.Count && withDot < NumericShare * values.Count)
+                commaColumns++;
+        }
+        return commaColumns > 0 ? ',' : '.';
+    }
+
+    private static string MostlyNumericWarning(string source, string column, ColumnStatistics stats, IEnumerable<(long Line, string Value)> values,
+        IReadOnlySet<string> missingTokens, char decimalMark)
+    {
+        var (line, value) = values.First(v => !IsMissing(v.Value, missingTokens) && !TryParseNumber(v.Value, decimalMark, out _));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{source}: column '{column}' holds numbers in {stats.Numeric} of {stats.Present} sampled rows but was read as text (line {line} has '{value}'); if it is a measurement, fix those values or read it as a number (--column-type {column}=numeric).");
     }
 
     internal static DataFormatException FieldCountError(string source, long line, int expected, int found, bool hasHeader) =>
@@ -119,14 +155,28 @@ public static class DelimitedSchemaInference
         return records;
     }
 
+    /// <summary>
+    /// A header is a row of names: no field of it is a number or empty, and either some column below it is typed
+    /// (numbers or Booleans) while its first field is not, or, where every column is text, none of its values recurs
+    /// in its column (data rows repeat labels and categories; names do not). A name that reads like a missing-value
+    /// token ("NA", as sodium's column in a chemistry table) is still a name when other columns show the header.
+    /// </summary>
     private static bool LooksLikeHeader(SampledRecord first, List<SampledRecord> rest, DelimitedLoadOptions options)
     {
-        if (first.Fields.Any(f => IsMissing(f, options.MissingValueTokens) || TryParseNumber(f, out _)))
+        if (first.Fields.Any(f => f.Trim().Length == 0 || TryParseNumber(f, out _) || TryParseBoolean(f, out _)))
             return false;
-        // A header names columns; a data row's values recur in their columns (labels, categories).
+        var namesAboveTypedColumns = 0;
         for (var i = 0; i < first.Fields.Length; i++)
         {
-            if (rest.Any(r => i < r.Fields.Length && r.Fields[i] == first.Fields[i]))
+            var below = rest.Where(r => i < r.Fields.Length && !IsMissing(r.Fields[i], options.MissingValueTokens)).Select(r => r.Fields[i]).ToList();
+            if (below.Count > 0 && below.Count(v => TryParseNumber(v, out _) || TryParseBoolean(v, out _)) >= NumericShare * below.Count)
+                namesAboveTypedColumns++;
+        }
+        if (namesAboveTypedColumns > 0)
+            return first.Fields.Count(f => !IsMissing(f, options.MissingValueTokens)) > 0;
+        for (var i = 0; i < first.Fields.Length; i++)
+        {
+            if (IsMissing(first.Fields[i], options.MissingValueTokens) || rest.Any(r => i < r.Fields.Length && r.Fields[i] == first.Fields[i]))
                 return false;
         }
         return true;
@@ -149,7 +199,7 @@ public static class DelimitedSchemaInference
         return names;
     }
 
-    private static ColumnStatistics Measure(IEnumerable<string> values, IReadOnlySet<string> missingTokens)
+    private static ColumnStatistics Measure(IEnumerable<string> values, IReadOnlySet<string> missingTokens, char decimalMark)
     {
         int count = 0, missing = 0, numeric = 0, booleans = 0, imagePaths = 0;
         var allIntegers = true;
@@ -166,7 +216,7 @@ public static class DelimitedSchemaInference
             totalLength += value.Length;
             if (distinct.Count < ColumnStatistics.DistinctCap)
                 distinct.Add(value);
-            if (TryParseNumber(value, out var number))
+            if (TryParseNumber(value, decimalMark, out var number))
             {
                 numeric++;
                 allIntegers &= number == MathF.Round(number);
@@ -200,8 +250,39 @@ public static class DelimitedSchemaInference
     internal static bool IsMissing(string value, IReadOnlySet<string> missingTokens) =>
         value.Length == 0 || missingTokens.Contains(value.Trim());
 
-    internal static bool TryParseNumber(string value, out float number) =>
-        float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out number) && !float.IsNaN(number);
+    internal static bool TryParseNumber(string value, out float number) => TryParseNumber(value, '.', out number);
+
+    /// <summary>
+    /// Reads a number with <paramref name="decimalMark"/> as its decimal mark. Infinities ("Infinity", "-Infinity",
+    /// "inf") count as numbers here so that their column stays numeric; reading them is then an error (see
+    /// <see cref="IsInfinite"/>). NaN is not a number: as a token it is a missing value.
+    /// </summary>
+    internal static bool TryParseNumber(string value, char decimalMark, out float number)
+    {
+        var text = value.Trim();
+        if (decimalMark == ',')
+        {
+            if (text.Contains('.', StringComparison.Ordinal))
+            {
+                number = float.NaN;
+                return false;
+            }
+            text = text.Replace(',', '.');
+        }
+        if (IsInfinite(text))
+        {
+            number = text.StartsWith('-') ? float.NegativeInfinity : float.PositiveInfinity;
+            return true;
+        }
+        return float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number) && float.IsFinite(number);
+    }
+
+    /// <summary>Whether <paramref name="value"/> spells an infinity (Infinity, inf, ∞, with a sign or not).</summary>
+    internal static bool IsInfinite(string value)
+    {
+        var text = value.Trim().TrimStart('+', '-');
+        return text.Equals("Infinity", StringComparison.OrdinalIgnoreCase) || text.Equals("inf", StringComparison.OrdinalIgnoreCase) || text == "∞";
+    }
 
     internal static bool TryParseBoolean(string value, out bool result) => bool.TryParse(value.Trim(), out result);
 

@@ -115,6 +115,10 @@ public sealed class AutoMlExperiment
             throw new ArgumentException($"{string.Join(", ", unsupported)} cannot do {task}; trainers that can: {string.Join(", ", CandidateCatalog.All.Where(c => c.Supports(task)).Select(c => c.Name))}.");
         var metric = MetricDefinition.Get(task, Options.Metric);
         var plans = candidates.ToDictionary(c => c.Name, c => Options.Features ?? label.DefaultFeatures(c.ReadsTokenSequences, Options.IgnoreColumns));
+        // A model made for images would train on anything and score at chance: refuse it rather than save such a model.
+        var imageless = candidates.Where(c => c.ReadsImages && !plans[c.Name].IsImage).Select(c => c.Name).ToList();
+        if (imageless.Count > 0)
+            throw new SchemaException($"{string.Join(", ", imageless)} reads images, but this data has none (no image files or tensor, nor a square of 8×8 or more numeric pixel columns); leave it out of the trainers.");
         foreach (var column in plans.Values.SelectMany(p => p.ImagePathColumns).Distinct())
             ImageFiles.Check(_data, column);
 
@@ -165,6 +169,7 @@ public sealed class AutoMlExperiment
             var scorer = features.Build(refitMl, candidate.NeedsNormalizedFeatures)
                 .Append(candidate.CreateTrainer(refitMl, task, parameters, new CandidateContext(Options.Threads, Options.Seed, cancellationToken, null)))
                 .Fit(new CancellingDataView(encoded, cancellationToken));
+            ScoreCheck.RequireFinite(scorer.Transform(encoded), $"The refit {candidate.Name} model");
             model = new TrainedModel(label.Describe(candidate.Name, features, encoded), _data.Schema, labelEncoder, scorer);
             if (_testData is not null)
                 test = ModelEvaluator.Evaluate(refitMl, model, _testData);

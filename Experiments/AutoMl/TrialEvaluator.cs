@@ -54,6 +54,7 @@ internal sealed class TrialEvaluator
             var model = pipeline.Fit(new CancellingDataView(_folds[fold].Train, context.CancellationToken));
             context.CancellationToken.ThrowIfCancellationRequested();
             var scored = ml.Data.Cache(model.Transform(_folds[fold].Test));
+            ScoreCheck.RequireFinite(scored, $"The model of fold {fold + 1}");
             var metrics = ModelEvaluator.Metrics(ml, _task, scored);
             diagnostics.Add(scored);
             var value = metrics.FirstOrDefault(m => m.Key == _metric.Name);

@@ -57,6 +57,9 @@ public sealed class CnnCandidate : TrialCandidate
     public override string Name => "cnn";
 
     /// <inheritdoc/>
+    public override bool ReadsImages => true;
+
+    /// <inheritdoc/>
     public override bool NeedsNormalizedFeatures => true;
 
     /// <inheritdoc/>

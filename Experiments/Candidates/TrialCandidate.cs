@@ -19,6 +19,9 @@ public abstract class TrialCandidate
     /// <summary>True for sequence models, which read the token ids of one text column.</summary>
     public virtual bool ReadsTokenSequences => false;
 
+    /// <summary>True for convolutional models, which read images (<see cref="Pipelines.Featurization.IFeaturePlan.IsImage"/>).</summary>
+    public virtual bool ReadsImages => false;
+
     /// <summary>Whether the candidate handles <paramref name="task"/>.</summary>
     public abstract bool Supports(PredictionTask task);
 

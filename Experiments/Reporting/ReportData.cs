@@ -17,7 +17,7 @@ public sealed record ReportData(string StudyName, MetricDefinition Metric, IRead
     {
         if (!File.Exists(path))
             throw new ExperimentStorageException($"'{Path.GetFullPath(path)}' does not exist.");
-        using var store = new SqliteExperimentStore(path);
+        using var store = SqliteExperimentStore.OpenReadOnly(path);
         var (study, trials) = store.ReadStudy(studyName);
         return new ReportData(study.Name, new MetricDefinition(study.Metric, study.Maximize), trials, store.Location);
     }

@@ -21,25 +21,44 @@ public sealed class SqliteExperimentStore : IExperimentStore
     /// <summary>Opens (or creates) the file at <paramref name="path"/>.</summary>
     /// <exception cref="ExperimentStorageException">The file is not an MlToolkit experiment database, or cannot be opened.</exception>
     public SqliteExperimentStore(string path)
+        : this(path, readOnly: false)
+    {
+    }
+
+    private SqliteExperimentStore(string path, bool readOnly)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Location = Path.GetFullPath(path);
+        if (readOnly && (!File.Exists(Location) || new FileInfo(Location).Length == 0))
+            throw new ExperimentStorageException($"'{Location}' is not an experiment store: {(File.Exists(Location) ? "the file is empty" : "no such file")}.");
         var folder = Path.GetDirectoryName(Location);
-        if (!string.IsNullOrEmpty(folder))
+        if (!readOnly && !string.IsNullOrEmpty(folder))
             Directory.CreateDirectory(folder);
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Location, Pooling = false }.ToString());
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Location, Pooling = false, Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+        }.ToString());
         try
         {
             _connection.Open();
-            Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
-            CreateSchema();
+            // Whose database it is comes first: a foreign file is refused before any setting of ours changes it.
+            CheckOwnership(readOnly);
+            Execute(readOnly ? "PRAGMA busy_timeout=5000;" : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;");
+            if (!readOnly)
+                CreateSchema();
         }
-        catch (SqliteException error)
+        catch (Exception error) when (error is SqliteException or ExperimentStorageException)
         {
             _connection.Dispose();
+            if (error is ExperimentStorageException)
+                throw;
             throw new ExperimentStorageException($"'{Location}' cannot be used as experiment storage: {error.Message}", error);
         }
     }
+
+    /// <summary>Opens an existing store without writing to it (for reports): nothing is created, migrated or switched.</summary>
+    /// <exception cref="ExperimentStorageException">The file is missing, empty, or not an MlToolkit experiment database.</exception>
+    public static SqliteExperimentStore OpenReadOnly(string path) => new(path, readOnly: true);
 
     /// <inheritdoc/>
     public string Location { get; }
@@ -230,16 +249,29 @@ public sealed class SqliteExperimentStore : IExperimentStore
             _connection.Dispose();
     }
 
-    private void CreateSchema()
+    /// <summary>Never write into someone else's database: an existing file must be empty (when it may be created) or ours.</summary>
+    private void CheckOwnership(bool readOnly)
     {
-        // Never write into someone else's database: an existing file must be empty or ours.
-        using (var tables = Command("SELECT COUNT(*), SUM(name = 'meta') FROM sqlite_master WHERE type = 'table'", null))
-        using (var reader = tables.ExecuteReader())
+        long tables;
+        bool hasMeta;
+        using (var command = Command("SELECT COUNT(*), SUM(name = 'meta') FROM sqlite_master WHERE type = 'table'", null))
+        using (var reader = command.ExecuteReader())
         {
             reader.Read();
-            if (reader.GetInt64(0) > 0 && (reader.IsDBNull(1) || reader.GetInt64(1) == 0))
-                throw new ExperimentStorageException($"'{Location}' is an SQLite database, but not an MlToolkit experiment store.");
+            tables = reader.GetInt64(0);
+            hasMeta = !reader.IsDBNull(1) && reader.GetInt64(1) > 0;
         }
+        if (tables == 0 && readOnly)
+            throw new ExperimentStorageException($"'{Location}' is an SQLite database, but holds no experiment.");
+        if (tables == 0)
+            return;
+        using var format = Command(hasMeta ? "SELECT value FROM meta WHERE key = 'format'" : "SELECT NULL", null);
+        if (!hasMeta || (format.ExecuteScalar() as string) != "mltoolkit-experiment")
+            throw new ExperimentStorageException($"'{Location}' is an SQLite database, but not an MlToolkit experiment store.");
+    }
+
+    private void CreateSchema()
+    {
         Execute($"""
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
             INSERT OR IGNORE INTO meta(key, value) VALUES('format', 'mltoolkit-experiment'), ('schema_version', '{SchemaVersion}');
@@ -250,9 +282,6 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 metrics TEXT NOT NULL, intermediate TEXT NOT NULL, started TEXT NOT NULL, duration_s REAL NOT NULL, peak_mb REAL, error TEXT, diagnostics TEXT,
                 PRIMARY KEY(study_id, number));
             """);
-        using var format = Command("SELECT value FROM meta WHERE key = 'format'", null);
-        if ((string?)format.ExecuteScalar() != "mltoolkit-experiment")
-            throw new ExperimentStorageException($"'{Location}' is an SQLite database, but not an MlToolkit experiment store.");
     }
 
     private void RequireStudy()

@@ -17,6 +17,12 @@ public interface IFeaturePlan
 
     /// <summary>Columns one-hot encoded by value, whose values unseen in training are counted at evaluation.</summary>
     IReadOnlyList<string> OneHotColumns => Array.Empty<string>();
+
+    /// <summary>
+    /// Whether the features are an image a convolutional network can read: image files, an image tensor, or a table of
+    /// at least 8×8 numeric pixel columns (a square count).
+    /// </summary>
+    bool IsImage => false;
 }
 
 /// <summary>Tabular data: every column but the label and ignored ones, featurized by purpose (see <see cref="AutoFeaturizer"/>).</summary>
@@ -42,6 +48,10 @@ public sealed class TabularFeaturePlan : IFeaturePlan
     public IReadOnlyList<string> ImagePathColumns { get; }
 
     /// <inheritdoc/>
+    public bool IsImage => ImagePathColumns.Count > 0
+        || (_features.Count >= 64 && _features.All(f => f.Purpose == ColumnPurpose.Numeric) && Math.Sqrt(_features.Count) % 1 == 0);
+
+    /// <inheritdoc/>
     public IReadOnlyList<DelimitedColumn> DelimitedInputs { get; }
 
     /// <inheritdoc/>
@@ -52,6 +62,9 @@ public sealed class TabularFeaturePlan : IFeaturePlan
 /// <param name="Column">The tensor column.</param>
 public sealed record TensorFeaturePlan(string Column) : IFeaturePlan
 {
+    /// <inheritdoc/>
+    public bool IsImage => true;
+
     /// <inheritdoc/>
     public IReadOnlyList<DelimitedColumn> DelimitedInputs => Array.Empty<DelimitedColumn>();
 
@@ -68,6 +81,9 @@ public sealed record ImageFeaturePlan(string PathColumn, int Size, bool Grayscal
 {
     /// <inheritdoc/>
     public IReadOnlyList<string> ImagePathColumns => new[] { PathColumn };
+
+    /// <inheritdoc/>
+    public bool IsImage => true;
 
     /// <inheritdoc/>
     public IReadOnlyList<DelimitedColumn> DelimitedInputs => Array.Empty<DelimitedColumn>();

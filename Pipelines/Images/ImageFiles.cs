@@ -7,12 +7,15 @@ namespace MlToolkit.Pipelines.Images;
 /// <summary>
 /// Checks that every path in an image-path column names a file that decodes as an image, before ML.NET's image
 /// loader meets it: that loader reports a bad file only as "Invalid input stream contents", without its name.
-/// Only the header of each file is read.
+/// Every file is decoded in full (a truncated PNG has a valid header), and every bad file is reported, not only the first.
 /// </summary>
 public static class ImageFiles
 {
+    /// <summary>How many bad files an error lists by name; the rest are counted.</summary>
+    public const int ListedProblems = 20;
+
     /// <summary>Returns the number of images checked.</summary>
-    /// <exception cref="DataFormatException">A path is empty, missing, or not a decodable image; the message names it and its row.</exception>
+    /// <exception cref="DataFormatException">Paths are empty, missing, or not decodable images; the message names each (up to <see cref="ListedProblems"/>) with its row.</exception>
     public static long Check(IDataView data, string pathColumn)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -22,19 +25,41 @@ public static class ImageFiles
         var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
         ReadOnlyMemory<char> value = default;
         long rows = 0;
+        var problems = new List<string>();
+        var count = 0;
         while (cursor.MoveNext())
         {
             getter(ref value);
             rows++;
-            var path = value.ToString();
-            if (path.Length == 0)
-                throw new DataFormatException($"column '{pathColumn}'", "the image path is empty", rows, pathColumn);
-            if (!File.Exists(path))
-                throw new DataFormatException(path, $"image file not found (row {rows} of column '{pathColumn}')");
-            using var codec = SKCodec.Create(path);
-            if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
-                throw new DataFormatException(path, $"cannot be decoded as an image (row {rows} of column '{pathColumn}'); expected PNG, JPEG, BMP, GIF or WebP");
+            if (Problem(value.ToString()) is { } problem)
+            {
+                count++;
+                if (problems.Count < ListedProblems)
+                    problems.Add($"row {rows}: {problem}");
+            }
+        }
+        if (count > 0)
+        {
+            var more = count > problems.Count ? $"; and {count - problems.Count} more" : "";
+            throw new DataFormatException($"column '{pathColumn}'",
+                $"{count} of {rows} images cannot be used (expected PNG, JPEG, BMP, GIF or WebP files that decode in full): {string.Join("; ", problems)}{more}");
         }
         return rows;
+    }
+
+    /// <summary>Why the file at <paramref name="path"/> is not a usable image, or null when it decodes in full.</summary>
+    public static string? Problem(string path)
+    {
+        if (path.Length == 0)
+            return "the image path is empty";
+        if (!File.Exists(path))
+            return $"{path}: file not found";
+        using var codec = SKCodec.Create(path);
+        if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
+            return $"{path}: not an image";
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var bitmap = new SKBitmap(info);
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        return result == SKCodecResult.Success ? null : $"{path}: {(result == SKCodecResult.IncompleteInput ? "truncated" : $"cannot be decoded ({result})")}";
     }
 }

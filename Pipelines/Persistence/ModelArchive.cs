@@ -9,8 +9,9 @@ namespace MlToolkit.Pipelines.Persistence;
 /// <summary>
 /// The single-file container MlToolkit models are saved in: a zip holding a versioned JSON manifest
 /// (<c>manifest.json</c>) and named parts (ML.NET model zips, torch weights, ...), each listed in the manifest
-/// with its SHA-256. Reading verifies every checksum before any part is used, and nothing in the file is ever
-/// executed. Writing goes to a temporary file that replaces the target only when complete, so a failed save
+/// with its SHA-256, and the SHA-256 of the manifest itself (<c>manifest.sha256</c>, from format version 2), so that
+/// no field that changes predictions (a positive class, a label mapping) can be edited unnoticed. Reading verifies
+/// every checksum before any part is used, and nothing in the file is ever executed. Writing goes to a temporary file that replaces the target only when complete, so a failed save
 /// never damages an existing model.
 /// </summary>
 public static class ModelArchive
@@ -18,10 +19,11 @@ public static class ModelArchive
     /// <summary>Value of the manifest's <c>format</c> field.</summary>
     public const string FormatName = "mltoolkit-model";
 
-    /// <summary>The manifest version this build writes and the newest it reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The manifest version this build writes and the newest it reads (2: the manifest is checksummed too).</summary>
+    public const int FormatVersion = 2;
 
     private const string ManifestEntry = "manifest.json";
+    private const string ManifestHashEntry = "manifest.sha256";
 
     /// <summary>Writes an archive with <paramref name="body"/> as the manifest body and the given parts.</summary>
     /// <param name="path">Target file; replaced atomically.</param>
@@ -35,7 +37,8 @@ public static class ModelArchive
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(folder);
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        RemoveStaleTemporaries(folder, Path.GetFileName(full));
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
@@ -44,7 +47,7 @@ public static class ModelArchive
                 var listed = new JsonArray();
                 foreach (var (name, write) in parts)
                 {
-                    if (name == ManifestEntry)
+                    if (name is ManifestEntry or ManifestHashEntry)
                         throw new ArgumentException($"'{ManifestEntry}' is reserved.", nameof(parts));
                     using var buffer = new MemoryStream();
                     write(buffer);
@@ -63,9 +66,11 @@ public static class ModelArchive
                     ["parts"] = listed,
                     ["model"] = body.DeepClone(),
                 };
-                using var manifestStream = zip.CreateEntry(ManifestEntry, CompressionLevel.Fastest).Open();
-                using var writer = new Utf8JsonWriter(manifestStream, new JsonWriterOptions { Indented = true });
-                manifest.WriteTo(writer);
+                var manifestBytes = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString(ToolkitJson.Indented));
+                using (var manifestStream = zip.CreateEntry(ManifestEntry, CompressionLevel.Fastest).Open())
+                    manifestStream.Write(manifestBytes);
+                using var hashStream = zip.CreateEntry(ManifestHashEntry, CompressionLevel.Fastest).Open();
+                hashStream.Write(System.Text.Encoding.ASCII.GetBytes(Hash(manifestBytes)));
             }
             File.Move(temporary, full, overwrite: true);
         }
@@ -73,6 +78,63 @@ public static class ModelArchive
         {
             if (File.Exists(temporary))
                 File.Delete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Deletes temporaries of earlier saves to the same file whose process is gone (killed mid-save); those of a live
+    /// process (another save running now) are left alone. Names: <c>.NAME.PID.GUID.tmp</c>.
+    /// </summary>
+    private static void RemoveStaleTemporaries(string folder, string name)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder, $".{name}.*.tmp"))
+        {
+            var middle = Path.GetFileName(file)[(name.Length + 2)..^4].Split('.');
+            if (middle.Length != 2 || !int.TryParse(middle[0], out var pid) || IsRunning(pid))
+                continue;
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // Another process may be removing it at the same moment; either way it is gone or harmless.
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a zip holding an MlToolkit manifest (checksums are not verified).</summary>
+    public static bool IsModelFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            if (zip.GetEntry(ManifestEntry) is not { } entry)
+                return false;
+            return JsonNode.Parse(ReadAll(entry)) is JsonObject manifest && manifest["format"] is JsonValue format
+                && format.TryGetValue<string>(out var name) && name == FormatName;
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
@@ -88,20 +150,17 @@ public static class ModelArchive
             using var zip = ZipFile.OpenRead(path);
             var manifestEntry = zip.GetEntry(ManifestEntry)
                 ?? throw new ModelFormatException($"{path}: not an MlToolkit model (no {ManifestEntry} inside)");
-            JsonObject manifest;
-            using (var stream = manifestEntry.Open())
-                manifest = JsonNode.Parse(stream) as JsonObject ?? throw new ModelFormatException($"{path}: {ManifestEntry} is not a JSON object");
+            var manifestBytes = ReadAll(manifestEntry);
+            var manifest = JsonNode.Parse(manifestBytes) as JsonObject ?? throw new ModelFormatException($"{path}: {ManifestEntry} is not a JSON object");
             CheckHeader(path, manifest);
+            CheckManifestHash(path, zip, manifest, manifestBytes);
             var parts = manifest["parts"].Deserialize<List<ArchivePart>>(ToolkitJson.Indented)
                 ?? throw new ModelFormatException($"{path}: {ManifestEntry} lists no parts");
             var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             foreach (var part in parts)
             {
                 var entry = zip.GetEntry(part.Name) ?? throw new ModelFormatException($"{path}: part '{part.Name}' listed in the manifest is missing");
-                using var input = entry.Open();
-                using var buffer = new MemoryStream();
-                input.CopyTo(buffer);
-                var bytes = buffer.ToArray();
+                var bytes = ReadAll(entry);
                 if (bytes.Length != part.Length || Hash(bytes) != part.Sha256)
                     throw new ModelFormatException($"{path}: part '{part.Name}' fails its checksum (expected {part.Length} bytes with SHA-256 {part.Sha256}); the file was modified or damaged");
                 contents[part.Name] = bytes;
@@ -113,6 +172,28 @@ public static class ModelArchive
         {
             throw new ModelFormatException($"{path}: not a readable MlToolkit model file (truncated or corrupt: {e.Message})", e);
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            // A manifest field of the wrong JSON kind (a number where text belongs, ...): the file was edited or damaged.
+            throw new ModelFormatException($"{path}: {ManifestEntry} is malformed ({e.Message})", e);
+        }
+    }
+
+    private static byte[] ReadAll(ZipArchiveEntry entry)
+    {
+        using var input = entry.Open();
+        using var buffer = new MemoryStream();
+        input.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private static void CheckManifestHash(string path, ZipArchive zip, JsonObject manifest, byte[] manifestBytes)
+    {
+        if (manifest["formatVersion"]!.GetValue<int>() < 2)
+            return;
+        var stored = zip.GetEntry(ManifestHashEntry) is { } entry ? System.Text.Encoding.ASCII.GetString(ReadAll(entry)).Trim() : null;
+        if (stored != Hash(manifestBytes))
+            throw new ModelFormatException($"{path}: {ManifestEntry} fails its checksum ({(stored is null ? $"{ManifestHashEntry} is missing" : $"expected SHA-256 {stored}")}); the file was modified or damaged");
     }
 
     private static void CheckHeader(string path, JsonObject manifest)

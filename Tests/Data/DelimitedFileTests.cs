@@ -84,7 +84,7 @@ public sealed class DelimitedFileTests : IDisposable
         var view = DelimitedFile.Load(path);
         Assert.Equal(ColumnKind.Numeric, view.Layout.GetColumn("y").Kind);
         var error = Assert.Throws<DataFormatException>(() => Column<float>(view, "y"));
-        Assert.Equal($"{path}, line 31, column 'y': value 'oops': expected a number (the column was read as numeric; override its type if it holds text)", error.Message);
+        Assert.Equal($"{path}, line 31, column 'y': value 'oops': expected a number with '.' as decimal mark (the column was read as numeric; override its type if it holds text)", error.Message);
         Assert.Equal(31, error.Line);
         Assert.Equal("y", error.Column);
         // Columns that are not read are not parsed.
@@ -116,5 +116,69 @@ public sealed class DelimitedFileTests : IDisposable
         using (var writer = new StreamWriter(gzip))
             writer.Write("a,b\n1,2\n3,4\n");
         Assert.Equal(new[] { 2f, 4f }, Column<float>(DelimitedFile.Load(path), "b"));
+    }
+
+    [Fact]
+    public void A_header_of_names_above_numeric_columns_is_detected_even_when_a_name_reads_like_a_missing_value()
+    {
+        // The first rows of the glass identification data (UCI, CC BY 4.0): 'Na' is sodium, not "not available".
+        var path = _folder.Write("glass.csv", "\"RI\",\"Na\",\"Mg\",\"Al\",\"Type\"\n1.52101,13.64,4.49,1.1,\"1\"\n1.51761,13.89,3.6,1.36,\"1\"\n1.51618,13.53,3.55,1.54,\"2\"\n");
+        var view = DelimitedFile.Load(path);
+        Assert.True(view.Layout.Format.HasHeader);
+        Assert.Equal(new[] { "RI", "Na", "Mg", "Al", "Type" }, view.Layout.Columns.Select(c => c.Name));
+        Assert.Equal(new[] { 13.64f, 13.89f, 13.53f }, Column<float>(view, "Na"));
+    }
+
+    [Fact]
+    public void A_label_missing_from_a_headerless_file_says_no_header_was_found_and_how_to_force_it()
+    {
+        var view = DelimitedFile.Load(_folder.Write("n.csv", "1.5,2,a\n3.5,4,b\n"));
+        var error = Assert.Throws<SchemaException>(() => view.Layout.GetColumn("Type"));
+        Assert.Equal("Column 'Type' not found. Columns: Column0, Column1, Column2. No header row was detected, so the columns are numbered; if the first row names the columns, say so (--has-header true, or DelimitedLoadOptions.HasHeader = true).", error.Message);
+    }
+
+    [Fact]
+    public void Decimal_commas_are_detected_with_semicolons_and_read_as_numbers()
+    {
+        var path = _folder.Write("eu.csv", "length;width;species\n5,1;3,5;setosa\n7,0;3,2;versicolor\n6,3;3,3;virginica\n4,9;3;setosa\n");
+        var view = DelimitedFile.Load(path);
+        Assert.Equal(',', view.Layout.Format.DecimalSeparator);
+        Assert.Equal(ColumnKind.Numeric, view.Layout.GetColumn("length").Kind);
+        Assert.Equal(new[] { 5.1f, 7.0f, 6.3f, 4.9f }, Column<float>(view, "length"));
+        Assert.Equal(new[] { 3.5f, 3.2f, 3.3f, 3f }, Column<float>(view, "width"));
+        Assert.Empty(view.Layout.Warnings);
+
+        var dots = DelimitedFile.Load(_folder.Write("dots.csv", "a;b\n1.5;2\n2.5;3\n"));
+        Assert.Equal('.', dots.Layout.Format.DecimalSeparator);
+        var forced = DelimitedFile.Load(path, new DelimitedLoadOptions { DecimalSeparator = '.' });
+        Assert.Equal(ColumnKind.Text, forced.Layout.GetColumn("length").Kind);
+    }
+
+    [Fact]
+    public void A_mostly_numeric_column_read_as_text_is_reported_with_a_line_and_a_value()
+    {
+        var rows = Enumerable.Range(0, 20).Select(i => $"{i},{(i % 4 == 3 ? "n.a." : (i * 1.5).ToString(System.Globalization.CultureInfo.InvariantCulture))},{i % 2}");
+        var path = _folder.Write("mixed.csv", "id,weight,label\n" + string.Join("\n", rows) + "\n");
+        var view = DelimitedFile.Load(path);
+        Assert.Equal(ColumnKind.Text, view.Layout.GetColumn("weight").Kind);
+        Assert.Equal($"{path}: column 'weight' holds numbers in 15 of 20 sampled rows but was read as text (line 5 has 'n.a.'); if it is a measurement, fix those values or read it as a number (--column-type weight=numeric).",
+            Assert.Single(view.Layout.Warnings));
+    }
+
+    [Theory]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("inf")]
+    public void Infinities_are_an_error_at_their_line_and_nan_is_a_missing_value(string infinity)
+    {
+        var rows = Enumerable.Range(0, 10).Select(i => $"{i},{(i == 4 ? infinity : i == 6 ? "NaN" : "2.5")}").ToList();
+        var path = _folder.Write("inf.csv", "x,y\n" + string.Join("\n", rows) + "\n");
+        var view = DelimitedFile.Load(path);
+        Assert.Equal(ColumnKind.Numeric, view.Layout.GetColumn("y").Kind);
+        var error = Assert.Throws<DataFormatException>(() => Column<float>(view, "y"));
+        Assert.Equal($"{path}, line 6, column 'y': value '{infinity}': expected a finite number; infinities are not allowed (leave the field empty or write NA for a missing value)", error.Message);
+
+        var nan = DelimitedFile.Load(_folder.Write("nan.csv", "x,y\n1,2.5\n2,NaN\n3,1\n"));
+        Assert.True(float.IsNaN(Column<float>(nan, "y")[1]));
     }
 }

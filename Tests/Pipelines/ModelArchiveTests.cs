@@ -75,7 +75,7 @@ public sealed class ModelArchiveTests : IDisposable
             using var writer = new StreamWriter(zip.CreateEntry("manifest.json").Open());
             writer.Write(manifest.ToJsonString());
         }
-        Assert.Equal($"{newer}: model format version 99 is not supported; this build reads versions 1 to 1 (was it saved by a newer MlToolkit?)",
+        Assert.Equal($"{newer}: model format version 99 is not supported; this build reads versions 1 to 2 (was it saved by a newer MlToolkit?)",
             Assert.Throws<ModelFormatException>(() => ModelArchive.Read(newer)).Message);
     }
 
@@ -90,5 +90,43 @@ public sealed class ModelArchiveTests : IDisposable
         }));
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal(new[] { "m.zip" }, Directory.GetFiles(_folder.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void An_edited_manifest_fails_its_checksum_and_a_missing_checksum_is_refused()
+    {
+        var path = WriteSample("m.zip");
+        ModelFiles.EditManifest(path, m => m["model"]!["answer"] = 43);
+        var error = Assert.Throws<ModelFormatException>(() => ModelArchive.Read(path));
+        Assert.StartsWith($"{path}: manifest.json fails its checksum (expected SHA-256 ", error.Message);
+
+        var stripped = WriteSample("s.zip");
+        using (var zip = ZipFile.Open(stripped, ZipArchiveMode.Update))
+            zip.GetEntry("manifest.sha256")!.Delete();
+        Assert.Equal($"{stripped}: manifest.json fails its checksum (manifest.sha256 is missing); the file was modified or damaged",
+            Assert.Throws<ModelFormatException>(() => ModelArchive.Read(stripped)).Message);
+    }
+
+    [Fact]
+    public void A_version_1_file_without_a_manifest_checksum_still_loads_and_a_mistyped_field_is_a_format_error()
+    {
+        var path = WriteSample("v1.zip");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+            zip.GetEntry("manifest.sha256")!.Delete();
+        ModelFiles.EditManifest(path, m => m["formatVersion"] = 1);
+        Assert.Equal(42, (int)ModelArchive.Read(path).Body["answer"]!);
+
+        ModelFiles.EditManifest(path, m => m["formatVersion"] = "one");
+        Assert.StartsWith($"{path}: manifest.json is malformed (", Assert.Throws<ModelFormatException>(() => ModelArchive.Read(path)).Message);
+    }
+
+    [Fact]
+    public void Only_zip_files_with_a_model_manifest_count_as_model_files()
+    {
+        Assert.True(ModelArchive.IsModelFile(WriteSample("m.zip")));
+        Assert.False(ModelArchive.IsModelFile(_folder.Write("notes.zip", "just text")));
+        using (var zip = ZipFile.Open(_folder.File("other.zip"), ZipArchiveMode.Create))
+            zip.CreateEntry("readme.txt");
+        Assert.False(ModelArchive.IsModelFile(_folder.File("other.zip")));
     }
 }

@@ -71,6 +71,7 @@ public static class SupervisedTraining
         cancellationToken.ThrowIfCancellationRequested();
 
         var model = new TrainedModel(label.Describe(trainer.Name, features, train), request.Data.Schema, labelEncoder, scorer);
+        ScoreCheck.RequireFinite(scorer.Transform(encoded), $"The {trainer.Name} model trained on {train.GetRowCount() ?? 0:N0} rows");
         var report = ModelEvaluator.Evaluate(mlContext, model, test);
         var trainRows = train.GetRowCount() ?? 0;
         return new TrainingResult(model, report, trainRows, clock.Elapsed);

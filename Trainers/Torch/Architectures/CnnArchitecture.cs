@@ -1,3 +1,4 @@
+using MlToolkit.Data;
 using static TorchSharp.torch;
 
 namespace MlToolkit.Trainers.Torch.Architectures;
@@ -19,7 +20,7 @@ public sealed record CnnArchitecture(IReadOnlyList<ConvBlock> Blocks, IReadOnlyL
     public override nn.Module<Tensor, Tensor> Build(long[] inputShape, int outputSize)
     {
         if (inputShape.Length != 3)
-            throw new ArgumentException($"A CNN needs a C×H×W input, got [{string.Join("×", inputShape)}].", nameof(inputShape));
+            throw new SchemaException($"A CNN needs a C×H×W input, got [{string.Join("×", inputShape)}].");
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         long channels = inputShape[0], height = inputShape[1], width = inputShape[2];
         for (var i = 0; i < Blocks.Count; i++)
@@ -32,7 +33,7 @@ public sealed record CnnArchitecture(IReadOnlyList<ConvBlock> Blocks, IReadOnlyL
             if (block.Pool > 1)
             {
                 if (height < block.Pool || width < block.Pool)
-                    throw new ArgumentException($"Conv block {i} pools {block.Pool}×{block.Pool} but its input is only {height}×{width}; use fewer pooling blocks or larger images.", nameof(inputShape));
+                    throw new SchemaException($"Conv block {i} pools {block.Pool}×{block.Pool} but its input is only {height}×{width}; the data is too small an image for this network (use fewer pooling blocks or larger images).");
                 layers.Add(($"pool{i}", nn.MaxPool2d(block.Pool)));
                 height /= block.Pool;
                 width /= block.Pool;
