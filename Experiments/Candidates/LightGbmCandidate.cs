@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Trainers.LightGbm;
 using MlToolkit.Data;
 using MlToolkit.Experiments.Tuning.SearchSpaces;
+using MlToolkit.Trainers.Classic;
 
 namespace MlToolkit.Experiments.Candidates;
 
@@ -45,6 +46,7 @@ public sealed class LightGbmCandidate : TrialCandidate
             {
                 NumberOfIterations = iterations, NumberOfLeaves = leaves, MinimumExampleCountPerLeaf = minLeaf, LearningRate = rate,
                 NumberOfThreads = context.Threads, Seed = context.Seed, Booster = Booster(parameters),
+                UseSoftmax = ClassicTrainers.LightGbmUsesSoftmax,
             }),
             PredictionTask.Regression => mlContext.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
             {

@@ -97,4 +97,18 @@ public sealed class TorchTrainerCommandTests : IDisposable
         Assert.Equal(3, noText.ExitCode);
         Assert.StartsWith("error: Sequence trainers read one free-text column, but the data has none", noText.Error);
     }
+
+    [Fact]
+    public void A_cnn_on_data_that_is_no_image_is_unusable_input_and_automl_refuses_it()
+    {
+        var train = CliRunner.InProcess("train", "--sample", "iris", "--trainer", "cnn", "-o", _folder.File("cnn.zip"));
+        Assert.Equal(3, train.ExitCode);
+        Assert.Equal("error: Conv block 1 pools 2×2 but its input is only 1×1; the data is too small an image for this network (use fewer pooling blocks or larger images).", train.Error.Trim());
+        Assert.False(File.Exists(_folder.File("cnn.zip")));
+
+        var automl = CliRunner.InProcess("automl", "--sample", "iris", "--trainers", "cnn,lbfgs", "--max-trials", "2", "-o", _folder.File("a"));
+        Assert.Equal(3, automl.ExitCode);
+        Assert.Equal("error: cnn reads images, but this data has none (no image files or tensor, nor a square of 8×8 or more numeric pixel columns); leave it out of the trainers.", automl.Error.Trim());
+        Assert.False(File.Exists(Path.Combine(_folder.File("a"), "model.zip")));
+    }
 }

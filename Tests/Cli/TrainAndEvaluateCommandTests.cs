@@ -60,7 +60,7 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
         Assert.Equal(169, (long)evaluated["rows"]!);
         foreach (var metric in new[] { "accuracy", "auc", "f1", "log_loss" })
             Assert.Equal((double)trained["metrics"]![metric]!, (double)evaluated["metrics"]![metric]!);
-        Measured.AtLeast((double)evaluated["metrics"]!["accuracy"]!, 0.95, 0.9586, "breast cancer accuracy on the last 169 rows");
+        Measured.AtLeast((double)evaluated["metrics"]!["accuracy"]!, 0.965, 0.9763, "breast cancer accuracy on the last 169 rows");
     }
 
     [Fact]
@@ -196,5 +196,26 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
         var header = new StreamReader(new System.IO.Compression.GZipStream(
             File.OpenRead(Path.Combine(RepoPaths.Root, "Data", "Samples", "breast_cancer.csv.gz")), System.IO.Compression.CompressionMode.Decompress)).ReadLine();
         return header + "\n" + string.Join("\n", rows) + "\n";
+    }
+
+    [Fact]
+    public void A_quoted_header_with_a_name_like_na_is_found_and_the_test_file_is_read_the_same_way()
+    {
+        // Glass-like data: 'Na' (sodium) must not read as "not available" and cost the file its header.
+        string Rows(int from, int to) => string.Concat(Enumerable.Range(from, to - from).Select(i =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{1.51 + i % 7 * 0.001:0.000},{12 + i % 5},{(i % 3 == 0 ? 0.5 : 3.5) + i % 2 * 0.1:0.0},\"{1 + i % 3 / 2}\"\n")));
+        const string header = "\"RI\",\"Na\",\"Mg\",\"Type\"\n";
+        var train = _folder.Write("glass-train.csv", header + Rows(0, 90));
+        var test = _folder.Write("glass-test.csv", header + Rows(90, 120));
+        foreach (var hasHeader in new[] { Array.Empty<string>(), new[] { "--has-header", "true" } })
+        {
+            var result = CliRunner.InProcess(new[] { "train", "--dataset", train, "--label-col", "Type", "--trainer", "lbfgs", "--test-dataset", test, "-o", _folder.File("g.zip"), "--json" }.Concat(hasHeader).ToArray());
+            Assert.True(result.ExitCode == 0, result.Error);
+            Assert.Equal(30, (long)JsonNode.Parse(result.Out)!["test"]!["rows"]!);
+        }
+        var headerless = _folder.Write("noheader.csv", Rows(0, 40));
+        var missing = CliRunner.InProcess("train", "--dataset", headerless, "--label-col", "Type", "-o", _folder.File("n.zip"));
+        Assert.Equal(3, missing.ExitCode);
+        Assert.EndsWith("No header row was detected, so the columns are numbered; if the first row names the columns, say so (--has-header true, or DelimitedLoadOptions.HasHeader = true).", missing.Error.Trim());
     }
 }
