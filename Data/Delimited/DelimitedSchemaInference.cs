@@ -241,11 +241,25 @@ public static class DelimitedSchemaInference
             return new DelimitedColumn(name, index, ColumnKind.Numeric, ColumnPurpose.Numeric);
         if (stats.Missing == 0 && stats.Booleans == stats.Values)
             return new DelimitedColumn(name, index, ColumnKind.Boolean, ColumnPurpose.Boolean);
-        if (stats.Present > 0 && stats.ImagePaths >= 0.9 * stats.Present)
-            return new DelimitedColumn(name, index, ColumnKind.Text, ColumnPurpose.ImagePath);
-        var categorical = stats.Present > 0 && stats.DistinctValues <= Math.Max(2, stats.Present / 2) && stats.MeanLength <= 50;
-        return new DelimitedColumn(name, index, ColumnKind.Text, categorical ? ColumnPurpose.Categorical : ColumnPurpose.Text);
+        return new DelimitedColumn(name, index, ColumnKind.Text, PurposeOfText(stats));
     }
+
+    /// <summary>
+    /// What a text column is for, from its statistics: image paths (90% name image files), categories (few distinct,
+    /// short values) or free text.
+    /// </summary>
+    public static ColumnPurpose PurposeOfText(ColumnStatistics stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        if (stats.Present > 0 && stats.ImagePaths >= 0.9 * stats.Present)
+            return ColumnPurpose.ImagePath;
+        var categorical = stats.Present > 0 && stats.DistinctValues <= Math.Max(2, stats.Present / 2) && stats.MeanLength <= 50;
+        return categorical ? ColumnPurpose.Categorical : ColumnPurpose.Text;
+    }
+
+    /// <summary>Statistics of text values (the missing-value tokens of <see cref="DelimitedLoadOptions"/> count as missing).</summary>
+    public static ColumnStatistics MeasureText(IEnumerable<string> values) =>
+        Measure(values, new DelimitedLoadOptions().MissingValueTokens, '.');
 
     internal static bool IsMissing(string value, IReadOnlySet<string> missingTokens) =>
         value.Length == 0 || missingTokens.Contains(value.Trim());

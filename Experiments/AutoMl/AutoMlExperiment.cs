@@ -49,6 +49,45 @@ public sealed class AutoMlExperiment
     /// <summary>Sweeps only these trainers (see <c>CandidateCatalog</c>), tried cheapest first in this order.</summary>
     public AutoMlExperiment SetTrainers(params string[] trainers) => With(o => o.Trainers = trainers.Select(t => CandidateCatalog.Get(t).Name).ToArray());
 
+    /// <summary>Sweeps exactly these candidates (built-in or your own <see cref="TrialCandidate"/>s, which are registered by name).</summary>
+    public AutoMlExperiment SetTrainers(params TrialCandidate[] trainers)
+    {
+        ArgumentNullException.ThrowIfNull(trainers);
+        foreach (var trainer in trainers)
+            CandidateCatalog.Register(trainer);
+        return With(o => o.Trainers = trainers.Select(t => t.Name).ToArray());
+    }
+
+    /// <summary>Adds <paramref name="trainer"/> to the trainers swept (to the defaults when none were set).</summary>
+    public AutoMlExperiment AddTrainer(TrialCandidate trainer)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        CandidateCatalog.Register(trainer);
+        return With(o => o.Trainers = (o.Trainers.Count > 0 ? o.Trainers : CandidateCatalog.Defaults(o.Task ?? PredictionTask.MulticlassClassification).Select(c => c.Name))
+            .Append(trainer.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
+    }
+
+    /// <summary>Uses your own tuner, built from the search space and the seed (it must depend only on them and the reports it gets).</summary>
+    public AutoMlExperiment SetTuner(Func<SearchSpace, int, ITuner> createTuner)
+    {
+        ArgumentNullException.ThrowIfNull(createTuner);
+        return With(o => o.TunerFactory = createTuner);
+    }
+
+    /// <summary>Stores trials in <paramref name="store"/> (e.g. your own <see cref="IExperimentStore"/>); you keep ownership of it.</summary>
+    public AutoMlExperiment SetStorage(IExperimentStore store, string studyName = "default")
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return With(o => { o.Store = store; o.StoragePath = null; o.StudyName = studyName; });
+    }
+
+    /// <summary>Says what columns are (categorical, text, numeric, image path) or which to ignore, overriding inference.</summary>
+    public AutoMlExperiment SetColumnInformation(ColumnInformation columns)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        return With(o => o.ColumnInformation = columns);
+    }
+
     /// <summary>Optimizes this metric (see <see cref="MetricDefinition.For"/>).</summary>
     public AutoMlExperiment SetMetric(string metric) => With(o => o.Metric = metric);
 
@@ -114,7 +153,7 @@ public sealed class AutoMlExperiment
         if (unsupported.Count > 0)
             throw new ArgumentException($"{string.Join(", ", unsupported)} cannot do {task}; trainers that can: {string.Join(", ", CandidateCatalog.All.Where(c => c.Supports(task)).Select(c => c.Name))}.");
         var metric = MetricDefinition.Get(task, Options.Metric);
-        var plans = candidates.ToDictionary(c => c.Name, c => Options.Features ?? label.DefaultFeatures(c.ReadsTokenSequences, Options.IgnoreColumns));
+        var plans = candidates.ToDictionary(c => c.Name, c => Options.Features ?? label.DefaultFeatures(_data, c.ReadsTokenSequences, ColumnsWithIgnored()));
         // A model made for images would train on anything and score at chance: refuse it rather than save such a model.
         var imageless = candidates.Where(c => c.ReadsImages && !plans[c.Name].IsImage).Select(c => c.Name).ToList();
         if (imageless.Count > 0)
@@ -135,11 +174,12 @@ public sealed class AutoMlExperiment
             : Array.Empty<string>();
         var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: true, binaryClasses);
 
-        using var store = Options.StoragePath is null ? (IExperimentStore)new InMemoryExperimentStore() : new SqliteExperimentStore(Options.StoragePath);
+        using var owned = Options.Store is null ? Options.StoragePath is null ? (IExperimentStore)new InMemoryExperimentStore() : new SqliteExperimentStore(Options.StoragePath) : null;
+        var store = Options.Store ?? owned!;
         var study = new StudyDefinition(Options.StudyName, metric.Name, metric.Maximize, space.Describe(), Fingerprint(encoded, label), Settings());
         var best = new BestTracker(Options.Progress);
         var budget = Options.TrainingTime;
-        var runner = new ExperimentRunner(store, study, space, () => Tuners.Create(Options.Tuner, space, Options.Seed), Options.Pruner, new RunnerSettings
+        var runner = new ExperimentRunner(store, study, space, () => Options.TunerFactory?.Invoke(space, Options.Seed) ?? Tuners.Create(Options.Tuner, space, Options.Seed), Options.Pruner, new RunnerSettings
         {
             TimeBudget = budget is { } total ? total - clock.Elapsed : null,
             MaxTrials = Options.MaxTrials,
@@ -175,6 +215,16 @@ public sealed class AutoMlExperiment
                 test = ModelEvaluator.Evaluate(refitMl, model, _testData);
         }
         return new AutoMlResult(task, metric, folds.Count, summary, model, refitClock.Elapsed, test, store.Location);
+    }
+
+    private ColumnInformation? ColumnsWithIgnored()
+    {
+        if (Options.IgnoreColumns.Count == 0)
+            return Options.ColumnInformation;
+        var columns = Options.ColumnInformation?.Clone() ?? new ColumnInformation();
+        foreach (var name in Options.IgnoreColumns)
+            columns.IgnoredColumnNames.Add(name);
+        return columns;
     }
 
     private string Settings() =>

@@ -24,6 +24,15 @@ public sealed class AutoMlOptions
     /// <summary>The tuner. Default <see cref="TunerKind.Cfo"/>, which starts from cheap configurations.</summary>
     public TunerKind Tuner { get; set; } = TunerKind.Cfo;
 
+    /// <summary>Builds the tuner from the search space and the seed; overrides <see cref="Tuner"/> when set (a user's own <see cref="Tuning.Tuners.ITuner"/>).</summary>
+    public Func<Tuning.SearchSpaces.SearchSpace, int, Tuning.Tuners.ITuner>? TunerFactory { get; set; }
+
+    /// <summary>Where trials are stored; overrides <see cref="StoragePath"/> when set. The caller owns (and disposes) it.</summary>
+    public Storage.IExperimentStore? Store { get; set; }
+
+    /// <summary>What the user says about columns (categorical, text, numeric, image path, ignored), overriding inference.</summary>
+    public Pipelines.Featurization.ColumnInformation? ColumnInformation { get; set; }
+
     /// <summary>Folds for cross-validation (stratified for classification); 1 uses a holdout of <see cref="HoldoutFraction"/>. Default 5.</summary>
     public int Folds { get; set; } = 5;
 

@@ -6,12 +6,38 @@ namespace MlToolkit.Experiments.Candidates;
 /// <summary>Every trainer AutoML can sweep, cheapest first (the order cost-frugal search tries them in).</summary>
 public static class CandidateCatalog
 {
-    /// <summary>All candidates.</summary>
-    public static IReadOnlyList<TrialCandidate> All { get; } = new TrialCandidate[]
+    private static readonly object Gate = new();
+    private static readonly List<TrialCandidate> Registered = new()
     {
         new LbfgsCandidate(), new SdcaCandidate(), new LightGbmCandidate(), new FastForestCandidate(), new FastTreeCandidate(),
         new MlpCandidate(), new CnnCandidate(), new RecurrentCandidate(RnnCell.Lstm), new RecurrentCandidate(RnnCell.Gru), new TransformerCandidate(),
     };
+
+    /// <summary>All candidates: the built-in ones, then those registered.</summary>
+    public static IReadOnlyList<TrialCandidate> All
+    {
+        get
+        {
+            lock (Gate)
+                return Registered.ToList();
+        }
+    }
+
+    /// <summary>Makes <paramref name="candidate"/> known by its name to AutoML (and to resumed studies that name it).</summary>
+    /// <exception cref="ArgumentException">Another candidate has that name.</exception>
+    public static void Register(TrialCandidate candidate)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentException.ThrowIfNullOrWhiteSpace(candidate.Name, nameof(candidate));
+        lock (Gate)
+        {
+            var existing = Registered.FirstOrDefault(c => string.Equals(c.Name, candidate.Name, StringComparison.OrdinalIgnoreCase));
+            if (existing is null)
+                Registered.Add(candidate);
+            else if (existing.GetType() != candidate.GetType())
+                throw new ArgumentException($"A trainer named '{candidate.Name}' is already registered ({existing.GetType().FullName}).", nameof(candidate));
+        }
+    }
 
     /// <summary>
     /// What runs when the user names none: the classic trainers and the MLP over the auto-featurized columns. The CNN

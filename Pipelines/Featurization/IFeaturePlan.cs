@@ -32,9 +32,18 @@ public sealed class TabularFeaturePlan : IFeaturePlan
 
     /// <summary>Plans features from <paramref name="layout"/> for predicting <paramref name="labelColumn"/>.</summary>
     public TabularFeaturePlan(DelimitedSchema layout, string labelColumn, IEnumerable<string>? ignoreColumns = null)
+        : this(layout, labelColumn, Ignoring(ignoreColumns))
+    {
+    }
+
+    /// <summary>Plans features from <paramref name="layout"/>, with the purposes and ignored columns of <paramref name="columns"/> overriding inference.</summary>
+    public TabularFeaturePlan(DelimitedSchema layout, string labelColumn, ColumnInformation? columns)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        _features = AutoFeaturizer.FeatureColumns(layout, labelColumn, ignoreColumns);
+        foreach (var name in columns?.Named ?? Array.Empty<string>())
+            layout.GetColumn(name);
+        _features = AutoFeaturizer.FeatureColumns(layout, labelColumn, columns?.IgnoredColumnNames)
+            .Select(f => columns?.PurposeOf(f.Name) is { } given && Allowed(layout.GetColumn(f.Name).Kind, given) ? f with { Purpose = given } : f).ToList();
         var label = layout.GetColumn(labelColumn).Name;
         DelimitedInputs = layout.Columns.Where(c => c.Name == label || _features.Any(f => f.Name == c.Name)).ToList();
         ImagePathColumns = _features.Where(f => f.Purpose == ColumnPurpose.ImagePath).Select(f => f.Name).ToList();
@@ -56,6 +65,18 @@ public sealed class TabularFeaturePlan : IFeaturePlan
 
     /// <inheritdoc/>
     public IEstimator<ITransformer> Build(MLContext mlContext, bool normalize) => AutoFeaturizer.Build(mlContext, _features, normalize);
+
+    private static ColumnInformation? Ignoring(IEnumerable<string>? columns)
+    {
+        if (columns is null)
+            return null;
+        var information = new ColumnInformation();
+        information.IgnoredColumnNames.UnionWith(columns);
+        return information;
+    }
+
+    // A delimited column read as text can take any purpose; numbers and Booleans keep theirs (their values are not text).
+    private static bool Allowed(ColumnKind kind, ColumnPurpose purpose) => kind == ColumnKind.Text ? purpose != ColumnPurpose.Numeric : purpose == ColumnPurpose.Numeric;
 }
 
 /// <summary>A column that already holds a numeric tensor (e.g. IDX images), copied to <c>Features</c> as it is.</summary>

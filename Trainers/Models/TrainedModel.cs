@@ -12,9 +12,12 @@ namespace MlToolkit.Trainers.Models;
 
 /// <summary>
 /// A trained supervised model: the scoring pipeline (featurization and trainer, which needs no label), the label
-/// encoding used to evaluate it, and what it was trained on. Saves to and loads from one file.
+/// encoding used to evaluate it, and what it was trained on. Saves to and loads from one file. As an
+/// <see cref="ITransformer"/> it scores like ML.NET's models, with <c>PredictedLabel</c> holding the label's own values
+/// (the class names, not key indices), so <c>mlContext.Model.CreatePredictionEngine&lt;TIn, TOut&gt;(model)</c> works
+/// with a string <c>PredictedLabel</c>, as with ML.NET AutoML's best model.
 /// </summary>
-public sealed class TrainedModel
+public sealed class TrainedModel : ITransformer
 {
     private const string ScorerPrefix = "scorer/";
     private const string LabelPart = "label/encoder.zip";
@@ -26,7 +29,10 @@ public sealed class TrainedModel
         InputSchema = inputSchema ?? throw new ArgumentNullException(nameof(inputSchema));
         LabelEncoder = labelEncoder ?? throw new ArgumentNullException(nameof(labelEncoder));
         Scorer = scorer ?? throw new ArgumentNullException(nameof(scorer));
+        _predictor = new Lazy<ITransformer>(() => Scorer.Append(PredictedLabelDecoder.Fit(Description, Scorer, InputSchema)));
     }
+
+    private readonly Lazy<ITransformer> _predictor;
 
     /// <summary>Task, label, classes, trainer and input columns.</summary>
     public ModelDescription Description { get; }
@@ -40,8 +46,23 @@ public sealed class TrainedModel
     /// <summary>Featurization and the trained predictor: adds <c>Score</c>, <c>PredictedLabel</c> (and <c>Probability</c> for binary).</summary>
     public ITransformer Scorer { get; }
 
-    /// <summary>Scores <paramref name="data"/>; the label column is not needed.</summary>
+    /// <summary>Scores <paramref name="data"/> with ML.NET's standard columns (a key <c>PredictedLabel</c>, for its evaluators); the label column is not needed.</summary>
     public IDataView Score(IDataView data) => Scorer.Transform(data);
+
+    /// <inheritdoc/>
+    public bool IsRowToRowMapper => _predictor.Value.IsRowToRowMapper;
+
+    /// <inheritdoc/>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _predictor.Value.GetOutputSchema(inputSchema);
+
+    /// <inheritdoc/>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _predictor.Value.GetRowToRowMapper(inputSchema);
+
+    /// <summary>Scores <paramref name="input"/>: <c>Score</c> (and <c>Probability</c>) as ML.NET gives them, <c>PredictedLabel</c> as the label's own values.</summary>
+    public IDataView Transform(IDataView input) => _predictor.Value.Transform(input);
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) =>
+        throw new NotSupportedException("ML.NET's model format cannot hold MlToolkit models; save with model.Save(mlContext, path) and load with TrainedModel.Load (or mlContext.Model.LoadPipeline).");
 
     /// <summary>Saves the model to <paramref name="path"/> atomically (an existing file is replaced only once the new one is complete).</summary>
     public void Save(MLContext mlContext, string path)

@@ -50,6 +50,23 @@ public sealed record LabelSetup(string LabelColumn, DataViewType LabelType, IRea
         ? throw new ArgumentException("Data that is not a delimited file needs a feature plan.", nameof(tokenSequences))
         : tokenSequences ? new TokenSequenceFeaturePlan(Layout, LabelColumn) : new TabularFeaturePlan(Layout, LabelColumn, ignoreColumns);
 
+    /// <summary>
+    /// The features of <paramref name="data"/>: by the inferred layout for our delimited files, else planned from the
+    /// schema (<see cref="SchemaFeaturePlan"/>); <paramref name="columns"/> overrides purposes and leaves columns out.
+    /// </summary>
+    /// <exception cref="SchemaException">Sequence models on data that is not one of our delimited files (they need its text column's layout).</exception>
+    public IFeaturePlan DefaultFeatures(IDataView data, bool tokenSequences, ColumnInformation? columns)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (Layout is null)
+        {
+            return tokenSequences
+                ? throw new SchemaException("Sequence models read the text column of a delimited file loaded with MlToolkit (DelimitedFile.Load); for other data, give a feature plan.")
+                : new SchemaFeaturePlan(data, LabelColumn, columns);
+        }
+        return tokenSequences ? new TokenSequenceFeaturePlan(Layout, LabelColumn) : new TabularFeaturePlan(Layout, LabelColumn, columns);
+    }
+
     /// <summary>The description saved with a model trained by <paramref name="trainer"/> on <paramref name="train"/>.</summary>
     public ModelDescription Describe(string trainer, IFeaturePlan features, IDataView train)
     {

@@ -4,15 +4,12 @@ using static TorchSharp.torch;
 namespace MlToolkit.Trainers.Torch.Architectures;
 
 /// <summary>
-/// A network's shape as data: enough to rebuild the same module in another process before loading its
-/// weights. The set of kinds is closed and known at compile time, so loading a model never instantiates a
-/// type named by the file.
+/// A network's shape as data: enough to rebuild the same module in another process before loading its weights.
+/// Saved with a kind name from <see cref="NetworkArchitectures"/>: derive your own record from this one, register
+/// it there, and pipelines holding it save and load like the built-in ones (a model never instantiates a type the
+/// file names).
 /// </summary>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
-[JsonDerivedType(typeof(MlpArchitecture), "mlp")]
-[JsonDerivedType(typeof(CnnArchitecture), "cnn")]
-[JsonDerivedType(typeof(RnnArchitecture), "rnn")]
-[JsonDerivedType(typeof(TransformerArchitecture), "transformer")]
+[JsonConverter(typeof(NetworkArchitectureConverter))]
 public abstract record NetworkArchitecture
 {
     /// <summary>Builds a freshly initialised module mapping [batch, ..inputShape] to [batch, outputSize].</summary>

@@ -1,0 +1,123 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlToolkit.Data.Delimited;
+using MlToolkit.Data.Samples;
+using MlToolkit.Experiments.AutoMl;
+using MlToolkit.Pipelines.Featurization;
+using MlToolkit.Pipelines.Persistence;
+using MlToolkit.Tests.Trainers.Torch;
+using MlToolkit.Trainers.Torch.Architectures;
+using MlToolkit.Trainers.Torch.Persistence;
+using static TorchSharp.torch;
+
+namespace MlToolkit.Tests.Experiments;
+
+/// <summary>Extension points used as a user would: custom networks, candidates and tuners, and AutoML on any IDataView.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class ExtendingTests
+{
+    [Fact]
+    public void A_user_network_candidate_and_tuner_defined_outside_the_library_train_save_load_and_run_in_automl()
+    {
+        // Tests/Scripts/extending.cs references the library as a project, as a user's app would: no InternalsVisibleTo.
+        using var folder = new TempFolder();
+        var script = Path.Combine(RepoPaths.Root, "Tests", "Scripts", "extending.cs");
+        var model = folder.File("skip-mlp.zip");
+        var trained = ProcessRunner.Run("dotnet", new[] { "run", script, "--", "train", model }, Path.GetDirectoryName(script)!, TimeSpan.FromMinutes(6));
+        Assert.True(trained.ExitCode == 0, trained.Out + trained.Error);
+        var lines = trained.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        var accuracy = double.Parse(lines.Single(l => l.StartsWith("skip-mlp accuracy ", StringComparison.Ordinal))["skip-mlp accuracy ".Length..], CultureInfo.InvariantCulture);
+        Measured.AtLeast(accuracy, 0.975, 0.9833, "the skip-connection MLP's held-out digits accuracy");
+        Assert.Contains("trainers lbfgs,skip-mlp", lines);
+        Assert.Contains(lines, l => l.StartsWith("automl best ", StringComparison.Ordinal));
+        Assert.Contains("predicted virginica", lines);
+
+        // A fresh process loads the saved pipeline (the architecture registered by its kind) and scores identically.
+        var loaded = ProcessRunner.Run("dotnet", new[] { "run", script, "--", "load", model }, Path.GetDirectoryName(script)!, TimeSpan.FromMinutes(6));
+        Assert.True(loaded.ExitCode == 0, loaded.Out + loaded.Error);
+        Assert.Equal(lines.Single(l => l.StartsWith("scores ", StringComparison.Ordinal)), loaded.Out.Split('\n').Select(l => l.TrimEnd('\r')).Single(l => l.StartsWith("scores ", StringComparison.Ordinal)));
+    }
+
+    private sealed record UnregisteredArchitecture(int Width) : NetworkArchitecture
+    {
+        public override nn.Module<Tensor, Tensor> Build(long[] inputShape, int outputSize) => nn.Linear(inputShape[0], outputSize);
+    }
+
+    [Fact]
+    public void An_unregistered_architecture_cannot_be_saved_and_an_unknown_kind_is_named_when_loading()
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize<NetworkArchitecture>(new MlpArchitecture(new[] { 8 }, Activation.Relu, false, 0), MlToolkit.Data.IO.ToolkitJson.Compact);
+        Assert.StartsWith("{\"kind\":\"mlp\",", json);
+        var error = Assert.Throws<NotSupportedException>(() => System.Text.Json.JsonSerializer.Serialize<NetworkArchitecture>(new UnregisteredArchitecture(3), MlToolkit.Data.IO.ToolkitJson.Compact));
+        Assert.StartsWith("Network architecture MlToolkit.Tests.Experiments.ExtendingTests+UnregisteredArchitecture is not registered", error.Message);
+        var unknown = Assert.Throws<ModelFormatException>(() => System.Text.Json.JsonSerializer.Deserialize<NetworkArchitecture>("{\"kind\":\"wavenet\",\"layers\":3}", MlToolkit.Data.IO.ToolkitJson.Compact));
+        Assert.StartsWith("Unknown network architecture kind 'wavenet' (registered: cnn, mlp, rnn, transformer", unknown.Message);
+    }
+
+    public sealed class Flower
+    {
+        [LoadColumn(0)] public float SepalLength { get; set; }
+        [LoadColumn(1)] public float SepalWidth { get; set; }
+        [LoadColumn(2)] public float PetalLength { get; set; }
+        [LoadColumn(3)] public float PetalWidth { get; set; }
+        [LoadColumn(4)] public string Species { get; set; } = "";
+    }
+
+    public sealed class FlowerPrediction
+    {
+        public string PredictedLabel { get; set; } = "";
+        public float[] Score { get; set; } = Array.Empty<float>();
+    }
+
+    [Fact]
+    public void Automl_runs_on_mlnet_loaded_data_and_the_best_model_serves_a_prediction_engine_with_string_labels()
+    {
+        using var folder = new TempFolder();
+        using var reader = SampleDatasets.Get("iris").OpenSource().OpenReader();
+        var path = folder.Write("iris.csv", reader.ReadToEnd());
+        var ml = new MLContext(1);
+        var fromFile = ml.Data.LoadFromTextFile<Flower>(path, separatorChar: ',', hasHeader: true);
+        var flowers = ml.Data.CreateEnumerable<Flower>(fromFile, reuseRowObject: false).ToList();
+        var fromMemory = ml.Data.LoadFromEnumerable(flowers);
+
+        foreach (var data in new[] { fromFile, fromMemory })
+        {
+            var result = ml.AutoMl().CreateExperiment(data, "Species").SetTrainers("lbfgs", "lightgbm").SetCrossValidation(2).SetTrainingTime(null).SetMaxTrials(3).Run();
+            Measured.AtLeast(result.BestTrial!.Value!.Value, 0.95, 0.96, "best 2-fold CV accuracy on iris");
+            var engine = ml.Model.CreatePredictionEngine<Flower, FlowerPrediction>(result.BestModel!);
+            var predictions = flowers.Select(f => engine.Predict(f)).ToList();
+            Assert.All(predictions, p => Assert.Equal(3, p.Score.Length));
+            var accuracy = predictions.Zip(flowers).Count(p => p.First.PredictedLabel == p.Second.Species) / (double)flowers.Count;
+            Measured.AtLeast(accuracy, 0.96, 0.9733, "refit model's accuracy on its training rows through a PredictionEngine");
+        }
+    }
+
+    [Fact]
+    public void Column_information_overrides_inference_and_names_unknown_columns()
+    {
+        var ml = new MLContext(1);
+        var rows = Enumerable.Range(0, 60).Select(i => new Row { Code = i % 3, Size = i * 0.5f, Note = $"note {i}", Label = i % 3 == 0 ? "a" : "b" }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var inferred = new SchemaFeaturePlan(data, "Label");
+        Assert.Equal(new[] { ("Code", ColumnPurpose.Numeric), ("Size", ColumnPurpose.Numeric), ("Note", ColumnPurpose.Text) }, inferred.Columns.Select(c => (c.Name, c.Purpose)));
+        var columns = new ColumnInformation();
+        columns.CategoricalColumnNames.Add("Code");
+        columns.IgnoredColumnNames.Add("Note");
+        var told = new SchemaFeaturePlan(data, "Label", columns);
+        Assert.Equal(new[] { ("Code", ColumnPurpose.Categorical), ("Size", ColumnPurpose.Numeric) }, told.Columns.Select(c => (c.Name, c.Purpose)));
+        var features = told.Build(ml, normalize: false).Fit(data).Transform(data).GetColumn<float[]>("Features").First();
+        Assert.Equal(4, features.Length); // Code one-hot over its 3 values, then Size
+
+        columns.TextColumnNames.Add("Comment");
+        Assert.StartsWith("Column 'Comment' given in the column information is not in the data.", Assert.Throws<SchemaException>(() => new SchemaFeaturePlan(data, "Label", columns)).Message);
+    }
+
+    public sealed class Row
+    {
+        public int Code { get; set; }
+        public float Size { get; set; }
+        public string Note { get; set; } = "";
+        public string Label { get; set; } = "";
+    }
+}
