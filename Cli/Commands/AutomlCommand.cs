@@ -180,7 +180,7 @@ internal static class AutomlCommand
             ["value"] = r.Trial.Value,
             ["std"] = r.Trial.ValueStd,
             ["seconds"] = Math.Round(r.Trial.Duration.TotalSeconds, 3),
-            ["parameters"] = JsonNode.Parse(TrialTrainer.Hyperparameters(r.Trial).ToJson()),
+            ["parameters"] = JsonNode.Parse(TrialConfiguration.Hyperparameters(r.Trial).ToJson()),
         }).ToArray());
         return new JsonObject
         {

@@ -57,7 +57,7 @@ internal sealed class LiveTrialProgress : IProgress<ExperimentEvent>
         lock (_gate)
         {
             var trial = value.Trial;
-            var trainer = TrialTrainer.Of(trial);
+            var trainer = TrialConfiguration.Of(trial);
             switch (value.Kind)
             {
                 case ExperimentEventKind.TrialStarted:

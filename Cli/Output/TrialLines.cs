@@ -11,11 +11,11 @@ internal sealed class TrialLines(TextWriter writer, Verbosity verbosity) : IProg
     public void Report(ExperimentEvent value)
     {
         var trial = value.Trial;
-        var trainer = TrialTrainer.Of(trial);
+        var trainer = TrialConfiguration.Of(trial);
         string? line = value.Kind switch
         {
             ExperimentEventKind.NewBest => null,
-            ExperimentEventKind.TrialStarted => verbosity == Verbosity.Diagnostic ? $"trial {trial.Number,3}  {trainer,-10} started: {TrialTrainer.Hyperparameters(trial)}" : null,
+            ExperimentEventKind.TrialStarted => verbosity == Verbosity.Diagnostic ? $"trial {trial.Number,3}  {trainer,-10} started: {TrialConfiguration.Hyperparameters(trial)}" : null,
             ExperimentEventKind.TrialProgress => verbosity == Verbosity.Diagnostic
                 ? string.Create(CultureInfo.InvariantCulture, $"trial {trial.Number,3}  {trainer,-10} epoch {value.Step}: loss {trial.Intermediate[value.Step!.Value]:0.0000}")
                 : null,

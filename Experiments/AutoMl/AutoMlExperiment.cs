@@ -198,23 +198,28 @@ public sealed class AutoMlExperiment
             runner.Enqueue(space.Configuration(values));
         var summary = runner.Run(evaluator.Evaluate, cancellationToken);
 
+        TrainedModel Refit(TrialRecord trial, CancellationToken cancel)
+        {
+            var (candidate, parameters) = TrialEvaluator.Resolve(trial.Configuration);
+            var features = plans[candidate.Name];
+            var refitMl = new MLContext(Options.Seed);
+            var scorer = features.Build(refitMl, candidate.NeedsNormalizedFeatures)
+                .Append(candidate.CreateTrainer(refitMl, task, parameters, new CandidateContext(Options.Threads, Options.Seed, cancel, null)))
+                .Fit(new CancellingDataView(encoded, cancel));
+            ScoreCheck.RequireFinite(scorer.Transform(encoded), $"The refit {candidate.Name} model");
+            return new TrainedModel(label.Describe(candidate.Name, features, encoded), _data.Schema, labelEncoder, scorer);
+        }
+
         TrainedModel? model = null;
         EvaluationReport? test = null;
         var refitClock = Stopwatch.StartNew();
         if (Options.RefitBest && summary.Best is { } winner && !cancellationToken.IsCancellationRequested)
         {
-            var (candidate, parameters) = TrialEvaluator.Resolve(winner.Configuration);
-            var features = plans[candidate.Name];
-            var refitMl = new MLContext(Options.Seed);
-            var scorer = features.Build(refitMl, candidate.NeedsNormalizedFeatures)
-                .Append(candidate.CreateTrainer(refitMl, task, parameters, new CandidateContext(Options.Threads, Options.Seed, cancellationToken, null)))
-                .Fit(new CancellingDataView(encoded, cancellationToken));
-            ScoreCheck.RequireFinite(scorer.Transform(encoded), $"The refit {candidate.Name} model");
-            model = new TrainedModel(label.Describe(candidate.Name, features, encoded), _data.Schema, labelEncoder, scorer);
+            model = Refit(winner, cancellationToken);
             if (_testData is not null)
-                test = ModelEvaluator.Evaluate(refitMl, model, _testData);
+                test = ModelEvaluator.Evaluate(new MLContext(Options.Seed), model, _testData);
         }
-        return new AutoMlResult(task, metric, folds.Count, summary, model, refitClock.Elapsed, test, store.Location);
+        return new AutoMlResult(task, metric, folds.Count, summary, model, refitClock.Elapsed, test, store.Location, Refit);
     }
 
     private ColumnInformation? ColumnsWithIgnored()

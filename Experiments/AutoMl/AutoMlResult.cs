@@ -10,8 +10,12 @@ namespace MlToolkit.Experiments.AutoMl;
 /// <summary>What an AutoML run found.</summary>
 public sealed class AutoMlResult
 {
-    internal AutoMlResult(PredictionTask task, MetricDefinition metric, int folds, RunSummary summary, TrainedModel? bestModel, TimeSpan refitDuration, EvaluationReport? test, string storage)
+    private readonly Func<TrialRecord, CancellationToken, TrainedModel> _refit;
+
+    internal AutoMlResult(PredictionTask task, MetricDefinition metric, int folds, RunSummary summary, TrainedModel? bestModel, TimeSpan refitDuration,
+        EvaluationReport? test, string storage, Func<TrialRecord, CancellationToken, TrainedModel> refit)
     {
+        _refit = refit;
         Task = task;
         Metric = metric;
         Folds = folds;
@@ -54,4 +58,17 @@ public sealed class AutoMlResult
 
     /// <summary>The ranked complete trials.</summary>
     public Leaderboard Leaderboard => new(Trials, Metric);
+
+    /// <summary>
+    /// Trains the configuration of a complete <paramref name="trial"/> on all training data, as the best one is: any
+    /// trial's model on demand, or the best of a run that was cancelled before its refit.
+    /// </summary>
+    /// <exception cref="ArgumentException">The trial is not a complete trial of this run.</exception>
+    public TrainedModel Refit(TrialRecord trial, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trial);
+        if (trial.State != TrialState.Complete || !Trials.Any(t => t.Number == trial.Number))
+            throw new ArgumentException($"Trial {trial.Number} is not a complete trial of this run ({trial.State}).", nameof(trial));
+        return _refit(trial, cancellationToken);
+    }
 }

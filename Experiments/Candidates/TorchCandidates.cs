@@ -40,13 +40,7 @@ public sealed class MlpCandidate : TrialCandidate
             HiddenLayers = Enumerable.Range(0, parameters.GetInt("depth")).Select(i => Math.Max(8, width >> i)).ToArray(),
             Dropout = parameters.GetDouble("dropout"),
         }, parameters, context);
-        return task switch
-        {
-            PredictionTask.BinaryClassification => mlContext.BinaryClassification.Trainers.Mlp(options),
-            PredictionTask.MulticlassClassification => mlContext.MulticlassClassification.Trainers.Mlp(options),
-            PredictionTask.Regression => mlContext.Regression.Trainers.Mlp(options),
-            _ => throw Unsupported(task),
-        };
+        return Supports(task) ? new MlpTrainer(task, options) : throw Unsupported(task);
     }
 }
 
@@ -85,12 +79,7 @@ public sealed class CnnCandidate : TrialCandidate
             DenseLayers = new[] { parameters.GetInt("dense") },
             Dropout = parameters.GetDouble("dropout"),
         }, parameters, context);
-        return task switch
-        {
-            PredictionTask.BinaryClassification => mlContext.BinaryClassification.Trainers.Cnn(options),
-            PredictionTask.MulticlassClassification => mlContext.MulticlassClassification.Trainers.Cnn(options),
-            _ => throw Unsupported(task),
-        };
+        return Supports(task) ? new CnnTrainer(task, options) : throw Unsupported(task);
     }
 }
 
@@ -132,13 +121,7 @@ public sealed class RecurrentCandidate : TrialCandidate
             Layers = parameters.GetInt("layers"),
             Dropout = parameters.GetDouble("dropout"),
         }, parameters, context);
-        return task switch
-        {
-            PredictionTask.BinaryClassification => mlContext.BinaryClassification.Trainers.Rnn(options),
-            PredictionTask.MulticlassClassification => mlContext.MulticlassClassification.Trainers.Rnn(options),
-            PredictionTask.Regression => mlContext.Regression.Trainers.Rnn(options),
-            _ => throw Unsupported(task),
-        };
+        return Supports(task) ? new RnnTrainer(task, options) : throw Unsupported(task);
     }
 }
 
@@ -177,12 +160,6 @@ public sealed class TransformerCandidate : TrialCandidate
             FeedForwardDim = width * parameters.GetInt("ffn_ratio"),
             Dropout = parameters.GetDouble("dropout"),
         }, parameters, context);
-        return task switch
-        {
-            PredictionTask.BinaryClassification => mlContext.BinaryClassification.Trainers.TransformerEncoder(options),
-            PredictionTask.MulticlassClassification => mlContext.MulticlassClassification.Trainers.TransformerEncoder(options),
-            PredictionTask.Regression => mlContext.Regression.Trainers.TransformerEncoder(options),
-            _ => throw Unsupported(task),
-        };
+        return Supports(task) ? new TransformerTrainer(task, options) : throw Unsupported(task);
     }
 }

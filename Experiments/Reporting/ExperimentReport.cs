@@ -58,7 +58,7 @@ public static class ExperimentReport
             <tr><th>source</th><td class="l">{Encode(data.Source)}</td></tr>
             <tr><th>metric</th><td class="l">{Encode(data.Metric.Name)} ({(data.Metric.Maximize ? "higher" : "lower")} is better)</td></tr>
             <tr><th>trials</th><td class="l">{data.Trials.Count}: {string.Join(", ", states.Select(s => $"{s.Value} {s.Key.ToString().ToLowerInvariant()}"))}</td></tr>
-            <tr><th>best</th><td class="l">{(best is null ? "no complete trial" : Encode($"trial {best.Number}: {TrialTrainer.Of(best)} {data.Metric.Name} {best.Value:0.0000}{(best.ValueStd is { } std ? $" ± {std:0.0000}" : "")} ({ReportCharts.Parameters(best).Count} hyperparameters: {TrialTrainer.Hyperparameters(best)})"))}</td></tr>
+            <tr><th>best</th><td class="l">{(best is null ? "no complete trial" : Encode($"trial {best.Number}: {TrialConfiguration.Of(best)} {data.Metric.Name} {best.Value:0.0000}{(best.ValueStd is { } std ? $" ± {std:0.0000}" : "")} ({ReportCharts.Parameters(best).Count} hyperparameters: {TrialConfiguration.Hyperparameters(best)})"))}</td></tr>
             <tr><th>time</th><td class="l">{TotalSeconds(data):0.0} s of trials</td></tr>
             </table></section>
 
@@ -71,8 +71,8 @@ public static class ExperimentReport
             .Append(Image(Chart("history-time", ReportCharts.HistoryByTime(data)), "best so far over time"))
             .Append("</section>\n");
 
-        var bestTrainer = best is null ? null : TrialTrainer.Of(best);
-        var ofBest = data.Complete.Where(t => bestTrainer is not null && TrialTrainer.Of(t) == bestTrainer).ToList();
+        var bestTrainer = best is null ? null : TrialConfiguration.Of(best);
+        var ofBest = data.Complete.Where(t => bestTrainer is not null && TrialConfiguration.Of(t) == bestTrainer).ToList();
         html.Append("<section id=\"parameters\"><h2>Hyperparameters against the metric</h2>\n");
         if (best is null || ofBest.Count < 2)
             html.Append("<p>Too few complete trials of one trainer to plot.</p>\n");

@@ -25,7 +25,7 @@ internal static class ReportCharts
     public static PlotModel HistoryByTrial(ReportData data)
     {
         var model = Model("Optimization history", "trial", data.Metric.Name);
-        foreach (var group in data.Complete.GroupBy(TrialTrainer.Of))
+        foreach (var group in data.Complete.GroupBy(TrialConfiguration.Of))
         {
             var scatter = new ScatterSeries { Title = group.Key.Length > 0 ? group.Key : "trials", MarkerType = MarkerType.Circle, MarkerSize = 3.5 };
             scatter.Points.AddRange(group.Select(t => new ScatterPoint(t.Number, t.Value!.Value)));
@@ -41,7 +41,7 @@ internal static class ReportCharts
         var model = Model("Optimization history over time", "seconds since the first trial started", data.Metric.Name);
         var start = data.Trials.Count > 0 ? data.Trials.Min(t => t.Started) : DateTimeOffset.UnixEpoch;
         double Ended(TrialRecord t) => (t.Started + t.Duration - start).TotalSeconds;
-        foreach (var group in data.Complete.GroupBy(TrialTrainer.Of))
+        foreach (var group in data.Complete.GroupBy(TrialConfiguration.Of))
         {
             var scatter = new ScatterSeries { Title = group.Key.Length > 0 ? group.Key : "trials", MarkerType = MarkerType.Circle, MarkerSize = 3.5 };
             scatter.Points.AddRange(group.Select(t => new ScatterPoint(Ended(t), t.Value!.Value)));
@@ -54,7 +54,7 @@ internal static class ReportCharts
     /// <summary>One hyperparameter of one trainer against the metric.</summary>
     public static PlotModel ParameterVersusMetric(ReportData data, string trainer, string parameter)
     {
-        var points = data.Complete.Where(t => TrialTrainer.Of(t) == trainer)
+        var points = data.Complete.Where(t => TrialConfiguration.Of(t) == trainer)
             .Select(t => (Trial: t, Value: Parameters(t).TryGetValue(parameter, out var v) ? v : (Tuning.SearchSpaces.ParameterValue?)null))
             .Where(p => p.Value is not null).ToList();
         var model = Model($"{trainer}: {parameter}", parameter, data.Metric.Name, addAxes: false);
@@ -105,7 +105,7 @@ internal static class ReportCharts
         {
             var line = new LineSeries
             {
-                Title = $"#{trial.Number} {TrialTrainer.Of(trial)}{(trial.State == TrialState.Pruned ? " (pruned)" : "")}",
+                Title = $"#{trial.Number} {TrialConfiguration.Of(trial)}{(trial.State == TrialState.Pruned ? " (pruned)" : "")}",
                 MarkerType = MarkerType.Circle, MarkerSize = 2.5,
                 LineStyle = trial.State == TrialState.Pruned ? LineStyle.Dash : LineStyle.Solid,
             };
@@ -154,7 +154,7 @@ internal static class ReportCharts
         return model;
     }
 
-    public static IReadOnlyDictionary<string, Tuning.SearchSpaces.ParameterValue> Parameters(TrialRecord trial) => TrialTrainer.Hyperparameters(trial).Values;
+    public static IReadOnlyDictionary<string, Tuning.SearchSpaces.ParameterValue> Parameters(TrialRecord trial) => TrialConfiguration.Hyperparameters(trial).Values;
 
     private static StairStepSeries BestSoFar(ReportData data, Func<TrialRecord, double> x)
     {

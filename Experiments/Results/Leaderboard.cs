@@ -80,8 +80,8 @@ public sealed class Leaderboard
 public sealed record LeaderboardRow(int Rank, TrialRecord Trial)
 {
     /// <summary>The trainer's name.</summary>
-    public string Trainer => TrialTrainer.Of(Trial);
+    public string Trainer => TrialConfiguration.Of(Trial);
 
     /// <summary>The trainer's own hyperparameters, <c>name=value</c>.</summary>
-    public string Hyperparameters => TrialTrainer.Hyperparameters(Trial).ToString();
+    public string Hyperparameters => TrialConfiguration.Hyperparameters(Trial).ToString();
 }

@@ -101,8 +101,22 @@ internal sealed class RunningTrial
         // ML.NET wraps a cancellation raised inside a cursor (e.g. "Shuffle input cursor reader failed"), so look at the causes too.
         if (_cancellation.IsCancellationRequested && (Work.IsCanceled || CausedByCancellation(error)))
             return Stopped(record, runStop);
-        return record with { State = TrialState.Failed, Error = error is null ? "The trial failed." : $"{error.GetType().Name}: {error.Message}" };
+        return record with
+        {
+            State = TrialState.Failed,
+            Error = error is null ? "The trial failed." : $"{error.GetType().Name}: {error.Message}",
+            Diagnostics = error is null ? null : FailureDiagnostics(error),
+        };
     }
+
+    /// <summary>Where a failure happened, kept with the trial (as its diagnostics) so that it can be found after the run.</summary>
+    private static string FailureDiagnostics(Exception error) => new System.Text.Json.Nodes.JsonObject
+    {
+        ["kind"] = "exception",
+        ["type"] = error.GetType().FullName,
+        ["message"] = error.Message,
+        ["stackTrace"] = error.ToString(),
+    }.ToJsonString();
 
     private static bool CausedByCancellation(Exception? error)
     {

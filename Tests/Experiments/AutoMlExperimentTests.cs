@@ -145,6 +145,30 @@ public sealed class AutoMlExperimentTests
     }
 
     [Fact]
+    public void A_cancelled_run_can_still_refit_its_best_and_any_complete_trial_refits_on_demand()
+    {
+        var ml = new MLContext(1);
+        using var cancel = new CancellationTokenSource();
+        var events = new List<ExperimentEvent>();
+        var progress = new Progress(events, e => { if (e.Kind == ExperimentEventKind.TrialCompleted && e.Trial.Number == 2) cancel.Cancel(); });
+        var result = ml.AutoMl().CreateExperiment(SampleDatasets.Iris(ml), "species").SetTrainers("lbfgs", "lightgbm").SetCrossValidation(2)
+            .SetTrainingTime(null).SetMaxTrials(20).SetProgress(progress).Run(cancel.Token);
+        Assert.Equal(StopReason.Cancelled, result.Summary.Reason);
+        Assert.Null(result.BestModel);
+        Assert.Equal(3, result.Trials.Count(t => t.State == TrialState.Complete));
+
+        var best = result.Refit(result.BestTrial!);
+        var worstTrial = result.Leaderboard.Rows[^1].Trial;
+        var worst = result.Refit(worstTrial);
+        var iris = SampleDatasets.Iris(ml);
+        double Accuracy(TrainedModel model) => MlToolkit.Trainers.Evaluation.ModelEvaluator.Evaluate(ml, model, iris)["accuracy"];
+        Measured.AtLeast(Accuracy(best), 0.95, double.NaN, "refit best trial's accuracy on its training rows");
+        Assert.Equal(result.BestTrial!.Configuration.GetString("trainer"), best.Description.Trainer);
+        Assert.Equal(worstTrial.Configuration.GetString("trainer"), worst.Description.Trainer);
+        Assert.Throws<ArgumentException>(() => result.Refit(new TrialRecord { Number = 99, State = TrialState.Complete, Configuration = result.BestTrial!.Configuration }));
+    }
+
+    [Fact]
     public void Bad_settings_are_refused_with_what_is_allowed()
     {
         var ml = new MLContext(1);
@@ -159,12 +183,13 @@ public sealed class AutoMlExperimentTests
         Assert.StartsWith("lbfgs cannot do Regression; trainers that can: sdca, lightgbm", regression.Message);
     }
 
-    private sealed class Progress(List<ExperimentEvent> events) : IProgress<ExperimentEvent>
+    private sealed class Progress(List<ExperimentEvent> events, Action<ExperimentEvent>? then = null) : IProgress<ExperimentEvent>
     {
         public void Report(ExperimentEvent value)
         {
             lock (events)
                 events.Add(value);
+            then?.Invoke(value);
         }
     }
 }

@@ -113,6 +113,10 @@ public sealed class ExperimentRunnerTests
         Assert.Equal(new[] { "Exceeded the trial timeout of 0.3 s.", "InvalidOperationException: boom", "The metric is NaN." }, summary.Trials.Select(t => t.Error));
         Assert.All(summary.Trials, t => Assert.Equal(TrialState.Failed, t.State));
         Assert.Null(summary.Best);
+        // The exception's stack trace stays with the failed trial, for whoever reads the storage later.
+        var failure = System.Text.Json.Nodes.JsonNode.Parse(summary.Trials[1].Diagnostics!)!;
+        Assert.Equal(("exception", "System.InvalidOperationException", "boom"), ((string?)failure["kind"], (string?)failure["type"], (string?)failure["message"]));
+        Assert.Contains("at MlToolkit.Tests.Experiments.ExperimentRunnerTests", (string?)failure["stackTrace"]);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using MlToolkit.Experiments.AutoMl;
 using MlToolkit.Pipelines.Featurization;
 using MlToolkit.Pipelines.Persistence;
 using MlToolkit.Tests.Trainers.Torch;
+using MlToolkit.Tests.Support;
 using MlToolkit.Trainers.Torch.Architectures;
 using MlToolkit.Trainers.Torch.Persistence;
 using static TorchSharp.torch;
@@ -37,6 +38,32 @@ public sealed class ExtendingTests
         var loaded = ProcessRunner.Run("dotnet", new[] { "run", script, "--", "load", model }, Path.GetDirectoryName(script)!, TimeSpan.FromMinutes(6));
         Assert.True(loaded.ExitCode == 0, loaded.Out + loaded.Error);
         Assert.Equal(lines.Single(l => l.StartsWith("scores ", StringComparison.Ordinal)), loaded.Out.Split('\n').Select(l => l.TrimEnd('\r')).Single(l => l.StartsWith("scores ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Every_line_of_the_readme_extending_example_is_in_the_script_the_tests_run()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var section = readme[readme.IndexOf("## Extending", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```csharp", StringComparison.Ordinal) + "```csharp".Length;
+        var code = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        var script = File.ReadAllText(Path.Combine(RepoPaths.Root, "Tests", "Scripts", "extending.cs"));
+        var lines = code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        Assert.True(lines.Count > 20, $"only {lines.Count} lines in the README example");
+        Assert.All(lines, line => Assert.Contains(line, script));
+    }
+
+    [Fact]
+    public void A_model_saved_by_mltoolkit_train_loads_with_load_pipeline_and_predicts_class_names()
+    {
+        using var folder = new TempFolder();
+        Assert.Equal(0, CliRunner.InProcess("train", "--sample", "iris", "--trainer", "lbfgs", "-o", folder.File("iris.zip")).ExitCode);
+        var ml = new MLContext(1);
+        var model = ml.Model.LoadPipeline(folder.File("iris.zip"), out var schema);
+        Assert.Equal(new[] { "sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm", "species" }, schema.Select(c => c.Name));
+        var predicted = model.Transform(SampleDatasets.Iris(ml)).GetColumn<ReadOnlyMemory<char>>("PredictedLabel").Select(v => v.ToString()).ToList();
+        var actual = SampleDatasets.Iris(ml).GetColumn<ReadOnlyMemory<char>>("species").Select(v => v.ToString()).ToList();
+        Measured.AtLeast(predicted.Zip(actual).Count(p => p.First == p.Second) / 150.0, 0.95, double.NaN, "accuracy of the loaded train model on iris");
     }
 
     private sealed record UnregisteredArchitecture(int Width) : NetworkArchitecture

@@ -83,7 +83,12 @@ public sealed class TrainedModel : ITransformer
     public static TrainedModel Load(MLContext mlContext, string path)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        var archive = ModelArchive.Read(path);
+        return Load(ModelArchive.Read(path), mlContext);
+    }
+
+    internal static TrainedModel Load(LoadedArchive archive, MLContext mlContext)
+    {
+        var path = archive.Path;
         ModelDescription description;
         try
         {

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlToolkit.Data;
+using MlToolkit.Trainers.Torch.Architectures;
 using MlToolkit.Trainers.Torch.Cnn;
 using MlToolkit.Trainers.Torch.Mlp;
 using MlToolkit.Trainers.Torch.Sequence;
@@ -103,46 +104,118 @@ public static class TorchCatalogExtensions
     }
 
     /// <summary>A binary LSTM/GRU over token ids; see <see cref="RnnTrainer.Options"/> for the defaults.</summary>
-    public static RnnTrainer Rnn(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RnnTrainer.Options? options = null)
+    public static RnnTrainer Rnn(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, RnnTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RnnTrainer(PredictionTask.BinaryClassification, options ?? new RnnTrainer.Options());
+        return new RnnTrainer(PredictionTask.BinaryClassification, options);
     }
 
     /// <summary>A multiclass LSTM/GRU over token ids; see <see cref="RnnTrainer.Options"/> for the defaults.</summary>
-    public static RnnTrainer Rnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, RnnTrainer.Options? options = null)
+    public static RnnTrainer Rnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, RnnTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RnnTrainer(PredictionTask.MulticlassClassification, options ?? new RnnTrainer.Options());
+        return new RnnTrainer(PredictionTask.MulticlassClassification, options);
     }
 
     /// <summary>A regression LSTM/GRU over token ids or numeric sequences; see <see cref="RnnTrainer.Options"/> for the defaults.</summary>
-    public static RnnTrainer Rnn(this RegressionCatalog.RegressionTrainers catalog, RnnTrainer.Options? options = null)
+    public static RnnTrainer Rnn(this RegressionCatalog.RegressionTrainers catalog, RnnTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new RnnTrainer(PredictionTask.Regression, options ?? new RnnTrainer.Options());
+        return new RnnTrainer(PredictionTask.Regression, options);
     }
 
     /// <summary>A binary transformer-encoder text classifier; see <see cref="TransformerTrainer.Options"/> for the defaults.</summary>
-    public static TransformerTrainer TransformerEncoder(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, TransformerTrainer.Options? options = null)
+    public static TransformerTrainer TransformerEncoder(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, TransformerTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new TransformerTrainer(PredictionTask.BinaryClassification, options ?? new TransformerTrainer.Options());
+        return new TransformerTrainer(PredictionTask.BinaryClassification, options);
     }
 
     /// <summary>A multiclass transformer-encoder text classifier; see <see cref="TransformerTrainer.Options"/> for the defaults.</summary>
-    public static TransformerTrainer TransformerEncoder(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, TransformerTrainer.Options? options = null)
+    public static TransformerTrainer TransformerEncoder(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, TransformerTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new TransformerTrainer(PredictionTask.MulticlassClassification, options ?? new TransformerTrainer.Options());
+        return new TransformerTrainer(PredictionTask.MulticlassClassification, options);
     }
 
     /// <summary>A transformer-encoder regressor over token ids; see <see cref="TransformerTrainer.Options"/> for the defaults.</summary>
-    public static TransformerTrainer TransformerEncoder(this RegressionCatalog.RegressionTrainers catalog, TransformerTrainer.Options? options = null)
+    public static TransformerTrainer TransformerEncoder(this RegressionCatalog.RegressionTrainers catalog, TransformerTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new TransformerTrainer(PredictionTask.Regression, options ?? new TransformerTrainer.Options());
+        return new TransformerTrainer(PredictionTask.Regression, options);
     }
+
+    /// <summary>A binary LSTM/GRU over token ids with the common settings; see <see cref="RnnTrainer.Options"/> for the others.</summary>
+    /// <param name="catalog">The binary trainers catalog.</param>
+    /// <param name="labelColumnName">Label column.</param>
+    /// <param name="featureColumnName">Token-id column (from <c>TokenizeToIds</c>), or a numeric sequence with <see cref="RnnTrainer.Options.FeaturesPerStep"/>.</param>
+    /// <param name="cell">LSTM or GRU.</param>
+    /// <param name="hiddenSize">Hidden units per direction.</param>
+    /// <param name="epochs">Passes over the data.</param>
+    /// <param name="learningRate">Learning rate.</param>
+    public static RnnTrainer Rnn(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, string labelColumnName = "Label", string featureColumnName = "Features",
+        RnnCell cell = RnnCell.Lstm, int hiddenSize = 128, int epochs = 5, double learningRate = 2e-3) =>
+        Rnn(catalog, new RnnTrainer.Options { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Cell = cell, HiddenSize = hiddenSize, Epochs = epochs, LearningRate = learningRate });
+
+    /// <summary>A binary transformer encoder over token ids with the common settings; see <see cref="TransformerTrainer.Options"/> for the others.</summary>
+    /// <param name="catalog">The binary trainers catalog.</param>
+    /// <param name="labelColumnName">Label column.</param>
+    /// <param name="featureColumnName">Token-id column (from <c>TokenizeToIds</c>).</param>
+    /// <param name="modelDim">Embedding and attention width.</param>
+    /// <param name="layers">Encoder blocks.</param>
+    /// <param name="epochs">Passes over the data.</param>
+    /// <param name="learningRate">Peak AdamW learning rate.</param>
+    public static TransformerTrainer TransformerEncoder(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, string labelColumnName = "Label", string featureColumnName = "Features",
+        int modelDim = 64, int layers = 1, int epochs = 5, double learningRate = 2e-3) =>
+        TransformerEncoder(catalog, new TransformerTrainer.Options { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ModelDim = modelDim, Layers = layers, Epochs = epochs, LearningRate = learningRate });
+
+    /// <summary>A multiclass LSTM/GRU over token ids with the common settings; see <see cref="RnnTrainer.Options"/> for the others.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Label column.</param>
+    /// <param name="featureColumnName">Token-id column (from <c>TokenizeToIds</c>), or a numeric sequence with <see cref="RnnTrainer.Options.FeaturesPerStep"/>.</param>
+    /// <param name="cell">LSTM or GRU.</param>
+    /// <param name="hiddenSize">Hidden units per direction.</param>
+    /// <param name="epochs">Passes over the data.</param>
+    /// <param name="learningRate">Learning rate.</param>
+    public static RnnTrainer Rnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, string labelColumnName = "Label", string featureColumnName = "Features",
+        RnnCell cell = RnnCell.Lstm, int hiddenSize = 128, int epochs = 5, double learningRate = 2e-3) =>
+        Rnn(catalog, new RnnTrainer.Options { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Cell = cell, HiddenSize = hiddenSize, Epochs = epochs, LearningRate = learningRate });
+
+    /// <summary>A multiclass transformer encoder over token ids with the common settings; see <see cref="TransformerTrainer.Options"/> for the others.</summary>
+    /// <param name="catalog">The multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">Label column.</param>
+    /// <param name="featureColumnName">Token-id column (from <c>TokenizeToIds</c>).</param>
+    /// <param name="modelDim">Embedding and attention width.</param>
+    /// <param name="layers">Encoder blocks.</param>
+    /// <param name="epochs">Passes over the data.</param>
+    /// <param name="learningRate">Peak AdamW learning rate.</param>
+    public static TransformerTrainer TransformerEncoder(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, string labelColumnName = "Label", string featureColumnName = "Features",
+        int modelDim = 64, int layers = 1, int epochs = 5, double learningRate = 2e-3) =>
+        TransformerEncoder(catalog, new TransformerTrainer.Options { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ModelDim = modelDim, Layers = layers, Epochs = epochs, LearningRate = learningRate });
+
+    /// <summary>A regression LSTM/GRU over token ids with the common settings; see <see cref="RnnTrainer.Options"/> for the others.</summary>
+    /// <param name="catalog">The regression trainers catalog.</param>
+    /// <param name="labelColumnName">Label column.</param>
+    /// <param name="featureColumnName">Token-id column (from <c>TokenizeToIds</c>), or a numeric sequence with <see cref="RnnTrainer.Options.FeaturesPerStep"/>.</param>
+    /// <param name="cell">LSTM or GRU.</param>
+    /// <param name="hiddenSize">Hidden units per direction.</param>
+    /// <param name="epochs">Passes over the data.</param>
+    /// <param name="learningRate">Learning rate.</param>
+    public static RnnTrainer Rnn(this RegressionCatalog.RegressionTrainers catalog, string labelColumnName = "Label", string featureColumnName = "Features",
+        RnnCell cell = RnnCell.Lstm, int hiddenSize = 128, int epochs = 5, double learningRate = 2e-3) =>
+        Rnn(catalog, new RnnTrainer.Options { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Cell = cell, HiddenSize = hiddenSize, Epochs = epochs, LearningRate = learningRate });
+
+    /// <summary>A regression transformer encoder over token ids with the common settings; see <see cref="TransformerTrainer.Options"/> for the others.</summary>
+    /// <param name="catalog">The regression trainers catalog.</param>
+    /// <param name="labelColumnName">Label column.</param>
+    /// <param name="featureColumnName">Token-id column (from <c>TokenizeToIds</c>).</param>
+    /// <param name="modelDim">Embedding and attention width.</param>
+    /// <param name="layers">Encoder blocks.</param>
+    /// <param name="epochs">Passes over the data.</param>
+    /// <param name="learningRate">Peak AdamW learning rate.</param>
+    public static TransformerTrainer TransformerEncoder(this RegressionCatalog.RegressionTrainers catalog, string labelColumnName = "Label", string featureColumnName = "Features",
+        int modelDim = 64, int layers = 1, int epochs = 5, double learningRate = 2e-3) =>
+        TransformerEncoder(catalog, new TransformerTrainer.Options { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ModelDim = modelDim, Layers = layers, Epochs = epochs, LearningRate = learningRate });
 
     private static MlpTrainer.Options MlpOptions(string label, string features, int[]? hiddenLayers, int epochs, int batchSize, double learningRate)
     {

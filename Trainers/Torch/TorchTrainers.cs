@@ -14,25 +14,14 @@ public static class TorchTrainers
     public static NamedTrainer Mlp { get; } = new("mlp", "multilayer perceptron (TorchSharp)", true, (ml, task, s) =>
     {
         var options = new MlpTrainer.Options { Seed = s.Seed, Threads = s.Threads, Progress = s.Progress, CancellationToken = s.CancellationToken, Epochs = s.Epochs ?? 30, HiddenLayers = new[] { 256, 128 }, Dropout = 0.2 };
-        return task switch
-        {
-            PredictionTask.MulticlassClassification => ml.MulticlassClassification.Trainers.Mlp(options),
-            PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.Mlp(options),
-            PredictionTask.Regression => ml.Regression.Trainers.Mlp(options),
-            _ => null,
-        };
+        return new MlpTrainer(task, options);
     });
 
     /// <summary>Convolutional image classifier (TorchSharp): multiclass, binary.</summary>
     public static NamedTrainer Cnn { get; } = new("cnn", "convolutional image classifier (TorchSharp; features read as a C×H×W image)", true, (ml, task, s) =>
     {
         var options = new CnnTrainer.Options { Seed = s.Seed, Threads = s.Threads, Progress = s.Progress, CancellationToken = s.CancellationToken, Epochs = s.Epochs ?? 20, BatchSize = 32 };
-        return task switch
-        {
-            PredictionTask.MulticlassClassification => ml.MulticlassClassification.Trainers.Cnn(options),
-            PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.Cnn(options),
-            _ => null,
-        };
+        return task is PredictionTask.MulticlassClassification or PredictionTask.BinaryClassification ? new CnnTrainer(task, options) : null;
     });
 
     /// <summary>Bidirectional LSTM over the token ids of a text column (TorchSharp).</summary>
@@ -47,13 +36,7 @@ public static class TorchTrainers
         var options = new TransformerTrainer.Options { Seed = s.Seed, Threads = s.Threads, Progress = s.Progress, CancellationToken = s.CancellationToken };
         if (s.Epochs is { } epochs)
             options.Epochs = epochs;
-        return task switch
-        {
-            PredictionTask.MulticlassClassification => ml.MulticlassClassification.Trainers.TransformerEncoder(options),
-            PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.TransformerEncoder(options),
-            PredictionTask.Regression => ml.Regression.Trainers.TransformerEncoder(options),
-            _ => null,
-        };
+        return new TransformerTrainer(task, options);
     }, readsTokenSequences: true);
 
     /// <summary>Every torch trainer.</summary>
@@ -64,12 +47,6 @@ public static class TorchTrainers
         var options = new RnnTrainer.Options { Cell = cell, Seed = s.Seed, Threads = s.Threads, Progress = s.Progress, CancellationToken = s.CancellationToken };
         if (s.Epochs is { } epochs)
             options.Epochs = epochs;
-        return task switch
-        {
-            PredictionTask.MulticlassClassification => ml.MulticlassClassification.Trainers.Rnn(options),
-            PredictionTask.BinaryClassification => ml.BinaryClassification.Trainers.Rnn(options),
-            PredictionTask.Regression => ml.Regression.Trainers.Rnn(options),
-            _ => null,
-        };
+        return new RnnTrainer(task, options);
     }, readsTokenSequences: true);
 }

@@ -4,6 +4,7 @@ using MlToolkit.Data.Delimited;
 using MlToolkit.Tests.Support;
 using MlToolkit.Trainers.Torch;
 using MlToolkit.Trainers.Torch.Mlp;
+using MlToolkit.Trainers.Torch.Persistence;
 using MlToolkit.Trainers.Torch.Training;
 
 namespace MlToolkit.Tests.Trainers.Torch;
@@ -115,5 +116,31 @@ public sealed class TrainingMachineryTests
         }).Fit(prepared);
         Assert.Equal(1797, model.Summary!.TrainRows);
         Assert.Equal(new long[] { 18, 36 }, rows);
+    }
+
+    [Fact]
+    public void Options_are_copied_arrays_and_all_and_a_loaded_model_leaves_the_hosts_torch_threads_alone()
+    {
+        var data = TorchTestData.Digits;
+        var options = new MlpTrainer.Options { Epochs = 1, HiddenLayers = new[] { 16 }, Threads = 1 };
+        var trainer = data.Ml.MulticlassClassification.Trainers.Mlp(options);
+        options.HiddenLayers[0] = 999;
+        Assert.Equal(new[] { 16 }, trainer.Settings.HiddenLayers);
+
+        using var folder = new TempFolder();
+        var model = trainer.Fit(data.Train);
+        data.Ml.Model.SavePipeline(model, data.Train.Schema, folder.File("m.zip"));
+        var before = TorchSharp.torch.get_num_threads();
+        TorchSharp.torch.set_num_threads(2);
+        try
+        {
+            var loaded = data.Ml.Model.LoadPipeline(folder.File("m.zip"), out _);
+            Assert.Equal(359, loaded.Transform(data.Test).GetColumn<float[]>("Score").Count());
+            Assert.Equal(2, TorchSharp.torch.get_num_threads());
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(before);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using MlToolkit.Trainers.Torch.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,12 +14,12 @@ internal static class Pooling
             case SequencePooling.First:
                 return states.select(1, 0);
             case SequencePooling.Last:
-                var last = (mask.sum(1) - 1).clamp_min(0).to_type(ScalarType.Int64);
+                var last = mask.sum(1).Plus(-1).AtLeast(0).to_type(ScalarType.Int64);
                 var index = last.view(-1, 1, 1).expand(-1, 1, states.shape[2]);
                 return states.gather(1, index).squeeze(1);
             default:
                 var weights = mask.unsqueeze(2).to_type(states.dtype);
-                return (states * weights).sum(1) / weights.sum(1).clamp_min(1);
+                return (states * weights).sum(1) / weights.sum(1).AtLeast(1);
         }
     }
 }
@@ -59,7 +60,7 @@ internal sealed class SequenceInput : nn.Module<Tensor, (Tensor States, Tensor M
             return (projection.forward(steps), ones(input.shape[0], _steps, dtype: ScalarType.Bool, device: input.device));
         }
         var ids = input.to_type(ScalarType.Int64);
-        return (embedding!.forward(ids), ids.ne(0));
+        return (embedding!.forward(ids), ids.NotEqualTo(0));
     }
 }
 
@@ -187,7 +188,7 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
     {
         var (tokens, mask) = input.forward(features);
         var steps = tokens.shape[1];
-        var scaled = tokens * Math.Sqrt(_spec.ModelDim);
+        var scaled = tokens.Times(Math.Sqrt(_spec.ModelDim));
         var position = positions is not null
             ? positions.forward(arange(steps, dtype: ScalarType.Int64, device: features.device)).unsqueeze(0)
             : sinusoids!.narrow(0, 0, steps).unsqueeze(0);

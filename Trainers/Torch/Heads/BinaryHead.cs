@@ -58,7 +58,7 @@ public sealed class BinaryHead : PredictionHead
         nn.functional.binary_cross_entropy_with_logits(output, targets);
 
     /// <inheritdoc/>
-    public override long? CountCorrect(Tensor output, Tensor targets) => output.gt(0).to_type(ScalarType.Float32).eq(targets).sum().item<long>();
+    public override long? CountCorrect(Tensor output, Tensor targets) => output.GreaterThan(0).to_type(ScalarType.Float32).eq(targets).sum().item<long>();
 
     /// <inheritdoc/>
     public override Tensor Postprocess(Tensor output) => cat(new[] { output, sigmoid(output) }, 1);

@@ -74,12 +74,12 @@ public sealed class RegressionHead : PredictionHead
     }
 
     /// <inheritdoc/>
-    public override Tensor Targets(Tensor labels) => ((labels - Mean) / Scale).unsqueeze(1);
+    public override Tensor Targets(Tensor labels) => labels.Plus(-Mean).Times(1 / Scale).unsqueeze(1);
 
     /// <inheritdoc/>
     public override Tensor Loss(Tensor output, Tensor targets, TorchTrainerOptions options) =>
         options.HuberDelta is { } delta ? nn.functional.huber_loss(output, targets, delta / Scale) : nn.functional.mse_loss(output, targets);
 
     /// <inheritdoc/>
-    public override Tensor Postprocess(Tensor output) => output * Scale + Mean;
+    public override Tensor Postprocess(Tensor output) => output.Times(Scale).Plus(Mean);
 }

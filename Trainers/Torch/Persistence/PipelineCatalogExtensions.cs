@@ -24,8 +24,13 @@ public static class PipelineCatalogExtensions
     public static ITransformer LoadPipeline(this ModelOperationsCatalog catalog, string path, out DataViewSchema inputSchema)
     {
         var archive = ModelArchive.Read(path);
-        var manifest = archive.Body[PipelineSection] as JsonObject
-            ?? throw new ModelFormatException($"{path}: not a saved pipeline (no '{PipelineSection}' section; was it saved by 'mltoolkit train'? Load it with TrainedModel.Load)");
+        if (archive.Body[PipelineSection] is not JsonObject manifest)
+        {
+            // A model saved by 'mltoolkit train' or AutoML: the same container with a description; it scores as a pipeline too.
+            var model = Models.TrainedModel.Load(archive, new MLContext(1));
+            inputSchema = model.InputSchema;
+            return model;
+        }
         return PipelineParts.Read(catalog, manifest, archive, out inputSchema);
     }
 }

@@ -159,7 +159,9 @@ public static class PipelineParts
             module.Dispose();
             throw new ModelFormatException($"{archive.Path}: torch weights '{part}' do not fit the saved {state.Architecture.GetType().Name}: {e.Message}", e);
         }
-        return new TorchPredictionTransformer(new TorchNetwork(module, state.Architecture, head, state.InputShape), state.FeatureColumnName, state.InferenceBatchSize, state.Threads);
+        // The thread count trained with is the trainer's setting, not the host's: a loaded model scores with the host's
+        // torch threads (torch's count is process-wide, and loading a model must not change it).
+        return new TorchPredictionTransformer(new TorchNetwork(module, state.Architecture, head, state.InputShape), state.FeatureColumnName, state.InferenceBatchSize, threads: null);
     }
 
     private static ModelFormatException Invalid(LoadedArchive archive, string what) => new($"{archive.Path}: {what}");

@@ -246,9 +246,9 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
     private static Tensor AddPenalties(Tensor loss, IReadOnlyList<TorchSharp.Modules.Parameter> weights, TorchTrainerOptions options)
     {
         if (options.L1 > 0)
-            loss = loss + options.L1 * weights.Select(w => w.abs().sum()).Aggregate((a, b) => a + b);
+            loss = loss + weights.Select(w => w.abs().sum()).Aggregate((a, b) => a + b).Times(options.L1);
         if (options.L2 > 0)
-            loss = loss + options.L2 * weights.Select(w => w.pow(2).sum()).Aggregate((a, b) => a + b);
+            loss = loss + weights.Select(w => w.Squared().sum()).Aggregate((a, b) => a + b).Times(options.L2);
         return loss;
     }
 

@@ -205,6 +205,18 @@ public abstract class TorchTrainerOptions
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be between {min} and {max}.");
     }
 
-    /// <summary>A shallow copy, so a trainer keeps its own snapshot of the caller's options.</summary>
-    public TorchTrainerOptions Clone() => (TorchTrainerOptions)MemberwiseClone();
+    /// <summary>
+    /// A copy the trainer keeps, so that changing the caller's options (or an array in them, such as
+    /// <c>HiddenLayers</c>) after the trainer was created changes nothing: arrays are copied too, in derived options as well.
+    /// </summary>
+    public TorchTrainerOptions Clone()
+    {
+        var copy = (TorchTrainerOptions)MemberwiseClone();
+        foreach (var property in GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (property.PropertyType.IsArray && property.CanRead && property.CanWrite && property.GetValue(this) is Array array)
+                property.SetValue(copy, array.Clone());
+        }
+        return copy;
+    }
 }

@@ -3,8 +3,8 @@ using MlToolkit.Experiments.Tuning.SearchSpaces;
 
 namespace MlToolkit.Experiments.AutoMl;
 
-/// <summary>Reads an AutoML trial's configuration: which trainer it ran, and that trainer's own hyperparameters.</summary>
-public static class TrialTrainer
+/// <summary>Reads an AutoML trial's configuration (it trains nothing): which trainer it names, and that trainer's own hyperparameters.</summary>
+public static class TrialConfiguration
 {
     /// <summary>The trainer of <paramref name="trial"/> (its <c>trainer</c> choice), or "" for a space without one.</summary>
     public static string Of(TrialRecord trial)
