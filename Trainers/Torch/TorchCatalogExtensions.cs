@@ -155,7 +155,7 @@ public static class TorchCatalogExtensions
     /// <param name="learningRate">Learning rate.</param>
     public static RnnTrainer Rnn(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, string labelColumnName = "Label", string featureColumnName = "Features",
         RnnCell cell = RnnCell.Lstm, int hiddenSize = 128, int epochs = 5, double learningRate = 2e-3) =>
-        Rnn(catalog, new RnnTrainer.Options { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Cell = cell, HiddenSize = hiddenSize, Epochs = epochs, LearningRate = learningRate });
+        Rnn(catalog, RnnOptions(labelColumnName, featureColumnName, cell, hiddenSize, epochs, learningRate));
 
     /// <summary>A binary transformer encoder over token ids with the common settings; see <see cref="TransformerTrainer.Options"/> for the others.</summary>
     /// <param name="catalog">The binary trainers catalog.</param>
@@ -167,7 +167,7 @@ public static class TorchCatalogExtensions
     /// <param name="learningRate">Peak AdamW learning rate.</param>
     public static TransformerTrainer TransformerEncoder(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, string labelColumnName = "Label", string featureColumnName = "Features",
         int modelDim = 64, int layers = 1, int epochs = 5, double learningRate = 2e-3) =>
-        TransformerEncoder(catalog, new TransformerTrainer.Options { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ModelDim = modelDim, Layers = layers, Epochs = epochs, LearningRate = learningRate });
+        TransformerEncoder(catalog, TransformerOptions(labelColumnName, featureColumnName, modelDim, layers, epochs, learningRate));
 
     /// <summary>A multiclass LSTM/GRU over token ids with the common settings; see <see cref="RnnTrainer.Options"/> for the others.</summary>
     /// <param name="catalog">The multiclass trainers catalog.</param>
@@ -179,7 +179,7 @@ public static class TorchCatalogExtensions
     /// <param name="learningRate">Learning rate.</param>
     public static RnnTrainer Rnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, string labelColumnName = "Label", string featureColumnName = "Features",
         RnnCell cell = RnnCell.Lstm, int hiddenSize = 128, int epochs = 5, double learningRate = 2e-3) =>
-        Rnn(catalog, new RnnTrainer.Options { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Cell = cell, HiddenSize = hiddenSize, Epochs = epochs, LearningRate = learningRate });
+        Rnn(catalog, RnnOptions(labelColumnName, featureColumnName, cell, hiddenSize, epochs, learningRate));
 
     /// <summary>A multiclass transformer encoder over token ids with the common settings; see <see cref="TransformerTrainer.Options"/> for the others.</summary>
     /// <param name="catalog">The multiclass trainers catalog.</param>
@@ -191,7 +191,7 @@ public static class TorchCatalogExtensions
     /// <param name="learningRate">Peak AdamW learning rate.</param>
     public static TransformerTrainer TransformerEncoder(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, string labelColumnName = "Label", string featureColumnName = "Features",
         int modelDim = 64, int layers = 1, int epochs = 5, double learningRate = 2e-3) =>
-        TransformerEncoder(catalog, new TransformerTrainer.Options { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ModelDim = modelDim, Layers = layers, Epochs = epochs, LearningRate = learningRate });
+        TransformerEncoder(catalog, TransformerOptions(labelColumnName, featureColumnName, modelDim, layers, epochs, learningRate));
 
     /// <summary>A regression LSTM/GRU over token ids with the common settings; see <see cref="RnnTrainer.Options"/> for the others.</summary>
     /// <param name="catalog">The regression trainers catalog.</param>
@@ -203,7 +203,7 @@ public static class TorchCatalogExtensions
     /// <param name="learningRate">Learning rate.</param>
     public static RnnTrainer Rnn(this RegressionCatalog.RegressionTrainers catalog, string labelColumnName = "Label", string featureColumnName = "Features",
         RnnCell cell = RnnCell.Lstm, int hiddenSize = 128, int epochs = 5, double learningRate = 2e-3) =>
-        Rnn(catalog, new RnnTrainer.Options { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Cell = cell, HiddenSize = hiddenSize, Epochs = epochs, LearningRate = learningRate });
+        Rnn(catalog, RnnOptions(labelColumnName, featureColumnName, cell, hiddenSize, epochs, learningRate));
 
     /// <summary>A regression transformer encoder over token ids with the common settings; see <see cref="TransformerTrainer.Options"/> for the others.</summary>
     /// <param name="catalog">The regression trainers catalog.</param>
@@ -215,7 +215,13 @@ public static class TorchCatalogExtensions
     /// <param name="learningRate">Peak AdamW learning rate.</param>
     public static TransformerTrainer TransformerEncoder(this RegressionCatalog.RegressionTrainers catalog, string labelColumnName = "Label", string featureColumnName = "Features",
         int modelDim = 64, int layers = 1, int epochs = 5, double learningRate = 2e-3) =>
-        TransformerEncoder(catalog, new TransformerTrainer.Options { LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ModelDim = modelDim, Layers = layers, Epochs = epochs, LearningRate = learningRate });
+        TransformerEncoder(catalog, TransformerOptions(labelColumnName, featureColumnName, modelDim, layers, epochs, learningRate));
+
+    private static RnnTrainer.Options RnnOptions(string label, string features, RnnCell cell, int hiddenSize, int epochs, double learningRate) =>
+        new() { LabelColumnName = label, FeatureColumnName = features, Cell = cell, HiddenSize = hiddenSize, Epochs = epochs, LearningRate = learningRate };
+
+    private static TransformerTrainer.Options TransformerOptions(string label, string features, int modelDim, int layers, int epochs, double learningRate) =>
+        new() { LabelColumnName = label, FeatureColumnName = features, ModelDim = modelDim, Layers = layers, Epochs = epochs, LearningRate = learningRate };
 
     private static MlpTrainer.Options MlpOptions(string label, string features, int[]? hiddenLayers, int epochs, int batchSize, double learningRate)
     {

@@ -11,39 +11,21 @@ namespace MlToolkit.Trainers.Torch.Training;
 /// </summary>
 internal static class HeldScalars
 {
-    public static Tensor Times(this Tensor tensor, double value)
-    {
-        using var scalar = value.ToScalar();
-        return tensor.mul(scalar);
-    }
+    public static Tensor Times(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.mul);
 
-    public static Tensor Plus(this Tensor tensor, double value)
-    {
-        using var scalar = value.ToScalar();
-        return tensor.add(scalar);
-    }
+    public static Tensor Plus(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.add);
 
-    public static Tensor AtLeast(this Tensor tensor, double value)
-    {
-        using var scalar = value.ToScalar();
-        return tensor.clamp_min(scalar);
-    }
+    public static Tensor AtLeast(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.clamp_min);
 
-    public static Tensor NotEqualTo(this Tensor tensor, long value)
-    {
-        using var scalar = value.ToScalar();
-        return tensor.ne(scalar);
-    }
+    public static Tensor NotEqualTo(this Tensor tensor, long value) => Held(value.ToScalar(), tensor.ne);
 
-    public static Tensor GreaterThan(this Tensor tensor, double value)
-    {
-        using var scalar = value.ToScalar();
-        return tensor.gt(scalar);
-    }
+    public static Tensor GreaterThan(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.gt);
 
-    public static Tensor Squared(this Tensor tensor)
+    public static Tensor Squared(this Tensor tensor) => Held(2.0.ToScalar(), tensor.pow);
+
+    private static Tensor Held(Scalar scalar, Func<Scalar, Tensor> operation)
     {
-        using var two = 2.0.ToScalar();
-        return tensor.pow(two);
+        using (scalar)
+            return operation(scalar);
     }
 }

@@ -1,0 +1,45 @@
+using Microsoft.ML;
+using MlToolkit.Data;
+using MlToolkit.Experiments.Tuning.SearchSpaces;
+using MlToolkit.Trainers.Torch;
+using MlToolkit.Trainers.Torch.Architectures;
+using MlToolkit.Trainers.Torch.Cnn;
+using MlToolkit.Trainers.Torch.Mlp;
+using MlToolkit.Trainers.Torch.Sequence;
+
+namespace MlToolkit.Experiments.Candidates;
+
+/// <summary>The TorchSharp multilayer perceptron: width, depth and dropout on top of the shared optimization space.</summary>
+public sealed class MlpCandidate : TrialCandidate
+{
+    /// <inheritdoc/>
+    public override string Name => "mlp";
+
+    /// <inheritdoc/>
+    public override bool NeedsNormalizedFeatures => true;
+
+    /// <inheritdoc/>
+    public override bool Supports(PredictionTask task) => true;
+
+    /// <inheritdoc/>
+    public override SearchSpace SearchSpace(PredictionTask task) => new SearchSpace()
+        .Optimization(minEpochs: 5, maxEpochs: 100, defaultEpochs: 10, defaultLearningRate: 1e-3)
+        .Int("width", 16, 512, log: true, defaultValue: 64)
+        .Int("depth", 1, 3, defaultValue: 1)
+        .Float("dropout", 0, 0.5, defaultValue: 0.1);
+
+    /// <inheritdoc/>
+    public override IEstimator<ITransformer> CreateTrainer(MLContext mlContext, PredictionTask task, ParameterSet parameters, CandidateContext context)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var width = parameters.GetInt("width");
+        var options = TorchCandidateSupport.Apply(new MlpTrainer.Options
+        {
+            // Each layer half as wide as the one before: the usual funnel.
+            HiddenLayers = Enumerable.Range(0, parameters.GetInt("depth")).Select(i => Math.Max(8, width >> i)).ToArray(),
+            Dropout = parameters.GetDouble("dropout"),
+        }, parameters, context);
+        return Supports(task) ? new MlpTrainer(task, options) : throw Unsupported(task);
+    }
+}

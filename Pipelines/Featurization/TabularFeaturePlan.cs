@@ -1,0 +1,58 @@
+using Microsoft.ML;
+using MlToolkit.Data.Delimited;
+
+namespace MlToolkit.Pipelines.Featurization;
+
+/// <summary>Tabular data: every column but the label and ignored ones, featurized by purpose (see <see cref="AutoFeaturizer"/>).</summary>
+public sealed class TabularFeaturePlan : IFeaturePlan
+{
+    private readonly IReadOnlyList<FeatureColumn> _features;
+
+    /// <summary>Plans features from <paramref name="layout"/> for predicting <paramref name="labelColumn"/>.</summary>
+    public TabularFeaturePlan(DelimitedSchema layout, string labelColumn, IEnumerable<string>? ignoreColumns = null)
+        : this(layout, labelColumn, Ignoring(ignoreColumns))
+    {
+    }
+
+    /// <summary>Plans features from <paramref name="layout"/>, with the purposes and ignored columns of <paramref name="columns"/> overriding inference.</summary>
+    public TabularFeaturePlan(DelimitedSchema layout, string labelColumn, ColumnInformation? columns)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        foreach (var name in columns?.Named ?? Array.Empty<string>())
+            layout.GetColumn(name);
+        _features = AutoFeaturizer.FeatureColumns(layout, labelColumn, columns?.IgnoredColumnNames)
+            .Select(f => columns?.PurposeOf(f.Name) is { } given && Allowed(layout.GetColumn(f.Name).Kind, given) ? f with { Purpose = given } : f).ToList();
+        var label = layout.GetColumn(labelColumn).Name;
+        DelimitedInputs = layout.Columns.Where(c => c.Name == label || _features.Any(f => f.Name == c.Name)).ToList();
+        ImagePathColumns = _features.Where(f => f.Purpose == ColumnPurpose.ImagePath).Select(f => f.Name).ToList();
+        OneHotColumns = _features.Where(f => f.Purpose == ColumnPurpose.Categorical && f.DistinctValues <= AutoFeaturizer.MaxOneHotValues).Select(f => f.Name).ToList();
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> OneHotColumns { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> ImagePathColumns { get; }
+
+    /// <inheritdoc/>
+    public bool IsImage => ImagePathColumns.Count > 0
+        || (_features.Count >= 64 && _features.All(f => f.Purpose == ColumnPurpose.Numeric) && Math.Sqrt(_features.Count) % 1 == 0);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<DelimitedColumn> DelimitedInputs { get; }
+
+    /// <inheritdoc/>
+    public IEstimator<ITransformer> Build(MLContext mlContext, bool normalize) => AutoFeaturizer.Build(mlContext, _features, normalize);
+
+    private static ColumnInformation? Ignoring(IEnumerable<string>? columns)
+    {
+        if (columns is null)
+            return null;
+        var information = new ColumnInformation();
+        information.IgnoredColumnNames.UnionWith(columns);
+        return information;
+    }
+
+    // A delimited column read as text can take any purpose; numbers and Booleans keep theirs (their values are not text).
+    private static bool Allowed(ColumnKind kind, ColumnPurpose purpose) => kind == ColumnKind.Text ? purpose != ColumnPurpose.Numeric : purpose == ColumnPurpose.Numeric;
+}
