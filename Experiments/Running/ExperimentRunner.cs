@@ -57,75 +57,99 @@ public sealed class ExperimentRunner
         _store.OpenStudy(_study);
         var history = _store.LoadTrials(_space).ToList();
         var tuner = _createTuner();
-        var board = new IntermediateValues();
         Replay(history, tuner);
-        foreach (var trial in history)
-        {
-            foreach (var (step, loss) in trial.Intermediate)
-                board.Add(trial.Number, step, loss);
-            if (trial.State == TrialState.Complete)
-                board.MarkComplete(trial.Number);
-        }
-        var retries = new Queue<TrialRecord>(history.Where(t => NeedsRetry(t, history)));
-        var state = new RunState(history, _study.Maximize);
-        var running = new List<RunningTrial>();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = new Session(this, objective, tuner, history, clock, deadline);
         StopReason? reason = null;
-        var threads = Math.Max(1, _settings.Threads / _settings.ParallelTrials);
-
         while (true)
         {
-            if (cancellationToken.IsCancellationRequested)
-                reason ??= StopReason.Cancelled;
-            else if (PastDeadline(clock))
-                reason ??= StopReason.TimeBudget;
+            reason ??= cancellationToken.IsCancellationRequested ? StopReason.Cancelled : PastDeadline(clock) ? StopReason.TimeBudget : null;
             if (reason is StopReason.Cancelled or StopReason.TimeBudget)
                 deadline.Cancel();
-
-            WatchMemory(running);
-            foreach (var trial in running)
-                trial.CheckTimeout();
-            foreach (var trial in running.Where(t => t.Finished || t.Abandoned(_settings.StopGracePeriod)).ToList())
-            {
-                running.Remove(trial);
-                var record = trial.Result(reason);
-                _store.FinishTrial(record);
-                tuner.Report(ToReport(record));
-                if (record.State == TrialState.Complete)
-                    board.MarkComplete(record.Number);
-                state.Add(record);
-                Notify(KindOf(record.State), record, state.Best, clock.Elapsed);
-                if (record.State == TrialState.Complete && ReferenceEquals(state.Best, record))
-                    Notify(ExperimentEventKind.NewBest, record, record, clock.Elapsed);
-            }
-
-            if (reason is null && running.Count == 0 && _settings.MaxTrials is { } max && state.Finished >= max)
+            run.CollectFinished(reason);
+            if (reason is null && run.Running.Count == 0 && _settings.MaxTrials is { } max && run.State.Finished >= max)
                 reason = StopReason.MaxTrials;
-            while (reason is null && running.Count < _settings.ParallelTrials && !(_settings.MaxTrials is { } limit && state.Finished + running.Count >= limit))
-            {
-                var (configuration, origin, retryOf) = Next(tuner, retries, state);
-                if (configuration is null)
-                {
-                    if (running.Count == 0)
-                        reason = StopReason.SpaceExhausted;
-                    break;
-                }
-                var started = _settings.Clock.GetUtcNow();
-                var number = _store.StartTrial(configuration, origin, retryOf, started);
-                var record = new TrialRecord { Number = number, Configuration = configuration, State = TrialState.Running, Origin = origin, RetryOf = retryOf, Started = started };
-                state.Reserve(number);
-                Notify(ExperimentEventKind.TrialStarted, record, state.Best, clock.Elapsed);
-                running.Add(RunningTrial.Start(record, objective, deadline.Token, threads, _settings.TrialTimeout, _settings.Clock, (step, loss, trial) => OnIntermediate(trial, step, loss, board, state, clock)));
-            }
-            if (running.Count == 0 && reason is not null)
+            if (reason is null)
+                reason = run.StartTrials();
+            if (run.Running.Count == 0 && reason is not null)
                 break;
-            if (running.Count == 0 && reason is null)
-                continue;
-            Task.WaitAny(running.Select(t => t.Work).ToArray(), Poll);
+            if (run.Running.Count > 0)
+                Task.WaitAny(run.Running.Select(t => t.Work).ToArray(), Poll);
+        }
+        return new RunSummary(run.State.Trials, run.State.Best, reason.Value, clock.Elapsed, history.Count);
+    }
+
+    /// <summary>One call of <see cref="Run"/>: the trials in flight, what is known of the finished ones, and how to start the next.</summary>
+    private sealed class Session
+    {
+        private readonly ExperimentRunner _runner;
+        private readonly TrialObjective _objective;
+        private readonly ITuner _tuner;
+        private readonly IntermediateValues _board = new();
+        private readonly Queue<TrialRecord> _retries;
+        private readonly RunClock _clock;
+        private readonly CancellationTokenSource _deadline;
+        private readonly int _threads;
+
+        public Session(ExperimentRunner runner, TrialObjective objective, ITuner tuner, List<TrialRecord> history, RunClock clock, CancellationTokenSource deadline)
+        {
+            (_runner, _objective, _tuner, _clock, _deadline) = (runner, objective, tuner, clock, deadline);
+            foreach (var trial in history)
+            {
+                foreach (var (step, loss) in trial.Intermediate)
+                    _board.Add(trial.Number, step, loss);
+                if (trial.State == TrialState.Complete)
+                    _board.MarkComplete(trial.Number);
+            }
+            _retries = new Queue<TrialRecord>(history.Where(t => NeedsRetry(t, history)));
+            State = new RunState(history, runner._study.Maximize);
+            _threads = Math.Max(1, runner._settings.Threads / runner._settings.ParallelTrials);
         }
 
-        var all = state.Trials;
-        return new RunSummary(all, state.Best, reason!.Value, clock.Elapsed, history.Count);
+        public RunState State { get; }
+
+        public List<RunningTrial> Running { get; } = new();
+
+        /// <summary>Enforces memory and timeouts, then stores, reports and announces every trial that finished or was given up on.</summary>
+        public void CollectFinished(StopReason? reason)
+        {
+            _runner.WatchMemory(Running);
+            foreach (var trial in Running)
+                trial.CheckTimeout();
+            foreach (var trial in Running.Where(t => t.Finished || t.Abandoned(_runner._settings.StopGracePeriod)).ToList())
+            {
+                Running.Remove(trial);
+                var record = trial.Result(reason);
+                _runner._store.FinishTrial(record);
+                _tuner.Report(_runner.ToReport(record));
+                if (record.State == TrialState.Complete)
+                    _board.MarkComplete(record.Number);
+                State.Add(record);
+                _runner.Notify(KindOf(record.State), record, State.Best, _clock.Elapsed);
+                if (record.State == TrialState.Complete && ReferenceEquals(State.Best, record))
+                    _runner.Notify(ExperimentEventKind.NewBest, record, record, _clock.Elapsed);
+            }
+        }
+
+        /// <summary>Starts trials up to the parallelism and the trial budget; returns why the run stops when there is nothing left to try.</summary>
+        public StopReason? StartTrials()
+        {
+            var settings = _runner._settings;
+            while (Running.Count < settings.ParallelTrials && !(settings.MaxTrials is { } limit && State.Finished + Running.Count >= limit))
+            {
+                var (configuration, origin, retryOf) = _runner.Next(_tuner, _retries, State);
+                if (configuration is null)
+                    return Running.Count == 0 ? StopReason.SpaceExhausted : null;
+                var started = settings.Clock.GetUtcNow();
+                var number = _runner._store.StartTrial(configuration, origin, retryOf, started);
+                var record = new TrialRecord { Number = number, Configuration = configuration, State = TrialState.Running, Origin = origin, RetryOf = retryOf, Started = started };
+                State.Reserve(number);
+                _runner.Notify(ExperimentEventKind.TrialStarted, record, State.Best, _clock.Elapsed);
+                Running.Add(RunningTrial.Start(record, _objective, _deadline.Token, _threads, settings.TrialTimeout, settings.Clock,
+                    (step, loss, trial) => _runner.OnIntermediate(trial, step, loss, _board, State, _clock)));
+            }
+            return null;
+        }
     }
 
     /// <summary>

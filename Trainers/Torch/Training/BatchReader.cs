@@ -66,79 +66,103 @@ internal sealed class BatchReader
     /// <summary>Yields batches of up to <paramref name="batchSize"/> rows; the same <see cref="Batch"/> object is reused.</summary>
     public IEnumerable<Batch> Read(int batchSize, Random? shuffle, int shuffleBufferRows, CancellationToken cancellationToken)
     {
-        var batch = new Batch(batchSize, _featureSize);
-        var pool = shuffle is not null && !_data.CanShuffle ? new Batch(shuffleBufferRows, _featureSize) : null;
         var columns = _label is { } label ? new[] { _features, label } : new[] { _features };
         using var cursor = _data.GetRowCursor(columns, shuffle is not null && _data.CanShuffle ? shuffle : null);
-        var readFeatures = FeatureReader(cursor);
-        var readLabel = _label is { } l ? _head!.LabelReader(cursor, l) : () => 0f;
-        long skipped = 0;
+        var rows = new RowSource(this, cursor, cancellationToken);
+        var batches = shuffle is not null && !_data.CanShuffle
+            ? ThroughShuffleBuffer(rows, new Batch(batchSize, _featureSize), new Batch(shuffleBufferRows, _featureSize), shuffle)
+            : InOrder(rows, new Batch(batchSize, _featureSize));
+        foreach (var batch in batches)
+            yield return batch;
+        SkippedRows = rows.Skipped;
+    }
 
-        bool ReadRow(float[] features, int offset, out float labelValue)
+    private static IEnumerable<Batch> InOrder(RowSource rows, Batch batch)
+    {
+        var capacity = batch.Labels.Length;
+        while (true)
         {
-            while (cursor.MoveNext())
+            batch.Count = 0;
+            while (batch.Count < capacity && rows.Next(batch.Features, batch.Count, out var value))
+                batch.Labels[batch.Count++] = value;
+            if (batch.Count == 0)
+                yield break;
+            yield return batch;
+            if (batch.Count < capacity)
+                yield break;
+        }
+    }
+
+    // A shuffle buffer: emit a random pooled row and refill its slot from the stream.
+    private IEnumerable<Batch> ThroughShuffleBuffer(RowSource rows, Batch batch, Batch pool, Random random)
+    {
+        var capacity = batch.Labels.Length;
+        pool.Count = 0;
+        while (pool.Count < pool.Labels.Length && rows.Next(pool.Features, pool.Count, out var value))
+            pool.Labels[pool.Count++] = value;
+        batch.Count = 0;
+        while (pool.Count > 0)
+        {
+            var pick = random.Next(pool.Count);
+            pool.Features.AsSpan(pick * _featureSize, _featureSize).CopyTo(batch.Features.AsSpan(batch.Count * _featureSize));
+            batch.Labels[batch.Count++] = pool.Labels[pick];
+            if (rows.Next(pool.Features, pick, out var next))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                labelValue = readLabel();
-                if (float.IsNaN(labelValue))
+                pool.Labels[pick] = next;
+            }
+            else
+            {
+                var last = --pool.Count;
+                pool.Features.AsSpan(last * _featureSize, _featureSize).CopyTo(pool.Features.AsSpan(pick * _featureSize));
+                pool.Labels[pick] = pool.Labels[last];
+            }
+            if (batch.Count == capacity)
+            {
+                yield return batch;
+                batch.Count = 0;
+            }
+        }
+        if (batch.Count > 0)
+            yield return batch;
+    }
+
+    /// <summary>Reads rows of one cursor into buffers, skipping rows without a label and checking that features are finite.</summary>
+    private sealed class RowSource
+    {
+        private readonly DataViewRowCursor _cursor;
+        private readonly CancellationToken _cancellation;
+        private readonly FeatureRead _readFeatures;
+        private readonly Func<float> _readLabel;
+        private readonly int _featureSize;
+
+        public RowSource(BatchReader reader, DataViewRowCursor cursor, CancellationToken cancellation)
+        {
+            _cursor = cursor;
+            _cancellation = cancellation;
+            _featureSize = reader._featureSize;
+            _readFeatures = reader.FeatureReader(cursor);
+            _readLabel = reader._label is { } l ? reader._head!.LabelReader(cursor, l) : () => 0f;
+        }
+
+        public long Skipped { get; private set; }
+
+        public bool Next(float[] features, int offset, out float label)
+        {
+            while (_cursor.MoveNext())
+            {
+                _cancellation.ThrowIfCancellationRequested();
+                label = _readLabel();
+                if (float.IsNaN(label))
                 {
-                    skipped++;
+                    Skipped++;
                     continue;
                 }
-                readFeatures(features.AsSpan(offset * _featureSize, _featureSize), cursor.Position + 1);
+                _readFeatures(features.AsSpan(offset * _featureSize, _featureSize), _cursor.Position + 1);
                 return true;
             }
-            labelValue = 0;
+            label = 0;
             return false;
         }
-
-        if (pool is null)
-        {
-            while (true)
-            {
-                batch.Count = 0;
-                while (batch.Count < batchSize && ReadRow(batch.Features, batch.Count, out var value))
-                    batch.Labels[batch.Count++] = value;
-                if (batch.Count == 0)
-                    break;
-                yield return batch;
-                if (batch.Count < batchSize)
-                    break;
-            }
-        }
-        else
-        {
-            // A shuffle buffer: emit a random pooled row and refill its slot from the stream.
-            var random = shuffle!;
-            pool.Count = 0;
-            while (pool.Count < shuffleBufferRows && ReadRow(pool.Features, pool.Count, out var value))
-                pool.Labels[pool.Count++] = value;
-            batch.Count = 0;
-            while (pool.Count > 0)
-            {
-                var pick = random.Next(pool.Count);
-                pool.Features.AsSpan(pick * _featureSize, _featureSize).CopyTo(batch.Features.AsSpan(batch.Count * _featureSize));
-                batch.Labels[batch.Count++] = pool.Labels[pick];
-                if (!ReadRow(pool.Features, pick, out var next))
-                {
-                    var last = --pool.Count;
-                    pool.Features.AsSpan(last * _featureSize, _featureSize).CopyTo(pool.Features.AsSpan(pick * _featureSize));
-                    pool.Labels[pick] = pool.Labels[last];
-                }
-                else
-                {
-                    pool.Labels[pick] = next;
-                }
-                if (batch.Count == batchSize)
-                {
-                    yield return batch;
-                    batch.Count = 0;
-                }
-            }
-            if (batch.Count > 0)
-                yield return batch;
-        }
-        SkippedRows = skipped;
     }
 
     private delegate void FeatureRead(Span<float> destination, long row);
