@@ -42,7 +42,6 @@ public static class ExperimentReport
         }
 
         var html = new StringBuilder();
-        var best = data.Best;
         html.Append(CultureInfo.InvariantCulture, $"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"/><title>MlToolkit experiment: {Encode(data.StudyName)}</title>
@@ -51,7 +50,34 @@ public static class ExperimentReport
             <h1>Experiment report: {Encode(data.StudyName)}</h1>
 
             """);
+        AppendSummary(html, data);
+        html.Append("<section id=\"leaderboard\"><h2>Leaderboard</h2>").Append(new Leaderboard(data.Trials, data.Metric).ToHtml(20)).Append("</section>\n");
+        html.Append("<section id=\"history\"><h2>Optimization history</h2>\n")
+            .Append(Image(Chart("history", ReportCharts.HistoryByTrial(data)), "metric by trial"))
+            .Append(Image(Chart("history-time", ReportCharts.HistoryByTime(data)), "best so far over time"))
+            .Append("</section>\n");
+        var bestTrainer = data.Best is { } best ? TrialConfiguration.Of(best) : null;
+        var ofBest = data.Complete.Where(t => bestTrainer is not null && TrialConfiguration.Of(t) == bestTrainer).ToList();
+        AppendParameters(html, data.Best, bestTrainer, ofBest, data, Chart);
+        AppendImportance(html, data, bestTrainer, ofBest, Chart);
+        html.Append("<section id=\"learning-curves\"><h2>Learning curves</h2>\n");
+        html.Append(data.Trials.Any(t => t.Intermediate.Count > 0)
+            ? Image(Chart("learning-curves", ReportCharts.LearningCurves(data)), "learning curves")
+            : "<p>No trial reported per-epoch values (only the torch trainers do).</p>\n");
+        html.Append("</section>\n");
+        AppendPredictions(html, data.Best, Chart);
+        html.Append("</body></html>\n");
 
+        var htmlPath = Path.Combine(folder, "report.html");
+        var temporary = htmlPath + ".tmp";
+        File.WriteAllText(temporary, html.ToString());
+        File.Move(temporary, htmlPath, overwrite: true);
+        return new ReportFiles(htmlPath, charts);
+    }
+
+    private static void AppendSummary(StringBuilder html, ReportData data)
+    {
+        var best = data.Best;
         var states = data.Trials.GroupBy(t => t.State).ToDictionary(g => g.Key, g => g.Count());
         html.Append(CultureInfo.InvariantCulture, $"""
             <section id="summary"><h2>Summary</h2><table>
@@ -63,16 +89,10 @@ public static class ExperimentReport
             </table></section>
 
             """);
+    }
 
-        html.Append("<section id=\"leaderboard\"><h2>Leaderboard</h2>").Append(new Leaderboard(data.Trials, data.Metric).ToHtml(20)).Append("</section>\n");
-
-        html.Append("<section id=\"history\"><h2>Optimization history</h2>\n")
-            .Append(Image(Chart("history", ReportCharts.HistoryByTrial(data)), "metric by trial"))
-            .Append(Image(Chart("history-time", ReportCharts.HistoryByTime(data)), "best so far over time"))
-            .Append("</section>\n");
-
-        var bestTrainer = best is null ? null : TrialConfiguration.Of(best);
-        var ofBest = data.Complete.Where(t => bestTrainer is not null && TrialConfiguration.Of(t) == bestTrainer).ToList();
+    private static void AppendParameters(StringBuilder html, TrialRecord? best, string? bestTrainer, List<TrialRecord> ofBest, ReportData data, Func<string, OxyPlot.PlotModel, string> chart)
+    {
         html.Append("<section id=\"parameters\"><h2>Hyperparameters against the metric</h2>\n");
         if (best is null || ofBest.Count < 2)
             html.Append("<p>Too few complete trials of one trainer to plot.</p>\n");
@@ -80,10 +100,13 @@ public static class ExperimentReport
         {
             html.Append(CultureInfo.InvariantCulture, $"<p>{ofBest.Count} complete trials of {Encode(bestTrainer!)}, the best trainer.</p>\n");
             foreach (var parameter in ReportCharts.Parameters(best).Keys.Take(8))
-                html.Append(Image(Chart("parameter-" + Slug(parameter), ReportCharts.ParameterVersusMetric(data, bestTrainer!, parameter)), parameter));
+                html.Append(Image(chart("parameter-" + Slug(parameter), ReportCharts.ParameterVersusMetric(data, bestTrainer!, parameter)), parameter));
         }
         html.Append("</section>\n");
+    }
 
+    private static void AppendImportance(StringBuilder html, ReportData data, string? bestTrainer, List<TrialRecord> ofBest, Func<string, OxyPlot.PlotModel, string> chart)
+    {
         html.Append("<section id=\"importance\"><h2>Hyperparameter importance</h2>\n");
         var trainerImportance = ParameterImportance.Compute(data.Trials, t => t.Configuration.Values.Where(p => p.Key == "trainer").ToDictionary(p => p.Key, p => p.Value));
         var importance = ParameterImportance.Compute(ofBest, ReportCharts.Parameters);
@@ -92,28 +115,13 @@ public static class ExperimentReport
             html.Append(CultureInfo.InvariantCulture, $"<p>Needs at least {ParameterImportance.MinimumTrials} complete trials of one trainer.</p>\n");
         else
         {
-            html.Append(Image(Chart("importance", ReportCharts.Importance("Hyperparameter importance", rows)), "importance"))
+            html.Append(Image(chart("importance", ReportCharts.Importance("Hyperparameter importance", rows)), "importance"))
                 .Append("<p>η²: the share of the metric's variance across trials that the parameter explains on its own (trials grouped by choice, or by quantile bins of a number). Interactions are not separated.</p><table><tr><th>parameter</th><th>η²</th></tr>\n");
             foreach (var (name, value) in rows)
                 html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"l\">{Encode(name)}</td><td>{value:0.000}</td></tr>\n");
             html.Append("</table>\n");
         }
         html.Append("</section>\n");
-
-        html.Append("<section id=\"learning-curves\"><h2>Learning curves</h2>\n");
-        html.Append(data.Trials.Any(t => t.Intermediate.Count > 0)
-            ? Image(Chart("learning-curves", ReportCharts.LearningCurves(data)), "learning curves")
-            : "<p>No trial reported per-epoch values (only the torch trainers do).</p>\n");
-        html.Append("</section>\n");
-
-        AppendPredictions(html, best, Chart);
-        html.Append("</body></html>\n");
-
-        var htmlPath = Path.Combine(folder, "report.html");
-        var temporary = htmlPath + ".tmp";
-        File.WriteAllText(temporary, html.ToString());
-        File.Move(temporary, htmlPath, overwrite: true);
-        return new ReportFiles(htmlPath, charts);
     }
 
     private static void AppendPredictions(StringBuilder html, TrialRecord? best, Func<string, OxyPlot.PlotModel, string> chart)
