@@ -119,11 +119,14 @@ internal static class TrainCommand
         // The test file is read as the training file was: same separator, header and quoting, same column types.
         var format = layout.Format;
         var options = new DelimitedLoadOptions { Separator = format.Separator, HasHeader = format.HasHeader, AllowQuoting = format.AllowQuoting, DecimalSeparator = format.DecimalSeparator };
-        var testLayout = DelimitedFile.Load(path, options).Layout;
-        var missing = layout.Columns.Select(c => c.Name).Where(n => !testLayout.Columns.Any(t => t.Name == n)).ToList();
+        var test = DelimitedFile.Load(path, options);
+        var missing = layout.Columns.Select(c => c.Name).Where(n => !test.Layout.Columns.Any(t => t.Name == n)).ToList();
         if (missing.Count > 0)
-            throw new SchemaException($"{path}: the test file lacks column(s) {string.Join(", ", missing)} of the training data (read with the training file's format: {(format.HasHeader ? "with" : "without")} a header row). Columns: {string.Join(", ", testLayout.Columns.Select(c => c.Name))}.");
-        return DelimitedFile.Load(path, options with { ColumnKinds = layout.Columns.ToDictionary(c => c.Name, c => c.Kind) });
+            throw new SchemaException($"{path}: the test file lacks column(s) {string.Join(", ", missing)} of the training data (read with the training file's format: {(format.HasHeader ? "with" : "without")} a header row). Columns: {string.Join(", ", test.Layout.Columns.Select(c => c.Name))}.");
+        // The layout inferred once, with the training file's column kinds where they differ.
+        var kinds = layout.Columns.ToDictionary(c => c.Name, c => c.Kind);
+        var columns = test.Layout.Columns.Select(c => kinds.TryGetValue(c.Name, out var kind) && kind != c.Kind ? DelimitedColumn.OfKind(c.Name, c.Index, kind) : c).ToList();
+        return DelimitedFile.Load(path, test.Layout with { Columns = columns });
     }
 
     internal static PredictionTask? ParseTask(string? task) => task switch

@@ -85,6 +85,7 @@ public sealed class DelimitedDataView : IDataView
         private readonly float[] _numbers;
         private readonly bool[] _booleans;
         private readonly ReadOnlyMemory<char>[] _texts;
+        private readonly char _decimalMark;
         private long _position = -1;
         private bool _done;
 
@@ -97,6 +98,7 @@ public sealed class DelimitedDataView : IDataView
             _booleans = new bool[width];
             _texts = new ReadOnlyMemory<char>[width];
             var format = parent.Layout.Format;
+            _decimalMark = format.DecimalSeparator;
             _reader = new DelimitedRecordReader(parent._source.OpenReader(), parent._source.Name, format.Separator, format.AllowQuoting);
             if (format.HasHeader)
                 _reader.TryRead(_fields);
@@ -157,8 +159,8 @@ public sealed class DelimitedDataView : IDataView
                 case ColumnKind.Numeric:
                     if (missing)
                         _numbers[i] = float.NaN;
-                    else if (!DelimitedSchemaInference.TryParseNumber(field, _parent.Layout.Format.DecimalSeparator, out _numbers[i]))
-                        throw BadValue(column, field, $"expected a number with '{_parent.Layout.Format.DecimalSeparator}' as decimal mark (the column was read as numeric; override its type if it holds text)");
+                    else if (!DelimitedSchemaInference.TryParseNumber(field, _decimalMark, out _numbers[i]))
+                        throw BadValue(column, field, $"expected a number with '{_decimalMark}' as decimal mark (the column was read as numeric; override its type if it holds text)");
                     else if (!float.IsFinite(_numbers[i]))
                         throw BadValue(column, field, "expected a finite number; infinities are not allowed (leave the field empty or write NA for a missing value)");
                     break;

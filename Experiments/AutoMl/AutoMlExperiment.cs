@@ -58,13 +58,12 @@ public sealed class AutoMlExperiment
         return With(o => o.Trainers = trainers.Select(t => t.Name).ToArray());
     }
 
-    /// <summary>Adds <paramref name="trainer"/> to the trainers swept (to the defaults when none were set).</summary>
+    /// <summary>Adds <paramref name="trainer"/> to the trainers swept (to the task's defaults, known at <see cref="Run"/>, when none were set).</summary>
     public AutoMlExperiment AddTrainer(TrialCandidate trainer)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         CandidateCatalog.Register(trainer);
-        return With(o => o.Trainers = (o.Trainers.Count > 0 ? o.Trainers : CandidateCatalog.Defaults(o.Task ?? PredictionTask.MulticlassClassification).Select(c => c.Name))
-            .Append(trainer.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
+        return With(o => o.AddedTrainers = o.AddedTrainers.Append(trainer.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
     }
 
     /// <summary>Uses your own tuner, built from the search space and the seed (it must depend only on them and the reports it gets).</summary>
@@ -148,7 +147,8 @@ public sealed class AutoMlExperiment
         var clock = Stopwatch.StartNew();
         var label = LabelSetup.Resolve(_data, _labelColumn, Options.Task, Options.PositiveClass);
         var task = label.Task;
-        var candidates = (Options.Trainers.Count > 0 ? Options.Trainers.Select(CandidateCatalog.Get).ToList() : CandidateCatalog.Defaults(task).ToList());
+        var candidates = (Options.Trainers.Count > 0 ? Options.Trainers.Select(CandidateCatalog.Get) : CandidateCatalog.Defaults(task))
+            .Concat(Options.AddedTrainers.Select(CandidateCatalog.Get)).DistinctBy(c => c.Name).ToList();
         var unsupported = candidates.Where(c => !c.Supports(task)).Select(c => c.Name).ToList();
         if (unsupported.Count > 0)
             throw new ArgumentException($"{string.Join(", ", unsupported)} cannot do {task}; trainers that can: {string.Join(", ", CandidateCatalog.All.Where(c => c.Supports(task)).Select(c => c.Name))}.");
@@ -174,7 +174,8 @@ public sealed class AutoMlExperiment
             : Array.Empty<string>();
         var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: true, binaryClasses);
 
-        using var owned = Options.Store is null ? Options.StoragePath is null ? (IExperimentStore)new InMemoryExperimentStore() : new SqliteExperimentStore(Options.StoragePath) : null;
+        // A store the caller gave stays theirs; one opened here is closed here.
+        using var owned = Options.Store is not null ? null : Options.StoragePath is null ? (IExperimentStore)new InMemoryExperimentStore() : new SqliteExperimentStore(Options.StoragePath);
         var store = Options.Store ?? owned!;
         var study = new StudyDefinition(Options.StudyName, metric.Name, metric.Maximize, space.Describe(), Fingerprint(encoded, label), Settings());
         var best = new BestTracker(Options.Progress);
@@ -233,7 +234,7 @@ public sealed class AutoMlExperiment
     }
 
     private string Settings() =>
-        $"tuner={Options.Tuner}; trainers={string.Join(",", Options.Trainers)}; time={Options.TrainingTime?.TotalSeconds.ToString(CultureInfo.InvariantCulture) ?? "none"}; max_trials={Options.MaxTrials?.ToString(CultureInfo.InvariantCulture) ?? "none"}; parallel={Options.ParallelTrials}";
+        $"tuner={Options.Tuner}; trainers={string.Join(",", Options.Trainers.Concat(Options.AddedTrainers))}; time={Options.TrainingTime?.TotalSeconds.ToString(CultureInfo.InvariantCulture) ?? "none"}; max_trials={Options.MaxTrials?.ToString(CultureInfo.InvariantCulture) ?? "none"}; parallel={Options.ParallelTrials}";
 
     private string Fingerprint(IDataView encoded, LabelSetup label)
     {

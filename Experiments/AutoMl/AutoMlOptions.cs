@@ -18,6 +18,9 @@ public sealed class AutoMlOptions
     /// <summary>Trainers to sweep by name; empty takes <c>CandidateCatalog.Defaults</c> (classic trainers and the MLP). Default empty.</summary>
     public IReadOnlyList<string> Trainers { get; set; } = Array.Empty<string>();
 
+    /// <summary>Trainers swept besides <see cref="Trainers"/> (or besides the task's defaults when that is empty). Default empty.</summary>
+    public IReadOnlyList<string> AddedTrainers { get; set; } = Array.Empty<string>();
+
     /// <summary>Metric to optimize; null takes the task's default (accuracy, or R² for regression). Default null.</summary>
     public string? Metric { get; set; }
 

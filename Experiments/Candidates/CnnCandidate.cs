@@ -1,11 +1,8 @@
 using Microsoft.ML;
 using MlToolkit.Data;
 using MlToolkit.Experiments.Tuning.SearchSpaces;
-using MlToolkit.Trainers.Torch;
 using MlToolkit.Trainers.Torch.Architectures;
 using MlToolkit.Trainers.Torch.Cnn;
-using MlToolkit.Trainers.Torch.Mlp;
-using MlToolkit.Trainers.Torch.Sequence;
 
 namespace MlToolkit.Experiments.Candidates;
 

@@ -47,11 +47,14 @@ public sealed class SqliteExperimentStore : IExperimentStore
             if (!readOnly)
                 CreateSchema();
         }
-        catch (Exception error) when (error is SqliteException or ExperimentStorageException)
+        catch (ExperimentStorageException)
         {
             _connection.Dispose();
-            if (error is ExperimentStorageException)
-                throw;
+            throw;
+        }
+        catch (SqliteException error)
+        {
+            _connection.Dispose();
             throw new ExperimentStorageException($"'{Location}' cannot be used as experiment storage: {error.Message}", error);
         }
     }

@@ -21,7 +21,7 @@ public sealed class TabularFeaturePlan : IFeaturePlan
         foreach (var name in columns?.Named ?? Array.Empty<string>())
             layout.GetColumn(name);
         _features = AutoFeaturizer.FeatureColumns(layout, labelColumn, columns?.IgnoredColumnNames)
-            .Select(f => columns?.PurposeOf(f.Name) is { } given && Allowed(layout.GetColumn(f.Name).Kind, given) ? f with { Purpose = given } : f).ToList();
+            .Select(f => columns?.PurposeOf(f.Name) is { } given ? f with { Purpose = Checked(layout.GetColumn(f.Name), given) } : f).ToList();
         var label = layout.GetColumn(labelColumn).Name;
         DelimitedInputs = layout.Columns.Where(c => c.Name == label || _features.Any(f => f.Name == c.Name)).ToList();
         ImagePathColumns = _features.Where(f => f.Purpose == ColumnPurpose.ImagePath).Select(f => f.Name).ToList();
@@ -53,6 +53,12 @@ public sealed class TabularFeaturePlan : IFeaturePlan
         return information;
     }
 
-    // A delimited column read as text can take any purpose; numbers and Booleans keep theirs (their values are not text).
-    private static bool Allowed(ColumnKind kind, ColumnPurpose purpose) => kind == ColumnKind.Text ? purpose != ColumnPurpose.Numeric : purpose == ColumnPurpose.Numeric;
+    // A column read as text can be categories, free text or image paths; numbers and Booleans keep their purpose (their
+    // values are not text). Refused rather than ignored, so that the user's word is never silently dropped.
+    private static ColumnPurpose Checked(DelimitedColumn column, ColumnPurpose given)
+    {
+        var allowed = column.Kind == ColumnKind.Text ? given != ColumnPurpose.Numeric : given == column.Purpose;
+        return allowed ? given
+            : throw new SchemaException($"Column '{column.Name}' was read as {column.Kind}, so it cannot be used as {given}; read it as {(given == ColumnPurpose.Numeric ? "a number" : "text")} first (--column-type {column.Name}={(given == ColumnPurpose.Numeric ? "numeric" : "text")}, or DelimitedLoadOptions.ColumnKinds).");
+    }
 }

@@ -152,8 +152,8 @@ public static class ModelArchive
                 ?? throw new ModelFormatException($"{path}: not an MlToolkit model (no {ManifestEntry} inside)");
             var manifestBytes = ReadAll(manifestEntry);
             var manifest = JsonNode.Parse(manifestBytes) as JsonObject ?? throw new ModelFormatException($"{path}: {ManifestEntry} is not a JSON object");
-            CheckHeader(path, manifest);
-            CheckManifestHash(path, zip, manifest, manifestBytes);
+            if (CheckHeader(path, manifest) >= 2)
+                CheckManifestHash(path, zip, manifestBytes);
             var parts = manifest["parts"].Deserialize<List<ArchivePart>>(ToolkitJson.Indented)
                 ?? throw new ModelFormatException($"{path}: {ManifestEntry} lists no parts");
             var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -187,22 +187,22 @@ public static class ModelArchive
         return buffer.ToArray();
     }
 
-    private static void CheckManifestHash(string path, ZipArchive zip, JsonObject manifest, byte[] manifestBytes)
+    private static void CheckManifestHash(string path, ZipArchive zip, byte[] manifestBytes)
     {
-        if (manifest["formatVersion"]!.GetValue<int>() < 2)
-            return;
         var stored = zip.GetEntry(ManifestHashEntry) is { } entry ? System.Text.Encoding.ASCII.GetString(ReadAll(entry)).Trim() : null;
         if (stored != Hash(manifestBytes))
             throw new ModelFormatException($"{path}: {ManifestEntry} fails its checksum ({(stored is null ? $"{ManifestHashEntry} is missing" : $"expected SHA-256 {stored}")}); the file was modified or damaged");
     }
 
-    private static void CheckHeader(string path, JsonObject manifest)
+    /// <summary>Checks the format name and returns the format version (refusing versions this build cannot read).</summary>
+    private static int CheckHeader(string path, JsonObject manifest)
     {
         if (manifest["format"]?.GetValue<string>() != FormatName)
             throw new ModelFormatException($"{path}: not an MlToolkit model (format is not '{FormatName}')");
         var version = manifest["formatVersion"]?.GetValue<int>() ?? 0;
         if (version < 1 || version > FormatVersion)
             throw new ModelFormatException($"{path}: model format version {version} is not supported; this build reads versions 1 to {FormatVersion} (was it saved by a newer MlToolkit?)");
+        return version;
     }
 
     private static string Hash(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MlToolkit.Experiments.Tuning.SearchSpaces;
 
 /// <summary>One of a fixed list of texts (categories, or numbers picked from a short list such as batch sizes).</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MlToolkit.Experiments.Tuning.SearchSpaces;
 
 /// <summary>A real number in [<see cref="Low"/>, <see cref="High"/>], uniform or log-uniform.</summary>

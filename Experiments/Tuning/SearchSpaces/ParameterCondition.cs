@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MlToolkit.Experiments.Tuning.SearchSpaces;
 
 /// <summary>A parameter is active only when <see cref="Parent"/> holds one of <see cref="Values"/>.</summary>

@@ -88,12 +88,7 @@ internal sealed class NetworkArchitectureConverter : JsonConverter<NetworkArchit
     public override void Write(Utf8JsonWriter writer, NetworkArchitecture value, JsonSerializerOptions options)
     {
         var node = JsonSerializer.SerializeToNode(value, value.GetType(), options)!.AsObject();
-        var ordered = new JsonObject { [KindProperty] = NetworkArchitectures.KindOf(value.GetType()) };
-        foreach (var (name, property) in node.ToList())
-        {
-            node.Remove(name);
-            ordered[name] = property;
-        }
-        ordered.WriteTo(writer, options);
+        node.Insert(0, KindProperty, NetworkArchitectures.KindOf(value.GetType()));
+        node.WriteTo(writer, options);
     }
 }

@@ -1,5 +1,4 @@
 using MlToolkit.Trainers.Torch.Training;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MlToolkit.Trainers.Torch.Architectures;

@@ -1,4 +1,3 @@
-using MlToolkit.Trainers.Torch.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
