@@ -23,96 +23,83 @@ internal static class AutomlCommand
 {
     public static Command Create(CliOutput output)
     {
-        var data = new DatasetOptions();
-        var label = new Option<string?>("--label-col") { Description = "Column to predict. Required with --dataset; samples know theirs." };
-        var task = new Option<string?>("--task") { Description = "binary, multiclass or regression. Default: inferred from the label." };
-        task.AcceptOnlyFromAmong("binary", "multiclass", "regression");
-        var trainTime = new Option<double?>("--train-time") { Description = "Time budget in seconds (search and refit); running trials are stopped at the deadline. Default 60 unless --max-trials is given." };
-        var maxTrials = new Option<int?>("--max-trials") { Description = "Trials to finish, counting those of a resumed experiment." };
-        var tuner = new Option<string>("--tuner") { Description = "tpe, cfo (cost-frugal, starts cheap), random or grid.", DefaultValueFactory = _ => "cfo" };
-        tuner.AcceptOnlyFromAmong("tpe", "cfo", "random", "grid");
-        var folds = new Option<int>("--cv") { Description = "Cross-validation folds per trial (stratified for classification); 1 = a 20% holdout.", DefaultValueFactory = _ => 5 };
-        var trainers = new Option<string[]>("--trainers") { Description = $"Trainers to sweep (comma-separated): {string.Join(", ", CandidateCatalog.All.Select(c => c.Name))}. Default: the classic ones and mlp.", AllowMultipleArgumentsPerToken = true };
-        var metric = new Option<string?>("--metric") { Description = "Metric to optimize, e.g. accuracy, macro_accuracy, log_loss, auc, f1, r_squared, rmse. Default: accuracy (R² for regression)." };
-        var storage = new Option<string?>("--storage") { Description = "SQLite file of the experiment; re-running with it resumes. Default: <output>/experiment.db." };
-        var study = new Option<string>("--study") { Description = "Study name inside the storage file.", DefaultValueFactory = _ => "default" };
-        var outputFolder = new Option<string>("--output", "-o") { Description = "Folder for the best model, leaderboard and trial history.", DefaultValueFactory = _ => "mltoolkit-automl" };
-        var parallel = new Option<int>("--parallel") { Description = "Trials run at once; threads are split between them.", DefaultValueFactory = _ => 1 };
-        var threads = new Option<int?>("--threads") { Description = "Threads in all. Default: all cores." };
-        var trialTimeout = new Option<double?>("--trial-timeout") { Description = "Seconds one trial may run before it is stopped and marked failed." };
-        var memoryLimit = new Option<double?>("--memory-limit") { Description = "MiB the process may use while trials run; over it, the newest trial is stopped and marked failed." };
-        var pruner = new Option<string>("--pruner") { Description = "Early stopping of torch trials from their per-epoch validation loss: none, median or asha.", DefaultValueFactory = _ => "none" };
-        pruner.AcceptOnlyFromAmong("none", "median", "asha");
-        var seed = new Option<int>("--seed") { Description = "Seed of the tuner, the folds and the trainers.", DefaultValueFactory = _ => 1 };
-        var testDataset = new Option<string?>("--test-dataset") { Description = "Test file the refit best model is evaluated on." };
-        var ignore = new Option<string[]>("--ignore-cols") { Description = "Columns not to use as features (comma-separated or repeated).", AllowMultipleArgumentsPerToken = true };
-        var positive = new Option<string?>("--positive-class") { Description = "Binary classification: the label value scored as positive." };
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON on standard output (no progress lines)." };
-        var verbosity = VerbosityOption.Create("quiet (result only), normal (progress bars on a terminal, a line per trial otherwise) or diagnostic (every event).");
-
+        var options = new AutomlCommandOptions();
         var command = new Command("automl", "Search trainers and hyperparameters under a time or trial budget, then save the best model.");
-        foreach (var option in data.All.Concat(new Option[] { label, task, trainTime, maxTrials, tuner, folds, trainers, metric, storage, study, outputFolder, parallel, threads, trialTimeout, memoryLimit, pruner, seed, testDataset, ignore, positive, json, verbosity }))
+        foreach (var option in options.All)
             command.Options.Add(option);
-
         command.SetAction((result, cancellationToken) =>
         {
             var exit = ExitCodes.Success;
-            var code = TrainCommand.Run(output, CancellationToken.None, () =>
-            {
-                var dataset = data.Load(result);
-                DatasetOptions.Warn(dataset, output.Error);
-                var labelColumn = result.GetValue(label) ?? dataset.DefaultLabel ?? throw new ArgumentException("--label-col is required with --dataset.");
-                var folder = Path.GetFullPath(result.GetValue(outputFolder)!);
-                Directory.CreateDirectory(folder);
-                var quiet = result.GetValue(json);
-                var level = VerbosityOption.Parse(result.GetValue(verbosity));
-                var live = !quiet && level == Verbosity.Normal ? output.Live : null;
-                var seconds = result.GetValue(trainTime) ?? (result.GetValue(maxTrials) is null ? 60 : null);
-                var ml = new MLContext(result.GetValue(seed));
-                var experiment = ml.AutoMl().CreateExperiment(dataset.Data, labelColumn)
-                    .SetTuner(Tuners.Parse(result.GetValue(tuner)!))
-                    .SetCrossValidation(result.GetValue(folds))
-                    .SetTrainingTime(seconds is { } s ? TimeSpan.FromSeconds(s) : null)
-                    .SetMaxTrials(result.GetValue(maxTrials))
-                    .SetParallelTrials(result.GetValue(parallel), result.GetValue(threads))
-                    .SetPruner(result.GetValue(pruner) switch { "median" => new MedianPruner(), "asha" => new AshaPruner(), _ => null })
-                    .SetStorage(result.GetValue(storage) ?? Path.Combine(folder, "experiment.db"), result.GetValue(study)!)
-                    .SetSeed(result.GetValue(seed))
-                    .SetTestData(result.GetValue(testDataset) is { } testPath ? TrainCommand.LoadTestFile(dataset, testPath) : null)
-                    .SetProgress(quiet || level == Verbosity.Quiet || live is not null ? null : new TrialLines(output.Out, level));
-                var options = experiment.Options;
-                options.Task = TrainCommand.ParseTask(result.GetValue(task));
-                options.Metric = result.GetValue(metric);
-                options.Features = dataset.Features;
-                options.PositiveClass = result.GetValue(positive);
-                options.IgnoreColumns = Split(result.GetValue(ignore));
-                options.Trainers = Split(result.GetValue(trainers)).Select(t => CandidateCatalog.Get(t).Name).ToList();
-                if (result.GetValue(trialTimeout) is { } timeout)
-                    options.TrialTimeout = TimeSpan.FromSeconds(timeout);
-                options.MemoryLimitMb = result.GetValue(memoryLimit);
-
-                var run = live is null
-                    ? experiment.Run(cancellationToken)
-                    : LiveTrialProgress.Run(live, options.TrainingTime, options.MaxTrials, progress => experiment.SetProgress(progress).Run(cancellationToken));
-                var files = Save(ml, run, folder, result.GetValue(study)!);
-                if (quiet)
-                    output.Out.WriteLine(ToJson(dataset.Name, run, files).ToJsonString(ToolkitJson.Indented));
-                else
-                    WriteText(output.Out, dataset.Name, run, files);
-                if (run.Summary.Reason == StopReason.Cancelled)
-                {
-                    output.Error.WriteLine($"cancelled: {run.Trials.Count(t => t.State != TrialState.Cancelled)} finished trials are saved in {run.Storage}; run the same command again to resume.");
-                    exit = ExitCodes.Cancelled;
-                }
-                else if (run.BestTrial is null)
-                {
-                    output.Error.WriteLine("error: no trial completed within the budget; give more --train-time, or see the errors in trials.csv.");
-                    exit = ExitCodes.NoModel;
-                }
-            });
+            // Cancellation is the experiment's to handle: it stops at the next trial boundary and saves what finished.
+            var code = TrainCommand.Run(output, CancellationToken.None, () => exit = Execute(output, options, result, cancellationToken));
             return Task.FromResult(code != ExitCodes.Success ? code : exit);
         });
         return command;
+    }
+
+    private static int Execute(CliOutput output, AutomlCommandOptions o, ParseResult result, CancellationToken cancellationToken)
+    {
+        var dataset = o.Data.Load(result);
+        DatasetOptions.Warn(dataset, output.Error);
+        var labelColumn = result.GetValue(o.Label) ?? dataset.DefaultLabel ?? throw new ArgumentException("--label-col is required with --dataset.");
+        var folder = Path.GetFullPath(result.GetValue(o.OutputFolder)!);
+        Directory.CreateDirectory(folder);
+        var quiet = result.GetValue(o.Json);
+        var level = VerbosityOption.Parse(result.GetValue(o.Verbosity));
+        var live = !quiet && level == Verbosity.Normal ? output.Live : null;
+        var ml = new MLContext(result.GetValue(o.Seed));
+        var experiment = Configure(ml.AutoMl().CreateExperiment(dataset.Data, labelColumn), o, result, dataset, folder)
+            .SetProgress(quiet || level == Verbosity.Quiet || live is not null ? null : new TrialLines(output.Out, level));
+        var run = live is null
+            ? experiment.Run(cancellationToken)
+            : LiveTrialProgress.Run(live, experiment.Options.TrainingTime, experiment.Options.MaxTrials, progress => experiment.SetProgress(progress).Run(cancellationToken));
+        var files = Save(ml, run, folder, result.GetValue(o.Study)!);
+        if (quiet)
+            output.Out.WriteLine(ToJson(dataset.Name, run, files).ToJsonString(ToolkitJson.Indented));
+        else
+            WriteText(output.Out, dataset.Name, run, files);
+        return ExitCode(output.Error, run);
+    }
+
+    private static AutoMlExperiment Configure(AutoMlExperiment experiment, AutomlCommandOptions o, ParseResult result, LoadedDataset dataset, string folder)
+    {
+        var seconds = result.GetValue(o.TrainTime) ?? (result.GetValue(o.MaxTrials) is null ? 60 : null);
+        experiment
+            .SetTuner(Tuners.Parse(result.GetValue(o.Tuner)!))
+            .SetCrossValidation(result.GetValue(o.Folds))
+            .SetTrainingTime(seconds is { } s ? TimeSpan.FromSeconds(s) : null)
+            .SetMaxTrials(result.GetValue(o.MaxTrials))
+            .SetParallelTrials(result.GetValue(o.Parallel), result.GetValue(o.Threads))
+            .SetPruner(result.GetValue(o.Pruner) switch { "median" => new MedianPruner(), "asha" => new AshaPruner(), _ => null })
+            .SetStorage(result.GetValue(o.Storage) ?? Path.Combine(folder, "experiment.db"), result.GetValue(o.Study)!)
+            .SetSeed(result.GetValue(o.Seed))
+            .SetTestData(result.GetValue(o.TestDataset) is { } testPath ? TrainCommand.LoadTestFile(dataset, testPath) : null);
+        var options = experiment.Options;
+        options.Task = TrainCommand.ParseTask(result.GetValue(o.Task));
+        options.Metric = result.GetValue(o.Metric);
+        options.Features = dataset.Features;
+        options.PositiveClass = result.GetValue(o.Positive);
+        options.IgnoreColumns = Split(result.GetValue(o.Ignore));
+        options.Trainers = Split(result.GetValue(o.Trainers)).Select(t => CandidateCatalog.Get(t).Name).ToList();
+        if (result.GetValue(o.TrialTimeout) is { } timeout)
+            options.TrialTimeout = TimeSpan.FromSeconds(timeout);
+        options.MemoryLimitMb = result.GetValue(o.MemoryLimit);
+        return experiment;
+    }
+
+    private static int ExitCode(TextWriter error, AutoMlResult run)
+    {
+        if (run.Summary.Reason == StopReason.Cancelled)
+        {
+            error.WriteLine($"cancelled: {run.Trials.Count(t => t.State != TrialState.Cancelled)} finished trials are saved in {run.Storage}; run the same command again to resume.");
+            return ExitCodes.Cancelled;
+        }
+        if (run.BestTrial is null)
+        {
+            error.WriteLine("error: no trial completed within the budget; give more --train-time, or see the errors in trials.csv.");
+            return ExitCodes.NoModel;
+        }
+        return ExitCodes.Success;
     }
 
     private static List<string> Split(string[]? values) =>

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlToolkit.Cli.Output;
-using MlToolkit.Trainers.Native;
+using MlToolkit.Trainers.Torch.Runtime;
 using TorchSharp;
 
 namespace MlToolkit.Cli.Commands;

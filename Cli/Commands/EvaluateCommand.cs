@@ -4,8 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
 using MlToolkit.Cli.Output;
-using MlToolkit.Trainers.Evaluation;
-using MlToolkit.Trainers.Models;
+using MlToolkit.Models.Evaluation;
+using MlToolkit.Models;
 
 namespace MlToolkit.Cli.Commands;
 

@@ -8,7 +8,7 @@ using MlToolkit.Cli.Output;
 using MlToolkit.Data;
 using MlToolkit.Data.IO;
 using MlToolkit.Pipelines.Labels;
-using MlToolkit.Trainers.Models;
+using MlToolkit.Models;
 
 namespace MlToolkit.Cli.Commands;
 

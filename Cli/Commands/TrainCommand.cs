@@ -8,8 +8,8 @@ using MlToolkit.Cli.Output;
 using MlToolkit.Data;
 using MlToolkit.Data.Delimited;
 using MlToolkit.Data.Images;
-using MlToolkit.Trainers;
-using MlToolkit.Trainers.Workflow;
+using MlToolkit.Experiments.Candidates;
+using MlToolkit.Experiments.Training;
 
 namespace MlToolkit.Cli.Commands;
 
@@ -22,8 +22,9 @@ internal static class TrainCommand
         var label = new Option<string?>("--label-col") { Description = "Column to predict. Required with --dataset; samples know theirs." };
         var task = new Option<string?>("--task") { Description = "binary, multiclass or regression. Default: inferred from the label." };
         task.AcceptOnlyFromAmong("binary", "multiclass", "regression");
-        var trainer = new Option<string>("--trainer") { Description = $"Trainer: {string.Join(", ", TrainerRegistry.All.Select(t => t.Name))}.", DefaultValueFactory = _ => "lightgbm" };
-        trainer.AcceptOnlyFromAmong(TrainerRegistry.All.Select(t => t.Name).ToArray());
+        var trainer = new Option<string>("--trainer") { Description = $"Trainer: {string.Join(", ", CandidateCatalog.All.Select(t => t.Name))} ('mltoolkit trainers' describes them).", DefaultValueFactory = _ => "lightgbm" };
+        trainer.AcceptOnlyFromAmong(CandidateCatalog.All.Select(t => t.Name).ToArray());
+        var hyperparameters = new Option<string[]>("--param") { Description = "A hyperparameter of the trainer as name=value (repeatable), replacing its default; 'mltoolkit trainers' lists them.", AllowMultipleArgumentsPerToken = true };
         var modelPath = new Option<string>("--output", "-o") { Description = "Model file to write.", DefaultValueFactory = _ => "mltoolkit-model.zip" };
         var testDataset = new Option<string?>("--test-dataset") { Description = "Separate test file; default: hold out --test-fraction of the data." };
         var testFraction = new Option<double>("--test-fraction") { Description = "Share of rows held out for testing.", DefaultValueFactory = _ => 0.2 };
@@ -34,14 +35,14 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on standard output." };
         var force = new Option<bool>("--force") { Description = "Replace --output even when it is an existing file that is not an MlToolkit model." };
         var showSchema = new Option<bool>("--show-schema") { Description = "Print the inferred layout of the data (separator, header, each column's type and purpose) and exit without training." };
-        var epochsOption = new Option<int?>("--epochs") { Description = "Epochs for the torch trainers (mlp, cnn). Default: the trainer's." };
+        var epochsOption = new Option<int?>("--epochs") { Description = "Epochs for the iterative (torch) trainers. Default: the trainer's." };
         var testImages = new Option<string?>("--test-images") { Description = "Separate test image folder (with --images)." };
         var testIdxImages = new Option<string?>("--test-idx-images") { Description = "Separate test IDX images (with --idx-images)." };
         var testIdxLabels = new Option<string?>("--test-idx-labels") { Description = "Separate test IDX labels (with --idx-labels)." };
         var verbosity = VerbosityOption.Create("Epoch progress of torch trainers: quiet, normal (a status line on a terminal, a line per epoch on standard error otherwise) or diagnostic (every step).");
 
         var command = new Command("train", "Train a model on a CSV/TSV file (or a built-in sample), print its test metrics and save it.");
-        foreach (var option in data.All.Concat(new Option[] { label, task, trainer, modelPath, testDataset, testImages, testIdxImages, testIdxLabels, testFraction, seed, ignore, positive, threads, epochsOption, showSchema, json, force, verbosity }))
+        foreach (var option in data.All.Concat(new Option[] { label, task, trainer, hyperparameters, modelPath, testDataset, testImages, testIdxImages, testIdxLabels, testFraction, seed, ignore, positive, threads, epochsOption, showSchema, json, force, verbosity }))
             command.Options.Add(option);
 
         command.SetAction((result, cancellationToken) => Task.FromResult(Run(output, cancellationToken, () =>
@@ -71,6 +72,7 @@ internal static class TrainCommand
                 Epochs = epochs,
                 Task = ParseTask(result.GetValue(task)),
                 Trainer = result.GetValue(trainer)!,
+                Hyperparameters = HyperparameterOption.Parse(result.GetValue(hyperparameters)),
                 TestData = TestData(result, dataset, testPath, testIdxImages, testIdxLabels, testImages),
                 TestFraction = result.GetValue(testFraction),
                 Seed = result.GetValue(seed),
@@ -166,7 +168,7 @@ internal static class TrainCommand
         var classes = d.Classes.Count > 0 ? $" ({d.Classes.Count} classes{(d.PositiveClass is null ? "" : $", positive '{d.PositiveClass}'")})" : "";
         w.WriteLine(DatasetLine(dataset));
         w.WriteLine($"Label    {d.LabelColumn} -> {d.Task}{classes}");
-        w.WriteLine($"Trainer  {d.Trainer}");
+        w.WriteLine($"Trainer  {d.Trainer}: {trained.Hyperparameters}");
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained  on {trained.TrainRows:N0} rows in {trained.Duration.TotalSeconds:0.0} s"));
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test metrics ({trained.Test.Rows:N0} held-out rows):"));
         w.Write(trained.Test.ToText());
@@ -184,6 +186,7 @@ internal static class TrainCommand
             ["task"] = d.Task.ToString(),
             ["classes"] = new JsonArray(d.Classes.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
             ["trainer"] = d.Trainer,
+            ["hyperparameters"] = JsonNode.Parse(trained.Hyperparameters.ToJson()),
             ["trainRows"] = trained.TrainRows,
             ["trainingSeconds"] = Math.Round(trained.Duration.TotalSeconds, 3),
             ["test"] = trained.Test.ToJson(),

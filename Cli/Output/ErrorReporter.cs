@@ -1,4 +1,4 @@
-using MlToolkit.Trainers.Native;
+using MlToolkit.Trainers.Torch.Runtime;
 
 namespace MlToolkit.Cli.Output;
 

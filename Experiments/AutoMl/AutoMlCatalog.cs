@@ -11,7 +11,7 @@ public sealed class AutoMlCatalog
     public MLContext MLContext { get; }
 
     /// <summary>An experiment that predicts <paramref name="labelColumnName"/> from the other columns of <paramref name="trainData"/>.</summary>
-    public AutoMlExperiment CreateExperiment(IDataView trainData, string labelColumnName) => new(trainData, labelColumnName);
+    public AutoMlExperiment CreateExperiment(IDataView trainData, string labelColumnName) => new(MLContext, trainData, labelColumnName);
 }
 
 /// <summary>The <c>AutoMl()</c> entry point on <see cref="MLContext"/>.</summary>

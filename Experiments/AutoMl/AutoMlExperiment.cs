@@ -13,9 +13,9 @@ using MlToolkit.Experiments.Tuning.SearchSpaces;
 using MlToolkit.Experiments.Tuning.Tuners;
 using MlToolkit.Pipelines.Featurization;
 using MlToolkit.Pipelines.Images;
-using MlToolkit.Trainers.Evaluation;
-using MlToolkit.Trainers.Models;
-using MlToolkit.Trainers.Workflow;
+using MlToolkit.Models.Evaluation;
+using MlToolkit.Models;
+using MlToolkit.Experiments.Training;
 
 namespace MlToolkit.Experiments.AutoMl;
 
@@ -27,15 +27,18 @@ namespace MlToolkit.Experiments.AutoMl;
 /// </summary>
 public sealed class AutoMlExperiment
 {
+    private readonly MLContext _mlContext;
     private readonly IDataView _data;
     private readonly string _labelColumn;
     private readonly List<IReadOnlyDictionary<string, ParameterValue>> _enqueued = new();
     private IDataView? _testData;
 
-    internal AutoMlExperiment(IDataView data, string labelColumn)
+    internal AutoMlExperiment(MLContext mlContext, IDataView data, string labelColumn)
     {
+        ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrWhiteSpace(labelColumn);
+        _mlContext = mlContext;
         _data = data;
         _labelColumn = labelColumn;
     }
@@ -65,6 +68,9 @@ public sealed class AutoMlExperiment
         CandidateCatalog.Register(trainer);
         return With(o => o.AddedTrainers = o.AddedTrainers.Append(trainer.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
     }
+
+    /// <summary>Featurizes with <paramref name="featurizer"/>, an estimator of your own that writes <c>Features</c>, for every trainer (min-max scaled for those that need it).</summary>
+    public AutoMlExperiment SetFeaturizer(IEstimator<ITransformer> featurizer) => With(o => o.Features = new EstimatorFeaturePlan(featurizer));
 
     /// <summary>Uses your own tuner, built from the search space and the seed (it must depend only on them and the reports it gets).</summary>
     public AutoMlExperiment SetTuner(Func<SearchSpace, int, ITuner> createTuner)
@@ -178,7 +184,7 @@ public sealed class AutoMlExperiment
         using var owned = Options.Store is not null ? null : Options.StoragePath is null ? (IExperimentStore)new InMemoryExperimentStore() : new SqliteExperimentStore(Options.StoragePath);
         var store = Options.Store ?? owned!;
         var study = new StudyDefinition(Options.StudyName, metric.Name, metric.Maximize, space.Describe(), Fingerprint(encoded, label), Settings());
-        var best = new BestTracker(Options.Progress);
+        var best = new BestTracker(new ExperimentLog(_mlContext, Options.Progress));
         var budget = Options.TrainingTime;
         var runner = new ExperimentRunner(store, study, space, () => Options.TunerFactory?.Invoke(space, Options.Seed) ?? Tuners.Create(Options.Tuner, space, Options.Seed), Options.Pruner, new RunnerSettings
         {
@@ -204,8 +210,8 @@ public sealed class AutoMlExperiment
             var (candidate, parameters) = TrialEvaluator.Resolve(trial.Configuration);
             var features = plans[candidate.Name];
             var refitMl = new MLContext(Options.Seed);
-            var scorer = features.Build(refitMl, candidate.NeedsNormalizedFeatures)
-                .Append(candidate.CreateTrainer(refitMl, task, parameters, new CandidateContext(Options.Threads, Options.Seed, cancel, null)))
+            var scorer = candidate.CreatePipeline(refitMl, task, features, parameters,
+                    new CandidateContext(Options.Threads, Options.Seed, cancel) { ValidationFraction = TrialEvaluator.ValidationFraction })
                 .Fit(new CancellingDataView(encoded, cancel));
             ScoreCheck.RequireFinite(scorer.Transform(encoded), $"The refit {candidate.Name} model");
             return new TrainedModel(label.Describe(candidate.Name, features, encoded), _data.Schema, labelEncoder, scorer);

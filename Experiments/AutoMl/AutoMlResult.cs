@@ -2,8 +2,8 @@ using MlToolkit.Data;
 using MlToolkit.Experiments.Results;
 using MlToolkit.Experiments.Running;
 using MlToolkit.Experiments.Tuning;
-using MlToolkit.Trainers.Evaluation;
-using MlToolkit.Trainers.Models;
+using MlToolkit.Models.Evaluation;
+using MlToolkit.Models;
 
 namespace MlToolkit.Experiments.AutoMl;
 

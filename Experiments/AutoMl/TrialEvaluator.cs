@@ -5,7 +5,7 @@ using MlToolkit.Experiments.Candidates;
 using MlToolkit.Experiments.Running;
 using MlToolkit.Experiments.Tuning.SearchSpaces;
 using MlToolkit.Pipelines.Featurization;
-using MlToolkit.Trainers.Evaluation;
+using MlToolkit.Models.Evaluation;
 
 namespace MlToolkit.Experiments.AutoMl;
 
@@ -16,6 +16,9 @@ namespace MlToolkit.Experiments.AutoMl;
 /// </summary>
 internal sealed class TrialEvaluator
 {
+    /// <summary>Share of the training rows an iterative trainer holds out to report a validation loss per epoch (what pruners see).</summary>
+    public const double ValidationFraction = 0.1;
+
     private readonly PredictionTask _task;
     private readonly MetricDefinition _metric;
     private readonly IReadOnlyList<Data.Splits.DataSplit> _folds;
@@ -49,8 +52,8 @@ internal sealed class TrialEvaluator
             // A fresh context per fold: ML.NET trainers draw from it, so every fold (and every rerun) starts alike.
             var ml = new MLContext(_seed);
             var report = _reportEpochs && fold == 0 ? context.ReportIntermediate : (Action<int, double>?)null;
-            var pipeline = _features(candidate).Build(ml, candidate.NeedsNormalizedFeatures)
-                .Append(candidate.CreateTrainer(ml, _task, parameters, new CandidateContext(context.Threads, _seed, context.CancellationToken, report)));
+            var pipeline = candidate.CreatePipeline(ml, _task, _features(candidate), parameters,
+                new CandidateContext(context.Threads, _seed, context.CancellationToken, report) { ValidationFraction = ValidationFraction });
             var model = pipeline.Fit(new CancellingDataView(_folds[fold].Train, context.CancellationToken));
             context.CancellationToken.ThrowIfCancellationRequested();
             var scored = ml.Data.Cache(model.Transform(_folds[fold].Test));

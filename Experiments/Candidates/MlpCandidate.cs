@@ -12,10 +12,10 @@ public sealed class MlpCandidate : TrialCandidate
     public override string Name => "mlp";
 
     /// <inheritdoc/>
-    public override bool NeedsNormalizedFeatures => true;
+    public override string Description => "multilayer perceptron (TorchSharp)";
 
     /// <inheritdoc/>
-    public override bool Supports(PredictionTask task) => true;
+    public override bool NeedsNormalizedFeatures => true;
 
     /// <inheritdoc/>
     public override SearchSpace SearchSpace(PredictionTask task) => new SearchSpace()
@@ -24,11 +24,16 @@ public sealed class MlpCandidate : TrialCandidate
         .Int("depth", 1, 3, defaultValue: 1)
         .Float("dropout", 0, 0.5, defaultValue: 0.1);
 
+    /// <summary>A single run trains two layers (256, 128) for 30 epochs with dropout 0.2; AutoML starts from one small layer and 10 epochs.</summary>
+    public override ParameterSet Defaults(PredictionTask task) => SearchSpace(task).Defaults(new Dictionary<string, ParameterValue>
+    {
+        ["epochs"] = 30, ["width"] = 256, ["depth"] = 2, ["dropout"] = 0.2,
+    });
+
     /// <inheritdoc/>
     public override IEstimator<ITransformer> CreateTrainer(MLContext mlContext, PredictionTask task, ParameterSet parameters, CandidateContext context)
     {
-        ArgumentNullException.ThrowIfNull(mlContext);
-        ArgumentNullException.ThrowIfNull(parameters);
+        CheckCreate(mlContext, task, parameters, context);
         var width = parameters.GetInt("width");
         var options = TorchCandidateSupport.Apply(new MlpTrainer.Options
         {
@@ -36,6 +41,6 @@ public sealed class MlpCandidate : TrialCandidate
             HiddenLayers = Enumerable.Range(0, parameters.GetInt("depth")).Select(i => Math.Max(8, width >> i)).ToArray(),
             Dropout = parameters.GetDouble("dropout"),
         }, parameters, context);
-        return Supports(task) ? new MlpTrainer(task, options) : throw Unsupported(task);
+        return new MlpTrainer(task, options);
     }
 }

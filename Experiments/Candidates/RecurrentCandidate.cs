@@ -18,10 +18,10 @@ public sealed class RecurrentCandidate : TrialCandidate
     public override string Name => _cell == RnnCell.Lstm ? "lstm" : "gru";
 
     /// <inheritdoc/>
-    public override bool ReadsTokenSequences => true;
+    public override string Description => $"bidirectional {Name.ToUpperInvariant()} over token ids (TorchSharp; reads one text column)";
 
     /// <inheritdoc/>
-    public override bool Supports(PredictionTask task) => true;
+    public override TrainerInput Input => TrainerInput.TokenIds;
 
     /// <inheritdoc/>
     public override SearchSpace SearchSpace(PredictionTask task) => new SearchSpace()
@@ -31,11 +31,16 @@ public sealed class RecurrentCandidate : TrialCandidate
         .Int("layers", 1, 2, defaultValue: 1)
         .Float("dropout", 0, 0.5, defaultValue: 0.3);
 
+    /// <summary>A single run trains 128-wide embeddings and states for 5 epochs; AutoML starts at 64 wide, 3 epochs.</summary>
+    public override ParameterSet Defaults(PredictionTask task) => SearchSpace(task).Defaults(new Dictionary<string, ParameterValue>
+    {
+        ["epochs"] = 5, ["embedding"] = 128, ["hidden"] = 128,
+    });
+
     /// <inheritdoc/>
     public override IEstimator<ITransformer> CreateTrainer(MLContext mlContext, PredictionTask task, ParameterSet parameters, CandidateContext context)
     {
-        ArgumentNullException.ThrowIfNull(mlContext);
-        ArgumentNullException.ThrowIfNull(parameters);
+        CheckCreate(mlContext, task, parameters, context);
         var options = TorchCandidateSupport.Apply(new RnnTrainer.Options
         {
             Cell = _cell,
@@ -44,6 +49,6 @@ public sealed class RecurrentCandidate : TrialCandidate
             Layers = parameters.GetInt("layers"),
             Dropout = parameters.GetDouble("dropout"),
         }, parameters, context);
-        return Supports(task) ? new RnnTrainer(task, options) : throw Unsupported(task);
+        return new RnnTrainer(task, options);
     }
 }

@@ -6,9 +6,6 @@ namespace MlToolkit.Experiments.Candidates;
 /// <summary>The optimization hyperparameters every torch candidate shares, and how they reach the trainer's options.</summary>
 internal static class TorchCandidateSupport
 {
-    /// <summary>Share of the training rows a torch trial holds out to report a validation loss per epoch (what pruners see).</summary>
-    public const double ValidationFraction = 0.1;
-
     public static SearchSpace Optimization(this SearchSpace space, int minEpochs, int maxEpochs, int defaultEpochs, double defaultLearningRate, string defaultOptimizer = "adam") => space
         .Float("learning_rate", 1e-4, 3e-2, log: true, defaultValue: defaultLearningRate)
         .Choice("batch_size", new[] { "16", "32", "64", "128" }, "32")
@@ -35,16 +32,16 @@ internal static class TorchCandidateSupport
         options.Seed = context.Seed;
         options.Threads = context.Threads;
         options.CancellationToken = context.CancellationToken;
-        options.ValidationFraction = ValidationFraction;
-        if (context.EpochLoss is { } report)
-            options.Progress = new EpochReporter(report);
+        options.ValidationFraction = context.ValidationFraction;
+        options.Progress = context.EpochLoss is { } report ? new EpochReporter(report, context.Progress) : context.Progress;
         return options;
     }
 
-    private sealed class EpochReporter(Action<int, double> report) : IProgress<TrainingProgress>
+    private sealed class EpochReporter(Action<int, double> report, IProgress<TrainingProgress>? inner) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value)
         {
+            inner?.Report(value);
             if (value.Kind == ProgressKind.Epoch)
                 report(value.Epoch, value.ValidationLoss ?? value.Loss);
         }

@@ -12,10 +12,10 @@ public sealed class TransformerCandidate : TrialCandidate
     public override string Name => "transformer";
 
     /// <inheritdoc/>
-    public override bool ReadsTokenSequences => true;
+    public override string Description => "transformer encoder over token ids (TorchSharp; reads one text column)";
 
     /// <inheritdoc/>
-    public override bool Supports(PredictionTask task) => true;
+    public override TrainerInput Input => TrainerInput.TokenIds;
 
     /// <inheritdoc/>
     public override SearchSpace SearchSpace(PredictionTask task) => new SearchSpace()
@@ -26,11 +26,16 @@ public sealed class TransformerCandidate : TrialCandidate
         .Choice("ffn_ratio", new[] { "2", "4" }, "2")
         .Float("dropout", 0, 0.3, defaultValue: 0.1);
 
+    /// <summary>A single run trains for 5 epochs with weight decay 0.01 (the encoder's own defaults); AutoML starts at 4 epochs.</summary>
+    public override ParameterSet Defaults(PredictionTask task) => SearchSpace(task).Defaults(new Dictionary<string, ParameterValue>
+    {
+        ["epochs"] = 5, ["weight_decay"] = 0.01,
+    });
+
     /// <inheritdoc/>
     public override IEstimator<ITransformer> CreateTrainer(MLContext mlContext, PredictionTask task, ParameterSet parameters, CandidateContext context)
     {
-        ArgumentNullException.ThrowIfNull(mlContext);
-        ArgumentNullException.ThrowIfNull(parameters);
+        CheckCreate(mlContext, task, parameters, context);
         var width = parameters.GetInt("model_dim");
         var options = TorchCandidateSupport.Apply(new TransformerTrainer.Options
         {
@@ -40,6 +45,6 @@ public sealed class TransformerCandidate : TrialCandidate
             FeedForwardDim = width * parameters.GetInt("ffn_ratio"),
             Dropout = parameters.GetDouble("dropout"),
         }, parameters, context);
-        return Supports(task) ? new TransformerTrainer(task, options) : throw Unsupported(task);
+        return new TransformerTrainer(task, options);
     }
 }

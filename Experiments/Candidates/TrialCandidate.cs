@@ -1,45 +1,73 @@
 using Microsoft.ML;
 using MlToolkit.Data;
 using MlToolkit.Experiments.Tuning.SearchSpaces;
+using MlToolkit.Pipelines.Featurization;
 
 namespace MlToolkit.Experiments.Candidates;
 
 /// <summary>
-/// A trainer AutoML can sweep: it declares its own search space per task, with defaults that are its cheap starting
-/// point, and builds its estimator from one configuration of that space. The tuning core never sees these types.
+/// A trainer, declared in one place: its name, what it is, the tasks and input it takes, its search space, the
+/// configuration <c>mltoolkit train</c> fits (<see cref="Defaults"/>) and how to build its estimator from any
+/// configuration. <see cref="CandidateCatalog"/> lists them for <c>train</c>, AutoML, the CLI help and the docs; the
+/// tuning core never sees these types.
 /// </summary>
 public abstract class TrialCandidate
 {
+    private static readonly PredictionTask[] AllTasks =
+        { PredictionTask.BinaryClassification, PredictionTask.MulticlassClassification, PredictionTask.Regression };
+
     /// <summary>Name as the CLI and the search space's trainer choice know it (e.g. <c>lightgbm</c>).</summary>
     public abstract string Name { get; }
+
+    /// <summary>What it is, for help texts and the docs' list. Default: the name.</summary>
+    public virtual string Description => Name;
+
+    /// <summary>What its <c>Features</c> column holds. Default <see cref="TrainerInput.NumericVector"/>.</summary>
+    public virtual TrainerInput Input => TrainerInput.NumericVector;
+
+    /// <summary>The tasks it handles. Default: all three.</summary>
+    public virtual IReadOnlyList<PredictionTask> Tasks => AllTasks;
 
     /// <summary>True for linear and neural trainers, which need normalized features.</summary>
     public virtual bool NeedsNormalizedFeatures => false;
 
     /// <summary>True for sequence models, which read the token ids of one text column.</summary>
-    public virtual bool ReadsTokenSequences => false;
+    public bool ReadsTokenSequences => Input == TrainerInput.TokenIds;
 
     /// <summary>True for convolutional models, which read images (<see cref="Pipelines.Featurization.IFeaturePlan.IsImage"/>).</summary>
-    public virtual bool ReadsImages => false;
+    public bool ReadsImages => Input == TrainerInput.ImageTensor;
 
     /// <summary>Whether the candidate handles <paramref name="task"/>.</summary>
-    public abstract bool Supports(PredictionTask task);
+    public bool Supports(PredictionTask task) => Tasks.Contains(task);
 
-    /// <summary>The hyperparameters to tune for <paramref name="task"/>; their defaults are cheap to train.</summary>
+    /// <summary>The hyperparameters to tune for <paramref name="task"/>; their defaults are where AutoML starts (cheap to train).</summary>
     public abstract SearchSpace SearchSpace(PredictionTask task);
 
+    /// <summary>The configuration a single training run fits: a good model on its own. Default: the search space's defaults.</summary>
+    public virtual ParameterSet Defaults(PredictionTask task) => SearchSpace(task).Defaults();
+
     /// <summary>The estimator (reading <c>Label</c> and <c>Features</c>) for one configuration of <see cref="SearchSpace"/>.</summary>
+    /// <exception cref="ArgumentException">The candidate does not handle <paramref name="task"/>.</exception>
     public abstract IEstimator<ITransformer> CreateTrainer(MLContext mlContext, PredictionTask task, ParameterSet parameters, CandidateContext context);
 
-    /// <summary>The configuration as the trainer's own settings, for leaderboards.</summary>
+    /// <summary>The featurization <paramref name="features"/> plans (normalized when this trainer needs it) followed by this trainer.</summary>
+    public IEstimator<ITransformer> CreatePipeline(MLContext mlContext, PredictionTask task, IFeaturePlan features, ParameterSet parameters, CandidateContext context)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return features.Build(mlContext, NeedsNormalizedFeatures).Append(CreateTrainer(mlContext, task, parameters, context));
+    }
+
+    /// <summary>The name.</summary>
     public override string ToString() => Name;
 
-    private protected ArgumentException Unsupported(PredictionTask task) => new($"Trainer '{Name}' does not support {task}.", nameof(task));
+    /// <summary>Checks the arguments every <see cref="CreateTrainer"/> receives, and that the task is handled.</summary>
+    /// <exception cref="ArgumentException">The candidate does not handle <paramref name="task"/>.</exception>
+    protected void CheckCreate(MLContext mlContext, PredictionTask task, ParameterSet parameters, CandidateContext context)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!Supports(task))
+            throw new ArgumentException($"Trainer '{Name}' does not support {task}; it handles {string.Join(", ", Tasks)}.", nameof(task));
+    }
 }
-
-/// <summary>What a trial gives the trainer it builds.</summary>
-/// <param name="Threads">Threads it may use.</param>
-/// <param name="Seed">Seed for its randomness.</param>
-/// <param name="CancellationToken">Stops training (torch trainers within a step).</param>
-/// <param name="EpochLoss">Receives (epoch, loss) after each epoch of an iterative trainer, for pruning; null when not wanted.</param>
-public sealed record CandidateContext(int Threads, int Seed, CancellationToken CancellationToken, Action<int, double>? EpochLoss);

@@ -18,7 +18,7 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
         Assert.Contains("Label    label -> MulticlassClassification (10 classes)", result.Out);
         var accuracyLine = result.Out.Split('\n').Single(l => l.TrimStart().StartsWith("accuracy "));
         var accuracy = double.Parse(accuracyLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
-        Measured.AtLeast(accuracy, 0.975, 0.9833, "train's default trainer, held-out accuracy on digits");
+        Measured.AtLeast(accuracy, 0.98, 0.9889, "train's default trainer, held-out accuracy on digits");
         Assert.True(File.Exists(_folder.File("mltoolkit-model.zip")));
     }
 
@@ -34,7 +34,7 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
         Assert.Equal("MulticlassClassification", (string)trained["task"]!);
         Assert.Equal(10, trained["classes"]!.AsArray().Count);
         var testAccuracy = (double)trained["test"]!["metrics"]!["accuracy"]!;
-        Measured.AtLeast(testAccuracy, trainer == "lightgbm" ? 0.975 : 0.965, trainer == "lightgbm" ? 0.9833 : 0.9721, $"{trainer} held-out accuracy on digits");
+        Measured.AtLeast(testAccuracy, trainer == "lightgbm" ? 0.98 : 0.975, trainer == "lightgbm" ? 0.9889 : 0.9805, $"{trainer} held-out accuracy on digits");
 
         // The whole sample includes the training rows, so accuracy there is at least the held-out one.
         var evaluate = CliRunner.InProcess("evaluate", "--model", model, "--json");
@@ -71,7 +71,7 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
         var json = JsonNode.Parse(result.Out)!;
         Assert.Equal("Regression", (string)json["task"]!);
         var r2 = (double)json["test"]!["metrics"]!["r_squared"]!;
-        Measured.AtLeast(r2, 0.49, 0.5045, "SDCA held-out R² on diabetes");
+        Measured.AtLeast(r2, 0.49, 0.503, "SDCA held-out R² on diabetes");
     }
 
     [Fact]

@@ -13,7 +13,7 @@ using MlToolkit.Experiments.Tuning.SearchSpaces;
 using MlToolkit.Experiments.Tuning.Tuners;
 using MlToolkit.Tests.Support;
 using MlToolkit.Tests.Trainers.Torch;
-using MlToolkit.Trainers.Models;
+using MlToolkit.Models;
 
 namespace MlToolkit.Tests.Experiments;
 
@@ -163,7 +163,7 @@ public sealed class AutoMlExperimentTests
         var worstTrial = result.Leaderboard.Rows[^1].Trial;
         var worst = result.Refit(worstTrial);
         var iris = SampleDatasets.Iris(ml);
-        double Accuracy(TrainedModel model) => MlToolkit.Trainers.Evaluation.ModelEvaluator.Evaluate(ml, model, iris)["accuracy"];
+        double Accuracy(TrainedModel model) => MlToolkit.Models.Evaluation.ModelEvaluator.Evaluate(ml, model, iris)["accuracy"];
         Measured.AtLeast(Accuracy(best), 0.96, 0.9733, "refit best trial's accuracy on its training rows");
         Assert.Equal(result.BestTrial!.Configuration.GetString("trainer"), best.Description.Trainer);
         Assert.Equal(worstTrial.Configuration.GetString("trainer"), worst.Description.Trainer);

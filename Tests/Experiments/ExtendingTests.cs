@@ -9,7 +9,7 @@ using MlToolkit.Pipelines.Persistence;
 using MlToolkit.Tests.Trainers.Torch;
 using MlToolkit.Tests.Support;
 using MlToolkit.Trainers.Torch.Architectures;
-using MlToolkit.Trainers.Torch.Persistence;
+using MlToolkit.Models.Persistence;
 using static TorchSharp.torch;
 
 namespace MlToolkit.Tests.Experiments;
@@ -30,6 +30,8 @@ public sealed class ExtendingTests
         var lines = trained.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
         var accuracy = double.Parse(lines.Single(l => l.StartsWith("skip-mlp accuracy ", StringComparison.Ordinal))["skip-mlp accuracy ".Length..], CultureInfo.InvariantCulture);
         Measured.AtLeast(accuracy, 0.975, 0.9833, "the skip-connection MLP's held-out digits accuracy");
+        var single = lines.Single(l => l.StartsWith("single run skip-mlp accuracy ", StringComparison.Ordinal));
+        Measured.AtLeast(double.Parse(single.Split(' ')[^1], CultureInfo.InvariantCulture), 0.95, 0.9667, "the candidate object trained alone on iris (held-out 20 %)");
         Assert.Contains("trainers lbfgs,skip-mlp", lines);
         Assert.Contains(lines, l => l.StartsWith("automl best ", StringComparison.Ordinal));
         Assert.Contains("predicted virginica", lines);
@@ -80,6 +82,49 @@ public sealed class ExtendingTests
         Assert.StartsWith("Network architecture MlToolkit.Tests.Experiments.ExtendingTests+UnregisteredArchitecture is not registered", error.Message);
         var unknown = Assert.Throws<ModelFormatException>(() => System.Text.Json.JsonSerializer.Deserialize<NetworkArchitecture>("{\"kind\":\"wavenet\",\"layers\":3}", MlToolkit.Data.IO.ToolkitJson.Compact));
         Assert.StartsWith("Unknown network architecture kind 'wavenet' (registered: cnn, mlp, rnn, transformer", unknown.Message);
+    }
+
+    [Fact]
+    public void Automl_takes_a_featurizer_estimator_and_writes_its_trials_to_the_callers_mlcontext_log()
+    {
+        var ml = new MLContext(1);
+        var messages = new List<string>();
+        ml.Log += (_, e) =>
+        {
+            if (e.Source == "MlToolkit.AutoML")
+                lock (messages)
+                    messages.Add(e.RawMessage);
+        };
+        var iris = SampleDatasets.Iris(ml);
+        var result = ml.AutoMl().CreateExperiment(iris, "species").SetTrainers("lbfgs")
+            .SetFeaturizer(ml.Transforms.Concatenate("Features", "petal_length_cm", "petal_width_cm"))
+            .SetCrossValidation(2).SetTrainingTime(null).SetMaxTrials(2).Run();
+        Measured.AtLeast(result.BestTrial!.Value!.Value, 0.94, 0.9533, "2-fold CV accuracy of L-BFGS on iris's two petal columns");
+        Assert.Equal(new[] { "petal_length_cm", "petal_width_cm" }, result.BestModel!.Scorer.GetOutputSchema(iris.Schema)["Features"].Annotations.Schema.Count > 0
+            ? SlotNames(result.BestModel.Scorer.GetOutputSchema(iris.Schema)["Features"]) : Array.Empty<string>());
+        Assert.Equal("Channel started", messages[0]);
+        Assert.Equal("trial 0 started: lbfgs l1=1e-5, l2=0.1", messages[1]);
+        Assert.Contains(messages, m => m.StartsWith("trial 0 completed: lbfgs 0.9", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("trial 0 is the new best: lbfgs", StringComparison.Ordinal));
+    }
+
+    private static string[] SlotNames(DataViewSchema.Column column)
+    {
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        column.GetSlotNames(ref names);
+        return names.DenseValues().Select(n => n.ToString()).ToArray();
+    }
+
+    private sealed class UnregisteredHead(IReadOnlyList<string> classes) : MlToolkit.Trainers.Torch.Heads.MulticlassHead(classes);
+
+    [Fact]
+    public void An_unregistered_head_cannot_be_saved_and_an_unknown_head_kind_is_named_when_loading()
+    {
+        var error = Assert.Throws<NotSupportedException>(() => MlToolkit.Trainers.Torch.Heads.PredictionHeads.KindOf(new UnregisteredHead(new[] { "a", "b" })));
+        Assert.StartsWith("Prediction head MlToolkit.Tests.Experiments.ExtendingTests+UnregisteredHead is not registered", error.Message);
+        var unknown = Assert.Throws<ModelFormatException>(() => MlToolkit.Trainers.Torch.Heads.PredictionHeads.Restore("focal", MlToolkit.Data.PredictionTask.MulticlassClassification, new[] { "a", "b" }, null));
+        Assert.Equal("Unknown prediction head kind 'focal' (registered: binary, multiclass, regression); register it with PredictionHeads.Register<T>(\"focal\", restore) before loading.", unknown.Message);
+        Assert.Equal("multiclass", MlToolkit.Trainers.Torch.Heads.PredictionHeads.KindOf(MlToolkit.Trainers.Torch.Heads.PredictionHeads.Restore(null, MlToolkit.Data.PredictionTask.MulticlassClassification, new[] { "a", "b" }, null)));
     }
 
     public sealed class Flower

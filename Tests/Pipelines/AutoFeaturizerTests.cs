@@ -6,7 +6,7 @@ using MlToolkit.Data.Splits;
 using MlToolkit.Pipelines.Featurization;
 using MlToolkit.Pipelines.Labels;
 using MlToolkit.Tests.Support;
-using MlToolkit.Trainers.Workflow;
+using MlToolkit.Experiments.Training;
 
 namespace MlToolkit.Tests.Pipelines;
 

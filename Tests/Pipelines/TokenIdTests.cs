@@ -4,7 +4,7 @@ using MlToolkit.Data.IO;
 using MlToolkit.Data.Samples;
 using MlToolkit.Pipelines.Text;
 using MlToolkit.Tests.Support;
-using MlToolkit.Trainers.Torch.Persistence;
+using MlToolkit.Models.Persistence;
 
 namespace MlToolkit.Tests.Pipelines;
 

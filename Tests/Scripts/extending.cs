@@ -2,9 +2,10 @@
 #:property PublishAot=false
 #:property GenerateDocumentationFile=false
 // Run by ExtendingTests as a .NET file-based app: MlToolkit extended from outside its assemblies, as a user would
-// (no InternalsVisibleTo). A network of our own (an MLP with a skip connection) on TorchTrainerBase, registered by a
-// kind name so its pipelines save and load; a trainer candidate of our own with its own search space and a tuner of
-// our own, swept by AutoML next to a built-in trainer; the best model served by a PredictionEngine with a string label.
+// (no InternalsVisibleTo). A network of our own (an MLP with a skip connection) and a head of our own (focal loss) on
+// TorchTrainerBase, registered by kind names so their pipelines save and load; a trainer candidate of our own with its
+// own search space, trained alone and swept by AutoML with a tuner of our own next to a built-in trainer; the best
+// model served by a PredictionEngine with a string label.
 // Usage: dotnet run extending.cs -- train MODEL | load MODEL
 using System.Globalization;
 using Microsoft.ML;
@@ -14,14 +15,17 @@ using MlToolkit.Data.Samples;
 using MlToolkit.Data.Splits;
 using MlToolkit.Experiments.AutoMl;
 using MlToolkit.Experiments.Candidates;
+using MlToolkit.Experiments.Training;
 using MlToolkit.Experiments.Tuning.SearchSpaces;
 using MlToolkit.Experiments.Tuning.Tuners;
 using MlToolkit.Trainers.Torch.Architectures;
-using MlToolkit.Trainers.Torch.Persistence;
+using MlToolkit.Trainers.Torch.Heads;
+using MlToolkit.Models.Persistence;
 using MlToolkit.Trainers.Torch.Training;
 using static TorchSharp.torch;
 
 NetworkArchitectures.Register<SkipMlpArchitecture>("skip-mlp");
+PredictionHeads.Register<FocalHead>("focal", (classes, _) => new FocalHead(classes));
 var (mode, path) = (args[0], args[1]);
 var ml = new MLContext(seed: 1);
 var digits = ml.Data.Cache(SampleDatasets.Digits(ml));
@@ -40,6 +44,8 @@ if (mode == "train")
     Console.WriteLine($"scores {Checksum(model.Transform(split.Test))}");
 
     var iris = SampleDatasets.Iris(ml);
+    var single = SupervisedTraining.Run(ml, new TrainingRequest { Data = iris, LabelColumn = "species", Candidate = new SkipMlpCandidate() });
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"single run {single.Model.Description.Trainer} {single.Test.Primary.Key} {single.Test.Primary.Value:0.0000}"));
     var result = ml.AutoMl().CreateExperiment(iris, "species")
         .SetTrainers(new SkipMlpCandidate(), CandidateCatalog.Get("lbfgs"))
         .SetTuner((space, seed) => new SeededRandomTuner(space, seed))
@@ -97,6 +103,19 @@ public sealed class SkipMlpTrainer(PredictionTask task, SkipMlpTrainer.Options o
 
     protected override NetworkArchitecture CreateArchitecture(Options options, long[] inputShape, int outputSize, TrainingData data) =>
         new SkipMlpArchitecture(options.Width);
+
+    protected override PredictionHead CreateHead(DataViewSchema.Column label) => new FocalHead(MulticlassHead.FromLabel(label).ClassNames);
+}
+
+/// <summary>Multiclass with focal loss, (1 - p)² · cross-entropy: easy examples count less.</summary>
+public sealed class FocalHead(IReadOnlyList<string> classNames) : MulticlassHead(classNames)
+{
+    public override Tensor Loss(Tensor output, Tensor targets, TorchTrainerOptions options)
+    {
+        var logP = nn.functional.log_softmax(output, 1).gather(1, targets.unsqueeze(1)).squeeze(1);
+        var miss = ones_like(logP) - logP.exp();
+        return (miss * miss * logP).mean().neg();
+    }
 }
 
 /// <summary>Our trainer as an AutoML candidate, with its own search space.</summary>
@@ -106,7 +125,7 @@ public sealed class SkipMlpCandidate : TrialCandidate
 
     public override bool NeedsNormalizedFeatures => true;
 
-    public override bool Supports(PredictionTask task) => task != PredictionTask.Regression;
+    public override IReadOnlyList<PredictionTask> Tasks { get; } = new[] { PredictionTask.MulticlassClassification };
 
     public override SearchSpace SearchSpace(PredictionTask task) => new SearchSpace()
         .Int("width", 16, 128, log: true, defaultValue: 32)

@@ -1,4 +1,4 @@
-#:project ../../Trainers/MlToolkit.Trainers.csproj
+#:project ../../Models/MlToolkit.Models.csproj
 // Run by TorchRuntimeHostingTests as a .NET file-based app, the way notebooks and scripts use the toolkit:
 // load the native runtime through MlToolkit, train a linear layer and print the loss ratio, then train an MLP
 // pipeline on the digits sample and round-trip it through a model file (file-based apps disable
@@ -7,10 +7,10 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlToolkit.Data.Samples;
-using MlToolkit.Trainers.Native;
+using MlToolkit.Trainers.Torch.Runtime;
 using MlToolkit.Trainers.Torch;
 using MlToolkit.Trainers.Torch.Mlp;
-using MlToolkit.Trainers.Torch.Persistence;
+using MlToolkit.Models.Persistence;
 using TorchSharp;
 
 var info = TorchRuntime.EnsureLoaded();

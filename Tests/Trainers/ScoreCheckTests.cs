@@ -1,6 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlToolkit.Trainers.Evaluation;
+using MlToolkit.Models.Evaluation;
 
 namespace MlToolkit.Tests.Trainers;
 

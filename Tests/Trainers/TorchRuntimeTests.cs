@@ -1,4 +1,4 @@
-using MlToolkit.Trainers.Native;
+using MlToolkit.Trainers.Torch.Runtime;
 using MlToolkit.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -4,8 +4,8 @@ using Microsoft.ML;
 using MlToolkit.Data.Samples;
 using MlToolkit.Data.Splits;
 using MlToolkit.Experiments.AutoMl;
-using MlToolkit.Trainers.Native;
-using MlToolkit.Trainers.Workflow;
+using MlToolkit.Trainers.Torch.Runtime;
+using MlToolkit.Experiments.Training;
 
 namespace MlToolkit.Bench;
 

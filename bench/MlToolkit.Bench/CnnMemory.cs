@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using MlToolkit.Data.Images;
-using MlToolkit.Trainers.Native;
+using MlToolkit.Trainers.Torch.Runtime;
 using MlToolkit.Trainers.Torch;
 using MlToolkit.Trainers.Torch.Cnn;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlToolkit.Data.Images;
-using MlToolkit.Trainers.Native;
+using MlToolkit.Trainers.Torch.Runtime;
 using MlToolkit.Trainers.Torch;
 using MlToolkit.Trainers.Torch.Architectures;
 using MlToolkit.Trainers.Torch.Cnn;

@@ -5,7 +5,7 @@ using MlToolkit.Data.Samples;
 using MlToolkit.Data.Splits;
 using MlToolkit.Pipelines.Featurization;
 using MlToolkit.Pipelines.Text;
-using MlToolkit.Trainers.Native;
+using MlToolkit.Trainers.Torch.Runtime;
 using MlToolkit.Trainers.Torch;
 using MlToolkit.Trainers.Torch.Sequence;
 using MlToolkit.Trainers.Torch.Training;

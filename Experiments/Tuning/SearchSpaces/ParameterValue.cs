@@ -30,6 +30,12 @@ public readonly record struct ParameterValue
         return new ParameterValue(double.NaN, text);
     }
 
+    /// <summary>A numeric value.</summary>
+    public static implicit operator ParameterValue(double number) => Of(number);
+
+    /// <summary>A choice.</summary>
+    public static implicit operator ParameterValue(string text) => Of(text);
+
     /// <summary>Invariant-culture text: the choice, or the number round-trippable.</summary>
     public override string ToString() => Text ?? Number.ToString("R", CultureInfo.InvariantCulture);
 }

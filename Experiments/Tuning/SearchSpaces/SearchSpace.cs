@@ -105,9 +105,45 @@ public sealed class SearchSpace
         return new ParameterSet(this, chosen);
     }
 
-    /// <summary>Checks that <paramref name="values"/> is a complete configuration of this space and returns it.</summary>
+    /// <summary>Every active parameter at its default except those <paramref name="overrides"/> sets (checked as by <see cref="Configuration"/>).</summary>
+    /// <exception cref="ArgumentException">An override is unknown, out of range or set for an inactive parameter.</exception>
+    public ParameterSet Defaults(IReadOnlyDictionary<string, ParameterValue> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        var chosen = new Dictionary<string, ParameterValue>(overrides, StringComparer.Ordinal);
+        foreach (var parameter in _parameters)
+        {
+            if (IsActive(parameter, chosen))
+                chosen.TryAdd(parameter.Name, parameter.Default);
+        }
+        return Configuration(chosen);
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> as parameter <paramref name="name"/> holds values: a text is read as a number
+    /// (invariant culture) for a numeric parameter, a number becomes its text for a choice such as <c>"32"</c>.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such parameter.</exception>
+    /// <exception cref="ArgumentException">A text that is not a number for a numeric parameter.</exception>
+    public ParameterValue Coerce(string name, ParameterValue value)
+    {
+        var parameter = this[name];
+        if (parameter is ChoiceParameter)
+            return value.IsText ? value : ParameterValue.Of(value.ToString());
+        if (!value.IsText)
+            return value;
+        return double.TryParse(value.Text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? ParameterValue.Of(number)
+            : throw new ArgumentException($"'{name}' = '{value.Text}' is not a number ({parameter.Describe()}).", nameof(value));
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="values"/> is a complete configuration of this space and returns it. With
+    /// <paramref name="withinRanges"/> false a value need only be of its parameter's kind (a number, a whole number, a
+    /// text): the ranges bound the search, not what a single training run may ask for.
+    /// </summary>
     /// <exception cref="ArgumentException">A value is missing, out of range, or set for an inactive or unknown parameter; the message names it.</exception>
-    public ParameterSet Configuration(IReadOnlyDictionary<string, ParameterValue> values)
+    public ParameterSet Configuration(IReadOnlyDictionary<string, ParameterValue> values, bool withinRanges = true)
     {
         ArgumentNullException.ThrowIfNull(values);
         foreach (var name in values.Keys)
@@ -123,7 +159,7 @@ public sealed class SearchSpace
                 throw new ArgumentException($"'{parameter.Name}' is set, but only applies when {parameter.Condition}.", nameof(values));
             if (!active)
                 continue;
-            if (!parameter.Contains(value))
+            if (withinRanges ? !parameter.Contains(value) : !OfKind(parameter, value))
                 throw new ArgumentException($"'{parameter.Name}' = {value} is outside {parameter.Describe()}.", nameof(values));
             chosen[parameter.Name] = value;
         }
@@ -168,5 +204,12 @@ public sealed class SearchSpace
         IntParameter i => new IntParameter(name, i.Low, i.High, i.Log, (int)i.Default.Number),
         ChoiceParameter c => new ChoiceParameter(name, c.Choices, c.Default.Text),
         _ => throw new ArgumentException($"Unknown parameter kind {parameter.GetType().Name}.", nameof(parameter)),
+    };
+
+    private static bool OfKind(Parameter parameter, ParameterValue value) => parameter switch
+    {
+        ChoiceParameter => value.IsText,
+        IntParameter => !value.IsText && value.Number == Math.Floor(value.Number),
+        _ => !value.IsText && double.IsFinite(value.Number),
     };
 }

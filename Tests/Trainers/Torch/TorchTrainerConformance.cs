@@ -3,7 +3,7 @@ using Microsoft.ML.Data;
 using MlToolkit.Data;
 using MlToolkit.Data.Splits;
 using MlToolkit.Tests.Support;
-using MlToolkit.Trainers.Torch.Persistence;
+using MlToolkit.Models.Persistence;
 using MlToolkit.Trainers.Torch.Scoring;
 using MlToolkit.Trainers.Torch.Training;
 

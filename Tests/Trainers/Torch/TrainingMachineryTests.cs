@@ -4,7 +4,7 @@ using MlToolkit.Data.Delimited;
 using MlToolkit.Tests.Support;
 using MlToolkit.Trainers.Torch;
 using MlToolkit.Trainers.Torch.Mlp;
-using MlToolkit.Trainers.Torch.Persistence;
+using MlToolkit.Models.Persistence;
 using MlToolkit.Trainers.Torch.Training;
 
 namespace MlToolkit.Tests.Trainers.Torch;

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace MlToolkit.Trainers.Torch.Heads;
 
 /// <summary>Multiclass: key label, softmax <c>Score</c> vector (slot names = classes), key <c>PredictedLabel</c> mapping back to the class values.</summary>
-public sealed class MulticlassHead : PredictionHead
+public class MulticlassHead : PredictionHead
 {
     private readonly string[] _classes;
 

@@ -38,15 +38,6 @@ public abstract class PredictionHead
     /// <summary>Numbers the head learned from the training labels (the regression head's target scaling); stored with the model.</summary>
     public virtual IReadOnlyList<double> State => Array.Empty<double>();
 
-    /// <summary>Recreates a head from what <see cref="ClassNames"/> and <see cref="State"/> stored (a missing state: none learned).</summary>
-    public static PredictionHead Restore(PredictionTask task, IReadOnlyList<string> classNames, IReadOnlyList<double>? state = null) => task switch
-    {
-        PredictionTask.MulticlassClassification => new MulticlassHead(classNames),
-        PredictionTask.BinaryClassification => new BinaryHead(),
-        PredictionTask.Regression => state is { Count: 2 } ? new RegressionHead(state[0], state[1]) : new RegressionHead(),
-        _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown task."),
-    };
-
     /// <summary>Called once before training with the mean and standard deviation of the training labels.</summary>
     public virtual void ObserveLabels(double mean, double standardDeviation)
     {

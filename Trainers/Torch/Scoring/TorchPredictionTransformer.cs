@@ -77,7 +77,7 @@ public sealed class TorchPredictionTransformer : ITransformer, IDisposable
     /// </summary>
     /// <exception cref="NotSupportedException">Always, with the message above.</exception>
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException("A torch transformer cannot be written by mlContext.Model.Save (ML.NET keeps its save API internal). Use mlContext.Model.SavePipeline(model, inputSchema, path) from MlToolkit.Trainers.Torch, which saves ML.NET and torch parts into one file.");
+        throw new NotSupportedException("A torch transformer cannot be written by mlContext.Model.Save (ML.NET keeps its save API internal). Use mlContext.Model.SavePipeline(model, inputSchema, path) from MlToolkit.Models.Persistence, which saves ML.NET and torch parts into one file.");
 
     internal DataViewSchema.Column CheckFeatureColumn(DataViewSchema schema)
     {

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using MlToolkit.Cli.Output;
+using MlToolkit.Experiments.Candidates;
+
+namespace MlToolkit.Cli.Commands;
+
+/// <summary>The options of <c>mltoolkit automl</c>.</summary>
+internal sealed class AutomlCommandOptions
+{
+    public AutomlCommandOptions()
+    {
+        Data = new DatasetOptions();
+        Label = new Option<string?>("--label-col") { Description = "Column to predict. Required with --dataset; samples know theirs." };
+        Task = new Option<string?>("--task") { Description = "binary, multiclass or regression. Default: inferred from the label." };
+        Task.AcceptOnlyFromAmong("binary", "multiclass", "regression");
+        TrainTime = new Option<double?>("--train-time") { Description = "Time budget in seconds (search and refit); running trials are stopped at the deadline. Default 60 unless --max-trials is given." };
+        MaxTrials = new Option<int?>("--max-trials") { Description = "Trials to finish, counting those of a resumed experiment." };
+        Tuner = new Option<string>("--tuner") { Description = "tpe, cfo (cost-frugal, starts cheap), random or grid.", DefaultValueFactory = _ => "cfo" };
+        Tuner.AcceptOnlyFromAmong("tpe", "cfo", "random", "grid");
+        Folds = new Option<int>("--cv") { Description = "Cross-validation folds per trial (stratified for classification); 1 = a 20% holdout.", DefaultValueFactory = _ => 5 };
+        Trainers = new Option<string[]>("--trainers") { Description = $"Trainers to sweep (comma-separated): {string.Join(", ", CandidateCatalog.All.Select(c => c.Name))}. Default: the classic ones and mlp.", AllowMultipleArgumentsPerToken = true };
+        Metric = new Option<string?>("--metric") { Description = "Metric to optimize, e.g. accuracy, macro_accuracy, log_loss, auc, f1, r_squared, rmse. Default: accuracy (R² for regression)." };
+        Storage = new Option<string?>("--storage") { Description = "SQLite file of the experiment; re-running with it resumes. Default: <output>/experiment.db." };
+        Study = new Option<string>("--study") { Description = "Study name inside the storage file.", DefaultValueFactory = _ => "default" };
+        OutputFolder = new Option<string>("--output", "-o") { Description = "Folder for the best model, leaderboard and trial history.", DefaultValueFactory = _ => "mltoolkit-automl" };
+        Parallel = new Option<int>("--parallel") { Description = "Trials run at once; threads are split between them.", DefaultValueFactory = _ => 1 };
+        Threads = new Option<int?>("--threads") { Description = "Threads in all. Default: all cores." };
+        TrialTimeout = new Option<double?>("--trial-timeout") { Description = "Seconds one trial may run before it is stopped and marked failed." };
+        MemoryLimit = new Option<double?>("--memory-limit") { Description = "MiB the process may use while trials run; over it, the newest trial is stopped and marked failed." };
+        Pruner = new Option<string>("--pruner") { Description = "Early stopping of torch trials from their per-epoch validation loss: none, median or asha.", DefaultValueFactory = _ => "none" };
+        Pruner.AcceptOnlyFromAmong("none", "median", "asha");
+        Seed = new Option<int>("--seed") { Description = "Seed of the tuner, the folds and the trainers.", DefaultValueFactory = _ => 1 };
+        TestDataset = new Option<string?>("--test-dataset") { Description = "Test file the refit best model is evaluated on." };
+        Ignore = new Option<string[]>("--ignore-cols") { Description = "Columns not to use as features (comma-separated or repeated).", AllowMultipleArgumentsPerToken = true };
+        Positive = new Option<string?>("--positive-class") { Description = "Binary classification: the label value scored as positive." };
+        Json = new Option<bool>("--json") { Description = "Print the result as JSON on standard output (no progress lines)." };
+        Verbosity = VerbosityOption.Create("quiet (result only), normal (progress bars on a terminal, a line per trial otherwise) or diagnostic (every event).");
+    }
+
+    public DatasetOptions Data { get; }
+
+    public Option<string> Verbosity { get; }
+    public Option<string?> Label { get; }
+    public Option<string?> Task { get; }
+    public Option<double?> TrainTime { get; }
+    public Option<int?> MaxTrials { get; }
+    public Option<string> Tuner { get; }
+    public Option<int> Folds { get; }
+    public Option<string[]> Trainers { get; }
+    public Option<string?> Metric { get; }
+    public Option<string?> Storage { get; }
+    public Option<string> Study { get; }
+    public Option<string> OutputFolder { get; }
+    public Option<int> Parallel { get; }
+    public Option<int?> Threads { get; }
+    public Option<double?> TrialTimeout { get; }
+    public Option<double?> MemoryLimit { get; }
+    public Option<string> Pruner { get; }
+    public Option<int> Seed { get; }
+    public Option<string?> TestDataset { get; }
+    public Option<string[]> Ignore { get; }
+    public Option<string?> Positive { get; }
+    public Option<bool> Json { get; }
+
+    /// <summary>Every option, as the command lists them.</summary>
+    public IEnumerable<Option> All => Data.All.Concat(new Option[] { Label, Task, TrainTime, MaxTrials, Tuner, Folds, Trainers, Metric, Storage, Study, OutputFolder, Parallel, Threads, TrialTimeout, MemoryLimit, Pruner, Seed, TestDataset, Ignore, Positive, Json, Verbosity });
+}

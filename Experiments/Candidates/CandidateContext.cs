@@ -1,0 +1,17 @@
+using MlToolkit.Trainers.Torch.Training;
+
+namespace MlToolkit.Experiments.Candidates;
+
+/// <summary>What a training run gives the trainer it builds.</summary>
+/// <param name="Threads">Threads it may use; null lets it decide.</param>
+/// <param name="Seed">Seed for its randomness.</param>
+/// <param name="CancellationToken">Stops training (torch trainers within a step).</param>
+/// <param name="EpochLoss">Receives (epoch, loss) after each epoch of an iterative trainer, for pruning; null when not wanted.</param>
+public sealed record CandidateContext(int? Threads, int Seed, CancellationToken CancellationToken, Action<int, double>? EpochLoss = null)
+{
+    /// <summary>Per-step and per-epoch progress of torch trainers.</summary>
+    public IProgress<TrainingProgress>? Progress { get; init; }
+
+    /// <summary>Share of the training rows an iterative trainer holds out to report a validation loss per epoch. Default 0.</summary>
+    public double ValidationFraction { get; init; }
+}

@@ -1,0 +1,41 @@
+using Microsoft.ML;
+using Microsoft.ML.Trainers.FastTree;
+using MlToolkit.Experiments.Tuning.SearchSpaces;
+
+namespace MlToolkit.Experiments.Candidates;
+
+/// <summary>FastForest random forests; multiclass as one-versus-all. AutoML starts from 10 trees; a single run fits ML.NET's defaults.</summary>
+public sealed class FastForestCandidate : PerTaskCandidate
+{
+    /// <inheritdoc/>
+    public override string Name => "fastforest";
+
+    /// <inheritdoc/>
+    public override string Description => "random forest (FastForest; multiclass one-versus-all)";
+
+    /// <inheritdoc/>
+    public override SearchSpace SearchSpace(Data.PredictionTask task) => new SearchSpace()
+        .Int("trees", 4, 300, log: true, defaultValue: 10)
+        .Int("leaves", 4, 256, log: true, defaultValue: 16)
+        .Int("min_leaf_examples", 1, 64, log: true, defaultValue: 2)
+        .Float("feature_fraction", 0.1, 1.0, defaultValue: 0.7);
+
+    /// <inheritdoc/>
+    public override ParameterSet Defaults(Data.PredictionTask task) =>
+        SearchSpace(task).Defaults(new Dictionary<string, ParameterValue> { ["trees"] = 100, ["leaves"] = 20, ["min_leaf_examples"] = 10 });
+
+    /// <inheritdoc/>
+    protected override IEstimator<ITransformer> Binary(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
+        BinaryTrainer(mlContext, parameters, context);
+
+    /// <inheritdoc/>
+    protected override IEstimator<ITransformer> Multiclass(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
+        mlContext.MulticlassClassification.Trainers.OneVersusAll(BinaryTrainer(mlContext, parameters, context));
+
+    /// <inheritdoc/>
+    protected override IEstimator<ITransformer> Regression(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
+        mlContext.Regression.Trainers.FastForest(TreeOptionsSetter.Apply(new FastForestRegressionTrainer.Options(), parameters, context));
+
+    private static FastForestBinaryTrainer BinaryTrainer(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
+        mlContext.BinaryClassification.Trainers.FastForest(TreeOptionsSetter.Apply(new FastForestBinaryTrainer.Options(), parameters, context));
+}
