@@ -96,10 +96,22 @@ public sealed class TrainedModel : ITransformer
         if (archive.Body[PipelineCatalogExtensions.PipelineSection] is JsonObject pipeline)
         {
             var scorer = PipelineParts.Read(mlContext.Model, pipeline, archive, out var inputSchema);
-            var description = PipelineDescription.Infer(scorer, inputSchema, labelColumn, archive.Path);
-            return new TrainedModel(description, inputSchema, new TransformerChain<ITransformer>(), scorer);
+            return FromPipeline(scorer, inputSchema, labelColumn, archive.Path);
         }
         return Load(archive, mlContext);
+    }
+
+    /// <summary>
+    /// A fitted ML.NET pipeline as a model: its task and classes read from its output columns (see <see cref="Load(MLContext, string, string)"/>),
+    /// evaluated on the <c>Label</c> column it makes or the data holds.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The pipeline adds no <c>Score</c> column.</exception>
+    public static TrainedModel FromPipeline(ITransformer pipeline, DataViewSchema inputSchema, string labelColumn = "Label", string source = "the pipeline")
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        var description = PipelineDescription.Infer(pipeline, inputSchema, labelColumn, source);
+        return new TrainedModel(description, inputSchema, new TransformerChain<ITransformer>(), pipeline);
     }
 
     internal static TrainedModel Load(LoadedArchive archive, MLContext mlContext)

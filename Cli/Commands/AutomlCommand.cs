@@ -12,6 +12,7 @@ using MlToolkit.Experiments.Tuning;
 using MlToolkit.Experiments.Tuning.Pruners;
 using MlToolkit.Experiments.Tuning.Tuners;
 using Microsoft.ML;
+using MlToolkit.Models.Explanations;
 
 namespace MlToolkit.Cli.Commands;
 
@@ -53,7 +54,9 @@ internal static class AutomlCommand
         var run = live is null
             ? experiment.Run(cancellationToken)
             : LiveTrialProgress.Run(live, experiment.Options.TrainingTime, experiment.Options.MaxTrials, progress => experiment.SetProgress(progress).Run(cancellationToken));
-        var files = Save(ml, run, folder, result.GetValue(o.Study)!);
+        // After the budget: the report explains the best model on the training rows (importance, a few SHAP rows).
+        var explanations = result.GetValue(o.Explain) && run.BestModel is { } best ? ModelSummary.Compute(ml, best, dataset.Data) : null;
+        var files = Save(ml, run, folder, result.GetValue(o.Study)!, explanations);
         if (quiet)
             output.Out.WriteLine(ToJson(dataset.Name, run, files).ToJsonString(ToolkitJson.Indented));
         else
@@ -107,7 +110,7 @@ internal static class AutomlCommand
 
     private sealed record SavedFiles(string? Model, string Leaderboard, string Csv, string Json, string Report);
 
-    private static SavedFiles Save(MLContext ml, AutoMlResult run, string folder, string study)
+    private static SavedFiles Save(MLContext ml, AutoMlResult run, string folder, string study, ModelSummary? explanations)
     {
         string? model = null;
         if (run.BestModel is { } best)
@@ -115,7 +118,7 @@ internal static class AutomlCommand
             model = Path.Combine(folder, "model.zip");
             best.Save(ml, model);
         }
-        var report = ExperimentReport.Write(ReportData.FromResult(run, study), folder);
+        var report = ExperimentReport.Write(ReportData.FromResult(run, study) with { Explanations = explanations }, folder);
         var files = new SavedFiles(model, Path.Combine(folder, "leaderboard.txt"), Path.Combine(folder, "trials.csv"), Path.Combine(folder, "trials.json"), report.Html);
         File.WriteAllText(files.Leaderboard, run.Leaderboard.ToText(int.MaxValue) + Environment.NewLine);
         File.WriteAllText(files.Csv, TrialHistoryExport.ToCsv(run.Trials));

@@ -39,6 +39,8 @@ internal sealed class AutomlCommandOptions
 
     public DatasetOptions Data { get; }
 
+    public Option<bool> Explain { get; } = new("--explain") { Description = "Explain the best model in the report (column importance and a few SHAP rows, after the budget).", DefaultValueFactory = _ => true };
+
     public Option<string> Verbosity { get; }
     public Option<string?> Label { get; }
     public Option<string?> Task { get; }
@@ -63,5 +65,5 @@ internal sealed class AutomlCommandOptions
     public Option<bool> Json { get; }
 
     /// <summary>Every option, as the command lists them.</summary>
-    public IEnumerable<Option> All => Data.All.Concat(new Option[] { Label, Task, TrainTime, MaxTrials, Tuner, Folds, Trainers, Metric, Storage, Study, OutputFolder, Parallel, Threads, TrialTimeout, MemoryLimit, Pruner, Seed, TestDataset, Ignore, Positive, Json, Verbosity });
+    public IEnumerable<Option> All => Data.All.Concat(new Option[] { Label, Task, TrainTime, MaxTrials, Tuner, Folds, Trainers, Metric, Storage, Study, OutputFolder, Parallel, Threads, TrialTimeout, MemoryLimit, Pruner, Seed, TestDataset, Ignore, Positive, Json, Verbosity, Explain });
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
+using Microsoft.ML.Runtime;
 using MlToolkit.Data;
 using MlToolkit.Data.IO;
 using MlToolkit.Data.Splits;
@@ -40,6 +41,8 @@ public sealed class AutoMlExperiment
         ArgumentException.ThrowIfNullOrWhiteSpace(labelColumn);
         _mlContext = mlContext;
         _data = data;
+        // The context's random source is internal to ML.NET; a host registered on it draws from it.
+        Options.Seed = ((IHostEnvironment)mlContext).Register("MlToolkit.AutoML").Rand.Next();
         _labelColumn = labelColumn;
     }
 

@@ -69,7 +69,10 @@ public sealed class AutoMlOptions
     /// <summary>Study name within the storage file. Default "default".</summary>
     public string StudyName { get; set; } = "default";
 
-    /// <summary>Seed of the tuner, the folds and the trainers. Default 1.</summary>
+    /// <summary>
+    /// Seed of the tuner, the folds and the trainers. An experiment created with <c>mlContext.AutoMl()</c> draws it
+    /// from the context, as ML.NET's components do: the same <c>new MLContext(seed)</c> gives the same experiment.
+    /// </summary>
     public int Seed { get; set; } = 1;
 
     /// <summary>Columns not to use as features. Default none.</summary>

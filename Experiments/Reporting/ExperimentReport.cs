@@ -66,6 +66,8 @@ public static class ExperimentReport
             : "<p>No trial reported per-epoch values (only the torch trainers do).</p>\n");
         html.Append("</section>\n");
         AppendPredictions(html, data.Best, Chart);
+        if (data.Explanations is { } explanations)
+            AppendExplanations(html, explanations, Chart);
         html.Append("</body></html>\n");
 
         var htmlPath = Path.Combine(folder, "report.html");
@@ -148,6 +150,23 @@ public static class ExperimentReport
             return;
         }
         html.Append("<section id=\"confusion-matrix\"><h2>Best trial: predictions</h2><p>The best trial kept no predictions.</p></section>\n");
+    }
+
+    private static void AppendExplanations(StringBuilder html, MlToolkit.Models.Explanations.ModelSummary summary, Func<string, OxyPlot.PlotModel, string> chart)
+    {
+        var importance = summary.Importance;
+        html.Append("<section id=\"explanations\"><h2>Best model: what it relies on</h2>\n")
+            .Append(CultureInfo.InvariantCulture, $"<p>Permutation importance: the {Encode(importance.Metric)} lost when a column is shuffled ({importance.Repeats} shuffles of {importance.Rows:N0} rows; baseline {importance.Baseline:0.####}).</p>\n")
+            .Append(Image(chart("feature-importance", ReportCharts.Importance("Permutation importance",
+                importance.Columns.Take(20).Select(c => KeyValuePair.Create(c.Column, c.Importance)).ToList(), $"{importance.Metric} lost when the column is shuffled")), "permutation importance"));
+        foreach (var row in summary.Rows)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<h3>Row {row.Row}: {Encode(row.Output)} = {row.Prediction:0.####} (base {row.BaseValue:0.####})</h3>\n<table><tr><th>column</th><th>value</th><th>SHAP</th></tr>");
+            foreach (var feature in row.Features.Take(8))
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"l\">{Encode(feature.Column)}</td><td class=\"l\">{Encode(feature.Value)}</td><td>{feature.Attribution:+0.0000;-0.0000}</td></tr>");
+            html.Append("</table>\n");
+        }
+        html.Append("</section>\n");
     }
 
     private static string Image(string path, string alt) =>

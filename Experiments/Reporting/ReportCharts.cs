@@ -83,13 +83,15 @@ internal static class ReportCharts
         return model;
     }
 
-    /// <summary>Horizontal bars of η² per hyperparameter.</summary>
-    public static PlotModel Importance(string title, IReadOnlyList<KeyValuePair<string, double>> importance)
+    /// <summary>Horizontal bars of η² per hyperparameter (0 to 1), or of another importance when <paramref name="axisTitle"/> says what.</summary>
+    public static PlotModel Importance(string title, IReadOnlyList<KeyValuePair<string, double>> importance, string? axisTitle = null)
     {
         var model = new PlotModel { Title = title, Background = OxyColors.White };
         model.Axes.Add(new CategoryAxis { Position = AxisPosition.Left, ItemsSource = importance.Select(p => p.Key).Reverse().ToList() });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Minimum = 0, Maximum = 1, Title = "eta squared: share of the metric's variance the parameter explains alone", MajorGridlineStyle = LineStyle.Dot });
-        var bars = new BarSeries { FillColor = OxyColor.FromRgb(0x3b, 0x75, 0xaf), LabelFormatString = "{0:0.00}" };
+        model.Axes.Add(axisTitle is null
+            ? new LinearAxis { Position = AxisPosition.Bottom, Minimum = 0, Maximum = 1, Title = "eta squared: share of the metric's variance the parameter explains alone", MajorGridlineStyle = LineStyle.Dot }
+            : new LinearAxis { Position = AxisPosition.Bottom, Minimum = Math.Min(0, importance.Select(p => p.Value).DefaultIfEmpty(0).Min()), Title = axisTitle, MajorGridlineStyle = LineStyle.Dot });
+        var bars = new BarSeries { FillColor = OxyColor.FromRgb(0x3b, 0x75, 0xaf), LabelFormatString = axisTitle is null ? "{0:0.00}" : "{0:0.0000}" };
         bars.Items.AddRange(importance.Select(p => new BarItem(p.Value)).Reverse());
         model.Series.Add(bars);
         return model;

@@ -1,3 +1,4 @@
+using MlToolkit.Models.Evaluation;
 using MlToolkit.Experiments.AutoMl;
 using MlToolkit.Experiments.Storage;
 using MlToolkit.Experiments.Tuning;
@@ -28,6 +29,9 @@ public sealed record ReportData(string StudyName, MetricDefinition Metric, IRead
         ArgumentNullException.ThrowIfNull(result);
         return new ReportData(studyName, result.Metric, result.Trials, result.Storage);
     }
+
+    /// <summary>The best model's explanation (column importance, a few explained rows), when it was computed.</summary>
+    public MlToolkit.Models.Explanations.ModelSummary? Explanations { get; init; }
 
     /// <summary>Complete trials with a value.</summary>
     public IReadOnlyList<TrialRecord> Complete => Trials.Where(t => t.State == TrialState.Complete && t.Value is not null).ToList();

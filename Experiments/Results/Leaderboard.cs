@@ -1,3 +1,4 @@
+using MlToolkit.Models.Evaluation;
 using System.Globalization;
 using System.Text;
 using MlToolkit.Experiments.AutoMl;

@@ -64,6 +64,16 @@ public sealed class TokenIdTransformer : ColumnAddingTransformer
         return column;
     }
 
+    /// <summary>The token an id stands for: a vocabulary entry, or &lt;pad&gt;, &lt;unk&gt;, &lt;cls&gt;.</summary>
+    public string TokenOf(int id) => id switch
+    {
+        TokenIdEstimator.PaddingId => "<pad>",
+        TokenIdEstimator.UnknownId => "<unk>",
+        TokenIdEstimator.ClassTokenId => "<cls>",
+        _ when id - TokenIdEstimator.FirstVocabularyId < Vocabulary.Count => Vocabulary[id - TokenIdEstimator.FirstVocabularyId],
+        _ => "<unk>",
+    };
+
     /// <summary>The ids of one text, before padding: what the output column holds, without the padding.</summary>
     public IReadOnlyList<int> Encode(ReadOnlySpan<char> text, out int unknown)
     {

@@ -108,6 +108,16 @@ public sealed class ExtendingTests
         Assert.Contains(messages, m => m.StartsWith("trial 0 is the new best: lbfgs", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_experiment_seed_is_drawn_from_the_callers_mlcontext_and_set_seed_overrides_it()
+    {
+        var iris = SampleDatasets.Iris(new MLContext(1));
+        int Seed(int contextSeed) => new MLContext(contextSeed).AutoMl().CreateExperiment(iris, "species").Options.Seed;
+        Assert.Equal(Seed(7), Seed(7));
+        Assert.NotEqual(Seed(7), Seed(8));
+        Assert.Equal(3, new MLContext(7).AutoMl().CreateExperiment(iris, "species").SetSeed(3).Options.Seed);
+    }
+
     private static string[] SlotNames(DataViewSchema.Column column)
     {
         VBuffer<ReadOnlyMemory<char>> names = default;
@@ -161,7 +171,7 @@ public sealed class ExtendingTests
             var predictions = flowers.Select(f => engine.Predict(f)).ToList();
             Assert.All(predictions, p => Assert.Equal(3, p.Score.Length));
             var accuracy = predictions.Zip(flowers).Count(p => p.First.PredictedLabel == p.Second.Species) / (double)flowers.Count;
-            Measured.AtLeast(accuracy, 0.96, 0.9733, "refit model's accuracy on its training rows through a PredictionEngine");
+            Measured.AtLeast(accuracy, 0.95, 0.9533, "refit model's accuracy on its training rows through a PredictionEngine");
         }
     }
 

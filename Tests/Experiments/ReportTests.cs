@@ -63,6 +63,12 @@ public sealed class ReportTests
         using var folder = new TempFolder();
         var automl = CliRunner.InProcess("automl", "--sample", "diabetes", "--max-trials", "6", "--cv", "2", "--trainers", "lightgbm,sdca", "-o", folder.Path, "--json");
         Assert.True(automl.ExitCode == 0, automl.Error);
+        // automl explains its best model in the report: column importance and three rows' SHAP values.
+        var explained = Section(Parse(folder.File("report.html")), "explanations");
+        Assert.Single(explained.Descendants("img"));
+        Assert.Equal(3, explained.Descendants("table").Count());
+        Assert.Contains(explained.Descendants("td").Select(td => td.Value), v => v is "bmi" or "s5");
+        AssertNontrivialPng(folder.File("charts/feature-importance.png"));
         File.Delete(folder.File("report.html"));
 
         var report = CliRunner.InProcess("report", "--storage", folder.File("experiment.db"), "-o", folder.File("again"));

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace MlToolkit.Trainers.Torch.Architectures;
 
 /// <summary>The module built from an <see cref="RnnArchitecture"/>.</summary>
-internal sealed class RnnNetwork : nn.Module<Tensor, Tensor>
+internal sealed class RnnNetwork : nn.Module<Tensor, Tensor>, IEmbeddedSequenceNetwork
 {
     private readonly SequenceInput input;
     private readonly LSTM? lstm;
@@ -32,6 +32,13 @@ internal sealed class RnnNetwork : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor features)
     {
         var (states, mask) = input.forward(features);
+        return ForwardEmbedded(states, mask);
+    }
+
+    public (Tensor States, Tensor Mask) Embed(Tensor features) => input.forward(features);
+
+    public Tensor ForwardEmbedded(Tensor states, Tensor mask)
+    {
         states = dropout.forward(states);
         var sequence = lstm is not null ? lstm.forward(states).Item1 : gru!.forward(states, null).Item1;
         return output.forward(dropout.forward(Pooling.Apply(sequence, mask, _pooling)));

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace MlToolkit.Trainers.Torch.Architectures;
 
 /// <summary>The module built from a <see cref="TransformerArchitecture"/>.</summary>
-internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
+internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>, IEmbeddedSequenceNetwork
 {
     private readonly SequenceInput input;
     private readonly Embedding? positions;
@@ -38,10 +38,17 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor features)
     {
         var (tokens, mask) = input.forward(features);
+        return ForwardEmbedded(tokens, mask);
+    }
+
+    public (Tensor States, Tensor Mask) Embed(Tensor features) => input.forward(features);
+
+    public Tensor ForwardEmbedded(Tensor tokens, Tensor mask)
+    {
         var steps = tokens.shape[1];
         var scaled = tokens.Times(Math.Sqrt(_spec.ModelDim));
         var position = positions is not null
-            ? positions.forward(arange(steps, dtype: ScalarType.Int64, device: features.device)).unsqueeze(0)
+            ? positions.forward(arange(steps, dtype: ScalarType.Int64, device: tokens.device)).unsqueeze(0)
             : sinusoids!.narrow(0, 0, steps).unsqueeze(0);
         var x = dropout.forward(scaled + position);
         // Position 0 always stays attendable, so an all-padding (empty) text gives zeros, not NaN.

@@ -1,8 +1,8 @@
 using MlToolkit.Data;
 
-namespace MlToolkit.Experiments.AutoMl;
+namespace MlToolkit.Models.Evaluation;
 
-/// <summary>A metric AutoML can optimize, with its direction. Names are those of <c>ModelEvaluator.Metrics</c>.</summary>
+/// <summary>A metric a model is evaluated on, with its direction (what AutoML optimizes, what importance is measured in). Names are those of <c>ModelEvaluator.Metrics</c>.</summary>
 /// <param name="Name">Metric name (e.g. <c>accuracy</c>, <c>auc</c>, <c>rmse</c>).</param>
 /// <param name="Maximize">True when higher is better.</param>
 public sealed record MetricDefinition(string Name, bool Maximize)

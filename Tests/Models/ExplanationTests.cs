@@ -1,0 +1,123 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using MlToolkit.Data;
+using MlToolkit.Data.Samples;
+using MlToolkit.Experiments.Training;
+using MlToolkit.Models;
+using MlToolkit.Models.Explanations;
+
+namespace MlToolkit.Tests.Models;
+
+/// <summary>Explanations checked against what must hold: closed forms, local accuracy, unseen columns, known rankings.</summary>
+public sealed class ExplanationTests
+{
+    public sealed class Point
+    {
+        public float X1 { get; set; }
+        public float X2 { get; set; }
+        public float X3 { get; set; }
+        public float X4 { get; set; }
+        public float X5 { get; set; }
+        public float Unused { get; set; }
+        public float Y { get; set; }
+    }
+
+    private static List<Point> Points(int count, int seed)
+    {
+        var random = new Random(seed);
+        float U() => (float)random.NextDouble();
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            var p = new Point { X1 = U(), X2 = U(), X3 = U(), X4 = U(), X5 = U(), Unused = U() };
+            p.Y = 3 * p.X1 - 2 * p.X2 + 0.5f * p.X3 + 0.1f * (U() - 0.5f);
+            return p;
+        }).ToList();
+    }
+
+    private static (TrainedModel Model, float[] Weights, IDataView Data) LinearModel(MLContext ml)
+    {
+        var data = ml.Data.LoadFromEnumerable(Points(400, 1));
+        var pipeline = ml.Transforms.CopyColumns("Label", "Y")
+            .Append(ml.Transforms.Concatenate("Features", "X1", "X2", "X3", "X4", "X5"))
+            .Append(ml.Regression.Trainers.Sdca(maximumNumberOfIterations: 200))
+            .Fit(data);
+        var weights = pipeline.LastTransformer.Model.Weights.ToArray();
+        return (TrainedModel.FromPipeline(pipeline, data.Schema, labelColumn: "Y"), weights, data);
+    }
+
+    [Fact]
+    public void Exact_kernel_shap_on_a_linear_model_equals_the_closed_form_and_gives_an_unseen_column_nothing()
+    {
+        var ml = new MLContext(1);
+        var (model, weights, data) = LinearModel(ml);
+        var rows = ml.Data.LoadFromEnumerable(Points(5, 2));
+        var explained = ml.Explanations().KernelShap(model, data, rows, new ShapOptions { BackgroundRows = 400 });
+        var background = ml.Data.CreateEnumerable<Point>(data, false).ToList();
+        var means = new[] { background.Average(p => p.X1), background.Average(p => p.X2), background.Average(p => p.X3), background.Average(p => p.X4), background.Average(p => p.X5) };
+        Assert.Equal(5, explained.Count);
+        foreach (var (explanation, point) in explained.Zip(ml.Data.CreateEnumerable<Point>(rows, false)))
+        {
+            var values = new[] { point.X1, point.X2, point.X3, point.X4, point.X5 };
+            var phi = explanation.Features.ToDictionary(f => f.Column, f => f.Attribution);
+            for (var j = 0; j < 5; j++)
+                Assert.Equal(weights[j] * (values[j] - means[j]), phi[$"X{j + 1}"], 6);
+            Assert.Equal(0, phi["Unused"], 6);
+            Assert.Equal(explanation.Prediction - explanation.BaseValue, phi.Values.Sum(), 5);
+            Assert.Equal(explanation.Features.OrderByDescending(f => Math.Abs(f.Attribution)).Select(f => f.Column), explanation.Features.Select(f => f.Column));
+        }
+    }
+
+    [Fact]
+    public void Sampled_kernel_shap_adds_up_to_the_prediction_for_lightgbm_on_breast_cancer_in_probability_and_log_odds()
+    {
+        var ml = new MLContext(1);
+        var data = SampleDatasets.BreastCancer(ml);
+        var model = SupervisedTraining.Run(ml, new TrainingRequest { Data = data, LabelColumn = "diagnosis" }).Model;
+        var rows = ml.Data.TakeRows(data, 3);
+        foreach (var link in new[] { ShapLink.Identity, ShapLink.Logit })
+        {
+            var explained = ml.Explanations().KernelShap(model, data, rows, new ShapOptions { BackgroundRows = 30, Samples = 512, Link = link });
+            foreach (var explanation in explained)
+            {
+                Assert.Equal(30, explanation.Features.Count);
+                Assert.Equal(explanation.Prediction - explanation.BaseValue, explanation.Features.Sum(f => f.Attribution), 5);
+            }
+        }
+    }
+
+    [Fact]
+    public void Lime_on_a_linear_model_ranks_the_strongest_column_first_and_its_surrogate_fits()
+    {
+        var ml = new MLContext(1);
+        var (model, _, data) = LinearModel(ml);
+        var rows = ml.Data.LoadFromEnumerable(Points(3, 2));
+        var explained = ml.Explanations().Lime(model, data, rows, new LimeOptions { Samples = 1000 });
+        var background = ml.Data.CreateEnumerable<Point>(data, false).ToList();
+        var means = new[] { background.Average(p => p.X1), background.Average(p => p.X2), background.Average(p => p.X3) };
+        foreach (var (explanation, point) in explained.Zip(ml.Data.CreateEnumerable<Point>(rows, false)))
+        {
+            // Around a linear model the surrogate's slope is the model's: contribution ≈ w_j (x_j − mean_j).
+            var contribution = explanation.Features.ToDictionary(f => f.Column, f => f.Attribution);
+            var worst = new[] { Math.Abs(contribution["X1"] - 3 * (point.X1 - means[0])), Math.Abs(contribution["X2"] + 2 * (point.X2 - means[1])), Math.Abs(contribution["X3"] - 0.5 * (point.X3 - means[2])) }.Max();
+            Measured.AtMost(worst, 0.01, 0.0080, "largest gap between LIME's contributions and w_j (x_j − mean_j) on a linear model");
+            Assert.Equal(explanation.Surrogate!.LocalPrediction, explanation.Surrogate.Intercept + explanation.Features.Sum(f => f.Attribution), 9);
+            Measured.AtLeast(explanation.Surrogate.RSquared, 0.9998, 0.99991, "weighted R² of LIME's surrogate of a linear model");
+            Assert.True(Math.Abs(explanation.Features.Single(f => f.Column == "Unused").Attribution) < 0.05);
+        }
+    }
+
+    [Fact]
+    public void Permutation_importance_ranks_the_informative_column_first_and_noise_near_zero()
+    {
+        var ml = new MLContext(1);
+        var (model, _, _) = LinearModel(ml);
+        var test = ml.Data.LoadFromEnumerable(Points(300, 3));
+        var result = ml.Explanations().PermutationImportance(model, test, new PfiOptions { Repeats = 5 });
+        Assert.Equal("r_squared", result.Metric);
+        Assert.Equal(new[] { "X1", "X2", "X3" }, result.Columns.Take(3).Select(c => c.Column));
+        Measured.AtLeast(result.Columns[0].Importance, 1.5, 1.540, "loss of R² when X1 (weight 3) is shuffled");
+        foreach (var noise in result.Columns.Where(c => c.Column is "X4" or "X5" or "Unused"))
+            Assert.True(Math.Abs(noise.Importance) < 0.01, $"{noise.Column}: {noise.Importance}");
+    }
+}
