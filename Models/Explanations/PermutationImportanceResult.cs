@@ -30,6 +30,16 @@ public sealed record PermutationImportanceResult(string Metric, bool HigherIsBet
         return text.ToString();
     }
 
+    /// <summary>An HTML table of the <paramref name="top"/> most important columns (for notebooks and reports).</summary>
+    public string ToHtml(int top = 20)
+    {
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<table><caption>Loss of {Metric} when a column is shuffled (baseline {Baseline:0.####}, {Repeats} shuffles of {Rows:N0} rows)</caption><tr><th>column</th><th>importance</th><th>± standard error</th></tr>");
+        foreach (var column in Columns.Take(top))
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{System.Net.WebUtility.HtmlEncode(column.Column)}</td><td>{column.Importance:+0.0000;-0.0000}</td><td>{column.StandardError:0.0000}</td></tr>");
+        return html.Append("</table>").ToString();
+    }
+
     /// <summary>The result as JSON.</summary>
     public JsonObject ToJson() => new()
     {

@@ -38,6 +38,18 @@ public sealed record RowExplanation(int Row, string Method, string Output, doubl
         return text.ToString();
     }
 
+    /// <summary>An HTML table of the <paramref name="top"/> largest attributions (for notebooks and reports).</summary>
+    public string ToHtml(int top = 10)
+    {
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<table><caption>Row {Row}: {Encode(Output)} = {Prediction:0.####} ({Method}; base {BaseValue:0.####})</caption><tr><th>column</th><th>value</th><th>attribution</th></tr>");
+        foreach (var feature in Features.Take(top))
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Encode(feature.Column)}</td><td>{Encode(Shorten(feature.Value))}</td><td>{feature.Attribution:+0.0000;-0.0000}</td></tr>");
+        return html.Append("</table>").ToString();
+    }
+
+    private static string Encode(string text) => System.Net.WebUtility.HtmlEncode(text);
+
     /// <summary>The explanation as JSON.</summary>
     public JsonObject ToJson()
     {
