@@ -87,6 +87,25 @@ public sealed class ExplanationTests
     }
 
     [Fact]
+    public void Kernel_shap_and_lime_explain_a_torch_mlp_on_iris_per_class()
+    {
+        var ml = new MLContext(1);
+        var iris = SampleDatasets.Iris(ml);
+        var model = SupervisedTraining.Run(ml, new TrainingRequest { Data = iris, LabelColumn = "species", Trainer = "mlp" }).Model;
+        var rows = ml.Data.TakeRows(iris, 2);
+        var shap = ml.Explanations().KernelShap(model, iris, rows, new ShapOptions { Class = "setosa" });
+        foreach (var explanation in shap)
+        {
+            Assert.Equal("probability of 'setosa'", explanation.Output);
+            Assert.Equal(4, explanation.Features.Count);
+            Assert.Equal(explanation.Prediction - explanation.BaseValue, explanation.Features.Sum(f => f.Attribution), 5);
+            Assert.Contains(explanation.Features[0].Column, new[] { "petal_length_cm", "petal_width_cm" });
+        }
+        var lime = ml.Explanations().Lime(model, iris, rows);
+        Assert.All(lime, e => Assert.Equal("probability of 'setosa'", e.Output));
+    }
+
+    [Fact]
     public void Lime_on_a_linear_model_ranks_the_strongest_column_first_and_its_surrogate_fits()
     {
         var ml = new MLContext(1);
