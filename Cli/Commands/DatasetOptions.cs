@@ -84,6 +84,15 @@ internal sealed class DatasetOptions
             error.WriteLine($"warning: {warning}");
     }
 
+    /// <summary>The data, read with the column kinds <paramref name="model"/> was trained on (so that both parse alike); warnings go to <paramref name="error"/>.</summary>
+    public LoadedDataset LoadFor(ParseResult result, Models.TrainedModel model, TextWriter error)
+    {
+        var kinds = model.Description.InputColumns.ToDictionary(c => c.Name, c => c.Kind);
+        var dataset = Load(result, kinds.Count > 0 ? kinds : null);
+        Warn(dataset, error);
+        return dataset;
+    }
+
     /// <summary>The chosen data, read with <paramref name="columnKinds"/> overriding inference where given.</summary>
     public LoadedDataset Load(ParseResult result, IReadOnlyDictionary<string, ColumnKind>? columnKinds = null)
     {

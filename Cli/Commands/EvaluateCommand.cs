@@ -25,9 +25,7 @@ internal static class EvaluateCommand
         {
             var ml = new MLContext(seed: 1);
             var trained = TrainedModel.Load(ml, result.GetValue(model)!);
-            var kinds = trained.Description.InputColumns.ToDictionary(c => c.Name, c => c.Kind);
-            var dataset = data.Load(result, kinds.Count > 0 ? kinds : null);
-            DatasetOptions.Warn(dataset, output.Error);
+            var dataset = data.LoadFor(result, trained, output.Error);
             var report = ModelEvaluator.Evaluate(ml, trained, dataset.Data);
             if (result.GetValue(json))
             {

@@ -39,9 +39,7 @@ internal static class ExplainCommand
         {
             var ml = new MLContext(seed: 1);
             var trained = TrainedModel.Load(ml, result.GetValue(model)!);
-            var kinds = trained.Description.InputColumns.ToDictionary(c => c.Name, c => c.Kind);
-            var dataset = data.Load(result, kinds.Count > 0 ? kinds : null);
-            DatasetOptions.Warn(dataset, output.Error);
+            var dataset = data.LoadFor(result, trained, output.Error);
             var chosen = result.GetValue(method)!;
             var request = new ExplainRequest(ml, trained, dataset.Data, ParseRows(result.GetValue(rows)!), result.GetValue(className),
                 result.GetValue(link) == "logit" ? ShapLink.Logit : ShapLink.Identity, result.GetValue(background), result.GetValue(samples), result.GetValue(repeats),

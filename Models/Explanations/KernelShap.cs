@@ -10,47 +10,37 @@ namespace MlToolkit.Models.Explanations;
 /// All coalitions are enumerated when they fit in <see cref="ShapOptions.Samples"/> (exact Shapley values); otherwise
 /// coalition sizes are drawn by their kernel weight and each coalition is paired with its complement.
 /// </summary>
-public sealed class KernelShap
+public sealed class KernelShap : RowExplainer
 {
-    private readonly TrainedModel _model;
-    private readonly ExplainedOutput _output;
-    private readonly ColumnTable _background;
     private readonly ShapOptions _options;
 
     /// <summary>Explains <paramref name="model"/> against <paramref name="background"/> (summarised to <see cref="ShapOptions.BackgroundRows"/> rows).</summary>
     public KernelShap(TrainedModel model, IDataView background, ShapOptions? options = null)
+        : this(model, options ?? new ShapOptions(), ColumnTable.Read(background ?? throw new ArgumentNullException(nameof(background))))
     {
-        _model = model ?? throw new ArgumentNullException(nameof(model));
-        ArgumentNullException.ThrowIfNull(background);
-        _options = options ?? new ShapOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.BackgroundRows, 1, nameof(ShapOptions.BackgroundRows));
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.Samples, 2, nameof(ShapOptions.Samples));
-        _output = new ExplainedOutput(model);
-        var all = ColumnTable.Read(background);
-        _background = all.Rows <= _options.BackgroundRows ? all
-            : all.Take(Enumerable.Range(0, all.Rows).ToArray().Shuffled(new Random(_options.Seed)).Take(_options.BackgroundRows).ToArray());
-        if (_background.Rows == 0)
-            throw new ArgumentException("The background data has no rows.", nameof(background));
     }
 
-    /// <summary>Explains every row of <paramref name="rows"/> (same columns as the background).</summary>
-    public IReadOnlyList<RowExplanation> Explain(IDataView rows)
+    private KernelShap(TrainedModel model, ShapOptions options, ColumnTable all)
+        : base(model, Summarise(all, options), options.IgnoreColumns, options.Class)
     {
-        ArgumentNullException.ThrowIfNull(rows);
-        var table = ColumnTable.Read(rows);
-        return Enumerable.Range(0, table.Rows).Select(r => Explain(table, r)).ToList();
+        _options = options;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Samples, 2, nameof(ShapOptions.Samples));
     }
 
-    private RowExplanation Explain(ColumnTable rows, int row)
+    private static ColumnTable Summarise(ColumnTable all, ShapOptions options)
     {
-        var source = rows.Take(new[] { row }).Concat(_background);
-        var features = ExplainedColumns.Of(_model, source, _options.IgnoreColumns.ToHashSet(StringComparer.Ordinal));
-        var classIndex = ClassIndex(source);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BackgroundRows, 1, nameof(ShapOptions.BackgroundRows));
+        return all.Rows <= options.BackgroundRows ? all
+            : all.Take(Enumerable.Range(0, all.Rows).ToArray().Shuffled(new Random(options.Seed)).Take(options.BackgroundRows).ToArray());
+    }
+
+    private protected override RowExplanation Explain(ColumnTable source, int[] features, int classIndex, int row)
+    {
         var coalitions = Coalitions.For(features.Length, _options.Samples, new Random(unchecked(_options.Seed * 7919 + row)));
-        var backgroundRows = _background.Rows;
-        var values = _output.Evaluate(source.Compose(IndexArrays(source, features, coalitions.Masks, backgroundRows)), classIndex);
-        var prediction = Link(_output.Evaluate(source.Compose(Fixed(source, 0, 1)), classIndex)[0]);
-        var baseValue = Link(_output.Evaluate(source.Compose(Fixed(source, 1, backgroundRows, features)), classIndex).Average());
+        var backgroundRows = source.Rows - 1;
+        var values = Output.Evaluate(source.Compose(IndexArrays(source, features, coalitions.Masks, backgroundRows)), classIndex);
+        var prediction = Link(Output.Evaluate(source.Compose(Fixed(source, 0, 1)), classIndex)[0]);
+        var baseValue = Link(Output.Evaluate(source.Compose(Fixed(source, 1, backgroundRows, features)), classIndex).Average());
         var y = coalitions.Masks.Select((_, k) => Link(values.Skip(k * backgroundRows).Take(backgroundRows).Average())).ToArray();
         var phi = Solve(coalitions, y, baseValue, prediction);
         var attributions = features.Select((c, j) => new FeatureAttribution(source.Schema[c].Name, ExplainedColumns.Format(source.Value(c, 0)), phi[j]))
@@ -59,17 +49,7 @@ public sealed class KernelShap
     }
 
     private string Describe(int classIndex) =>
-        _options.Link == ShapLink.Logit ? $"log-odds of the {_output.Describe(classIndex)}" : _output.Describe(classIndex);
-
-    private int ClassIndex(ColumnTable source)
-    {
-        if (_options.Class is { } name)
-        {
-            var index = _model.Description.Classes.ToList().IndexOf(name);
-            return index >= 0 ? index : throw new ArgumentException($"Class '{name}' is not one of the model's: {string.Join(", ", _model.Description.Classes)}.");
-        }
-        return _output.PredictedClass(source.Compose(Fixed(source, 0, 1)));
-    }
+        _options.Link == ShapLink.Logit ? $"log-odds of the {Output.Describe(classIndex)}" : Output.Describe(classIndex);
 
     /// <summary>Row r of coalition k, background b: a feature in the coalition reads the explained row (0), else background row b.</summary>
     private static int[][] IndexArrays(ColumnTable source, int[] features, IReadOnlyList<bool[]> masks, int backgroundRows)

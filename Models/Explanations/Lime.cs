@@ -11,44 +11,28 @@ namespace MlToolkit.Models.Explanations;
 /// A column's attribution is its surrogate weight times the row's representation, so they add up, with the
 /// intercept, to the surrogate's value at the row.
 /// </summary>
-public sealed class Lime
+public sealed class Lime : RowExplainer
 {
-    private readonly TrainedModel _model;
-    private readonly ExplainedOutput _output;
-    private readonly ColumnTable _training;
     private readonly LimeOptions _options;
 
-    /// <summary>Explains <paramref name="model"/> with column statistics from <paramref name="training"/>.</summary>
+    /// <summary>Explains <paramref name="model"/> with column statistics from <paramref name="training"/> (its first <see cref="LimeOptions.BackgroundRows"/> rows).</summary>
     public Lime(TrainedModel model, IDataView training, LimeOptions? options = null)
+        : this(model, options ?? new LimeOptions(), training ?? throw new ArgumentNullException(nameof(training)))
     {
-        _model = model ?? throw new ArgumentNullException(nameof(model));
-        ArgumentNullException.ThrowIfNull(training);
-        _options = options ?? new LimeOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.Samples, 10, nameof(LimeOptions.Samples));
-        _output = new ExplainedOutput(model);
-        _training = ColumnTable.Read(training, _options.BackgroundRows);
-        if (_training.Rows == 0)
-            throw new ArgumentException("The training data has no rows.", nameof(training));
     }
 
-    /// <summary>Explains every row of <paramref name="rows"/> (same columns as the training data).</summary>
-    public IReadOnlyList<RowExplanation> Explain(IDataView rows)
+    private Lime(TrainedModel model, LimeOptions options, IDataView training)
+        : base(model, ColumnTable.Read(training, options.BackgroundRows), options.IgnoreColumns, options.Class)
     {
-        ArgumentNullException.ThrowIfNull(rows);
-        var table = ColumnTable.Read(rows);
-        return Enumerable.Range(0, table.Rows).Select(r => Explain(table, r)).ToList();
+        _options = options;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Samples, 10, nameof(LimeOptions.Samples));
     }
 
-    private RowExplanation Explain(ColumnTable rows, int row)
+    private protected override RowExplanation Explain(ColumnTable source, int[] features, int classIndex, int row)
     {
-        var source = rows.Take(new[] { row }).Concat(_training);
-        var features = ExplainedColumns.Of(_model, source, _options.IgnoreColumns.ToHashSet(StringComparer.Ordinal));
         var random = new Random(unchecked(_options.Seed * 7919 + row));
         var perturbation = LimePerturbation.Draw(source, features, _options.Samples, random);
-        var classIndex = _options.Class is { } name
-            ? Math.Max(0, _model.Description.Classes.ToList().IndexOf(name))
-            : _output.PredictedClass(source.Compose(Enumerable.Range(0, source.Schema.Count).Select(_ => new int[1]).ToArray()));
-        var y = _output.Evaluate(source.Compose(perturbation.RowsOfColumn), classIndex);
+        var y = Output.Evaluate(source.Compose(perturbation.RowsOfColumn), classIndex);
         var width = _options.KernelWidth ?? 0.75 * Math.Sqrt(features.Length);
         var weights = perturbation.Representation.Select(z => Math.Sqrt(Math.Exp(-SquaredDistance(z, perturbation.Representation[0]) / (width * width)))).ToArray();
         var fit = LinearSolver.WeightedLeastSquares(perturbation.Representation, y, weights, _options.Ridge, intercept: true);
@@ -58,7 +42,7 @@ public sealed class Lime
         var attributions = features.Select((c, j) => new FeatureAttribution(source.Schema[c].Name, ExplainedColumns.Format(source.Value(c, 0)), contributions[j]))
             .OrderByDescending(a => Math.Abs(a.Attribution)).ToList();
         var surrogate = new LocalSurrogate(intercept, local, RSquared(perturbation.Representation, y, weights, fit));
-        return new RowExplanation(row, "lime", _output.Describe(classIndex), intercept, y[0], attributions, surrogate);
+        return new RowExplanation(row, "lime", Output.Describe(classIndex), intercept, y[0], attributions, surrogate);
     }
 
     private static double SquaredDistance(double[] a, double[] b)

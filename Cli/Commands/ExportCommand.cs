@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using MlToolkit.Cli.Output;
+using MlToolkit.Data.IO;
+using MlToolkit.Models;
+using MlToolkit.Models.Onnx;
+
+namespace MlToolkit.Cli.Commands;
+
+/// <summary><c>mltoolkit export</c>: writes a saved model's torch network as an ONNX file.</summary>
+internal static class ExportCommand
+{
+    public static Command Create(CliOutput output)
+    {
+        var model = new Option<string>("--model", "-m") { Description = "Model file (from train, automl or SavePipeline) whose predictor is a torch network (mlp, cnn).", Required = true };
+        var format = new Option<string>("--format") { Description = "Export format.", DefaultValueFactory = _ => "onnx" };
+        format.AcceptOnlyFromAmong("onnx");
+        var path = new Option<string>("--output", "-o") { Description = "File to write.", DefaultValueFactory = _ => "model.onnx" };
+        var force = new Option<bool>("--force") { Description = "Replace --output even when it exists." };
+        var json = new Option<bool>("--json") { Description = "Print what was written as JSON." };
+        var command = new Command("export", "Export a model's torch network to ONNX (input: the feature vector; outputs: Score, and Probability for binary models).");
+        foreach (var option in new Option[] { model, format, path, force, json })
+            command.Options.Add(option);
+        command.SetAction((result, cancellationToken) => Task.FromResult(TrainCommand.Run(output, cancellationToken, () =>
+        {
+            var target = Path.GetFullPath(result.GetValue(path)!);
+            OutputGuard.NotAnInput("--output", target, ("--model", result.GetValue(model)));
+            if (File.Exists(target) && !result.GetValue(force))
+                throw new ArgumentException($"--output {target} exists; pass --force to replace it.");
+            var trained = TrainedModel.Load(new MLContext(1), result.GetValue(model)!);
+            var export = TorchOnnxExporter.Export(trained, target);
+            if (result.GetValue(json))
+            {
+                output.Out.WriteLine(new JsonObject
+                {
+                    ["onnx"] = export.Path,
+                    ["input"] = export.InputName,
+                    ["inputSize"] = export.InputSize,
+                    ["outputs"] = new JsonArray(export.Outputs.Select(o => (JsonNode?)o).ToArray()),
+                    ["precedingTransforms"] = new JsonArray(export.PrecedingTransforms.Select(t => (JsonNode?)t).ToArray()),
+                }.ToJsonString(ToolkitJson.Indented));
+                return;
+            }
+            output.Out.WriteLine($"ONNX     {export.Path}");
+            output.Out.WriteLine($"Input    {export.InputName}: float [batch, {export.InputSize}]");
+            output.Out.WriteLine($"Outputs  {string.Join(", ", export.Outputs)}");
+            if (export.PrecedingTransforms.Count > 0)
+                output.Out.WriteLine($"Not in the file: the transforms that make {export.InputName} ({string.Join(", ", export.PrecedingTransforms)}); apply them first.");
+        })));
+        return command;
+    }
+}

@@ -1,0 +1,87 @@
+using Google.Protobuf;
+using Onnx;
+
+namespace MlToolkit.Models.Onnx;
+
+/// <summary>Builds an ONNX graph node by node: initializers (weights), nodes with unique output names, inputs and outputs.</summary>
+internal sealed class OnnxGraphBuilder
+{
+    /// <summary>The opset written: 17 has every operator the exporters use (LayerNormalization included) and ONNX Runtime runs it.</summary>
+    public const long Opset = 17;
+
+    private readonly GraphProto _graph = new() { Name = "mltoolkit" };
+    private int _counter;
+
+    /// <summary>A float weight tensor.</summary>
+    public string Initializer(string name, float[] values, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())) };
+        tensor.Dims.AddRange(dims);
+        _graph.Initializer.Add(tensor);
+        return name;
+    }
+
+    /// <summary>An int64 constant tensor (shapes, axes).</summary>
+    public string Int64s(string name, params long[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.AddRange(values);
+        _graph.Initializer.Add(tensor);
+        return name;
+    }
+
+    /// <summary>A float scalar constant.</summary>
+    public string Scalar(string name, float value) => Initializer(name, new[] { value });
+
+    /// <summary>Adds a node of <paramref name="op"/> and returns its (single) output's name, <paramref name="output"/> or a fresh one.</summary>
+    public string Node(string op, IEnumerable<string> inputs, string? output = null, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = op, Name = $"{op}_{_counter}" };
+        node.Input.AddRange(inputs);
+        output ??= $"{op.ToLowerInvariant()}_{_counter}";
+        _counter++;
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes);
+        _graph.Node.Add(node);
+        return output;
+    }
+
+    public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    public static AttributeProto Ints(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
+    }
+
+    public static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
+    /// <summary>Declares a float input or output with a dynamic first (batch) dimension.</summary>
+    public void Input(string name, params long[] dimsAfterBatch) => _graph.Input.Add(Value(name, dimsAfterBatch));
+
+    /// <inheritdoc cref="Input"/>
+    public void Output(string name, params long[] dimsAfterBatch) => _graph.Output.Add(Value(name, dimsAfterBatch));
+
+    /// <summary>The model: the graph with its opset and producer.</summary>
+    public ModelProto Model(string description)
+    {
+        var model = new ModelProto { IrVersion = 8, ProducerName = "MlToolkit", ProducerVersion = "0.1.0", DocString = description, Graph = _graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        return model;
+    }
+
+    private static ValueInfoProto Value(string name, long[] dimsAfterBatch)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+        foreach (var dim in dimsAfterBatch)
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = dim });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+        };
+    }
+}

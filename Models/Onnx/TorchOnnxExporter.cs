@@ -1,0 +1,164 @@
+using Google.Protobuf;
+using Microsoft.ML;
+using MlToolkit.Data;
+using MlToolkit.Models.Persistence;
+using MlToolkit.Trainers.Torch.Architectures;
+using MlToolkit.Trainers.Torch.Heads;
+using MlToolkit.Trainers.Torch.Scoring;
+using static MlToolkit.Models.Onnx.OnnxGraphBuilder;
+using static TorchSharp.torch;
+
+namespace MlToolkit.Models.Onnx;
+
+/// <summary>
+/// Exports the torch network of a pipeline to ONNX (opset 17): the network with its head's postprocessing, reading
+/// the <c>Features</c> vector the pipeline's earlier transforms make (input <c>Features</c>, float [batch, size]) and
+/// writing <c>Score</c> (class probabilities, the raw binary score, or the regression value) and, for binary models,
+/// <c>Probability</c>, with a dynamic batch size. ML.NET's own transforms before the network are not exported (ML.NET
+/// 5 has no public ONNX converter for them); <see cref="OnnxExportResult.PrecedingTransforms"/> names them.
+/// </summary>
+public static class TorchOnnxExporter
+{
+    /// <summary>Writes the torch network of <paramref name="model"/> to <paramref name="path"/> (replaced only once complete).</summary>
+    /// <exception cref="ArgumentException">The pipeline holds no torch network.</exception>
+    /// <exception cref="NotSupportedException">The network's architecture has no exporter yet.</exception>
+    public static OnnxExportResult Export(ITransformer model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var parts = PipelineParts.Flatten(model is TrainedModel trained ? trained.Scorer : model).ToList();
+        var index = parts.FindIndex(p => p is TorchPredictionTransformer);
+        if (index < 0)
+            throw new ArgumentException("The pipeline has no torch network to export.", nameof(model));
+        var torch = (TorchPredictionTransformer)parts[index];
+        var network = torch.Network;
+        var weights = Weights(network);
+        var graph = new OnnxGraphBuilder();
+        graph.Input(torch.FeatureColumnName, network.FeatureSize);
+        var output = network.Architecture switch
+        {
+            MlpArchitecture mlp => Mlp(graph, mlp, weights, torch.FeatureColumnName),
+            CnnArchitecture cnn => Cnn(graph, cnn, weights, network.InputShape, torch.FeatureColumnName),
+            var other => throw new NotSupportedException($"ONNX export of {other.GetType().Name} networks is not implemented yet (MLP and CNN networks export)."),
+        };
+        var outputs = Head(graph, network.Head, output);
+        var description = $"{network.Architecture.GetType().Name} with a {network.Head.Task} head, exported by MlToolkit";
+        Write(graph.Model(description), path);
+        var preceding = parts.Take(index).Select(p => p.GetType().Name.Split('`')[0]).ToList();
+        return new OnnxExportResult(Path.GetFullPath(path), torch.FeatureColumnName, network.FeatureSize, outputs, preceding);
+    }
+
+    private static Dictionary<string, (float[] Values, long[] Shape)> Weights(TorchNetwork network)
+    {
+        using var noGrad = no_grad();
+        // Batch norm's num_batches_tracked counter is int64 and not a weight.
+        return network.Module.state_dict().Where(p => p.Value.dtype == ScalarType.Float32)
+            .ToDictionary(p => p.Key, p => (p.Value.detach().cpu().data<float>().ToArray(), p.Value.shape));
+    }
+
+    private static string Mlp(OnnxGraphBuilder graph, MlpArchitecture mlp, Dictionary<string, (float[] Values, long[] Shape)> weights, string input)
+    {
+        var x = input;
+        for (var i = 0; i < mlp.HiddenLayers.Count; i++)
+        {
+            x = Dense(graph, weights, $"linear{i}", x);
+            if (mlp.BatchNorm)
+                x = BatchNorm(graph, weights, $"norm{i}", x);
+            x = Activate(graph, mlp.Activation, x);
+        }
+        return Dense(graph, weights, "output", x);
+    }
+
+    private static string Cnn(OnnxGraphBuilder graph, CnnArchitecture cnn, Dictionary<string, (float[] Values, long[] Shape)> weights, long[] inputShape, string input)
+    {
+        var x = graph.Node("Reshape", new[] { input, graph.Int64s("image_shape", new long[] { -1 }.Concat(inputShape).ToArray()) });
+        for (var i = 0; i < cnn.Blocks.Count; i++)
+        {
+            var block = cnn.Blocks[i];
+            var pad = block.KernelSize / 2;
+            x = graph.Node("Conv", new[] { x, Weight(graph, weights, $"conv{i}.weight"), Weight(graph, weights, $"conv{i}.bias") }, null,
+                Ints("kernel_shape", block.KernelSize, block.KernelSize), Ints("pads", pad, pad, pad, pad), Ints("strides", 1, 1));
+            if (block.BatchNorm)
+                x = BatchNorm(graph, weights, $"norm{i}", x);
+            x = graph.Node("Relu", new[] { x });
+            if (block.Pool > 1)
+                x = graph.Node("MaxPool", new[] { x }, null, Ints("kernel_shape", block.Pool, block.Pool), Ints("strides", block.Pool, block.Pool));
+        }
+        x = graph.Node("Flatten", new[] { x }, null, Int("axis", 1));
+        for (var i = 0; i < cnn.DenseLayers.Count; i++)
+            x = graph.Node("Relu", new[] { Dense(graph, weights, $"dense{i}", x) });
+        return Dense(graph, weights, "output", x);
+    }
+
+    /// <summary>The head's postprocessing as the torch transformer applies it; returns the output names.</summary>
+    private static IReadOnlyList<string> Head(OnnxGraphBuilder graph, PredictionHead head, string output)
+    {
+        switch (head.Task)
+        {
+            case PredictionTask.MulticlassClassification:
+                graph.Node("Softmax", new[] { output }, "Score", Int("axis", 1));
+                graph.Output("Score", head.OutputSize);
+                return new[] { "Score" };
+            case PredictionTask.BinaryClassification:
+                var score = graph.Node("Reshape", new[] { output, graph.Int64s("flat", -1) }, "Score");
+                graph.Node("Sigmoid", new[] { score }, "Probability");
+                graph.Output("Score");
+                graph.Output("Probability");
+                return new[] { "Score", "Probability" };
+            default:
+                var (mean, scale) = head.State is { Count: 2 } state ? (state[0], state[1]) : (0.0, 1.0);
+                var scaled = graph.Node("Add", new[] { graph.Node("Mul", new[] { output, graph.Scalar("label_scale", (float)scale) }), graph.Scalar("label_mean", (float)mean) });
+                graph.Node("Reshape", new[] { scaled, graph.Int64s("flat", -1) }, "Score");
+                graph.Output("Score");
+                return new[] { "Score" };
+        }
+    }
+
+    private static string Dense(OnnxGraphBuilder graph, Dictionary<string, (float[] Values, long[] Shape)> weights, string layer, string x) =>
+        graph.Node("Gemm", new[] { x, Weight(graph, weights, $"{layer}.weight"), Weight(graph, weights, $"{layer}.bias") }, null, Int("transB", 1));
+
+    private static string BatchNorm(OnnxGraphBuilder graph, Dictionary<string, (float[] Values, long[] Shape)> weights, string layer, string x) =>
+        graph.Node("BatchNormalization", new[] { x, Weight(graph, weights, $"{layer}.weight"), Weight(graph, weights, $"{layer}.bias"),
+            Weight(graph, weights, $"{layer}.running_mean"), Weight(graph, weights, $"{layer}.running_var") }, null, Float("epsilon", 1e-5f));
+
+    private static string Activate(OnnxGraphBuilder graph, Activation activation, string x) => activation switch
+    {
+        Activation.Relu => graph.Node("Relu", new[] { x }),
+        Activation.LeakyRelu => graph.Node("LeakyRelu", new[] { x }, null, Float("alpha", 0.01f)),
+        Activation.Tanh => graph.Node("Tanh", new[] { x }),
+        Activation.Gelu => Gelu(graph, x),
+        _ => throw new NotSupportedException($"Activation {activation} has no ONNX form."),
+    };
+
+    /// <summary>x · ½ · (1 + erf(x / √2)), torch's exact GELU.</summary>
+    private static string Gelu(OnnxGraphBuilder graph, string x)
+    {
+        var erf = graph.Node("Erf", new[] { graph.Node("Mul", new[] { x, graph.Scalar($"inv_sqrt2_{x}", (float)(1 / Math.Sqrt(2))) }) });
+        var onePlus = graph.Node("Add", new[] { erf, graph.Scalar($"one_{x}", 1f) });
+        return graph.Node("Mul", new[] { graph.Node("Mul", new[] { x, onePlus }), graph.Scalar($"half_{x}", 0.5f) });
+    }
+
+    private static string Weight(OnnxGraphBuilder graph, Dictionary<string, (float[] Values, long[] Shape)> weights, string name)
+    {
+        var (values, shape) = weights.TryGetValue(name, out var weight) ? weight
+            : throw new InvalidOperationException($"The network has no parameter '{name}' (it has {string.Join(", ", weights.Keys)}).");
+        return graph.Initializer(name, values, shape);
+    }
+
+    private static void Write(global::Onnx.ModelProto model, string path)
+    {
+        var full = Path.GetFullPath(path);
+        var temporary = full + ".tmp";
+        using (var stream = File.Create(temporary))
+            model.WriteTo(stream);
+        File.Move(temporary, full, overwrite: true);
+    }
+}
+
+/// <summary>What an ONNX export wrote.</summary>
+/// <param name="Path">The .onnx file.</param>
+/// <param name="InputName">Its input: the feature vector the pipeline's earlier transforms make.</param>
+/// <param name="InputSize">Values per row of that input.</param>
+/// <param name="Outputs">Its outputs (Score, and Probability for binary models).</param>
+/// <param name="PrecedingTransforms">The pipeline's transforms before the network, not in the file: apply them first (or feed the features directly).</param>
+public sealed record OnnxExportResult(string Path, string InputName, long InputSize, IReadOnlyList<string> Outputs, IReadOnlyList<string> PrecedingTransforms);

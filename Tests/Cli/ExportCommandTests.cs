@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using MlToolkit.Models;
+
+namespace MlToolkit.Tests.Cli;
+
+/// <summary><c>mltoolkit export</c>: a trained MLP becomes an ONNX file ONNX Runtime scores like the model.</summary>
+[Collection(MlToolkit.Tests.Trainers.Torch.TorchCollection.Name)]
+public sealed class ExportCommandTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void A_trained_mlp_exports_to_onnx_that_scores_as_the_model_file_does()
+    {
+        var model = _folder.File("mlp.zip");
+        Assert.Equal(0, CliRunner.InProcess("train", "--sample", "wine", "--trainer", "mlp", "--epochs", "5", "-o", model).ExitCode);
+        var onnx = _folder.File("mlp.onnx");
+        var export = CliRunner.InProcess("export", "-m", model, "-o", onnx, "--json");
+        Assert.True(export.ExitCode == 0, export.Error);
+        var written = JsonNode.Parse(export.Out)!;
+        Assert.Equal("Features", (string)written["input"]!);
+        Assert.NotEmpty(written["precedingTransforms"]!.AsArray());
+
+        var ml = new MLContext(1);
+        var trained = TrainedModel.Load(ml, model);
+        var wine = MlToolkit.Data.Samples.SampleDatasets.Wine(ml);
+        var parts = MlToolkit.Models.Persistence.PipelineParts.Flatten(trained.Scorer).ToList();
+        var featurizer = new TransformerChain<ITransformer>(parts.Take(parts.Count - 1).ToArray());
+        var features = featurizer.Transform(trained.LabelEncoder.Transform(wine)).GetColumn<float[]>("Features").ToList();
+        using var session = new InferenceSession(onnx);
+        var input = new DenseTensor<float>(features.SelectMany(f => f).ToArray(), new[] { features.Count, (int)written["inputSize"]! });
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("Features", input) });
+        var fromOnnx = results.Single(r => r.Name == "Score").AsTensor<float>().ToArray();
+        var fromModel = trained.Score(wine).GetColumn<float[]>("Score").SelectMany(s => s).ToArray();
+        Measured.AtMost(fromModel.Zip(fromOnnx).Max(p => Math.Abs(p.First - p.Second)), 1e-5, 3e-7, "max |model − ONNX| of the wine MLP's class probabilities");
+
+        var again = CliRunner.InProcess("export", "-m", model, "-o", onnx);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains($"error: --output {onnx} exists; pass --force to replace it.", again.Error);
+        var classic = _folder.File("lgbm.zip");
+        Assert.Equal(0, CliRunner.InProcess("train", "--sample", "wine", "-o", classic).ExitCode);
+        var notTorch = CliRunner.InProcess("export", "-m", classic, "-o", _folder.File("x.onnx"));
+        Assert.Equal(2, notTorch.ExitCode);
+        Assert.Contains("error: The pipeline has no torch network to export.", notTorch.Error);
+        Assert.False(File.Exists(_folder.File("x.onnx")));
+    }
+}
