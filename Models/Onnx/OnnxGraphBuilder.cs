@@ -31,6 +31,9 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>A fresh name for a constant.</summary>
+    public string Fresh(string stem) => $"{stem}_{_counter++}";
+
     /// <summary>A float scalar constant.</summary>
     public string Scalar(string name, float value) => Initializer(name, new[] { value });
 
@@ -55,6 +58,8 @@ internal sealed class OnnxGraphBuilder
         attribute.Ints.AddRange(values);
         return attribute;
     }
+
+    public static AttributeProto Text(string name, string value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
     public static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 

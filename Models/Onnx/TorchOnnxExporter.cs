@@ -32,14 +32,16 @@ public static class TorchOnnxExporter
             throw new ArgumentException("The pipeline has no torch network to export.", nameof(model));
         var torch = (TorchPredictionTransformer)parts[index];
         var network = torch.Network;
-        var weights = Weights(network);
+        var weights = WeightTable.Of(network);
         var graph = new OnnxGraphBuilder();
         graph.Input(torch.FeatureColumnName, network.FeatureSize);
         var output = network.Architecture switch
         {
             MlpArchitecture mlp => Mlp(graph, mlp, weights, torch.FeatureColumnName),
             CnnArchitecture cnn => Cnn(graph, cnn, weights, network.InputShape, torch.FeatureColumnName),
-            var other => throw new NotSupportedException($"ONNX export of {other.GetType().Name} networks is not implemented yet (MLP and CNN networks export)."),
+            RnnArchitecture rnn => SequenceOnnxExport.Rnn(graph, rnn, weights, network.InputShape[0], torch.FeatureColumnName),
+            TransformerArchitecture transformer => SequenceOnnxExport.Transformer(graph, transformer, weights, network.InputShape[0], torch.FeatureColumnName),
+            var other => throw new NotSupportedException($"ONNX export of {other.GetType().Name} networks is not implemented (MLP, CNN, LSTM/GRU and transformer networks export)."),
         };
         var outputs = Head(graph, network.Head, output);
         var description = $"{network.Architecture.GetType().Name} with a {network.Head.Task} head, exported by MlToolkit";
@@ -48,15 +50,7 @@ public static class TorchOnnxExporter
         return new OnnxExportResult(Path.GetFullPath(path), torch.FeatureColumnName, network.FeatureSize, outputs, preceding);
     }
 
-    private static Dictionary<string, (float[] Values, long[] Shape)> Weights(TorchNetwork network)
-    {
-        using var noGrad = no_grad();
-        // Batch norm's num_batches_tracked counter is int64 and not a weight.
-        return network.Module.state_dict().Where(p => p.Value.dtype == ScalarType.Float32)
-            .ToDictionary(p => p.Key, p => (p.Value.detach().cpu().data<float>().ToArray(), p.Value.shape));
-    }
-
-    private static string Mlp(OnnxGraphBuilder graph, MlpArchitecture mlp, Dictionary<string, (float[] Values, long[] Shape)> weights, string input)
+    private static string Mlp(OnnxGraphBuilder graph, MlpArchitecture mlp, WeightTable weights, string input)
     {
         var x = input;
         for (var i = 0; i < mlp.HiddenLayers.Count; i++)
@@ -69,7 +63,7 @@ public static class TorchOnnxExporter
         return Dense(graph, weights, "output", x);
     }
 
-    private static string Cnn(OnnxGraphBuilder graph, CnnArchitecture cnn, Dictionary<string, (float[] Values, long[] Shape)> weights, long[] inputShape, string input)
+    private static string Cnn(OnnxGraphBuilder graph, CnnArchitecture cnn, WeightTable weights, long[] inputShape, string input)
     {
         var x = graph.Node("Reshape", new[] { input, graph.Int64s("image_shape", new long[] { -1 }.Concat(inputShape).ToArray()) });
         for (var i = 0; i < cnn.Blocks.Count; i++)
@@ -114,10 +108,10 @@ public static class TorchOnnxExporter
         }
     }
 
-    private static string Dense(OnnxGraphBuilder graph, Dictionary<string, (float[] Values, long[] Shape)> weights, string layer, string x) =>
+    internal static string Dense(OnnxGraphBuilder graph, WeightTable weights, string layer, string x) =>
         graph.Node("Gemm", new[] { x, Weight(graph, weights, $"{layer}.weight"), Weight(graph, weights, $"{layer}.bias") }, null, Int("transB", 1));
 
-    private static string BatchNorm(OnnxGraphBuilder graph, Dictionary<string, (float[] Values, long[] Shape)> weights, string layer, string x) =>
+    private static string BatchNorm(OnnxGraphBuilder graph, WeightTable weights, string layer, string x) =>
         graph.Node("BatchNormalization", new[] { x, Weight(graph, weights, $"{layer}.weight"), Weight(graph, weights, $"{layer}.bias"),
             Weight(graph, weights, $"{layer}.running_mean"), Weight(graph, weights, $"{layer}.running_var") }, null, Float("epsilon", 1e-5f));
 
@@ -131,19 +125,14 @@ public static class TorchOnnxExporter
     };
 
     /// <summary>x · ½ · (1 + erf(x / √2)), torch's exact GELU.</summary>
-    private static string Gelu(OnnxGraphBuilder graph, string x)
+    internal static string Gelu(OnnxGraphBuilder graph, string x)
     {
         var erf = graph.Node("Erf", new[] { graph.Node("Mul", new[] { x, graph.Scalar($"inv_sqrt2_{x}", (float)(1 / Math.Sqrt(2))) }) });
         var onePlus = graph.Node("Add", new[] { erf, graph.Scalar($"one_{x}", 1f) });
         return graph.Node("Mul", new[] { graph.Node("Mul", new[] { x, onePlus }), graph.Scalar($"half_{x}", 0.5f) });
     }
 
-    private static string Weight(OnnxGraphBuilder graph, Dictionary<string, (float[] Values, long[] Shape)> weights, string name)
-    {
-        var (values, shape) = weights.TryGetValue(name, out var weight) ? weight
-            : throw new InvalidOperationException($"The network has no parameter '{name}' (it has {string.Join(", ", weights.Keys)}).");
-        return graph.Initializer(name, values, shape);
-    }
+    private static string Weight(OnnxGraphBuilder graph, WeightTable weights, string name) => weights.Add(graph, name);
 
     private static void Write(global::Onnx.ModelProto model, string path)
     {

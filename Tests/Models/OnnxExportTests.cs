@@ -9,6 +9,7 @@ using MlToolkit.Trainers.Torch.Architectures;
 using MlToolkit.Trainers.Torch.Cnn;
 using MlToolkit.Trainers.Torch;
 using MlToolkit.Trainers.Torch.Mlp;
+using MlToolkit.Trainers.Torch.Scoring;
 using MlToolkit.Trainers.Torch.Sequence;
 using MlToolkit.Tests.Trainers.Torch;
 
@@ -19,6 +20,41 @@ namespace MlToolkit.Tests.Models;
 public sealed class OnnxExportTests
 {
     public static TheoryData<string> Networks() => new() { "mlp-multiclass", "mlp-binary", "mlp-regression", "cnn" };
+
+    public static TheoryData<string> SequenceNetworks() => new() { "lstm", "lstm-forward", "gru-2-layers-last", "transformer", "transformer-post-norm-learned-first" };
+
+    [Theory]
+    [MemberData(nameof(SequenceNetworks))]
+    public void An_exported_sequence_network_matches_torchsharp_on_imdb_token_ids(string network)
+    {
+        using var folder = new TempFolder();
+        var data = TokenTestData.Imdb;
+        IEstimator<TorchPredictionTransformer> trainer = network switch
+        {
+            "lstm" => data.Ml.BinaryClassification.Trainers.Rnn(new RnnTrainer.Options { Epochs = 1, EmbeddingDim = 16, HiddenSize = 16 }),
+            "lstm-forward" => data.Ml.BinaryClassification.Trainers.Rnn(new RnnTrainer.Options { Epochs = 1, EmbeddingDim = 16, HiddenSize = 8, Bidirectional = false }),
+                        "gru-2-layers-last" => data.Ml.BinaryClassification.Trainers.Rnn(new RnnTrainer.Options { Cell = RnnCell.Gru, Epochs = 1, EmbeddingDim = 16, HiddenSize = 8, Layers = 2, Pooling = SequencePooling.Last }),
+            "transformer" => data.Ml.BinaryClassification.Trainers.TransformerEncoder(new TransformerTrainer.Options { Epochs = 1, ModelDim = 16, Heads = 2, FeedForwardDim = 32, Layers = 2 }),
+            _ => data.Ml.BinaryClassification.Trainers.TransformerEncoder(new TransformerTrainer.Options
+            {
+                Epochs = 1, ModelDim = 16, Heads = 4, FeedForwardDim = 32, PreNorm = false, Positional = PositionalEncoding.Learned, Pooling = SequencePooling.First,
+            }),
+        };
+        var model = trainer.Fit(data.Train);
+        var path = folder.File("sequence.onnx");
+        var export = TorchOnnxExporter.Export(model, path);
+        var features = data.Test.GetColumn<VBuffer<float>>("Features").Take(300).Select(v => v.DenseValues().ToArray()).ToList();
+        using var session = new InferenceSession(path);
+        var input = new DenseTensor<float>(features.SelectMany(f => f).ToArray(), new[] { features.Count, (int)export.InputSize });
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("Features", input) });
+        var scored = model.Transform(data.Test);
+        foreach (var output in export.Outputs)
+        {
+            var onnx = results.Single(r => r.Name == output).AsTensor<float>().ToArray();
+            var torch = Column(scored, output).Take(onnx.Length).ToArray();
+            Measured.AtMost(torch.Zip(onnx).Max(p => Math.Abs(p.First - p.Second)), 1e-5, 3e-7, $"max |torch − ONNX| of the {network}'s {output} on {features.Count} IMDB reviews");
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Networks))]
@@ -66,13 +102,20 @@ public sealed class OnnxExportTests
         Measured.AtMost(fromTorch.Zip(fromOnnx).Max(p => Math.Abs(p.First - p.Second)), 1e-5, 3e-7, "max |torch − ML.NET ApplyOnnxModel| of the digits MLP's scores");
     }
 
-    [Fact]
-    public void A_network_without_an_exporter_is_named_in_the_error()
+    private sealed record UserArchitecture(int Width) : NetworkArchitecture
     {
-        var data = TokenTestData.Imdb;
-        var model = data.Ml.BinaryClassification.Trainers.Rnn(new RnnTrainer.Options { Epochs = 1, EmbeddingDim = 8, HiddenSize = 4 }).Fit(data.Train);
+        public override TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Build(long[] inputShape, int outputSize) =>
+            TorchSharp.torch.nn.Linear(inputShape[0], outputSize);
+    }
+
+    [Fact]
+    public void A_network_of_a_user_architecture_is_named_in_the_error()
+    {
+        var architecture = new UserArchitecture(4);
+        var network = new MlToolkit.Trainers.Torch.Scoring.TorchNetwork(architecture.Build(new long[] { 4 }, 1), architecture, new MlToolkit.Trainers.Torch.Heads.BinaryHead(), new long[] { 4 });
+        var model = new TorchPredictionTransformer(network, "Features");
         var error = Assert.Throws<NotSupportedException>(() => TorchOnnxExporter.Export(model, Path.Combine(Path.GetTempPath(), "never.onnx")));
-        Assert.Equal("ONNX export of RnnArchitecture networks is not implemented yet (MLP and CNN networks export).", error.Message);
+        Assert.Equal("ONNX export of UserArchitecture networks is not implemented (MLP, CNN, LSTM/GRU and transformer networks export).", error.Message);
     }
 
     private static (IDataView Data, IEstimator<ITransformer> Featurizer, IEstimator<ITransformer> Trainer, PredictionTask Task) Case(MLContext ml, string network)

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlToolkit.Data;
 using MlToolkit.Data.Samples;
 using MlToolkit.Data.Splits;
@@ -33,7 +34,7 @@ public sealed class LstmBinaryConformance : TorchTrainerConformance
 {
     protected override PredictionTask Task => PredictionTask.BinaryClassification;
     protected override TorchTestData.Prepared Data => TokenTestData.Imdb;
-    protected override QualityBar Quality => new(Epochs: 6, Floor: 0.63, Reached: 0.655, LearningRate: 1e-2);
+    protected override QualityBar Quality => new(Epochs: 6, Floor: 0.67, Reached: 0.68, LearningRate: 1e-2);
 
     protected override IEstimator<TorchPredictionTransformer> CreateTrainer(Action<TorchTrainerOptions>? configure = null)
     {
@@ -158,12 +159,36 @@ public sealed class LstmNumericRegressionConformance : TorchTrainerConformance
 {
     protected override PredictionTask Task => PredictionTask.Regression;
     protected override TorchTestData.Prepared Data => TorchTestData.Diabetes;
-    protected override QualityBar Quality => new(Epochs: 30, Floor: 0.41, Reached: 0.43);
+    protected override QualityBar Quality => new(Epochs: 30, Floor: 0.44, Reached: 0.452);
 
     protected override IEstimator<TorchPredictionTransformer> CreateTrainer(Action<TorchTrainerOptions>? configure = null)
     {
         var options = new RnnTrainer.Options { FeaturesPerStep = 1, Epochs = 30, EmbeddingDim = 16, HiddenSize = 32, LearningRate = 1e-2, Dropout = 0, Pooling = SequencePooling.Last };
         configure?.Invoke(options);
         return Data.Ml.Regression.Trainers.Rnn(options);
+    }
+}
+
+/// <summary>The LSTM computes the same function whether or not gradients are tracked (libtorch's no_grad path does not; see RnnNetwork).</summary>
+[Collection(TorchCollection.Name)]
+public sealed class LstmInferenceTests
+{
+    [Fact]
+    public void A_trained_lstm_scores_as_its_saved_weights_say_with_and_without_gradient_tracking()
+    {
+        var data = TokenTestData.Imdb;
+        var model = data.Ml.BinaryClassification.Trainers.Rnn(new RnnTrainer.Options { Epochs = 1, EmbeddingDim = 16, HiddenSize = 8 }).Fit(data.Train);
+        var rows = data.Test.GetColumn<Microsoft.ML.Data.VBuffer<float>>("Features").Take(100).Select(v => v.DenseValues().ToArray()).ToList();
+        var scored = new float[2 * rows.Count];
+        model.Network.Score(rows.SelectMany(r => r).ToArray(), rows.Count, scored);
+
+        var weights = new MemoryStream();
+        model.Network.SaveWeights(weights);
+        using var reloaded = model.Network.Architecture.Build(model.Network.InputShape, 1);
+        reloaded.load(new MemoryStream(weights.ToArray()));
+        reloaded.eval();
+        var tracked = reloaded.forward(TorchSharp.torch.tensor(rows.SelectMany(r => r).ToArray(), new long[] { rows.Count, 64 })).data<float>().ToArray();
+        // Before the fix the scores were up to 0.04–0.2 away from what the saved weights compute.
+        Assert.True(Enumerable.Range(0, rows.Count).Max(i => Math.Abs(scored[2 * i] - tracked[i])) < 1e-6);
     }
 }

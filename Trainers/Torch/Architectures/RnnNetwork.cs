@@ -37,10 +37,25 @@ internal sealed class RnnNetwork : nn.Module<Tensor, Tensor>, IEmbeddedSequenceN
 
     public (Tensor States, Tensor Mask) Embed(Tensor features) => input.forward(features);
 
+    /// <summary>
+    /// The LSTM, always run with gradient tracking on. libtorch 2.10's CPU LSTM takes another path under no_grad whose
+    /// outputs are not the LSTM's: 0.11–0.95 apart from the same module with tracking on, even for one step of a fresh
+    /// module (measured on this machine; the GRU has no such path). Scoring and validation run under no_grad, so without
+    /// this they computed a different function from the one trained, exported or written down.
+    /// </summary>
+    private Tensor Lstm(Tensor states)
+    {
+        var tracking = is_grad_enabled();
+        Tensor sequence;
+        using (enable_grad())
+            sequence = lstm!.forward(states).Item1;
+        return tracking ? sequence : sequence.detach();
+    }
+
     public Tensor ForwardEmbedded(Tensor states, Tensor mask)
     {
         states = dropout.forward(states);
-        var sequence = lstm is not null ? lstm.forward(states).Item1 : gru!.forward(states, null).Item1;
+        var sequence = lstm is not null ? Lstm(states) : gru!.forward(states, null).Item1;
         return output.forward(dropout.forward(Pooling.Apply(sequence, mask, _pooling)));
     }
 }

@@ -63,19 +63,5 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>, IEmbeddedS
         return output.forward(dropout.forward(Pooling.Apply(states, mask, _spec.Pooling)));
     }
 
-    private static Tensor Sinusoids(long length, int width)
-    {
-        var table = new float[length * width];
-        for (long position = 0; position < length; position++)
-        {
-            for (var i = 0; i < width; i += 2)
-            {
-                var angle = position / Math.Pow(10000, (double)i / width);
-                table[position * width + i] = (float)Math.Sin(angle);
-                if (i + 1 < width)
-                    table[position * width + i + 1] = (float)Math.Cos(angle);
-            }
-        }
-        return tensor(table, new[] { length, (long)width });
-    }
+    private static Tensor Sinusoids(long length, int width) => tensor(PositionalEncodings.Sinusoids(length, width), new[] { length, (long)width });
 }
