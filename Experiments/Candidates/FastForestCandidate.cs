@@ -1,11 +1,13 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using MlToolkit.Experiments.Tuning.SearchSpaces;
 
 namespace MlToolkit.Experiments.Candidates;
 
 /// <summary>FastForest random forests; multiclass as one-versus-all. AutoML starts from 10 trees; a single run fits ML.NET's defaults.</summary>
-public sealed class FastForestCandidate : PerTaskCandidate
+public sealed class FastForestCandidate : TreeEnsembleCandidate<FastForestBinaryTrainer.Options, FastForestRegressionTrainer.Options, FastForestBinaryModelParameters>
 {
     /// <inheritdoc/>
     public override string Name => "fastforest";
@@ -25,17 +27,10 @@ public sealed class FastForestCandidate : PerTaskCandidate
         SearchSpace(task).Defaults(new Dictionary<string, ParameterValue> { ["trees"] = 100, ["leaves"] = 20, ["min_leaf_examples"] = 10 });
 
     /// <inheritdoc/>
-    protected override IEstimator<ITransformer> Binary(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
-        BinaryTrainer(mlContext, parameters, context);
+    protected override ITrainerEstimator<BinaryPredictionTransformer<FastForestBinaryModelParameters>, FastForestBinaryModelParameters> BinaryTrainer(MLContext mlContext, FastForestBinaryTrainer.Options options) =>
+        mlContext.BinaryClassification.Trainers.FastForest(options);
 
     /// <inheritdoc/>
-    protected override IEstimator<ITransformer> Multiclass(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
-        mlContext.MulticlassClassification.Trainers.OneVersusAll(BinaryTrainer(mlContext, parameters, context));
-
-    /// <inheritdoc/>
-    protected override IEstimator<ITransformer> Regression(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
-        mlContext.Regression.Trainers.FastForest(TreeOptionsSetter.Apply(new FastForestRegressionTrainer.Options(), parameters, context));
-
-    private static FastForestBinaryTrainer BinaryTrainer(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
-        mlContext.BinaryClassification.Trainers.FastForest(TreeOptionsSetter.Apply(new FastForestBinaryTrainer.Options(), parameters, context));
+    protected override IEstimator<ITransformer> RegressionTrainer(MLContext mlContext, FastForestRegressionTrainer.Options options) =>
+        mlContext.Regression.Trainers.FastForest(options);
 }

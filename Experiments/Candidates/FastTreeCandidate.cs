@@ -1,11 +1,14 @@
 using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using MlToolkit.Experiments.Tuning.SearchSpaces;
 
 namespace MlToolkit.Experiments.Candidates;
 
 /// <summary>FastTree boosted trees; multiclass as one-versus-all. AutoML starts from 10 small trees; a single run fits ML.NET's defaults.</summary>
-public sealed class FastTreeCandidate : PerTaskCandidate
+public sealed class FastTreeCandidate : TreeEnsembleCandidate<FastTreeBinaryTrainer.Options, FastTreeRegressionTrainer.Options, CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>>
 {
     /// <inheritdoc/>
     public override string Name => "fasttree";
@@ -26,17 +29,10 @@ public sealed class FastTreeCandidate : PerTaskCandidate
         SearchSpace(task).Defaults(new Dictionary<string, ParameterValue> { ["trees"] = 100, ["leaves"] = 20 });
 
     /// <inheritdoc/>
-    protected override IEstimator<ITransformer> Binary(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
-        BinaryTrainer(mlContext, parameters, context);
+    protected override ITrainerEstimator<BinaryPredictionTransformer<CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>>, CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>> BinaryTrainer(MLContext mlContext, FastTreeBinaryTrainer.Options options) =>
+        mlContext.BinaryClassification.Trainers.FastTree(options);
 
     /// <inheritdoc/>
-    protected override IEstimator<ITransformer> Multiclass(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
-        mlContext.MulticlassClassification.Trainers.OneVersusAll(BinaryTrainer(mlContext, parameters, context));
-
-    /// <inheritdoc/>
-    protected override IEstimator<ITransformer> Regression(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
-        mlContext.Regression.Trainers.FastTree(TreeOptionsSetter.Apply(new FastTreeRegressionTrainer.Options(), parameters, context));
-
-    private static FastTreeBinaryTrainer BinaryTrainer(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
-        mlContext.BinaryClassification.Trainers.FastTree(TreeOptionsSetter.Apply(new FastTreeBinaryTrainer.Options(), parameters, context));
+    protected override IEstimator<ITransformer> RegressionTrainer(MLContext mlContext, FastTreeRegressionTrainer.Options options) =>
+        mlContext.Regression.Trainers.FastTree(options);
 }
