@@ -24,6 +24,7 @@ public static class CliApplication
         root.Subcommands.Add(ReportCommand.Create(output));
         root.Subcommands.Add(ExplainCommand.Create(output));
         root.Subcommands.Add(ExportCommand.Create(output));
+        root.Subcommands.Add(CompressCommand.Create(output));
         root.Subcommands.Add(TrainersCommand.Create(output));
         root.Subcommands.Add(DoctorCommand.Create(output));
 

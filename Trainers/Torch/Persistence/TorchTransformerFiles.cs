@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlToolkit.Data.IO;
 using MlToolkit.Pipelines.Persistence;
+using MlToolkit.Trainers.Torch.Compression;
 using MlToolkit.Trainers.Torch.Heads;
 using MlToolkit.Trainers.Torch.Runtime;
 using MlToolkit.Trainers.Torch.Scoring;
@@ -14,6 +15,8 @@ namespace MlToolkit.Trainers.Torch.Persistence;
 /// </summary>
 public static class TorchTransformerFiles
 {
+    private const string Int8Format = "int8-per-channel";
+
     /// <summary>The JSON state of <paramref name="transformer"/> and the writer of its weights.</summary>
     /// <exception cref="NotSupportedException">Its architecture or head type is not registered.</exception>
     public static (JsonNode State, Action<Stream> WriteWeights) Save(TorchPredictionTransformer transformer)
@@ -22,8 +25,9 @@ public static class TorchTransformerFiles
         var network = transformer.Network;
         var state = new TorchTransformerState(network.Architecture, network.Head.Task, network.Head.ClassNames.ToArray(), network.InputShape,
             transformer.FeatureColumnName, transformer.InferenceBatchSize, transformer.Threads, network.Head.State.ToArray(),
-            PredictionHeads.KindOf(network.Head));
-        return (JsonSerializer.SerializeToNode(state, ToolkitJson.Indented)!, network.SaveWeights);
+            PredictionHeads.KindOf(network.Head), network.WeightFormat == WeightFormat.Int8PerChannel ? Int8Format : null);
+        Action<Stream> weights = network.WeightFormat == WeightFormat.Int8PerChannel ? stream => Int8Quantization.Write(network, stream) : network.SaveWeights;
+        return (JsonSerializer.SerializeToNode(state, ToolkitJson.Indented)!, weights);
     }
 
     /// <summary>Rebuilds a transformer from <paramref name="state"/> and its <paramref name="weights"/>; <paramref name="source"/> names them in errors.</summary>
@@ -46,7 +50,10 @@ public static class TorchTransformerFiles
         var module = saved.Architecture.Build(saved.InputShape, head.OutputSize);
         try
         {
-            module.load(weights, strict: true);
+            if (saved.WeightFormat == Int8Format)
+                module.load_state_dict(Int8Quantization.Read(weights, source));
+            else
+                module.load(weights, strict: true);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or EndOfStreamException)
         {
@@ -55,6 +62,7 @@ public static class TorchTransformerFiles
         }
         // The thread count trained with is the trainer's setting, not the host's: a loaded model scores with the host's
         // torch threads (torch's count is process-wide, and loading a model must not change it).
-        return new TorchPredictionTransformer(new TorchNetwork(module, saved.Architecture, head, saved.InputShape), saved.FeatureColumnName, saved.InferenceBatchSize, threads: null);
+        var format = saved.WeightFormat == Int8Format ? WeightFormat.Int8PerChannel : WeightFormat.Float32;
+        return new TorchPredictionTransformer(new TorchNetwork(module, saved.Architecture, head, saved.InputShape, format), saved.FeatureColumnName, saved.InferenceBatchSize, threads: null);
     }
 }

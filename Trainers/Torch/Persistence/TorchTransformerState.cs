@@ -12,6 +12,7 @@ namespace MlToolkit.Trainers.Torch.Persistence;
 /// <param name="InferenceBatchSize">Rows per forward pass when scoring.</param>
 /// <param name="Threads">Torch threads when scoring, if set.</param>
 /// <param name="HeadState">What the head learned from the labels (regression: label mean and scale); absent in older files.</param>
+/// <param name="WeightFormat">How the weights part is stored (int8 for quantized networks); absent: TorchSharp floats.</param>
 /// <param name="HeadKind">The head's registered kind (<see cref="Heads.PredictionHeads"/>); absent in older files, which hold built-in heads.</param>
 public sealed record TorchTransformerState(
     NetworkArchitecture Architecture,
@@ -22,4 +23,5 @@ public sealed record TorchTransformerState(
     int InferenceBatchSize,
     int? Threads,
     IReadOnlyList<double>? HeadState = null,
-    string? HeadKind = null);
+    string? HeadKind = null,
+    string? WeightFormat = null);

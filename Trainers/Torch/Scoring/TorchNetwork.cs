@@ -12,8 +12,9 @@ public sealed class TorchNetwork : IDisposable
 {
     private readonly object _gate = new();
 
-    internal TorchNetwork(nn.Module<Tensor, Tensor> module, NetworkArchitecture architecture, PredictionHead head, long[] inputShape)
+    internal TorchNetwork(nn.Module<Tensor, Tensor> module, NetworkArchitecture architecture, PredictionHead head, long[] inputShape, WeightFormat weightFormat = WeightFormat.Float32)
     {
+        WeightFormat = weightFormat;
         Module = module;
         Architecture = architecture;
         Head = head;
@@ -21,6 +22,9 @@ public sealed class TorchNetwork : IDisposable
         FeatureSize = checked((int)inputShape.Aggregate(1L, (a, b) => a * b));
         Module.eval();
     }
+
+    /// <summary>How the weights are stored in a model file: as trained, or int8-quantized (the module holds their dequantized values).</summary>
+    public WeightFormat WeightFormat { get; }
 
     /// <summary>The TorchSharp module.</summary>
     public nn.Module<Tensor, Tensor> Module { get; }
@@ -66,4 +70,14 @@ public sealed class TorchNetwork : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => Module.Dispose();
+}
+
+/// <summary>How a network's weights are stored in a model file.</summary>
+public enum WeightFormat
+{
+    /// <summary>32-bit floats, as trained.</summary>
+    Float32,
+
+    /// <summary>Matrices and kernels as int8 with one symmetric scale per output channel (row); other tensors as float.</summary>
+    Int8PerChannel,
 }
