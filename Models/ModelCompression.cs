@@ -9,15 +9,37 @@ namespace MlToolkit.Models;
 /// <summary>Smaller models: the torch network of a model, compressed, in an otherwise unchanged model.</summary>
 public static class ModelCompression
 {
+    /// <summary>
+    /// The model with its torch network magnitude-pruned to <paramref name="sparsity"/> and fine-tuned on
+    /// <paramref name="data"/> (labelled raw rows, as the model reads them) for <paramref name="epochs"/> epochs.
+    /// </summary>
+    /// <exception cref="ArgumentException">The model's predictor is not a torch network.</exception>
+    public static (TrainedModel Model, double Sparsity) Prune(MLContext mlContext, TrainedModel model, double sparsity, IDataView data, int epochs = 2)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(model);
+        var (parts, index) = TorchPart(model, "pruned");
+        var torch = (TorchPredictionTransformer)parts[index];
+        var featured = mlContext.Data.Cache(new TransformerChain<ITransformer>(parts.Take(index).ToArray()).Transform(model.LabelEncoder.Transform(data)));
+        var result = MagnitudePruning.Prune(torch, sparsity, featured, new FineTuningOptions { Epochs = epochs, FeatureColumnName = torch.FeatureColumnName });
+        parts[index] = result.Model;
+        return (new TrainedModel(model.Description, model.InputSchema, model.LabelEncoder, new TransformerChain<ITransformer>(parts.ToArray())), result.Sparsity);
+    }
+
+    private static (List<ITransformer> Parts, int Index) TorchPart(TrainedModel model, string what)
+    {
+        var parts = PipelineParts.Flatten(model.Scorer).ToList();
+        var index = parts.FindIndex(p => p is TorchPredictionTransformer);
+        return index >= 0 ? (parts, index)
+            : throw new ArgumentException($"The model's predictor ({model.Description.Trainer}) is not a torch network; only torch networks are {what}.", nameof(model));
+    }
+
     /// <summary>The model with its torch network's weights int8-quantized per channel (see <see cref="Int8Quantization"/>).</summary>
     /// <exception cref="ArgumentException">The model's predictor is not a torch network.</exception>
     public static TrainedModel QuantizeInt8(TrainedModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var parts = PipelineParts.Flatten(model.Scorer).ToList();
-        var index = parts.FindIndex(p => p is TorchPredictionTransformer);
-        if (index < 0)
-            throw new ArgumentException($"The model's predictor ({model.Description.Trainer}) is not a torch network; only torch networks are quantized.", nameof(model));
+        var (parts, index) = TorchPart(model, "quantized");
         parts[index] = Int8Quantization.Quantize((TorchPredictionTransformer)parts[index]);
         return new TrainedModel(model.Description, model.InputSchema, model.LabelEncoder, new TransformerChain<ITransformer>(parts.ToArray()));
     }

@@ -17,13 +17,15 @@ internal static class CompressCommand
     {
         var data = new DatasetOptions();
         var model = new Option<string>("--model", "-m") { Description = "Model file whose predictor is a torch network.", Required = true };
-        var quantize = new Option<string>("--quantize") { Description = "int8: per-channel symmetric int8 weights (about 4× smaller).", Required = true };
+        var quantize = new Option<string?>("--quantize") { Description = "int8: per-channel symmetric int8 weights (about 4× smaller)." };
         quantize.AcceptOnlyFromAmong("int8");
+        var prune = new Option<double?>("--prune") { Description = "Share of weights to zero by global magnitude pruning (e.g. 0.5), then fine-tune on 80% of the data given; the other 20% compares before and after." };
+        var epochs = new Option<int>("--fine-tune-epochs") { Description = "Fine-tuning epochs after pruning.", DefaultValueFactory = _ => 2 };
         var path = new Option<string>("--output", "-o") { Description = "Compressed model file to write.", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace --output when it is an existing MlToolkit model." };
         var json = new Option<bool>("--json") { Description = "Print the comparison as JSON." };
-        var command = new Command("compress", "Write a smaller copy of a torch model; with labelled data (--dataset, --sample, ...), compare its quality and speed with the original's.");
-        foreach (var option in data.All.Concat(new Option[] { model, quantize, path, force, json }))
+        var command = new Command("compress", "Write a smaller copy of a torch model (int8 weights, magnitude pruning); with labelled data (--dataset, --sample, ...), compare its quality and speed with the original's.");
+        foreach (var option in data.All.Concat(new Option[] { model, quantize, prune, epochs, path, force, json }))
             command.Options.Add(option);
         command.SetAction((result, cancellationToken) => Task.FromResult(TrainCommand.Run(output, cancellationToken, () =>
         {
@@ -31,22 +33,31 @@ internal static class CompressCommand
             var target = Path.GetFullPath(result.GetValue(path)!);
             OutputGuard.NotAnInput("--output", target, ("--model", source));
             OutputGuard.ReplacesOnlyAModel("--output", target, result.GetValue(force));
+            if (result.GetValue(quantize) is null && result.GetValue(prune) is null)
+                throw new ArgumentException("Say how to compress: --quantize int8, --prune FRACTION, or both.");
             var ml = new MLContext(1);
             var original = TrainedModel.Load(ml, source);
-            var compressed = ModelCompression.QuantizeInt8(original);
+            var dataset = HasData(result, data) ? data.LoadFor(result, original, output.Error) : null;
+            var evaluation = dataset?.Data;
+            var compressed = original;
+            var report = new JsonObject { ["model"] = source, ["compressed"] = target };
+            if (result.GetValue(prune) is { } sparsity)
+            {
+                var rows = dataset?.Data ?? throw new ArgumentException("--prune fine-tunes the network: give the labelled data it was trained on (--dataset, --sample, --images or --idx-images).");
+                var split = Data.Splits.DataSplits.TrainTest(rows, 0.2, 1, original.Description.Task == Data.PredictionTask.Regression ? null : original.Description.LabelColumn);
+                (compressed, var reached) = ModelCompression.Prune(ml, compressed, sparsity, split.Train, result.GetValue(epochs));
+                report["sparsity"] = reached;
+                evaluation = split.Test;
+            }
+            if (result.GetValue(quantize) is not null)
+                compressed = ModelCompression.QuantizeInt8(compressed);
             compressed.Save(ml, target);
-            var report = new JsonObject
+            report["bytesBefore"] = new FileInfo(source).Length;
+            report["bytesAfter"] = new FileInfo(target).Length;
+            if (evaluation is not null)
             {
-                ["model"] = source,
-                ["compressed"] = target,
-                ["bytesBefore"] = new FileInfo(source).Length,
-                ["bytesAfter"] = new FileInfo(target).Length,
-            };
-            if (HasData(result, data))
-            {
-                var dataset = data.LoadFor(result, original, output.Error);
-                report["before"] = Measure(ml, original, dataset.Data);
-                report["after"] = Measure(ml, TrainedModel.Load(ml, target), dataset.Data);
+                report["before"] = Measure(ml, original, evaluation);
+                report["after"] = Measure(ml, TrainedModel.Load(ml, target), evaluation);
             }
             output.Out.Write(result.GetValue(json) ? report.ToJsonString(ToolkitJson.Indented) + Environment.NewLine : ToText(report));
         })));
@@ -75,6 +86,8 @@ internal static class CompressCommand
         var before = (long)report["bytesBefore"]!;
         var after = (long)report["bytesAfter"]!;
         var text = string.Create(CultureInfo.InvariantCulture, $"Compressed {report["compressed"]}: {before:N0} → {after:N0} bytes ({(double)before / after:0.00}× smaller)\n");
+        if (report["sparsity"] is { } sparsity)
+            text += string.Create(CultureInfo.InvariantCulture, $"Pruned   {(double)sparsity:P1} of the weights are zero\n");
         if (report["before"] is JsonObject was && report["after"] is JsonObject now)
             text += string.Create(CultureInfo.InvariantCulture,
                 $"{(string)was["metric"]!} {(double)was["value"]!:0.0000} → {(double)now["value"]!:0.0000}; scoring {(double)was["rowsPerSecond"]!:N0} → {(double)now["rowsPerSecond"]!:N0} rows/s\n");

@@ -23,11 +23,13 @@ internal sealed class TrainingLoop
     private readonly Func<Tensor, Random, Tensor> _augment;
     private readonly Random _augmentRandom;
     private readonly List<TorchSharp.Modules.Parameter> _penalized;
+    private readonly Action? _afterStep;
     private long _step;
 
     public TrainingLoop(TorchTrainerOptions options, nn.Module<Tensor, Tensor> module, PredictionHead head, long[] inputShape,
-        DataViewSchema.Column featureColumn, int featureSize, Func<Tensor, Random, Tensor> augment)
+        DataViewSchema.Column featureColumn, int featureSize, Func<Tensor, Random, Tensor> augment, Action? afterStep = null)
     {
+        _afterStep = afterStep;
         _options = options;
         _module = module;
         _head = head;
@@ -104,6 +106,7 @@ internal sealed class TrainingLoop
         if (_options.GradientClipNorm is { } clip)
             nn.utils.clip_grad_norm_(_module.parameters(), clip);
         OptimizerSteps.Step(optimizer);
+        _afterStep?.Invoke();
         return loss;
     }
 
