@@ -33,14 +33,23 @@ internal sealed class BatchReader
     private readonly DataViewSchema.Column? _label;
     private readonly PredictionHead? _head;
     private readonly int _featureSize;
+    private readonly DataViewSchema.Column? _extra;
+    private readonly int _extraSize;
 
-    public BatchReader(IDataView data, DataViewSchema.Column features, int featureSize, DataViewSchema.Column? label, PredictionHead? head)
+    /// <summary>
+    /// Reads <paramref name="features"/> (and the label); with <paramref name="extra"/>, each row's
+    /// <paramref name="extraSize"/> values of that column follow its features in the batch (a teacher's scores).
+    /// </summary>
+    public BatchReader(IDataView data, DataViewSchema.Column features, int featureSize, DataViewSchema.Column? label, PredictionHead? head,
+        DataViewSchema.Column? extra = null, int extraSize = 0)
     {
         _data = data;
         _features = features;
-        _featureSize = featureSize;
+        _featureSize = featureSize + extraSize;
         _label = label;
         _head = head;
+        _extra = extra;
+        _extraSize = extraSize;
     }
 
     /// <summary>
@@ -66,7 +75,8 @@ internal sealed class BatchReader
     /// <summary>Yields batches of up to <paramref name="batchSize"/> rows; the same <see cref="Batch"/> object is reused.</summary>
     public IEnumerable<Batch> Read(int batchSize, Random? shuffle, int shuffleBufferRows, CancellationToken cancellationToken)
     {
-        var columns = _label is { } label ? new[] { _features, label } : new[] { _features };
+        var columns = new[] { _features }.Concat(_label is { } label ? new[] { label } : Array.Empty<DataViewSchema.Column>())
+            .Concat(_extra is { } extra ? new[] { extra } : Array.Empty<DataViewSchema.Column>()).ToArray();
         using var cursor = _data.GetRowCursor(columns, shuffle is not null && _data.CanShuffle ? shuffle : null);
         var rows = new RowSource(this, cursor, cancellationToken);
         var batches = shuffle is not null && !_data.CanShuffle
@@ -169,21 +179,35 @@ internal sealed class BatchReader
 
     private FeatureRead FeatureReader(DataViewRow row)
     {
-        var name = _features.Name;
-        if (_features.Type is VectorDataViewType)
+        var features = VectorReader(row, _features, _featureSize - _extraSize);
+        if (_extra is not { } extra)
+            return features;
+        var teacher = VectorReader(row, extra, _extraSize);
+        var split = _featureSize - _extraSize;
+        return (destination, position) =>
         {
-            var getter = row.GetGetter<VBuffer<float>>(_features);
+            features(destination[..split], position);
+            teacher(destination[split..], position);
+        };
+    }
+
+    private static FeatureRead VectorReader(DataViewRow row, DataViewSchema.Column column, int size)
+    {
+        var name = column.Name;
+        if (column.Type is VectorDataViewType)
+        {
+            var getter = row.GetGetter<VBuffer<float>>(column);
             VBuffer<float> buffer = default;
             return (destination, position) =>
             {
                 getter(ref buffer);
-                if (buffer.Length != _featureSize)
-                    throw new SchemaException($"Feature column '{name}' has {buffer.Length} values at row {position}; expected {_featureSize}.");
+                if (buffer.Length != size)
+                    throw new SchemaException($"Feature column '{name}' has {buffer.Length} values at row {position}; expected {size}.");
                 buffer.CopyTo(destination);
                 CheckFinite(destination, name, position);
             };
         }
-        var scalar = row.GetGetter<float>(_features);
+        var scalar = row.GetGetter<float>(column);
         var value = 0f;
         return (destination, position) =>
         {

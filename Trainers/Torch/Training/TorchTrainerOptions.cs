@@ -106,6 +106,19 @@ public abstract class TorchTrainerOptions
     /// <summary>Regression loss: Huber with this delta instead of MSE when set. Default null (MSE).</summary>
     public double? HuberDelta { get; set; }
 
+    /// <summary>
+    /// Knowledge distillation (multiclass): a column of the training data holding a teacher model's class
+    /// probabilities (e.g. the <c>Score</c> of any ML.NET model, copied); the student then also learns to match them
+    /// softened by <see cref="DistillationTemperature"/>. Null (default) trains on the labels alone.
+    /// </summary>
+    public string? TeacherScoreColumnName { get; set; }
+
+    /// <summary>Temperature that softens teacher and student distributions for distillation. Default 2.</summary>
+    public double DistillationTemperature { get; set; } = 2;
+
+    /// <summary>Weight of the distillation loss (T² · KL(teacher ‖ student)); the label loss gets 1 − this. Default 0.5.</summary>
+    public double DistillationWeight { get; set; } = 0.5;
+
     /// <summary>Hold out this share of the training data for validation when no validation data is passed to <c>Fit</c>; 0 disables. Default 0.</summary>
     public double ValidationFraction { get; set; }
 
@@ -174,6 +187,8 @@ public abstract class TorchTrainerOptions
         if (HuberDelta is { } delta)
             Positive(delta, nameof(HuberDelta));
         InRange(ValidationFraction, 0, 0.9, nameof(ValidationFraction));
+        Positive(DistillationTemperature, nameof(DistillationTemperature));
+        InRange(DistillationWeight, 0, 1, nameof(DistillationWeight));
         if (EarlyStoppingPatience is { } patience)
             ArgumentOutOfRangeException.ThrowIfLessThan(patience, 1, nameof(EarlyStoppingPatience));
         NonNegative(EarlyStoppingMinDelta, nameof(EarlyStoppingMinDelta));

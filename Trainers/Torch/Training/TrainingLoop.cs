@@ -24,12 +24,14 @@ internal sealed class TrainingLoop
     private readonly Random _augmentRandom;
     private readonly List<TorchSharp.Modules.Parameter> _penalized;
     private readonly Action? _afterStep;
+    private readonly DataViewSchema.Column? _teacher;
     private long _step;
 
     public TrainingLoop(TorchTrainerOptions options, nn.Module<Tensor, Tensor> module, PredictionHead head, long[] inputShape,
-        DataViewSchema.Column featureColumn, int featureSize, Func<Tensor, Random, Tensor> augment, Action? afterStep = null)
+        DataViewSchema.Column featureColumn, int featureSize, Func<Tensor, Random, Tensor> augment, Action? afterStep = null, DataViewSchema.Column? teacher = null)
     {
         _afterStep = afterStep;
+        _teacher = teacher;
         _options = options;
         _module = module;
         _head = head;
@@ -44,7 +46,7 @@ internal sealed class TrainingLoop
     /// <summary>Trains for up to the options' epochs; leaves the module in evaluation mode with the kept epoch's weights.</summary>
     public TrainingSummary Run(IDataView trainData, DataViewSchema.Column labelColumn, IDataView? validationData, long rows)
     {
-        var reader = new BatchReader(trainData, _featureColumn, _featureSize, labelColumn, _head);
+        var reader = new BatchReader(trainData, _featureColumn, _featureSize, labelColumn, _head, _teacher, _teacher is null ? 0 : _head.OutputSize);
         var stepsPerEpoch = (rows + _options.BatchSize - 1) / _options.BatchSize;
         var schedule = new LearningRateSchedule(_options.LearningRateSchedule, _options.LearningRate, stepsPerEpoch, stepsPerEpoch * _options.Epochs,
             _options.WarmupEpochs, _options.StepEpochs, _options.StepGamma, _options.MinLearningRate);
@@ -71,7 +73,7 @@ internal sealed class TrainingLoop
         double lossSum = 0;
         long seen = 0;
         var shuffle = _options.Shuffle ? new Random(unchecked(_options.Seed * 7919 + epoch)) : null;
-        var shuffleRows = BatchReader.ShuffleBufferRows(_options.ShuffleBufferRows, _featureSize, _options.BatchSize, _options.ShuffleBufferMegabytes * 1024L * 1024, _featureColumn.Name);
+        var shuffleRows = BatchReader.ShuffleBufferRows(_options.ShuffleBufferRows, _featureSize + (_teacher is null ? 0 : _head.OutputSize), _options.BatchSize, _options.ShuffleBufferMegabytes * 1024L * 1024, _featureColumn.Name);
         foreach (var batch in reader.Read(_options.BatchSize, shuffle, shuffleRows, _options.CancellationToken))
         {
             _options.CancellationToken.ThrowIfCancellationRequested();
@@ -94,10 +96,12 @@ internal sealed class TrainingLoop
     private double Step(Batch batch, optim.Optimizer optimizer, int epoch, double rate)
     {
         using var scope = torch.NewDisposeScope();
-        var x = _augment(BatchTensor(batch), _augmentRandom);
+        var (inputs, teacher) = Split(batch);
+        var x = _augment(inputs, _augmentRandom);
         var y = _head.Targets(Tensors.FromBuffer(batch.Labels, new long[] { batch.Count }));
         optimizer.zero_grad();
-        var objective = _head.Loss(_module.forward(x), y, _options);
+        var output = _module.forward(x);
+        var objective = teacher is null ? _head.Loss(output, y, _options) : Distilled(output, y, teacher);
         double loss = objective.item<float>();
         if (!double.IsFinite(loss))
             throw new TrainingDivergedException(epoch, _step, rate, loss);
@@ -108,6 +112,29 @@ internal sealed class TrainingLoop
         OptimizerSteps.Step(optimizer);
         _afterStep?.Invoke();
         return loss;
+    }
+
+    /// <summary>The batch's network inputs, and the teacher's probabilities when distilling (they follow the features in each row).</summary>
+    private (Tensor Inputs, Tensor? Teacher) Split(Batch batch)
+    {
+        if (_teacher is null)
+            return (BatchTensor(batch), null);
+        var rows = Tensors.FromBuffer(batch.Features, new long[] { batch.Count, _featureSize + _head.OutputSize });
+        var shape = new long[_inputShape.Length + 1];
+        shape[0] = batch.Count;
+        _inputShape.CopyTo(shape, 1);
+        return (rows.narrow(1, 0, _featureSize).reshape(shape), rows.narrow(1, _featureSize, _head.OutputSize));
+    }
+
+    /// <summary>(1 − α) · the label loss + α · T² · KL(teacher ‖ student), both distributions softened by T (Hinton et al., 2015).</summary>
+    private Tensor Distilled(Tensor output, Tensor targets, Tensor teacher)
+    {
+        var temperature = _options.DistillationTemperature;
+        var weight = _options.DistillationWeight;
+        var soft = nn.functional.softmax(teacher.AtLeast(1e-8).log().Times(1 / temperature), 1);
+        var student = nn.functional.log_softmax(output.Times(1 / temperature), 1);
+        var divergence = (soft * (soft.AtLeast(1e-12).log() - student)).sum(1).mean();
+        return _head.Loss(output, targets, _options).Times(1 - weight) + divergence.Times(weight * temperature * temperature);
     }
 
     private Tensor AddPenalties(Tensor loss)
