@@ -88,9 +88,7 @@ internal static class ExplainCommand
         var rows = request.SelectedRows();
         var text = new StringBuilder();
         var json = new JsonArray();
-        if (Pipelines.Persistence.ModelArchive.IsModelFile(request.Folder))
-            throw new ArgumentException("--output must be a folder.");
-        if (request.Model.Scorer is { } && HasTokens(request.Model))
+        if (HasTokens(request.Model))
         {
             var html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"/><title>Token attributions</title></head><body>\n");
             foreach (var (row, index) in TorchAttributions.Tokens(request.Model, rows, request.Class).Select((r, i) => (r, request.Rows[i])))

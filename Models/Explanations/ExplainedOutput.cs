@@ -61,7 +61,8 @@ internal sealed class ExplainedOutput
     {
         if (Task != PredictionTask.MulticlassClassification)
             return 0;
-        var scores = Enumerable.Range(0, _model.Description.Classes.Count).Select(c => Evaluate(row, c)[0]).ToArray();
+        // One scoring pass: the row's whole probability vector, not one pass per class.
+        var scores = _model.Score(row).GetColumn<VBuffer<float>>("Score").First().DenseValues().ToArray();
         return Array.IndexOf(scores, scores.Max());
     }
 }

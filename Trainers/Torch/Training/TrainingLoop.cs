@@ -52,11 +52,12 @@ internal sealed class TrainingLoop
             _options.WarmupEpochs, _options.StepEpochs, _options.StepGamma, _options.MinLearningRate);
         using var optimizer = OptimizerFactory.Create(_options, _module.parameters());
         using var best = new BestEpoch(_options);
+        var shuffleRows = BatchReader.ShuffleBufferRows(_options.ShuffleBufferRows, _featureSize + (_teacher is null ? 0 : _head.OutputSize), _options.BatchSize, _options.ShuffleBufferMegabytes * 1024L * 1024, _featureColumn.Name);
         var epochs = new List<EpochRecord>();
         var stoppedEarly = false;
         for (var epoch = 1; epoch <= _options.Epochs && !stoppedEarly; epoch++)
         {
-            var record = RunEpoch(epoch, reader, optimizer, schedule, validationData);
+            var record = RunEpoch(epoch, reader, shuffleRows, optimizer, schedule, validationData);
             epochs.Add(record);
             stoppedEarly = validationData is not null && best.Observe(epoch, record.ValidationLoss!.Value, record.ValidationAccuracy, _module) && epoch < _options.Epochs;
         }
@@ -66,14 +67,13 @@ internal sealed class TrainingLoop
         return new TrainingSummary(epochs, kept, stoppedEarly, rows, reader.SkippedRows);
     }
 
-    private EpochRecord RunEpoch(int epoch, BatchReader reader, optim.Optimizer optimizer, LearningRateSchedule schedule, IDataView? validationData)
+    private EpochRecord RunEpoch(int epoch, BatchReader reader, int shuffleRows, optim.Optimizer optimizer, LearningRateSchedule schedule, IDataView? validationData)
     {
         _module.train();
         var clock = Stopwatch.StartNew();
         double lossSum = 0;
         long seen = 0;
         var shuffle = _options.Shuffle ? new Random(unchecked(_options.Seed * 7919 + epoch)) : null;
-        var shuffleRows = BatchReader.ShuffleBufferRows(_options.ShuffleBufferRows, _featureSize + (_teacher is null ? 0 : _head.OutputSize), _options.BatchSize, _options.ShuffleBufferMegabytes * 1024L * 1024, _featureColumn.Name);
         foreach (var batch in reader.Read(_options.BatchSize, shuffle, shuffleRows, _options.CancellationToken))
         {
             _options.CancellationToken.ThrowIfCancellationRequested();
