@@ -19,9 +19,14 @@ internal static class SequenceOnnxExport
         var directions = rnn.Bidirectional ? new[] { "", "_reverse" } : new[] { "" };
         for (var layer = 0; layer < rnn.Layers; layer++)
         {
-            string Stack(string kind) => graph.Initializer(graph.Fresh($"{name}_{kind}{layer}"),
-                directions.SelectMany(d => Reorder(weights[$"{name}.{kind}_l{layer}{d}"].Values, rnn.Cell, rnn.HiddenSize)).ToArray(),
-                directions.Length, weights[$"{name}.{kind}_l{layer}"].Shape[0], weights[$"{name}.{kind}_l{layer}"].Shape.Length > 1 ? weights[$"{name}.{kind}_l{layer}"].Shape[1] : 1);
+            string Stack(string kind)
+            {
+                var shape = weights[$"{name}.{kind}_l{layer}"].Shape;
+                var values = directions.SelectMany(d => Reorder(weights[$"{name}.{kind}_l{layer}{d}"].Values, rnn.Cell, rnn.HiddenSize)).ToArray();
+                // Rows keep their torch scales when int8: one scale per gate row of each direction, then the [directions, rows, inputs] view ONNX wants.
+                var rows = weights.Matrix(graph, graph.Fresh($"{name}_{kind}{layer}_rows"), values, new[] { directions.Length * shape[0], shape[1] }, axis: 0);
+                return graph.Node("Reshape", new[] { rows, graph.Int64s(graph.Fresh("gate_shape"), directions.Length, shape[0], shape[1]) });
+            }
             var w = Stack("weight_ih");
             var r = Stack("weight_hh");
             var b = graph.Initializer(graph.Fresh($"{name}_bias{layer}"), directions.SelectMany(d =>

@@ -8,14 +8,21 @@ internal sealed class WeightTable
 {
     private readonly Dictionary<string, (float[] Values, long[] Shape)> _weights;
 
-    private WeightTable(Dictionary<string, (float[] Values, long[] Shape)> weights) => _weights = weights;
+    private WeightTable(Dictionary<string, (float[] Values, long[] Shape)> weights, bool int8)
+    {
+        _weights = weights;
+        Int8 = int8;
+    }
+
+    /// <summary>The network's matrices and kernels are int8 per output channel: they are written as int8 with DequantizeLinear.</summary>
+    public bool Int8 { get; }
 
     public static WeightTable Of(TorchNetwork network)
     {
         using var noGrad = no_grad();
         // Batch norm's num_batches_tracked counter is int64 and not a weight.
         return new WeightTable(network.Module.state_dict().Where(p => p.Value.dtype == ScalarType.Float32)
-            .ToDictionary(p => p.Key, p => (p.Value.detach().cpu().data<float>().ToArray(), p.Value.shape)));
+            .ToDictionary(p => p.Key, p => (p.Value.detach().cpu().data<float>().ToArray(), p.Value.shape)), network.WeightFormat == WeightFormat.Int8PerChannel);
     }
 
     public bool Contains(string name) => _weights.ContainsKey(name);
@@ -27,8 +34,16 @@ internal sealed class WeightTable
     public string Add(OnnxGraphBuilder graph, string name)
     {
         var (values, shape) = this[name];
-        return graph.Initializer(name, values, shape);
+        return Matrix(graph, name, values, shape, axis: 0);
     }
+
+    /// <summary>
+    /// A float initializer, or for an int8 network's matrices and kernels int8 codes with their per-output-channel
+    /// scales (<paramref name="axis"/>): the quantized values are exact multiples of those scales, so re-encoding them
+    /// gives back the codes the model file holds.
+    /// </summary>
+    public string Matrix(OnnxGraphBuilder graph, string name, float[] values, long[] shape, int axis) =>
+        Int8 && shape.Length >= 2 ? graph.Int8Initializer(name, values, shape, axis) : graph.Initializer(name, values, shape);
 
     /// <summary>A [out, in] Linear weight transposed to [in, out], for MatMul on 3-D activations.</summary>
     public string AddTransposed(OnnxGraphBuilder graph, string name)
@@ -39,6 +54,6 @@ internal sealed class WeightTable
         for (long r = 0; r < rows; r++)
             for (long c = 0; c < columns; c++)
                 transposed[c * rows + r] = values[r * columns + c];
-        return graph.Initializer(name + "_t", transposed, columns, rows);
+        return Matrix(graph, name + "_t", transposed, new[] { columns, rows }, axis: 1);
     }
 }

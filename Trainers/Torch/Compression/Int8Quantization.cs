@@ -6,9 +6,9 @@ using static TorchSharp.torch;
 namespace MlToolkit.Trainers.Torch.Compression;
 
 /// <summary>
-/// Post-training int8 quantization: every weight with two or more dimensions (Linear, Conv, Embedding, recurrent
-/// matrices) becomes int8 with a symmetric scale per output channel (scale = max |w| of the row / 127); biases,
-/// norms and other vectors stay float. The quantized network scores with the dequantized weights (TorchSharp 0.107
+/// Post-training int8 quantization: every learned weight with two or more dimensions (Linear, Conv, Embedding,
+/// recurrent matrices) becomes int8 with a symmetric scale per output channel (scale = max |w| of the row / 127);
+/// biases, norms, other vectors and buffers (a fixed position table) stay float. The quantized network scores with the dequantized weights (TorchSharp 0.107
 /// has no int8 Linear/Conv), and its model file stores the int8 values and scales, about 4× smaller.
 /// </summary>
 public static class Int8Quantization
@@ -21,12 +21,13 @@ public static class Int8Quantization
         ArgumentNullException.ThrowIfNull(transformer);
         var network = transformer.Network;
         var quantized = new Dictionary<string, Tensor>();
+        var weights = Quantizable(network);
         using (no_grad())
         {
             foreach (var (name, value) in network.Module.state_dict())
             {
                 var values = value.detach().cpu();
-                if (value.dtype == ScalarType.Float32 && value.dim() >= 2)
+                if (weights.Contains(name))
                 {
                     var (codes, scales) = Encode(values.data<float>().ToArray(), (int)value.shape[0]);
                     quantized[name] = tensor(Decode(codes, scales), value.shape);
@@ -51,6 +52,7 @@ public static class Int8Quantization
         writer.Write(Magic);
         using var noGrad = no_grad();
         var entries = network.Module.state_dict().ToList();
+        var weights = Quantizable(network);
         writer.Write(entries.Count);
         foreach (var (name, value) in entries)
         {
@@ -59,7 +61,7 @@ public static class Int8Quantization
             writer.Write(value.dim());
             foreach (var dim in value.shape)
                 writer.Write(dim);
-            if (value.dtype == ScalarType.Float32 && value.dim() >= 2)
+            if (weights.Contains(name))
             {
                 var (codes, scales) = Encode(value.detach().cpu().data<float>().ToArray(), (int)value.shape[0]);
                 writer.Write((byte)1);
@@ -116,6 +118,10 @@ public static class Int8Quantization
             throw new ModelFormatException($"{source}: the int8 weights end early", e);
         }
     }
+
+    /// <summary>The learned matrices and kernels; buffers (a transformer's fixed sinusoid table) stay float.</summary>
+    private static HashSet<string> Quantizable(TorchNetwork network) =>
+        network.Module.named_parameters().Where(p => p.parameter.dtype == ScalarType.Float32 && p.parameter.dim() >= 2).Select(p => p.name).ToHashSet();
 
     private static (sbyte[] Codes, float[] Scales) Encode(float[] values, int rows)
     {
