@@ -10,7 +10,7 @@ using MlToolkit.Models.Evaluation;
 
 namespace MlToolkit.Cli.Commands;
 
-/// <summary><c>mltoolkit compress</c>: writes a smaller copy of a model (int8 weights) and reports size, quality and speed before and after.</summary>
+/// <summary><c>mltoolkit compress</c>: writes a smaller copy of a model (int8 weights, pruning) and reports size, quality and speed before and after.</summary>
 internal static class CompressCommand
 {
     public static Command Create(CliOutput output)
@@ -20,12 +20,13 @@ internal static class CompressCommand
         var quantize = new Option<string?>("--quantize") { Description = "int8: per-channel symmetric int8 weights (about 4× smaller)." };
         quantize.AcceptOnlyFromAmong("int8");
         var prune = new Option<double?>("--prune") { Description = "Share of weights to zero by global magnitude pruning (e.g. 0.5), then fine-tune on 80% of the data given; the other 20% compares before and after." };
+        var structured = new Option<bool>("--structured") { Description = "With --prune: remove that share of each MLP layer's units or each CNN block's channels (a smaller, faster network) instead of zeroing single weights." };
         var epochs = new Option<int>("--fine-tune-epochs") { Description = "Fine-tuning epochs after pruning.", DefaultValueFactory = _ => 2 };
         var path = new Option<string>("--output", "-o") { Description = "Compressed model file to write.", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace --output when it is an existing MlToolkit model." };
         var json = new Option<bool>("--json") { Description = "Print the comparison as JSON." };
         var command = new Command("compress", "Write a smaller copy of a torch model (int8 weights, magnitude pruning); with labelled data (--dataset, --sample, ...), compare its quality and speed with the original's.");
-        foreach (var option in data.All.Concat(new Option[] { model, quantize, prune, epochs, path, force, json }))
+        foreach (var option in data.All.Concat(new Option[] { model, quantize, prune, structured, epochs, path, force, json }))
             command.Options.Add(option);
         command.SetAction((result, cancellationToken) => Task.FromResult(TrainCommand.Run(output, cancellationToken, () =>
         {
@@ -33,8 +34,10 @@ internal static class CompressCommand
             var target = Path.GetFullPath(result.GetValue(path)!);
             OutputGuard.NotAnInput("--output", target, ("--model", source));
             OutputGuard.ReplacesOnlyAModel("--output", target, result.GetValue(force));
+            if (result.GetValue(structured) && result.GetValue(prune) is null)
+                throw new ArgumentException("--structured says how to prune: give --prune FRACTION with it.");
             if (result.GetValue(quantize) is null && result.GetValue(prune) is null)
-                throw new ArgumentException("Say how to compress: --quantize int8, --prune FRACTION, or both.");
+                throw new ArgumentException("Say how to compress: --quantize int8, --prune FRACTION [--structured], or both.");
             var ml = new MLContext(1);
             var original = TrainedModel.Load(ml, source);
             var dataset = HasData(result, data) ? data.LoadFor(result, original, output.Error) : null;
@@ -45,8 +48,17 @@ internal static class CompressCommand
             {
                 var rows = dataset?.Data ?? throw new ArgumentException("--prune fine-tunes the network: give the labelled data it was trained on (--dataset, --sample, --images or --idx-images).");
                 var split = Data.Splits.DataSplits.TrainTest(rows, 0.2, 1, original.Description.Task == Data.PredictionTask.Regression ? null : original.Description.LabelColumn);
-                (compressed, var reached) = ModelCompression.Prune(ml, compressed, sparsity, split.Train, result.GetValue(epochs));
-                report["sparsity"] = reached;
+                if (result.GetValue(structured))
+                {
+                    (compressed, var narrowed) = ModelCompression.PruneStructured(ml, compressed, sparsity, split.Train, result.GetValue(epochs));
+                    report["parametersBefore"] = narrowed.ParametersBefore;
+                    report["parametersAfter"] = narrowed.ParametersAfter;
+                }
+                else
+                {
+                    (compressed, var reached) = ModelCompression.Prune(ml, compressed, sparsity, split.Train, result.GetValue(epochs));
+                    report["sparsity"] = reached;
+                }
                 evaluation = split.Test;
             }
             if (result.GetValue(quantize) is not null)
@@ -88,6 +100,8 @@ internal static class CompressCommand
         var text = string.Create(CultureInfo.InvariantCulture, $"Compressed {report["compressed"]}: {before:N0} → {after:N0} bytes ({(double)before / after:0.00}× smaller)\n");
         if (report["sparsity"] is { } sparsity)
             text += string.Create(CultureInfo.InvariantCulture, $"Pruned   {(double)sparsity:P1} of the weights are zero\n");
+        if (report["parametersBefore"] is { } parametersBefore)
+            text += string.Create(CultureInfo.InvariantCulture, $"Narrowed {(long)parametersBefore:N0} → {(long)report["parametersAfter"]!:N0} parameters\n");
         if (report["before"] is JsonObject was && report["after"] is JsonObject now)
             text += string.Create(CultureInfo.InvariantCulture,
                 $"{(string)was["metric"]!} {(double)was["value"]!:0.0000} → {(double)now["value"]!:0.0000}; scoring {(double)was["rowsPerSecond"]!:N0} → {(double)now["rowsPerSecond"]!:N0} rows/s\n");

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using MlToolkit.Data.IO;
 using MlToolkit.Trainers.Torch.Scoring;
 using MlToolkit.Trainers.Torch.Training;
 using static TorchSharp.torch;
@@ -24,7 +23,8 @@ public static class MagnitudePruning
         ArgumentNullException.ThrowIfNull(fineTuning);
         ArgumentOutOfRangeException.ThrowIfLessThan(sparsity, 0.0);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(sparsity, 1.0);
-        fineTuning.Validate();
+        if (fineTuning.Epochs > 0)
+            fineTuning.Validate();
         var network = transformer.Network;
         var module = network.Architecture.Build(network.InputShape, network.Head.OutputSize);
         using (no_grad())
@@ -38,10 +38,12 @@ public static class MagnitudePruning
         }
         ApplyMasks();
         if (fineTuning.Epochs > 0)
-            FineTune(module, network, trainData, fineTuning, ApplyMasks);
+            FineTuning.Run(module, network, trainData, fineTuning, ApplyMasks);
         module.eval();
-        var pruned = new TorchNetwork(module, network.Architecture, network.Head, network.InputShape, network.WeightFormat);
-        return new PruningResult(new TorchPredictionTransformer(pruned, transformer.FeatureColumnName, transformer.InferenceBatchSize, transformer.Threads), Sparsity(masks));
+        var pruned = new TorchPredictionTransformer(new TorchNetwork(module, network.Architecture, network.Head, network.InputShape),
+            transformer.FeatureColumnName, transformer.InferenceBatchSize, transformer.Threads);
+        // Fine-tuning moves an int8 network's weights off the int8 grid: re-quantize so the model scores as its file will.
+        return new PruningResult(network.WeightFormat == WeightFormat.Int8PerChannel ? Int8Quantization.Quantize(pruned) : pruned, Sparsity(masks));
     }
 
     private static List<(TorchSharp.Modules.Parameter Weight, Tensor Mask)> Masks(nn.Module<Tensor, Tensor> module, double sparsity)
@@ -63,17 +65,6 @@ public static class MagnitudePruning
             zeros += mask.numel() - mask.sum().item<float>();
         }
         return total == 0 ? 0 : zeros / total;
-    }
-
-    private static void FineTune(nn.Module<Tensor, Tensor> module, TorchNetwork network, IDataView data, TorchTrainerOptions options, Action afterStep)
-    {
-        var features = data.Schema[options.FeatureColumnName];
-        var label = data.Schema[options.LabelColumnName];
-        if (options.Threads is { } threads)
-            set_num_threads(threads);
-        manual_seed(options.Seed);
-        var loop = new TrainingLoop(options, module, network.Head, network.InputShape, features, network.FeatureSize, (batch, _) => batch, afterStep);
-        loop.Run(data, label, validationData: null, RowCounter.Count(data));
     }
 }
 
