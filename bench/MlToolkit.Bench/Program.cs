@@ -12,6 +12,7 @@ using MlToolkit.Bench;
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- tokenize-memory [--rows 4000]   (0 = the whole IMDB training file)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- explain [--explain-rows 5]   (seconds per explained row)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- distill [--rows 0] [--units 16] [--epochs 60]   (a small MLP from labels vs from a teacher, 5 seeds)
+//   dotnet run -c Release --project bench/MlToolkit.Bench -- compress --model cnn|transformer [--epochs 3]   (int8, magnitude and structured pruning)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- onnx-speed [--rows 10000] [--threads 2]   (ONNX Runtime vs Transform)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
@@ -22,6 +23,7 @@ return args.FirstOrDefault() switch
     "mnist" => MnistCnn.Run(options),
     "tokenize-memory" => TokenizeMemory.Run(options),
     "onnx-speed" => OnnxSpeed.Run(options),
+    "compress" => CompressionQuality.Run(options, args.SkipWhile(a => a != "--model").Skip(1).FirstOrDefault() ?? "cnn"),
     "distill" => DistillationQuality.Run(args),
     "explain" => ExplainSpeed.Run(options, int.Parse(args.SkipWhile(a => a != "--explain-rows").Skip(1).FirstOrDefault() ?? "5")),
     "tuners" => TunerQuality.Run(int.Parse(args.SkipWhile(a => a != "--seeds").Skip(1).FirstOrDefault() ?? "10"), args.Contains("--real")),

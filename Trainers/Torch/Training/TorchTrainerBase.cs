@@ -128,7 +128,7 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
         {
             InitializeWeights(options, module);
             var loop = new TrainingLoop(options, module, head, inputShape, featureColumn, featureSize, (batch, random) => Augment(options, batch, random),
-                teacher: TeacherColumn(options, trainData.Schema, head));
+                teacher: TeacherScores.Column(options.TeacherScoreColumnName, trainData.Schema, head));
             var summary = loop.Run(trainData, labelColumn, validationData, rows);
             return new TorchPredictionTransformer(new TorchNetwork(module, architecture, head, inputShape), options.FeatureColumnName, options.InferenceBatchSize, options.Threads, summary);
         }
@@ -137,19 +137,6 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
             module.Dispose();
             throw;
         }
-    }
-
-    private static DataViewSchema.Column? TeacherColumn(TOptions options, DataViewSchema schema, PredictionHead head)
-    {
-        if (options.TeacherScoreColumnName is not { } name)
-            return null;
-        if (head.Task != PredictionTask.MulticlassClassification)
-            throw new NotSupportedException($"Distillation is implemented for multiclass classification; this trainer is for {head.Task}.");
-        var column = schema.GetColumnOrNull(name)
-            ?? throw new SchemaException($"Teacher score column '{name}' not found. Columns: {string.Join(", ", schema.Select(c => c.Name))}.");
-        return column.Type is VectorDataViewType { Size: var size } vector && vector.ItemType == NumberDataViewType.Single && size == head.OutputSize
-            ? column
-            : throw new SchemaException($"Teacher score column '{name}' holds {column.Type}; distillation needs a vector of {head.OutputSize} class probabilities (Single).");
     }
 
     private static (long Rows, int Distinct) LabelCensus(IDataView data, DataViewSchema.Column label, PredictionHead head)
