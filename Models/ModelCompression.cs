@@ -12,17 +12,19 @@ namespace MlToolkit.Models;
 public static class ModelCompression
 {
     /// <summary>
-    /// The model with its torch network magnitude-pruned to <paramref name="sparsity"/> and fine-tuned on
-    /// <paramref name="data"/> (labelled raw rows, as the model reads them) for <paramref name="epochs"/> epochs.
+    /// The model with its torch network magnitude-pruned to <paramref name="sparsity"/> (ranked per layer or across the
+    /// network, <paramref name="scope"/>) and fine-tuned on <paramref name="data"/> (labelled raw rows, as the model
+    /// reads them) for <paramref name="epochs"/> epochs.
     /// </summary>
     /// <exception cref="ArgumentException">The model's predictor is not a torch network.</exception>
-    public static (TrainedModel Model, double Sparsity) Prune(MLContext mlContext, TrainedModel model, double sparsity, IDataView data, int epochs = 2)
+    public static (TrainedModel Model, double Sparsity) Prune(MLContext mlContext, TrainedModel model, double sparsity, IDataView data, int epochs = 2,
+        PruningScope scope = PruningScope.PerLayer)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(model);
         var (parts, index) = TorchPart(model, "pruned");
         var (torch, featured, fineTuning) = FineTuningInputs(mlContext, model, parts, index, data, epochs);
-        var result = MagnitudePruning.Prune(torch, sparsity, featured, fineTuning);
+        var result = MagnitudePruning.Prune(torch, sparsity, featured, fineTuning, scope);
         parts[index] = result.Model;
         return (With(model, parts), result.Sparsity);
     }

@@ -7,6 +7,7 @@ using MlToolkit.Cli.Output;
 using MlToolkit.Data.IO;
 using MlToolkit.Models;
 using MlToolkit.Models.Evaluation;
+using MlToolkit.Trainers.Torch.Compression;
 
 namespace MlToolkit.Cli.Commands;
 
@@ -25,12 +26,14 @@ internal static class CompressCommand
         var distillEpochs = new Option<int>("--epochs") { Description = "Training epochs of the distilled student.", DefaultValueFactory = _ => new DistillationSettings().Epochs };
         var weight = new Option<double>("--distill-weight") { Description = "α: share of the loss that matches the teacher (the rest matches the labels).", DefaultValueFactory = _ => new DistillationSettings().Weight };
         var temperature = new Option<double>("--temperature") { Description = "T: softening of the teacher's and the student's distributions.", DefaultValueFactory = _ => new DistillationSettings().Temperature };
+        var scope = new Option<string>("--prune-scope") { Description = "layer: every matrix loses the same share (default); global: rank all weights together.", DefaultValueFactory = _ => "layer" };
+        scope.AcceptOnlyFromAmong("layer", "global");
         var epochs = new Option<int>("--fine-tune-epochs") { Description = "Fine-tuning epochs after pruning.", DefaultValueFactory = _ => 2 };
         var path = new Option<string>("--output", "-o") { Description = "Compressed model file to write.", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace --output when it is an existing MlToolkit model." };
         var json = new Option<bool>("--json") { Description = "Print the comparison as JSON." };
         var command = new Command("compress", "Write a smaller copy of a torch model (int8 weights, magnitude or structured pruning, distillation from a teacher); with labelled data (--dataset, --sample, ...), compare its quality and speed with the original's.");
-        foreach (var option in data.All.Concat(new Option[] { model, quantize, prune, structured, epochs, teacherModel, distillEpochs, weight, temperature, path, force, json }))
+        foreach (var option in data.All.Concat(new Option[] { model, quantize, prune, structured, scope, epochs, teacherModel, distillEpochs, weight, temperature, path, force, json }))
             command.Options.Add(option);
         command.SetAction((result, cancellationToken) => Task.FromResult(TrainCommand.Run(output, cancellationToken, () =>
         {
@@ -67,7 +70,8 @@ internal static class CompressCommand
                 }
                 else
                 {
-                    (compressed, var reached) = ModelCompression.Prune(ml, compressed, sparsity, split!.Train, result.GetValue(epochs));
+                    (compressed, var reached) = ModelCompression.Prune(ml, compressed, sparsity, split!.Train, result.GetValue(epochs),
+                        result.GetValue(scope) == "global" ? PruningScope.Global : PruningScope.PerLayer);
                     report["sparsity"] = reached;
                 }
             }

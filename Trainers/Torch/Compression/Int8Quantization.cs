@@ -51,7 +51,8 @@ public static class Int8Quantization
         using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         writer.Write(Magic);
         using var noGrad = no_grad();
-        var entries = network.Module.state_dict().ToList();
+        var rebuilt = RebuiltBuffers(network);
+        var entries = network.Module.state_dict().Where(e => !rebuilt.Contains(e.Key)).ToList();
         var weights = Quantizable(network);
         writer.Write(entries.Count);
         foreach (var (name, value) in entries)
@@ -117,6 +118,34 @@ public static class Int8Quantization
         {
             throw new ModelFormatException($"{source}: the int8 weights end early", e);
         }
+    }
+
+    /// <summary>
+    /// Buffers a fresh build of the architecture makes with the same values (a transformer's sinusoid table): not
+    /// stored, since loading builds them again (<see cref="LoadInto"/>).
+    /// </summary>
+    private static HashSet<string> RebuiltBuffers(TorchNetwork network)
+    {
+        using var fresh = network.Architecture.Build(network.InputShape, network.Head.OutputSize);
+        var built = fresh.named_buffers().ToDictionary(b => b.name, b => b.buffer);
+        return network.Module.named_buffers()
+            .Where(b => b.buffer.dtype == ScalarType.Float32 && built.TryGetValue(b.name, out var same) && same.shape.SequenceEqual(b.buffer.shape) && same.allclose(b.buffer, rtol: 0, atol: 0))
+            .Select(b => b.name).ToHashSet();
+    }
+
+    /// <summary>
+    /// Loads what <see cref="Write"/> wrote into a freshly built <paramref name="module"/>: every parameter must be
+    /// there; a buffer may be absent only because the build already made it.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The file is not int8 weights or lacks a parameter of the module.</exception>
+    public static void LoadInto(nn.Module<Tensor, Tensor> module, Stream stream, string source)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var tensors = Read(stream, source);
+        var missing = module.named_parameters().Select(p => p.name).Where(n => !tensors.ContainsKey(n)).ToList();
+        if (missing.Count > 0)
+            throw new ModelFormatException($"{source}: the int8 weights lack {string.Join(", ", missing)}");
+        module.load_state_dict(tensors, strict: false);
     }
 
     /// <summary>The learned matrices and kernels; buffers (a transformer's fixed sinusoid table) stay float.</summary>

@@ -6,9 +6,10 @@ using static TorchSharp.torch;
 namespace MlToolkit.Trainers.Torch.Compression;
 
 /// <summary>
-/// Global magnitude pruning: the given share of all weights in matrices and kernels (Linear, Conv, Embedding,
-/// recurrent) with the smallest magnitudes, ranked across the whole network, are set to zero; the network is then
-/// fine-tuned with those weights held at zero after every step. Biases and norms are kept.
+/// Magnitude pruning: the given share of the weights in matrices and kernels (Linear, Conv, Embedding, recurrent)
+/// with the smallest magnitudes are set to zero, ranked within each matrix (<see cref="PruningScope.PerLayer"/>) or
+/// across the whole network (<see cref="PruningScope.Global"/>); the network is then fine-tuned with those weights held
+/// at zero after every step. Biases and norms are kept.
 /// </summary>
 public static class MagnitudePruning
 {
@@ -16,7 +17,17 @@ public static class MagnitudePruning
     /// A pruned copy of <paramref name="transformer"/>, fine-tuned on <paramref name="trainData"/> (its feature and
     /// label columns as the network was trained on) with <paramref name="fineTuning"/>'s optimizer settings and epochs.
     /// </summary>
-    public static PruningResult Prune(TorchPredictionTransformer transformer, double sparsity, IDataView trainData, TorchTrainerOptions fineTuning)
+    /// <param name="transformer">The trained network.</param>
+    /// <param name="sparsity">Share of the weights to zero, in [0, 1).</param>
+    /// <param name="trainData">Rows to fine-tune on.</param>
+    /// <param name="fineTuning">Optimizer settings and epochs of the fine-tuning.</param>
+    /// <param name="scope">
+    /// Per layer (default): every matrix loses the same share, which keeps small layers alive beside a large embedding
+    /// whose weights are on another scale (global ranking at 50% empties a transformer's blocks). Global: the share of
+    /// the whole network, which spares the layers that matter most when their weights share one scale (CNNs).
+    /// </param>
+    public static PruningResult Prune(TorchPredictionTransformer transformer, double sparsity, IDataView trainData, TorchTrainerOptions fineTuning,
+        PruningScope scope = PruningScope.PerLayer)
     {
         ArgumentNullException.ThrowIfNull(transformer);
         ArgumentNullException.ThrowIfNull(trainData);
@@ -29,7 +40,7 @@ public static class MagnitudePruning
         var module = network.Architecture.Build(network.InputShape, network.Head.OutputSize);
         using (no_grad())
             module.load_state_dict(network.Module.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone()));
-        var masks = Masks(module, sparsity);
+        var masks = Masks(module, sparsity, scope);
         void ApplyMasks()
         {
             using var noGrad = no_grad();
@@ -46,15 +57,30 @@ public static class MagnitudePruning
         return new PruningResult(network.WeightFormat == WeightFormat.Int8PerChannel ? Int8Quantization.Quantize(pruned) : pruned, Sparsity(masks));
     }
 
-    private static List<(TorchSharp.Modules.Parameter Weight, Tensor Mask)> Masks(nn.Module<Tensor, Tensor> module, double sparsity)
+    private static List<(TorchSharp.Modules.Parameter Weight, Tensor Mask)> Masks(nn.Module<Tensor, Tensor> module, double sparsity, PruningScope scope)
     {
         var weights = module.parameters().Where(p => p.dim() >= 2).ToList();
         using var noGrad = no_grad();
-        var magnitudes = weights.SelectMany(w => w.detach().abs().data<float>().ToArray()).ToArray();
-        Array.Sort(magnitudes);
-        var cut = magnitudes.Length == 0 ? 0 : magnitudes[Math.Min(magnitudes.Length - 1, (int)(sparsity * magnitudes.Length))];
-        return weights.Select(w => (w, w.detach().abs().GreaterThan(cut).to_type(ScalarType.Float32).DetachFromDisposeScope())).ToList();
+        if (scope == PruningScope.Global)
+        {
+            var cut = Cut(weights.SelectMany(w => w.detach().abs().data<float>().ToArray()).ToArray(), sparsity);
+            return weights.Select(w => (w, Mask(w, cut))).ToList();
+        }
+        return weights.Select(w => (w, Mask(w, Cut(w.detach().abs().data<float>().ToArray(), sparsity)))).ToList();
     }
+
+    /// <summary>The magnitude below which (inclusive) the <paramref name="sparsity"/> share of <paramref name="magnitudes"/> lies.</summary>
+    private static float Cut(float[] magnitudes, double sparsity)
+    {
+        var count = (int)(sparsity * magnitudes.Length);
+        if (count == 0)
+            return -1;
+        Array.Sort(magnitudes);
+        return magnitudes[count - 1];
+    }
+
+    private static Tensor Mask(TorchSharp.Modules.Parameter weight, float cut) =>
+        weight.detach().abs().GreaterThan(cut).to_type(ScalarType.Float32).DetachFromDisposeScope();
 
     private static double Sparsity(List<(TorchSharp.Modules.Parameter Weight, Tensor Mask)> masks)
     {
@@ -66,6 +92,16 @@ public static class MagnitudePruning
         }
         return total == 0 ? 0 : zeros / total;
     }
+}
+
+/// <summary>Over which weights magnitude pruning ranks.</summary>
+public enum PruningScope
+{
+    /// <summary>Within each matrix or kernel: every layer loses the same share.</summary>
+    PerLayer,
+
+    /// <summary>Across all matrices and kernels of the network.</summary>
+    Global,
 }
 
 /// <summary>A pruned network and the share of its matrix and kernel weights that are zero.</summary>

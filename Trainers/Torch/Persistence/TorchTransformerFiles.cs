@@ -51,7 +51,7 @@ public static class TorchTransformerFiles
         try
         {
             if (saved.WeightFormat == Int8Format)
-                module.load_state_dict(Int8Quantization.Read(weights, source));
+                Int8Quantization.LoadInto(module, weights, source);
             else
                 module.load(weights, strict: true);
         }
