@@ -9,6 +9,19 @@ namespace MlToolkit.Trainers.Torch.Compression;
 /// <summary>Trains a compressed copy of a network further on its training data, with its head and input shape.</summary>
 internal static class FineTuning
 {
+    /// <summary>The checks every pruning makes: a network, a share in [0, 1), data, and valid options when it fine-tunes at all.</summary>
+    public static void CheckArguments(TorchPredictionTransformer transformer, double share, IDataView trainData, TorchTrainerOptions fineTuning,
+        [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(share))] string shareName = "")
+    {
+        ArgumentNullException.ThrowIfNull(transformer);
+        ArgumentNullException.ThrowIfNull(trainData);
+        ArgumentNullException.ThrowIfNull(fineTuning);
+        ArgumentOutOfRangeException.ThrowIfLessThan(share, 0.0, shareName);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(share, 1.0, shareName);
+        if (fineTuning.Epochs > 0)
+            fineTuning.Validate();
+    }
+
     public static void Run(nn.Module<Tensor, Tensor> module, TorchNetwork network, IDataView data, TorchTrainerOptions options, Action? afterStep = null)
     {
         var teacher = TeacherScores.Column(options.TeacherScoreColumnName, data.Schema, network.Head);

@@ -29,13 +29,7 @@ public static class MagnitudePruning
     public static PruningResult Prune(TorchPredictionTransformer transformer, double sparsity, IDataView trainData, TorchTrainerOptions fineTuning,
         PruningScope scope = PruningScope.PerLayer)
     {
-        ArgumentNullException.ThrowIfNull(transformer);
-        ArgumentNullException.ThrowIfNull(trainData);
-        ArgumentNullException.ThrowIfNull(fineTuning);
-        ArgumentOutOfRangeException.ThrowIfLessThan(sparsity, 0.0);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(sparsity, 1.0);
-        if (fineTuning.Epochs > 0)
-            fineTuning.Validate();
+        FineTuning.CheckArguments(transformer, sparsity, trainData, fineTuning);
         var network = transformer.Network;
         var module = network.Architecture.Build(network.InputShape, network.Head.OutputSize);
         using (no_grad())

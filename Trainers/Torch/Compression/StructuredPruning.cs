@@ -24,13 +24,7 @@ public static class StructuredPruning
     /// <exception cref="NotSupportedException">The network is not an MLP or a CNN.</exception>
     public static StructuredPruningResult Prune(TorchPredictionTransformer transformer, double fraction, IDataView trainData, TorchTrainerOptions fineTuning)
     {
-        ArgumentNullException.ThrowIfNull(transformer);
-        ArgumentNullException.ThrowIfNull(trainData);
-        ArgumentNullException.ThrowIfNull(fineTuning);
-        ArgumentOutOfRangeException.ThrowIfLessThan(fraction, 0.0);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(fraction, 1.0);
-        if (fineTuning.Epochs > 0)
-            fineTuning.Validate();
+        FineTuning.CheckArguments(transformer, fraction, trainData, fineTuning);
         var network = transformer.Network;
         Dictionary<string, Tensor> state;
         NetworkArchitecture architecture;
