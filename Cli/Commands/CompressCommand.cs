@@ -16,82 +16,67 @@ internal static class CompressCommand
 {
     public static Command Create(CliOutput output)
     {
-        var data = new DatasetOptions();
-        var model = new Option<string>("--model", "-m") { Description = "Model file whose predictor is a torch network.", Required = true };
-        var quantize = new Option<string?>("--quantize") { Description = "int8: per-channel symmetric int8 weights (about 4× smaller)." };
-        quantize.AcceptOnlyFromAmong("int8");
-        var prune = new Option<double?>("--prune") { Description = "Share of weights to zero by global magnitude pruning (e.g. 0.5), then fine-tune on 80% of the data given; the other 20% compares before and after." };
-        var structured = new Option<bool>("--structured") { Description = "With --prune: remove that share of each MLP layer's units or each CNN block's channels (a smaller, faster network) instead of zeroing single weights." };
-        var teacherModel = new Option<string?>("--distill-from") { Description = "Teacher model file (any multiclass model over the same classes): retrain the student's network from scratch on the labels and the teacher's probabilities, on 80% of the data given; the other 20% compares student, distilled student and teacher." };
-        var distillEpochs = new Option<int>("--epochs") { Description = "Training epochs of the distilled student.", DefaultValueFactory = _ => new DistillationSettings().Epochs };
-        var weight = new Option<double>("--distill-weight") { Description = "α: share of the loss that matches the teacher (the rest matches the labels).", DefaultValueFactory = _ => new DistillationSettings().Weight };
-        var temperature = new Option<double>("--temperature") { Description = "T: softening of the teacher's and the student's distributions.", DefaultValueFactory = _ => new DistillationSettings().Temperature };
-        var scope = new Option<string>("--prune-scope") { Description = "layer: every matrix loses the same share (default); global: rank all weights together.", DefaultValueFactory = _ => "layer" };
-        scope.AcceptOnlyFromAmong("layer", "global");
-        var epochs = new Option<int>("--fine-tune-epochs") { Description = "Fine-tuning epochs after pruning.", DefaultValueFactory = _ => 2 };
-        var path = new Option<string>("--output", "-o") { Description = "Compressed model file to write.", Required = true };
-        var force = new Option<bool>("--force") { Description = "Replace --output when it is an existing MlToolkit model." };
-        var json = new Option<bool>("--json") { Description = "Print the comparison as JSON." };
+        var options = new CompressCommandOptions();
         var command = new Command("compress", "Write a smaller copy of a torch model (int8 weights, magnitude or structured pruning, distillation from a teacher); with labelled data (--dataset, --sample, ...), compare its quality and speed with the original's.");
-        foreach (var option in data.All.Concat(new Option[] { model, quantize, prune, structured, scope, epochs, teacherModel, distillEpochs, weight, temperature, path, force, json }))
+        foreach (var option in options.All)
             command.Options.Add(option);
-        command.SetAction((result, cancellationToken) => Task.FromResult(TrainCommand.Run(output, cancellationToken, () =>
-        {
-            var source = Path.GetFullPath(result.GetValue(model)!);
-            var target = Path.GetFullPath(result.GetValue(path)!);
-            OutputGuard.NotAnInput("--output", target, ("--model", source));
-            OutputGuard.ReplacesOnlyAModel("--output", target, result.GetValue(force));
-            if (result.GetValue(structured) && result.GetValue(prune) is null)
-                throw new ArgumentException("--structured says how to prune: give --prune FRACTION with it.");
-            if (result.GetValue(quantize) is null && result.GetValue(prune) is null && result.GetValue(teacherModel) is null)
-                throw new ArgumentException("Say how to compress: --quantize int8, --prune FRACTION [--structured], --distill-from TEACHER, or a combination.");
-            var ml = new MLContext(1);
-            var original = TrainedModel.Load(ml, source);
-            var dataset = HasData(result, data) ? data.LoadFor(result, original, output.Error) : null;
-            var compressed = original;
-            var report = new JsonObject { ["model"] = source, ["compressed"] = target };
-            var split = NeedsTraining(result, prune, teacherModel) ? Split(original, dataset?.Data
-                ?? throw new ArgumentException("--prune and --distill-from train the network: give the labelled data it was trained on (--dataset, --sample, --images or --idx-images).")) : null;
-            var evaluation = split?.Test ?? dataset?.Data;
-            if (result.GetValue(teacherModel) is { } teacherPath)
-            {
-                var teacher = TrainedModel.Load(ml, Path.GetFullPath(teacherPath));
-                compressed = ModelCompression.Distill(ml, compressed, teacher, split!.Train,
-                    new DistillationSettings(result.GetValue(distillEpochs), result.GetValue(weight), result.GetValue(temperature)));
-                report["teacher"] = Measure(ml, teacher, split.Test);
-            }
-            if (result.GetValue(prune) is { } sparsity)
-            {
-                if (result.GetValue(structured))
-                {
-                    (compressed, var narrowed) = ModelCompression.PruneStructured(ml, compressed, sparsity, split!.Train, result.GetValue(epochs));
-                    report["parametersBefore"] = narrowed.ParametersBefore;
-                    report["parametersAfter"] = narrowed.ParametersAfter;
-                }
-                else
-                {
-                    (compressed, var reached) = ModelCompression.Prune(ml, compressed, sparsity, split!.Train, result.GetValue(epochs),
-                        result.GetValue(scope) == "global" ? PruningScope.Global : PruningScope.PerLayer);
-                    report["sparsity"] = reached;
-                }
-            }
-            if (result.GetValue(quantize) is not null)
-                compressed = ModelCompression.QuantizeInt8(compressed);
-            compressed.Save(ml, target);
-            report["bytesBefore"] = new FileInfo(source).Length;
-            report["bytesAfter"] = new FileInfo(target).Length;
-            if (evaluation is not null)
-            {
-                report["before"] = Measure(ml, original, evaluation);
-                report["after"] = Measure(ml, TrainedModel.Load(ml, target), evaluation);
-            }
-            output.Out.Write(result.GetValue(json) ? report.ToJsonString(ToolkitJson.Indented) + Environment.NewLine : ToText(report));
-        })));
+        command.SetAction((result, cancellationToken) => Task.FromResult(TrainCommand.Run(output, cancellationToken, () => Run(output, options, result))));
         return command;
     }
 
-    private static bool NeedsTraining(ParseResult result, Option<double?> prune, Option<string?> teacher) =>
-        result.GetValue(prune) is not null || result.GetValue(teacher) is not null;
+    private static void Run(CliOutput output, CompressCommandOptions options, ParseResult result)
+    {
+        var source = Path.GetFullPath(result.GetValue(options.Model)!);
+        var target = Path.GetFullPath(result.GetValue(options.Output)!);
+        OutputGuard.NotAnInput("--output", target, ("--model", source));
+        OutputGuard.ReplacesOnlyAModel("--output", target, result.GetValue(options.Force));
+        options.Check(result);
+        var ml = new MLContext(1);
+        var original = TrainedModel.Load(ml, source);
+        var dataset = HasData(result, options.Data) ? options.Data.LoadFor(result, original, output.Error) : null;
+        var split = options.Trains(result) ? Split(original, dataset?.Data
+            ?? throw new ArgumentException("--prune and --distill-from train the network: give the labelled data it was trained on (--dataset, --sample, --images or --idx-images).")) : null;
+        var report = new JsonObject { ["model"] = source, ["compressed"] = target };
+        var compressed = Compress(ml, options, result, original, split, report);
+        compressed.Save(ml, target);
+        report["bytesBefore"] = new FileInfo(source).Length;
+        report["bytesAfter"] = new FileInfo(target).Length;
+        if ((split?.Test ?? dataset?.Data) is { } evaluation)
+        {
+            report["before"] = Measure(ml, original, evaluation);
+            report["after"] = Measure(ml, TrainedModel.Load(ml, target), evaluation);
+        }
+        output.Out.Write(result.GetValue(options.Json) ? report.ToJsonString(ToolkitJson.Indented) + Environment.NewLine : ToText(report));
+    }
+
+    /// <summary>Distillation, then pruning, then int8, as asked; what each did goes into <paramref name="report"/>.</summary>
+    private static TrainedModel Compress(MLContext ml, CompressCommandOptions options, ParseResult result, TrainedModel model, Data.Splits.DataSplit? split, JsonObject report)
+    {
+        if (result.GetValue(options.Teacher) is { } teacherPath)
+        {
+            var teacher = TrainedModel.Load(ml, Path.GetFullPath(teacherPath));
+            model = ModelCompression.Distill(ml, model, teacher, split!.Train,
+                new DistillationSettings(result.GetValue(options.DistillEpochs), result.GetValue(options.Weight), result.GetValue(options.Temperature)));
+            report["teacher"] = Measure(ml, teacher, split.Test);
+        }
+        if (result.GetValue(options.Prune) is { } share)
+        {
+            var epochs = result.GetValue(options.FineTuneEpochs);
+            if (result.GetValue(options.Structured))
+            {
+                (model, var narrowed) = ModelCompression.PruneStructured(ml, model, share, split!.Train, epochs);
+                report["parametersBefore"] = narrowed.ParametersBefore;
+                report["parametersAfter"] = narrowed.ParametersAfter;
+            }
+            else
+            {
+                var scope = result.GetValue(options.Scope) == "global" ? PruningScope.Global : PruningScope.PerLayer;
+                (model, var sparsity) = ModelCompression.Prune(ml, model, share, split!.Train, epochs, scope);
+                report["sparsity"] = sparsity;
+            }
+        }
+        return result.GetValue(options.Quantize) is not null ? ModelCompression.QuantizeInt8(model) : model;
+    }
 
     /// <summary>80% to train on, 20% (stratified by class) to compare on, the same rows for every step.</summary>
     private static Data.Splits.DataSplit Split(TrainedModel model, IDataView rows) =>
