@@ -19,7 +19,7 @@ internal static class ExportCommand
         var path = new Option<string>("--output", "-o") { Description = "File to write.", DefaultValueFactory = _ => "model.onnx" };
         var force = new Option<bool>("--force") { Description = "Replace --output even when it exists." };
         var json = new Option<bool>("--json") { Description = "Print what was written as JSON." };
-        var command = new Command("export", "Export a model's torch network to ONNX (input: the feature vector; outputs: Score, and Probability for binary models).");
+        var command = new Command("export", "Export a model to ONNX: its torch network and, when ML.NET can convert them, the transforms before it (inputs: the raw columns, or else the feature vector; outputs: Score, and Probability for binary models).");
         foreach (var option in new Option[] { model, format, path, force, json })
             command.Options.Add(option);
         command.SetAction((result, cancellationToken) => Task.FromResult(TrainCommand.Run(output, cancellationToken, () =>
@@ -39,14 +39,19 @@ internal static class ExportCommand
                     ["inputSize"] = export.InputSize,
                     ["outputs"] = new JsonArray(export.Outputs.Select(o => (JsonNode?)o).ToArray()),
                     ["precedingTransforms"] = new JsonArray(export.PrecedingTransforms.Select(t => (JsonNode?)t).ToArray()),
+                    ["wholePipeline"] = export.WholePipeline,
+                    ["inputs"] = new JsonArray(export.Inputs.Select(i => (JsonNode?)i).ToArray()),
+                    ["notExportedBecause"] = export.NotExportedBecause,
                 }.ToJsonString(ToolkitJson.Indented));
                 return;
             }
             output.Out.WriteLine($"ONNX     {export.Path}");
-            output.Out.WriteLine($"Input    {export.InputName}: float [batch, {export.InputSize}]");
+            output.Out.WriteLine(export.WholePipeline
+                ? $"Inputs   the model's raw columns: {string.Join(", ", export.Inputs)}"
+                : $"Input    {export.InputName}: float [batch, {export.InputSize}]");
             output.Out.WriteLine($"Outputs  {string.Join(", ", export.Outputs)}");
             if (export.PrecedingTransforms.Count > 0)
-                output.Out.WriteLine($"Not in the file: the transforms that make {export.InputName} ({string.Join(", ", export.PrecedingTransforms)}); apply them first.");
+                output.Out.WriteLine($"Not in the file: the transforms that make {export.InputName} ({string.Join(", ", export.PrecedingTransforms)}), because {export.NotExportedBecause}; apply them first.");
         })));
         return command;
     }

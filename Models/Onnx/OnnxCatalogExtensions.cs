@@ -5,10 +5,13 @@ namespace MlToolkit.Models.Onnx;
 /// <summary>ONNX export from ML.NET's model catalog: <c>mlContext.Model.ExportOnnx(model, "model.onnx")</c>.</summary>
 public static class OnnxCatalogExtensions
 {
-    /// <summary>Writes the torch network of <paramref name="model"/> to an ONNX file; see <see cref="TorchOnnxExporter"/>.</summary>
-    public static OnnxExportResult ExportOnnx(this ModelOperationsCatalog catalog, ITransformer model, string path)
+    /// <summary>
+    /// Writes <paramref name="model"/> to an ONNX file: its torch network, and the ML.NET transforms before it when
+    /// <paramref name="inputSchema"/> is given (or the model is a <see cref="TrainedModel"/>) and they convert; see <see cref="TorchOnnxExporter"/>.
+    /// </summary>
+    public static OnnxExportResult ExportOnnx(this ModelOperationsCatalog catalog, ITransformer model, string path, DataViewSchema? inputSchema = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return TorchOnnxExporter.Export(model, path);
+        return TorchOnnxExporter.Export(model, path, inputSchema);
     }
 }

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlToolkit.Data;
 using MlToolkit.Models.Persistence;
 using MlToolkit.Trainers.Torch.Architectures;
@@ -11,18 +12,22 @@ using static TorchSharp.torch;
 namespace MlToolkit.Models.Onnx;
 
 /// <summary>
-/// Exports the torch network of a pipeline to ONNX (opset 17): the network with its head's postprocessing, reading
-/// the <c>Features</c> vector the pipeline's earlier transforms make (input <c>Features</c>, float [batch, size]) and
-/// writing <c>Score</c> (class probabilities, the raw binary score, or the regression value) and, for binary models,
-/// <c>Probability</c>, with a dynamic batch size. ML.NET's own transforms before the network are not exported (ML.NET
-/// 5 has no public ONNX converter for them); <see cref="OnnxExportResult.PrecedingTransforms"/> names them.
+/// Exports a pipeline's torch network to ONNX (opset 17): the network with its head's postprocessing, writing
+/// <c>Score</c> (class probabilities, the raw binary score, or the regression value) and, for binary models,
+/// <c>Probability</c>, with a dynamic batch size. When the pipeline's input schema is known (a <see cref="TrainedModel"/>
+/// knows it) and ML.NET can convert every transform before the network (Microsoft.ML.OnnxConverter), those
+/// transforms go into the file too and it reads the raw input columns; otherwise the file holds the network alone,
+/// reading the <c>Features</c> vector (float [batch, size]), and the result names the transforms left out and why.
 /// </summary>
 public static class TorchOnnxExporter
 {
     /// <summary>Writes the torch network of <paramref name="model"/> to <paramref name="path"/> (replaced only once complete).</summary>
     /// <exception cref="ArgumentException">The pipeline holds no torch network.</exception>
     /// <exception cref="NotSupportedException">The network's architecture has no exporter yet.</exception>
-    public static OnnxExportResult Export(ITransformer model, string path)
+    /// <param name="model">A pipeline (or a <see cref="TrainedModel"/>) with a torch network.</param>
+    /// <param name="path">The .onnx file to write.</param>
+    /// <param name="inputSchema">The pipeline's input schema, to export the transforms before the network; a trained model's own by default.</param>
+    public static OnnxExportResult Export(ITransformer model, string path, DataViewSchema? inputSchema = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -45,9 +50,37 @@ public static class TorchOnnxExporter
         };
         var outputs = Head(graph, network.Head, output);
         var description = $"{network.Architecture.GetType().Name} with a {network.Head.Task} head, exported by MlToolkit";
-        Write(graph.Model(description), path);
-        var preceding = parts.Take(index).Select(p => p.GetType().Name.Split('`')[0]).ToList();
-        return new OnnxExportResult(Path.GetFullPath(path), torch.FeatureColumnName, network.FeatureSize, outputs, preceding);
+        var onnx = graph.Model(description);
+        var preceding = parts.Take(index).ToList();
+        var (joined, reason) = preceding.Count == 0 ? (onnx, null)
+            : WithPrecedingTransforms(onnx, preceding, inputSchema ?? (model as TrainedModel)?.InputSchema, torch.FeatureColumnName);
+        Write(joined ?? onnx, path);
+        var leftOut = joined is null ? preceding.Select(p => p.GetType().Name.Split('`')[0]).ToList() : new List<string>();
+        var inputs = (joined ?? onnx).Graph.Input.Select(i => i.Name).ToList();
+        return new OnnxExportResult(Path.GetFullPath(path), torch.FeatureColumnName, network.FeatureSize, outputs, leftOut, inputs, reason);
+    }
+
+    /// <summary>The network behind ML.NET's ONNX graph of <paramref name="preceding"/>, or null and why not.</summary>
+    private static (global::Onnx.ModelProto? Joined, string? Reason) WithPrecedingTransforms(global::Onnx.ModelProto network, List<ITransformer> preceding,
+        DataViewSchema? inputSchema, string featureColumn)
+    {
+        if (inputSchema is null)
+            return (null, "the pipeline's input schema is not known (pass inputSchema)");
+        if (preceding.FirstOrDefault(p => !(p.GetType().Assembly.GetName().Name ?? "").StartsWith("Microsoft.ML", StringComparison.Ordinal)) is { } own)
+            return (null, $"{own.GetType().Name.Split('`')[0]} has no ONNX converter");
+        try
+        {
+            var prefix = PipelinePrefix.Convert(new TransformerChain<ITransformer>(preceding.ToArray()), inputSchema);
+            var joined = PipelinePrefix.Join(prefix, featureColumn, network, featureColumn);
+            // ML.NET's converter drops a transform it cannot convert; then the graph reads that transform's output as an input.
+            var made = joined.Graph.Input.Select(i => i.Name).Where(n => inputSchema.GetColumnOrNull(n) is null).ToList();
+            return made.Count == 0 ? (joined, null) : (null, $"ML.NET's ONNX converter left out the transforms that make {string.Join(", ", made)}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // ML.NET's converter says which transform it cannot convert; the network alone is still worth exporting.
+            return (null, e.Message);
+        }
     }
 
     private static string Mlp(OnnxGraphBuilder graph, MlpArchitecture mlp, WeightTable weights, string input)
@@ -146,8 +179,15 @@ public static class TorchOnnxExporter
 
 /// <summary>What an ONNX export wrote.</summary>
 /// <param name="Path">The .onnx file.</param>
-/// <param name="InputName">Its input: the feature vector the pipeline's earlier transforms make.</param>
-/// <param name="InputSize">Values per row of that input.</param>
-/// <param name="Outputs">Its outputs (Score, and Probability for binary models).</param>
-/// <param name="PrecedingTransforms">The pipeline's transforms before the network, not in the file: apply them first (or feed the features directly).</param>
-public sealed record OnnxExportResult(string Path, string InputName, long InputSize, IReadOnlyList<string> Outputs, IReadOnlyList<string> PrecedingTransforms);
+/// <param name="InputName">The network's input: the feature vector the pipeline's earlier transforms make.</param>
+/// <param name="InputSize">Values per row of that vector.</param>
+/// <param name="Outputs">The file's outputs (Score, and Probability for binary models).</param>
+/// <param name="PrecedingTransforms">The pipeline's transforms before the network that are not in the file: apply them first (or feed the features directly). Empty when the file holds the whole pipeline.</param>
+/// <param name="Inputs">The file's inputs: the raw columns when it holds the whole pipeline, else <paramref name="InputName"/>.</param>
+/// <param name="NotExportedBecause">Why <paramref name="PrecedingTransforms"/> are not in the file (ML.NET's converter's message), if any are left out.</param>
+public sealed record OnnxExportResult(string Path, string InputName, long InputSize, IReadOnlyList<string> Outputs, IReadOnlyList<string> PrecedingTransforms,
+    IReadOnlyList<string> Inputs, string? NotExportedBecause = null)
+{
+    /// <summary>The file holds the whole pipeline and reads the raw input columns.</summary>
+    public bool WholePipeline => PrecedingTransforms.Count == 0 && !Inputs.SequenceEqual(new[] { InputName });
+}

@@ -24,18 +24,19 @@ public sealed class ExportCommandTests : IDisposable
         var export = CliRunner.InProcess("export", "-m", model, "-o", onnx, "--json");
         Assert.True(export.ExitCode == 0, export.Error);
         var written = JsonNode.Parse(export.Out)!;
-        Assert.Equal("Features", (string)written["input"]!);
-        Assert.NotEmpty(written["precedingTransforms"]!.AsArray());
+        // The featurizer (column concatenation and scaling) converts too: the file reads the 13 raw wine columns.
+        Assert.True((bool)written["wholePipeline"]!, (string?)written["notExportedBecause"]);
+        Assert.Empty(written["precedingTransforms"]!.AsArray());
 
         var ml = new MLContext(1);
         var trained = TrainedModel.Load(ml, model);
         var wine = MlToolkit.Data.Samples.SampleDatasets.Wine(ml);
-        var parts = MlToolkit.Models.Persistence.PipelineParts.Flatten(trained.Scorer).ToList();
-        var featurizer = new TransformerChain<ITransformer>(parts.Take(parts.Count - 1).ToArray());
-        var features = featurizer.Transform(trained.LabelEncoder.Transform(wine)).GetColumn<float[]>("Features").ToList();
+        var inputs = written["inputs"]!.AsArray().Select(i => (string)i!).ToList();
+        Assert.Equal(wine.Schema.Select(c => c.Name).Where(n => n != trained.Description.LabelColumn), inputs);
+        var rows = wine.GetColumn<float>(inputs[0]).Count();
         using var session = new InferenceSession(onnx);
-        var input = new DenseTensor<float>(features.SelectMany(f => f).ToArray(), new[] { features.Count, (int)written["inputSize"]! });
-        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("Features", input) });
+        using var results = session.Run(inputs.Select(name => NamedOnnxValue.CreateFromTensor(name,
+            new DenseTensor<float>(wine.GetColumn<float>(name).ToArray(), new[] { rows, 1 }))).ToList());
         var fromOnnx = results.Single(r => r.Name == "Score").AsTensor<float>().ToArray();
         var fromModel = trained.Score(wine).GetColumn<float[]>("Score").SelectMany(s => s).ToArray();
         Measured.AtMost(fromModel.Zip(fromOnnx).Max(p => Math.Abs(p.First - p.Second)), 1e-5, 3e-7, "max |model − ONNX| of the wine MLP's class probabilities");

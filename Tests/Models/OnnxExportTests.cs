@@ -122,6 +122,45 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void With_the_input_schema_the_mlnet_transforms_before_the_network_are_exported_too()
+    {
+        using var folder = new TempFolder();
+        var ml = new MLContext(1);
+        var (data, featurizer, trainer, _) = Case(ml, "mlp-multiclass");
+        var fitted = featurizer.Fit(data);
+        var model = fitted.Append(trainer.Fit(fitted.Transform(data)));
+        var path = folder.File("pipeline.onnx");
+        var export = TorchOnnxExporter.Export(model, path, data.Schema);
+
+        Assert.True(export.WholePipeline, export.NotExportedBecause);
+        Assert.Empty(export.PrecedingTransforms);
+        Assert.Null(export.NotExportedBecause);
+        // The 64 pixels the features are made of, not the label the same chain maps to a key.
+        Assert.Equal(Enumerable.Range(0, 64).Select(i => $"pixel_{i / 8}_{i % 8}"), export.Inputs);
+        using var session = new InferenceSession(path);
+        var rows = (int)data.GetRowCount()!;
+        var inputs = export.Inputs.Select(name => NamedOnnxValue.CreateFromTensor(name,
+            new DenseTensor<float>(data.GetColumn<float>(name).ToArray(), new[] { rows, 1 }))).ToList();
+        using var results = session.Run(inputs);
+        var onnx = results.Single(r => r.Name == "Score").AsTensor<float>().ToArray();
+        var pipeline = Column(model.Transform(data), "Score").ToArray();
+        Measured.AtMost(pipeline.Zip(onnx).Max(p => Math.Abs(p.First - p.Second)), 1e-5, 3e-7, "max |pipeline − ONNX| of the digits MLP read from raw pixels (min-max scaling in ONNX)");
+    }
+
+    [Fact]
+    public void A_transform_without_an_onnx_converter_leaves_the_network_alone_in_the_file_and_says_why()
+    {
+        using var folder = new TempFolder();
+        var data = TokenTestData.Imdb;
+        var model = data.Preparation.Append(data.Ml.BinaryClassification.Trainers.Rnn(new RnnTrainer.Options { Epochs = 1, EmbeddingDim = 8, HiddenSize = 4 }).Fit(data.Train));
+        var export = TorchOnnxExporter.Export(model, folder.File("rnn.onnx"), data.Raw.Schema);
+        Assert.False(export.WholePipeline);
+        Assert.Equal(new[] { "Features" }, export.Inputs);
+        Assert.Contains("TokenIdTransformer", export.PrecedingTransforms);
+        Assert.Equal("TokenIdTransformer has no ONNX converter", export.NotExportedBecause);
+    }
+
+    [Fact]
     public void Mlnet_applies_the_exported_model_and_scores_as_the_torch_network()
     {
         using var folder = new TempFolder();
