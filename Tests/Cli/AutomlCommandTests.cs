@@ -149,7 +149,7 @@ public sealed class AutomlCommandTests : IDisposable
             child.BeginOutputReadLine();
             child.BeginErrorReadLine();
             var deadline = Stopwatch.StartNew();
-            while (ExperimentDatabase.Finished(db) < 6 && deadline.Elapsed < TimeSpan.FromMinutes(2) && !child.HasExited)
+            while (Finished(db) < 6 && deadline.Elapsed < TimeSpan.FromMinutes(2) && !child.HasExited)
                 Thread.Sleep(50);
             Assert.False(child.HasExited, "the experiment ended before it could be killed");
             child.Kill(entireProcessTree: true);
@@ -161,7 +161,7 @@ public sealed class AutomlCommandTests : IDisposable
         var resumed = CliRunner.AsProcess(_folder.Path, args.Append("--json").ToArray());
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         var after = Trials(db);
-        Assert.Equal(ExperimentDatabase.IntegrityOk, ExperimentDatabase.Scalar(db, "PRAGMA integrity_check"));
+        Assert.Equal(IntegrityOk, Scalar(db, "PRAGMA integrity_check"));
         Assert.DoesNotContain(after, t => t.State == "0");
         // Every trial finished before the kill is unchanged; the run went on to 30 finished trials in all.
         foreach (var trial in before.Where(t => t.State is "1" or "2"))
@@ -170,11 +170,42 @@ public sealed class AutomlCommandTests : IDisposable
         Assert.Equal(before.Count, (int)JsonNode.Parse(resumed.Out)!["resumedTrials"]!);
     }
 
+    [LinuxFact]
+    public void Ctrl_c_stops_within_seconds_keeps_finished_trials_and_exits_130()
+    {
+        var db = _folder.File("interrupted.db");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _folder.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "mltoolkit.dll"), "automl", "--sample", "iris", "--cv", "2", "--train-time", "300", "--trainers", "lbfgs,lightgbm", "--storage", db, "-o", _folder.File("i") })
+            start.ArgumentList.Add(arg);
+        using var child = Process.Start(start)!;
+        var stderr = new System.Text.StringBuilder();
+        child.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
+        child.BeginOutputReadLine();
+        child.BeginErrorReadLine();
+        var waited = Stopwatch.StartNew();
+        while (Finished(db) < 3 && waited.Elapsed < TimeSpan.FromMinutes(2) && !child.HasExited)
+            Thread.Sleep(50);
+        Assert.False(child.HasExited, "the experiment ended before it could be interrupted");
+
+        using (var interrupt = Process.Start("kill", new[] { "-INT", child.Id.ToString(CultureInfo.InvariantCulture) }))
+            interrupt.WaitForExit();
+        // One-sided and generous ("within seconds"): a 300-s budget would otherwise keep it running for minutes.
+        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(20)), "still running 20 s after Ctrl+C");
+        child.WaitForExit();
+        Assert.Equal(130, child.ExitCode);
+        var finished = Finished(db);
+        Assert.True(finished >= 3, $"{finished} finished trials kept");
+        Assert.Contains($"cancelled: {finished} finished trials are saved in {db}; run the same command again to resume.", stderr.ToString());
+        Assert.Equal(IntegrityOk, Scalar(db, "PRAGMA integrity_check"));
+    }
+
+    private const string IntegrityOk = "ok";
+
     private sealed record StoredTrial(long Number, string State, string Params, double? Value);
 
     private static List<StoredTrial> Trials(string db)
     {
-        using var connection = ExperimentDatabase.Open(db);
+        using var connection = Open(db);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT number, state, params, value FROM trials ORDER BY number";
         using var reader = command.ExecuteReader();
@@ -182,5 +213,34 @@ public sealed class AutomlCommandTests : IDisposable
         while (reader.Read())
             trials.Add(new StoredTrial(reader.GetInt64(0), reader.GetInt64(1).ToString(), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetDouble(3)));
         return trials;
+    }
+
+    private static int Finished(string db)
+    {
+        if (!File.Exists(db))
+            return 0;
+        try
+        {
+            return Convert.ToInt32(Scalar(db, "SELECT COUNT(*) FROM trials WHERE state IN (1, 2, 3)"));
+        }
+        catch (SqliteException)
+        {
+            return 0;
+        }
+    }
+
+    private static object? Scalar(string db, string sql)
+    {
+        using var connection = Open(db);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static SqliteConnection Open(string db)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
     }
 }
