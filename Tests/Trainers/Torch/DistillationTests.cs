@@ -38,7 +38,8 @@ public sealed class DistillationTests
         }
         var labelsAlone = Accuracy(null, 0.5, 2);
         Assert.Equal(labelsAlone, Accuracy("TeacherScore", 0, 2));
-        // Measured over 5 seeds (bench/README.md): distillation matches training on labels here but does not beat it.
+        // Here (300 rows, 60 epochs) the teacher alone matches the labels; on all 896 rows for 200 epochs distillation
+        // beats the labels on 5 of 5 seeds (bench/README.md), too long a run for a unit test.
         Measured.AtLeast(Accuracy("TeacherScore", 1, 1), 0.87, 0.8799, "held-out accuracy of a 16-unit MLP trained on the teacher's probabilities alone");
     }
 
