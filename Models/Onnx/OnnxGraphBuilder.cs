@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using MlToolkit.Trainers.Torch.Compression;
 using Onnx;
 
 namespace MlToolkit.Models.Onnx;
@@ -22,23 +23,15 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>
-    /// A weight stored as int8 codes with one symmetric scale per slice along <paramref name="axis"/> (scale = max |w|
-    /// of the slice / 127), read back through a per-axis DequantizeLinear; returns the name of the float weight.
+    /// A weight stored as int8 codes with one symmetric scale per slice along <paramref name="axis"/> (the model
+    /// file's scheme, <see cref="Int8Quantization.Encode(float[], long[], int)"/>), read back through a per-axis
+    /// DequantizeLinear; returns the name of the float weight.
     /// </summary>
     public string Int8Initializer(string name, float[] values, long[] dims, int axis)
     {
-        var channels = dims[axis];
-        var inner = dims.Skip(axis + 1).Aggregate(1L, (a, b) => a * b);
-        long Channel(long i) => i / inner % channels;
-        var scales = new float[channels];
-        for (long i = 0; i < values.Length; i++)
-            scales[Channel(i)] = Math.Max(scales[Channel(i)], Math.Abs(values[i]));
-        for (var c = 0; c < channels; c++)
-            scales[c] = scales[c] > 0 ? scales[c] / 127f : 1f;
-        var codes = new byte[values.Length];
-        for (long i = 0; i < values.Length; i++)
-            codes[i] = unchecked((byte)(sbyte)Math.Clamp(MathF.Round(values[i] / scales[Channel(i)]), -127, 127));
-        var quantized = new TensorProto { Name = name + "_int8", DataType = (int)TensorProto.Types.DataType.Int8, RawData = ByteString.CopyFrom(codes) };
+        var (codes, scales) = Int8Quantization.Encode(values, dims, axis);
+        var channels = scales.Length;
+        var quantized = new TensorProto { Name = name + "_int8", DataType = (int)TensorProto.Types.DataType.Int8, RawData = ByteString.CopyFrom((byte[])(Array)codes) };
         quantized.Dims.AddRange(dims);
         _graph.Initializer.Add(quantized);
         var zeros = new TensorProto { Name = name + "_zero", DataType = (int)TensorProto.Types.DataType.Int8, RawData = ByteString.CopyFrom(new byte[channels]) };

@@ -54,9 +54,10 @@ public static class TorchOnnxExporter
         var preceding = parts.Take(index).ToList();
         var (joined, reason) = preceding.Count == 0 ? (onnx, null)
             : WithPrecedingTransforms(onnx, preceding, inputSchema ?? (model as TrainedModel)?.InputSchema, torch.FeatureColumnName);
-        Write(joined ?? onnx, path);
+        var written = joined ?? onnx;
+        Write(written, path);
         var leftOut = joined is null ? preceding.Select(p => p.GetType().Name.Split('`')[0]).ToList() : new List<string>();
-        var inputs = (joined ?? onnx).Graph.Input.Select(i => i.Name).ToList();
+        var inputs = written.Graph.Input.Select(i => i.Name).ToList();
         return new OnnxExportResult(Path.GetFullPath(path), torch.FeatureColumnName, network.FeatureSize, outputs, leftOut, inputs, reason);
     }
 

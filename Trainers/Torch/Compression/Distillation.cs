@@ -27,8 +27,6 @@ public static class Distillation
         manual_seed(options.Seed);
         var module = network.Architecture.Build(network.InputShape, network.Head.OutputSize);
         FineTuning.Run(module, network, trainData, options);
-        module.eval();
-        return new TorchPredictionTransformer(new TorchNetwork(module, network.Architecture, network.Head, network.InputShape),
-            student.FeatureColumnName, student.InferenceBatchSize, student.Threads);
+        return FineTuning.Result(student, module, network.Architecture);
     }
 }

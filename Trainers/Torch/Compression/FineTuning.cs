@@ -1,12 +1,13 @@
 using Microsoft.ML;
 using MlToolkit.Data.IO;
+using MlToolkit.Trainers.Torch.Architectures;
 using MlToolkit.Trainers.Torch.Scoring;
 using MlToolkit.Trainers.Torch.Training;
 using static TorchSharp.torch;
 
 namespace MlToolkit.Trainers.Torch.Compression;
 
-/// <summary>Trains a compressed copy of a network further on its training data, with its head and input shape.</summary>
+/// <summary>Trains a compressed copy of a network further on its training data, with its head and input shape, and wraps the result.</summary>
 internal static class FineTuning
 {
     /// <summary>The checks every pruning makes: a network, a share in [0, 1), data, and valid options when it fine-tunes at all.</summary>
@@ -20,6 +21,20 @@ internal static class FineTuning
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(share, 1.0, shareName);
         if (fineTuning.Epochs > 0)
             fineTuning.Validate();
+    }
+
+    /// <summary>
+    /// <paramref name="module"/> (built from <paramref name="architecture"/>) as a transformer like <paramref name="source"/>;
+    /// re-quantized when the source was int8, since training moved its weights off the int8 grid and the model must
+    /// score as its file will.
+    /// </summary>
+    public static TorchPredictionTransformer Result(TorchPredictionTransformer source, nn.Module<Tensor, Tensor> module, NetworkArchitecture architecture)
+    {
+        module.eval();
+        var network = source.Network;
+        var result = new TorchPredictionTransformer(new TorchNetwork(module, architecture, network.Head, network.InputShape),
+            source.FeatureColumnName, source.InferenceBatchSize, source.Threads);
+        return network.WeightFormat == WeightFormat.Int8PerChannel ? Int8Quantization.Quantize(result) : result;
     }
 
     public static void Run(nn.Module<Tensor, Tensor> module, TorchNetwork network, IDataView data, TorchTrainerOptions options, Action? afterStep = null)

@@ -152,21 +152,27 @@ public static class Int8Quantization
     private static HashSet<string> Quantizable(TorchNetwork network) =>
         network.Module.named_parameters().Where(p => p.parameter.dtype == ScalarType.Float32 && p.parameter.dim() >= 2).Select(p => p.name).ToHashSet();
 
-    private static (sbyte[] Codes, float[] Scales) Encode(float[] values, int rows)
+    private static (sbyte[] Codes, float[] Scales) Encode(float[] values, int rows) => Encode(values, new long[] { rows, values.Length / rows }, axis: 0);
+
+    /// <summary>
+    /// The scheme itself: int8 codes of <paramref name="values"/> (shaped <paramref name="dims"/>) with one symmetric
+    /// scale per slice along <paramref name="axis"/> (max |w| of the slice / 127; 1 for an all-zero slice).
+    /// </summary>
+    public static (sbyte[] Codes, float[] Scales) Encode(float[] values, long[] dims, int axis)
     {
-        var width = values.Length / rows;
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(dims);
+        var channels = dims[axis];
+        var inner = dims.Skip(axis + 1).Aggregate(1L, (a, b) => a * b);
+        long Channel(long i) => i / inner % channels;
+        var scales = new float[channels];
+        for (long i = 0; i < values.Length; i++)
+            scales[Channel(i)] = Math.Max(scales[Channel(i)], Math.Abs(values[i]));
+        for (var c = 0; c < channels; c++)
+            scales[c] = scales[c] > 0 ? scales[c] / 127f : 1f;
         var codes = new sbyte[values.Length];
-        var scales = new float[rows];
-        for (var r = 0; r < rows; r++)
-        {
-            var largest = 0f;
-            for (var c = 0; c < width; c++)
-                largest = Math.Max(largest, Math.Abs(values[r * width + c]));
-            var scale = largest > 0 ? largest / 127f : 1f;
-            scales[r] = scale;
-            for (var c = 0; c < width; c++)
-                codes[r * width + c] = (sbyte)Math.Clamp(MathF.Round(values[r * width + c] / scale), -127, 127);
-        }
+        for (long i = 0; i < values.Length; i++)
+            codes[i] = (sbyte)Math.Clamp(MathF.Round(values[i] / scales[Channel(i)]), -127, 127);
         return (codes, scales);
     }
 

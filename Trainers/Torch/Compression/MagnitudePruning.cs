@@ -44,11 +44,7 @@ public static class MagnitudePruning
         ApplyMasks();
         if (fineTuning.Epochs > 0)
             FineTuning.Run(module, network, trainData, fineTuning, ApplyMasks);
-        module.eval();
-        var pruned = new TorchPredictionTransformer(new TorchNetwork(module, network.Architecture, network.Head, network.InputShape),
-            transformer.FeatureColumnName, transformer.InferenceBatchSize, transformer.Threads);
-        // Fine-tuning moves an int8 network's weights off the int8 grid: re-quantize so the model scores as its file will.
-        return new PruningResult(network.WeightFormat == WeightFormat.Int8PerChannel ? Int8Quantization.Quantize(pruned) : pruned, Sparsity(masks));
+        return new PruningResult(FineTuning.Result(transformer, module, network.Architecture), Sparsity(masks));
     }
 
     private static List<(TorchSharp.Modules.Parameter Weight, Tensor Mask)> Masks(nn.Module<Tensor, Tensor> module, double sparsity, PruningScope scope)

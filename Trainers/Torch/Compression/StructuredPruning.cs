@@ -42,11 +42,7 @@ public static class StructuredPruning
         module.load_state_dict(state);
         if (fineTuning.Epochs > 0)
             FineTuning.Run(module, network, trainData, fineTuning);
-        module.eval();
-        var narrowed = new TorchPredictionTransformer(new TorchNetwork(module, architecture, network.Head, network.InputShape),
-            transformer.FeatureColumnName, transformer.InferenceBatchSize, transformer.Threads);
-        var result = network.WeightFormat == WeightFormat.Int8PerChannel ? Int8Quantization.Quantize(narrowed) : narrowed;
-        return new StructuredPruningResult(result, Count(network.Module), Count(module));
+        return new StructuredPruningResult(FineTuning.Result(transformer, module, architecture), Count(network.Module), Count(module));
     }
 
     private static MlpArchitecture Narrow(MlpArchitecture mlp, Dictionary<string, Tensor> state, double fraction)

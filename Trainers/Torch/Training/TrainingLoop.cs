@@ -25,6 +25,7 @@ internal sealed class TrainingLoop
     private readonly List<TorchSharp.Modules.Parameter> _penalized;
     private readonly Action? _afterStep;
     private readonly DataViewSchema.Column? _teacher;
+    private readonly int _teacherSize;
     private long _step;
 
     public TrainingLoop(TorchTrainerOptions options, nn.Module<Tensor, Tensor> module, PredictionHead head, long[] inputShape,
@@ -32,6 +33,7 @@ internal sealed class TrainingLoop
     {
         _afterStep = afterStep;
         _teacher = teacher;
+        _teacherSize = teacher is null ? 0 : head.OutputSize;
         _options = options;
         _module = module;
         _head = head;
@@ -46,13 +48,13 @@ internal sealed class TrainingLoop
     /// <summary>Trains for up to the options' epochs; leaves the module in evaluation mode with the kept epoch's weights.</summary>
     public TrainingSummary Run(IDataView trainData, DataViewSchema.Column labelColumn, IDataView? validationData, long rows)
     {
-        var reader = new BatchReader(trainData, _featureColumn, _featureSize, labelColumn, _head, _teacher, _teacher is null ? 0 : _head.OutputSize);
+        var reader = new BatchReader(trainData, _featureColumn, _featureSize, labelColumn, _head, _teacher, _teacherSize);
         var stepsPerEpoch = (rows + _options.BatchSize - 1) / _options.BatchSize;
         var schedule = new LearningRateSchedule(_options.LearningRateSchedule, _options.LearningRate, stepsPerEpoch, stepsPerEpoch * _options.Epochs,
             _options.WarmupEpochs, _options.StepEpochs, _options.StepGamma, _options.MinLearningRate);
         using var optimizer = OptimizerFactory.Create(_options, _module.parameters());
         using var best = new BestEpoch(_options);
-        var shuffleRows = BatchReader.ShuffleBufferRows(_options.ShuffleBufferRows, _featureSize + (_teacher is null ? 0 : _head.OutputSize), _options.BatchSize, _options.ShuffleBufferMegabytes * 1024L * 1024, _featureColumn.Name);
+        var shuffleRows = BatchReader.ShuffleBufferRows(_options.ShuffleBufferRows, _featureSize + _teacherSize, _options.BatchSize, _options.ShuffleBufferMegabytes * 1024L * 1024, _featureColumn.Name);
         var epochs = new List<EpochRecord>();
         var stoppedEarly = false;
         for (var epoch = 1; epoch <= _options.Epochs && !stoppedEarly; epoch++)
@@ -119,11 +121,8 @@ internal sealed class TrainingLoop
     {
         if (_teacher is null)
             return (BatchTensor(batch), null);
-        var rows = Tensors.FromBuffer(batch.Features, new long[] { batch.Count, _featureSize + _head.OutputSize });
-        var shape = new long[_inputShape.Length + 1];
-        shape[0] = batch.Count;
-        _inputShape.CopyTo(shape, 1);
-        return (rows.narrow(1, 0, _featureSize).reshape(shape), rows.narrow(1, _featureSize, _head.OutputSize));
+        var rows = Tensors.FromBuffer(batch.Features, new long[] { batch.Count, _featureSize + _teacherSize });
+        return (rows.narrow(1, 0, _featureSize).reshape(BatchShape(batch.Count)), rows.narrow(1, _featureSize, _teacherSize));
     }
 
     /// <summary>(1 − α) · the label loss + α · T² · KL(teacher ‖ student), both distributions softened by T (Hinton et al., 2015).</summary>
@@ -175,11 +174,14 @@ internal sealed class TrainingLoop
         return (lossSum / count, classifies ? (double)correct / count : null);
     }
 
-    private Tensor BatchTensor(Batch batch)
+    private Tensor BatchTensor(Batch batch) => Tensors.FromBuffer(batch.Features, BatchShape(batch.Count));
+
+    /// <summary>[count, ..one example's shape].</summary>
+    private long[] BatchShape(int count)
     {
         var shape = new long[_inputShape.Length + 1];
-        shape[0] = batch.Count;
+        shape[0] = count;
         _inputShape.CopyTo(shape, 1);
-        return Tensors.FromBuffer(batch.Features, shape);
+        return shape;
     }
 }
