@@ -8,6 +8,7 @@ using MlToolkit.Experiments.Candidates;
 using MlToolkit.Experiments.Reporting;
 using MlToolkit.Experiments.Results;
 using MlToolkit.Experiments.Running;
+using MlToolkit.Experiments.Running.Workers;
 using MlToolkit.Experiments.Tuning;
 using MlToolkit.Experiments.Tuning.Pruners;
 using MlToolkit.Experiments.Tuning.Tuners;
@@ -40,6 +41,8 @@ internal static class AutomlCommand
 
     private static int Execute(CliOutput output, AutomlCommandOptions o, ParseResult result, CancellationToken cancellationToken)
     {
+        if (result.GetValue(o.Worker))
+            return ServeAsWorker(o, result);
         var dataset = o.Data.Load(result);
         DatasetOptions.Warn(dataset, output.Error);
         var labelColumn = result.GetValue(o.Label) ?? dataset.DefaultLabel ?? throw new ArgumentException("--label-col is required with --dataset.");
@@ -62,6 +65,30 @@ internal static class AutomlCommand
         else
             WriteText(output.Out, dataset.Name, run, files);
         return ExitCode(output.Error, run);
+    }
+
+    /// <summary>
+    /// Worker mode: the parent automl process started this one with its own arguments. The protocol owns standard
+    /// output, so everything else this process prints goes to standard error.
+    /// </summary>
+    private static int ServeAsWorker(AutomlCommandOptions o, ParseResult result)
+    {
+        using var protocol = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
+        Console.SetOut(Console.Error);
+        using var input = new StreamReader(Console.OpenStandardInput());
+        try
+        {
+            var dataset = o.Data.Load(result);
+            var labelColumn = result.GetValue(o.Label) ?? dataset.DefaultLabel ?? throw new ArgumentException("--label-col is required with --dataset.");
+            var ml = new MLContext(result.GetValue(o.Seed));
+            Configure(ml.AutoMl().CreateExperiment(dataset.Data, labelColumn), o, result, dataset, Directory.GetCurrentDirectory()).ServeWorker(input, protocol);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            TrialWorker.Refuse(protocol, $"{error.GetType().Name}: {error.Message}");
+            throw;
+        }
+        return ExitCodes.Success;
     }
 
     private static AutoMlExperiment Configure(AutoMlExperiment experiment, AutomlCommandOptions o, ParseResult result, LoadedDataset dataset, string folder)
@@ -87,6 +114,11 @@ internal static class AutomlCommand
         if (result.GetValue(o.TrialTimeout) is { } timeout)
             options.TrialTimeout = TimeSpan.FromSeconds(timeout);
         options.MemoryLimitMb = result.GetValue(o.MemoryLimit);
+        if (result.GetValue(o.Isolation) == "process" && !result.GetValue(o.Worker))
+        {
+            var arguments = result.Tokens.Select(t => t.Value).Append("--worker").ToList();
+            options.WorkerProcess = () => WorkerCommand.Start(arguments);
+        }
         return experiment;
     }
 

@@ -20,13 +20,15 @@ internal sealed class AutomlCommandOptions
         Folds = new Option<int>("--cv") { Description = "Cross-validation folds per trial (stratified for classification); 1 = a 20% holdout.", DefaultValueFactory = _ => 5 };
         Trainers = new Option<string[]>("--trainers") { Description = $"Trainers to sweep (comma-separated): {string.Join(", ", CandidateCatalog.All.Select(c => c.Name))}. Default: the classic ones and mlp.", AllowMultipleArgumentsPerToken = true };
         Metric = new Option<string?>("--metric") { Description = "Metric to optimize, e.g. accuracy, macro_accuracy, log_loss, auc, f1, r_squared, rmse. Default: accuracy (R² for regression)." };
-        Storage = new Option<string?>("--storage") { Description = "SQLite file of the experiment; re-running with it resumes. Default: <output>/experiment.db." };
+        Storage = new Option<string?>("--storage") { Description = "Where trials are stored: an SQLite file, or a PostgreSQL connection string (postgresql://user@host:port/db; password from PGPASSWORD or ~/.pgpass) to share the study between machines. Re-running with it resumes; several processes may run one study at once. Default: <output>/experiment.db." };
         Study = new Option<string>("--study") { Description = "Study name inside the storage file.", DefaultValueFactory = _ => "default" };
         OutputFolder = new Option<string>("--output", "-o") { Description = "Folder for the best model, leaderboard and trial history.", DefaultValueFactory = _ => "mltoolkit-automl" };
         Parallel = new Option<int>("--parallel") { Description = "Trials run at once; threads are split between them.", DefaultValueFactory = _ => 1 };
         Threads = new Option<int?>("--threads") { Description = "Threads in all. Default: all cores." };
         TrialTimeout = new Option<double?>("--trial-timeout") { Description = "Seconds one trial may run before it is stopped and marked failed." };
-        MemoryLimit = new Option<double?>("--memory-limit") { Description = "MiB the process may use while trials run; over it, the newest trial is stopped and marked failed." };
+        MemoryLimit = new Option<double?>("--memory-limit") { Description = "MiB one trial may use: its worker process is killed over it and the trial marked failed (with --isolation thread, the whole process is measured and the newest trial stopped)." };
+        Isolation = new Option<string>("--isolation") { Description = "Where trials run: process (each in a worker process that can be killed at the deadline, timeout or memory cap; a crash costs only its trial) or thread (in this process; no start-up cost).", DefaultValueFactory = _ => "process" };
+        Isolation.AcceptOnlyFromAmong("process", "thread");
         Pruner = new Option<string>("--pruner") { Description = "Early stopping of torch trials from their per-epoch validation loss: none, median or asha.", DefaultValueFactory = _ => "none" };
         Pruner.AcceptOnlyFromAmong("none", "median", "asha");
         Seed = new Option<int>("--seed") { Description = "Seed of the tuner, the folds and the trainers.", DefaultValueFactory = _ => 1 };
@@ -41,7 +43,11 @@ internal sealed class AutomlCommandOptions
 
     public Option<bool> Explain { get; } = new("--explain") { Description = "Explain the best model in the report (column importance and a few SHAP rows, after the budget).", DefaultValueFactory = _ => true };
 
+    /// <summary>Hidden: serve trials to a parent automl process on standard input and output (see TrialWorker).</summary>
+    public Option<bool> Worker { get; } = new("--worker") { Hidden = true };
+
     public Option<string> Verbosity { get; }
+    public Option<string> Isolation { get; }
     public Option<string?> Label { get; }
     public Option<string?> Task { get; }
     public Option<double?> TrainTime { get; }
@@ -65,5 +71,5 @@ internal sealed class AutomlCommandOptions
     public Option<bool> Json { get; }
 
     /// <summary>Every option, as the command lists them.</summary>
-    public IEnumerable<Option> All => Data.All.Concat(new Option[] { Label, Task, TrainTime, MaxTrials, Tuner, Folds, Trainers, Metric, Storage, Study, OutputFolder, Parallel, Threads, TrialTimeout, MemoryLimit, Pruner, Seed, TestDataset, Ignore, Positive, Json, Verbosity, Explain });
+    public IEnumerable<Option> All => Data.All.Concat(new Option[] { Label, Task, TrainTime, MaxTrials, Tuner, Folds, Trainers, Metric, Storage, Study, OutputFolder, Parallel, Threads, TrialTimeout, MemoryLimit, Isolation, Pruner, Seed, TestDataset, Ignore, Positive, Json, Verbosity, Explain, Worker });
 }

@@ -7,6 +7,7 @@ using MlToolkit.Data.IO;
 using MlToolkit.Data.Splits;
 using MlToolkit.Experiments.Candidates;
 using MlToolkit.Experiments.Running;
+using MlToolkit.Experiments.Running.Workers;
 using MlToolkit.Experiments.Storage;
 using MlToolkit.Experiments.Tuning;
 using MlToolkit.Experiments.Tuning.Pruners;
@@ -149,11 +150,88 @@ public sealed class AutoMlExperiment
 
     /// <summary>Runs the experiment; <paramref name="cancellationToken"/> stops it within seconds, keeping every finished trial.</summary>
     /// <exception cref="SchemaException">The label is missing or unfit for the task.</exception>
-    /// <exception cref="ExperimentStorageException">The storage file holds a study that does not match this experiment.</exception>
+    /// <exception cref="ExperimentStorageException">The storage holds a study that does not match this experiment, or cannot be reached.</exception>
     public AutoMlResult Run(CancellationToken cancellationToken = default)
     {
         Options.Validate();
         var clock = Stopwatch.StartNew();
+        var setup = Prepare();
+        // A store the caller gave stays theirs; one opened here is closed here.
+        using var owned = Options.Store is not null ? null : OpenStore(Options.StoragePath);
+        var store = Options.Store ?? owned!;
+        var study = new StudyDefinition(Options.StudyName, setup.Metric.Name, setup.Metric.Maximize, setup.Space.Describe(), Fingerprint(setup.Encoded, setup.Label), Settings());
+        var best = new BestTracker(new ExperimentLog(_mlContext, Options.Progress));
+        var budget = Options.TrainingTime;
+        var runner = new ExperimentRunner(store, study, setup.Space, () => Options.TunerFactory?.Invoke(setup.Space, Options.Seed) ?? Tuners.Create(Options.Tuner, setup.Space, Options.Seed), Options.Pruner, new RunnerSettings
+        {
+            TimeBudget = budget is { } total ? total - clock.Elapsed : null,
+            MaxTrials = Options.MaxTrials,
+            TrialTimeout = Options.TrialTimeout,
+            MemoryLimitMb = Options.MemoryLimitMb,
+            ParallelTrials = Options.ParallelTrials,
+            Threads = Options.Threads,
+            // Without a time budget the run is meant to be reproducible; measured costs or finishing order would steer the tuner differently each time.
+            UnitCosts = budget is null,
+            ReproducibleOrder = budget is null,
+            // Keep time for the refit: about one fold's fit of the best trial so far, at most a fifth of the budget.
+            ReserveAtEnd = () => Options.RefitBest && best.Best is { } trial && budget is { } b
+                ? TimeSpan.FromTicks(Math.Min((long)(trial.Duration.Ticks / (double)setup.Folds.Count * 1.25), b.Ticks / 5))
+                : TimeSpan.Zero,
+        }, best);
+        foreach (var values in _enqueued)
+            runner.Enqueue(setup.Space.Configuration(values));
+        RunSummary summary;
+        using (var executor = Options.WorkerProcess is { } worker
+            ? new WorkerProcessExecutor(worker, Options.ParallelTrials)
+            : (ITrialExecutor)new InProcessTrialExecutor(setup.Evaluator.Evaluate))
+            summary = runner.Run(executor, cancellationToken);
+
+        TrainedModel? model = null;
+        EvaluationReport? test = null;
+        var refitClock = Stopwatch.StartNew();
+        if (Options.RefitBest && summary.Best is { } winner && !cancellationToken.IsCancellationRequested)
+        {
+            model = setup.Refit(winner, cancellationToken);
+            if (_testData is not null)
+                test = ModelEvaluator.Evaluate(new MLContext(Options.Seed), model, _testData);
+        }
+        return new AutoMlResult(setup.Task, setup.Metric, setup.Folds.Count, summary, model, refitClock.Elapsed, test, store.Location, setup.Refit);
+    }
+
+    /// <summary>
+    /// Serves this experiment's trials as a worker process: prepares the data exactly as <see cref="Run"/> does, then
+    /// evaluates the trials a runner sends on <paramref name="input"/>, answering on <paramref name="output"/>, until
+    /// the input closes (see <see cref="TrialWorker"/>). Nothing is stored or saved here.
+    /// </summary>
+    public void ServeWorker(TextReader input, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        Options.Validate();
+        Setup setup;
+        try
+        {
+            setup = Prepare();
+        }
+        catch (Exception error)
+        {
+            TrialWorker.Refuse(output, $"{error.GetType().Name}: {error.Message}");
+            throw;
+        }
+        TrialWorker.Serve(setup.Evaluator.Evaluate, setup.Space, input, output);
+    }
+
+    /// <summary>Opens the store <paramref name="storage"/> names: a PostgreSQL connection string, an SQLite file, or (null) memory.</summary>
+    public static IExperimentStore OpenStore(string? storage) => storage is null ? new InMemoryExperimentStore()
+        : PostgresConnectionString.IsPostgres(storage) ? new PostgresExperimentStore(storage)
+        : new SqliteExperimentStore(storage);
+
+    /// <summary>Everything a run derives from the data and options before its first trial; the same in the runner and in every worker.</summary>
+    private sealed record Setup(LabelSetup Label, PredictionTask Task, MetricDefinition Metric, IDataView Encoded, IReadOnlyList<DataSplit> Folds,
+        SearchSpace Space, TrialEvaluator Evaluator, Func<TrialRecord, CancellationToken, TrainedModel> Refit);
+
+    private Setup Prepare()
+    {
         var label = LabelSetup.Resolve(_data, _labelColumn, Options.Task, Options.PositiveClass);
         var task = label.Task;
         var candidates = (Options.Trainers.Count > 0 ? Options.Trainers.Select(CandidateCatalog.Get) : CandidateCatalog.Defaults(task))
@@ -183,31 +261,6 @@ public sealed class AutoMlExperiment
             : Array.Empty<string>();
         var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: true, binaryClasses);
 
-        // A store the caller gave stays theirs; one opened here is closed here.
-        using var owned = Options.Store is not null ? null : Options.StoragePath is null ? (IExperimentStore)new InMemoryExperimentStore() : new SqliteExperimentStore(Options.StoragePath);
-        var store = Options.Store ?? owned!;
-        var study = new StudyDefinition(Options.StudyName, metric.Name, metric.Maximize, space.Describe(), Fingerprint(encoded, label), Settings());
-        var best = new BestTracker(new ExperimentLog(_mlContext, Options.Progress));
-        var budget = Options.TrainingTime;
-        var runner = new ExperimentRunner(store, study, space, () => Options.TunerFactory?.Invoke(space, Options.Seed) ?? Tuners.Create(Options.Tuner, space, Options.Seed), Options.Pruner, new RunnerSettings
-        {
-            TimeBudget = budget is { } total ? total - clock.Elapsed : null,
-            MaxTrials = Options.MaxTrials,
-            TrialTimeout = Options.TrialTimeout,
-            MemoryLimitMb = Options.MemoryLimitMb,
-            ParallelTrials = Options.ParallelTrials,
-            Threads = Options.Threads,
-            // Without a time budget the run is meant to be reproducible; measured costs would steer CFO differently each time.
-            UnitCosts = budget is null,
-            // Keep time for the refit: about one fold's fit of the best trial so far, at most a fifth of the budget.
-            ReserveAtEnd = () => Options.RefitBest && best.Best is { } trial && budget is { } b
-                ? TimeSpan.FromTicks(Math.Min((long)(trial.Duration.Ticks / (double)folds.Count * 1.25), b.Ticks / 5))
-                : TimeSpan.Zero,
-        }, best);
-        foreach (var values in _enqueued)
-            runner.Enqueue(space.Configuration(values));
-        var summary = runner.Run(evaluator.Evaluate, cancellationToken);
-
         TrainedModel Refit(TrialRecord trial, CancellationToken cancel)
         {
             var (candidate, parameters) = TrialEvaluator.Resolve(trial.Configuration);
@@ -220,16 +273,7 @@ public sealed class AutoMlExperiment
             return new TrainedModel(label.Describe(candidate.Name, features, encoded), _data.Schema, labelEncoder, scorer);
         }
 
-        TrainedModel? model = null;
-        EvaluationReport? test = null;
-        var refitClock = Stopwatch.StartNew();
-        if (Options.RefitBest && summary.Best is { } winner && !cancellationToken.IsCancellationRequested)
-        {
-            model = Refit(winner, cancellationToken);
-            if (_testData is not null)
-                test = ModelEvaluator.Evaluate(new MLContext(Options.Seed), model, _testData);
-        }
-        return new AutoMlResult(task, metric, folds.Count, summary, model, refitClock.Elapsed, test, store.Location, Refit);
+        return new Setup(label, task, metric, encoded, folds, space, evaluator, Refit);
     }
 
     private ColumnInformation? ColumnsWithIgnored()

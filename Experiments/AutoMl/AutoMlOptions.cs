@@ -51,10 +51,10 @@ public sealed class AutoMlOptions
     /// <summary>Longest one trial may run. Default null (no limit).</summary>
     public TimeSpan? TrialTimeout { get; set; }
 
-    /// <summary>Process working-set cap in MiB while trials run. Default null (no cap).</summary>
+    /// <summary>Memory cap of a trial in MiB: its worker process's with <see cref="WorkerProcess"/>, else this process's working set. Default null (no cap).</summary>
     public double? MemoryLimitMb { get; set; }
 
-    /// <summary>Trials run at once. Default 1 (reproducible).</summary>
+    /// <summary>Trials run at once. Default 1. With a trial budget and no time budget the history is reproducible at any parallelism when trials run in worker processes.</summary>
     public int ParallelTrials { get; set; } = 1;
 
     /// <summary>Threads split between parallel trials. Default: the processor count.</summary>
@@ -63,7 +63,10 @@ public sealed class AutoMlOptions
     /// <summary>Stops torch trials early from their per-epoch validation loss. Default null (no pruning).</summary>
     public IPruner? Pruner { get; set; }
 
-    /// <summary>SQLite file to persist trials to (and resume from); null keeps them in memory. Default null.</summary>
+    /// <summary>
+    /// Where trials persist (and resume from): an SQLite file path, or a PostgreSQL connection string
+    /// (<c>postgresql://user@host/db</c>) for a study shared by several machines; null keeps them in memory. Default null.
+    /// </summary>
     public string? StoragePath { get; set; }
 
     /// <summary>Study name within the storage file. Default "default".</summary>
@@ -83,6 +86,13 @@ public sealed class AutoMlOptions
 
     /// <summary>Refit the best configuration on all training data at the end. Default true.</summary>
     public bool RefitBest { get; set; } = true;
+
+    /// <summary>
+    /// Runs each trial in a worker process started by this command, which must serve the same experiment (same data and
+    /// settings) with <see cref="AutoMlExperiment.ServeWorker"/>, e.g. the <c>mltoolkit</c> CLI. Null runs trials on threads
+    /// of this process. Default null.
+    /// </summary>
+    public Func<System.Diagnostics.ProcessStartInfo>? WorkerProcess { get; set; }
 
     /// <summary>Progress events (trial started/finished/pruned/failed, epochs, new best). Default null.</summary>
     public IProgress<ExperimentEvent>? Progress { get; set; }

@@ -16,6 +16,8 @@ internal sealed class RunningTrial
     private TrialState _stopState;
     private TimeSpan? _stoppedAt;
     private double _peakMb;
+    private TrialExecution _execution = null!;
+    private string? _killReason;
 
     private RunningTrial(TrialRecord record, CancellationToken deadline, TimeSpan? timeout, TimeProvider time)
     {
@@ -28,18 +30,35 @@ internal sealed class RunningTrial
 
     public TrialRecord Record { get; }
 
-    public Task<TrialOutcome> Work { get; private set; } = null!;
+    public Task<TrialOutcome> Work => _execution.Work;
 
     public bool Finished => Work.IsCompleted;
 
-    public static RunningTrial Start(TrialRecord record, TrialObjective objective, CancellationToken deadline, int threads, TimeSpan? timeout,
+    /// <summary>The memory this trial alone uses, when its executor can tell (a worker process); null when it shares the process.</summary>
+    public double? OwnMemoryMb => _execution.MemoryMb?.Invoke();
+
+    public static RunningTrial Start(TrialRecord record, ITrialExecutor executor, CancellationToken deadline, int threads, TimeSpan? timeout,
         TimeProvider time, Action<int, double, RunningTrial> onIntermediate)
     {
         var trial = new RunningTrial(record, deadline, timeout, time);
         trial._context = new TrialContext(record.Number, threads, trial._cancellation.Token, (step, loss) => onIntermediate(step, loss, trial));
-        trial.Work = Task.Factory.StartNew(() => objective(record.Configuration, trial._context), trial._cancellation.Token,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        trial._execution = executor.Start(record, trial._context);
         return trial;
+    }
+
+    /// <summary>Kills the trial's worker when it has one (<paramref name="why"/> is added to its error); false when it runs in this process.</summary>
+    public bool Kill(string why)
+    {
+        if (_execution.Kill is not { } kill)
+            return false;
+        lock (_gate)
+        {
+            if (_killReason is not null)
+                return true;
+            _killReason = why;
+        }
+        kill();
+        return true;
     }
 
     public void AddIntermediate(int step, double loss)
@@ -69,8 +88,10 @@ internal sealed class RunningTrial
 
     public void ObserveMemory(double workingSetMb) => _peakMb = Math.Max(_peakMb, workingSetMb);
 
-    public void StopForMemory(double workingSetMb, double limitMb) =>
-        Stop(TrialState.Failed, $"The process used {workingSetMb:0} MiB, over the memory cap of {limitMb:0} MiB.");
+    public void StopForMemory(double workingSetMb, double limitMb, bool ownProcess) =>
+        Stop(TrialState.Failed, ownProcess
+            ? $"Its worker process used {workingSetMb:0} MiB, over the memory cap of {limitMb:0} MiB."
+            : $"The process used {workingSetMb:0} MiB, over the memory cap of {limitMb:0} MiB.");
 
     /// <summary>True once the trial was asked to stop and did not within the grace period: the runner stops waiting for it.</summary>
     public bool Abandoned(TimeSpan grace)
@@ -88,6 +109,8 @@ internal sealed class RunningTrial
         var record = Record with { Duration = duration, PeakMemoryMb = _peakMb > 0 ? _peakMb : null, Intermediate = IntermediateSnapshot() };
         if (!Work.IsCompleted)
             return Stopped(record, runStop) with { Error = Stopped(record, runStop).Error + " It did not stop within the grace period and was left to finish in the background." };
+        if (_killReason is not null && !Work.IsCompletedSuccessfully)
+            return Stopped(record, runStop) with { Error = Stopped(record, runStop).Error + " " + _killReason };
         if (Work.IsCompletedSuccessfully)
         {
             var outcome = Work.Result;
@@ -104,7 +127,12 @@ internal sealed class RunningTrial
         return record with
         {
             State = TrialState.Failed,
-            Error = error is null ? "The trial failed." : $"{error.GetType().Name}: {error.Message}",
+            Error = error switch
+            {
+                null => "The trial failed.",
+                Workers.WorkerTrialException remote => $"{remote.ErrorType}: {remote.Message}",
+                _ => $"{error.GetType().Name}: {error.Message}",
+            },
             Diagnostics = error is null ? null : FailureDiagnostics(error),
         };
     }
@@ -115,7 +143,7 @@ internal sealed class RunningTrial
         ["kind"] = "exception",
         ["type"] = error.GetType().FullName,
         ["message"] = error.Message,
-        ["stackTrace"] = error.ToString(),
+        ["stackTrace"] = error is Workers.WorkerTrialException remote ? remote.Details : error.ToString(),
     }.ToJsonString();
 
     private static bool CausedByCancellation(Exception? error)

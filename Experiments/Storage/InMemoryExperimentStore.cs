@@ -3,11 +3,15 @@ using MlToolkit.Experiments.Tuning.SearchSpaces;
 
 namespace MlToolkit.Experiments.Storage;
 
-/// <summary>Keeps trials in memory only: for experiments that need no resume.</summary>
+/// <summary>
+/// Keeps trials in memory only: for experiments that need no resume, and for several runners in one process sharing a
+/// study (the same rules as the database stores, under one lock).
+/// </summary>
 public sealed class InMemoryExperimentStore : IExperimentStore
 {
     private readonly object _gate = new();
     private readonly List<TrialRecord> _trials = new();
+    private readonly Dictionary<int, (string Owner, DateTimeOffset Heartbeat)> _holders = new();
     private StudyDefinition? _study;
 
     /// <inheritdoc/>
@@ -37,13 +41,72 @@ public sealed class InMemoryExperimentStore : IExperimentStore
     }
 
     /// <inheritdoc/>
-    public int StartTrial(ParameterSet configuration, TrialOrigin origin, int? retryOf, DateTimeOffset started)
+    public int? EnqueueTrial(ParameterSet configuration, TrialOrigin origin, int? retryOf, int? maxTrials, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         lock (_gate)
         {
-            var number = _trials.Count;
-            _trials.Add(new TrialRecord { Number = number, Configuration = configuration, State = TrialState.Running, Origin = origin, RetryOf = retryOf, Started = started });
-            return number;
+            var duplicate = retryOf is { } retried ? _trials.Any(t => t.RetryOf == retried)
+                : origin == TrialOrigin.Enqueued && _trials.Any(t => t.Configuration.ToJson() == configuration.ToJson());
+            if (duplicate || (maxTrials is { } max && CountedTrials() >= max))
+                return null;
+            _trials.Add(new TrialRecord { Number = _trials.Count, Configuration = configuration, State = TrialState.Waiting, Origin = origin, RetryOf = retryOf, Started = now });
+            return _trials.Count - 1;
+        }
+    }
+
+    /// <inheritdoc/>
+    public TrialStart StartTrial(SearchSpace space, TrialClaim claim, int? maxTrials, Func<int, ParameterSet?> propose)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        ArgumentNullException.ThrowIfNull(propose);
+        lock (_gate)
+        {
+            if (_trials.FirstOrDefault(t => t.State == TrialState.Waiting) is { } waiting)
+                return new TrialStart(Hold(waiting with { State = TrialState.Running, Started = claim.Now }, claim));
+            if (maxTrials is { } max && CountedTrials() >= max)
+                return new TrialStart(null, CapReached: true);
+            if (propose(_trials.Count) is not { } configuration)
+                return new TrialStart(null, Exhausted: true);
+            _trials.Add(null!);
+            return new TrialStart(Hold(new TrialRecord { Number = _trials.Count - 1, Configuration = configuration, State = TrialState.Running, Started = claim.Now }, claim));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Heartbeat(IReadOnlyCollection<int> trialNumbers, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(trialNumbers);
+        lock (_gate)
+        {
+            foreach (var number in trialNumbers.Where(n => _holders.ContainsKey(n) && _trials[n].State == TrialState.Running))
+                _holders[number] = (_holders[number].Owner, now);
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> FailStaleTrials(DateTimeOffset staleBefore, Func<string, bool> ownerIsGone)
+    {
+        ArgumentNullException.ThrowIfNull(ownerIsGone);
+        lock (_gate)
+        {
+            var failed = new List<int>();
+            foreach (var trial in _trials.Where(t => t.State == TrialState.Running).ToList())
+            {
+                var (owner, heartbeat) = _holders[trial.Number];
+                var gone = ownerIsGone(owner);
+                if (!gone && heartbeat >= staleBefore)
+                    continue;
+                _trials[trial.Number] = trial with
+                {
+                    State = TrialState.Failed,
+                    Error = gone ? "The process ended while this trial was running." : StaleTrials.Message(heartbeat.ToUnixTimeMilliseconds() / 1000.0, staleBefore),
+                };
+                failed.Add(trial.Number);
+                if (trial.Origin != TrialOrigin.Retry)
+                    _trials.Add(new TrialRecord { Number = _trials.Count, Configuration = trial.Configuration, State = TrialState.Waiting, Origin = TrialOrigin.Retry, RetryOf = trial.Number, Started = staleBefore });
+            }
+            return failed;
         }
     }
 
@@ -58,20 +121,37 @@ public sealed class InMemoryExperimentStore : IExperimentStore
     }
 
     /// <inheritdoc/>
-    public void FinishTrial(TrialRecord trial)
+    public bool FinishTrial(TrialRecord trial)
     {
         ArgumentNullException.ThrowIfNull(trial);
         lock (_gate)
-            _trials[trial.Number] = trial;
+        {
+            if (_trials[trial.Number].State != TrialState.Running)
+                return false;
+            // What the store keeps of a running trial (its origin, its retry link) is not the finisher's to change.
+            var stored = _trials[trial.Number];
+            _trials[trial.Number] = trial with { Origin = stored.Origin, RetryOf = stored.RetryOf, Configuration = stored.Configuration, Started = stored.Started };
+            return true;
+        }
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
     }
+
+    private TrialRecord Hold(TrialRecord trial, TrialClaim claim)
+    {
+        _trials[trial.Number] = trial;
+        _holders[trial.Number] = (claim.Owner, claim.Now);
+        return trial;
+    }
+
+    private int CountedTrials() =>
+        _trials.Count(t => t.State != TrialState.Cancelled && !_trials.Any(r => r.RetryOf == t.Number));
 }
 
-/// <summary>The rule both stores apply when a study is opened again.</summary>
+/// <summary>The rule every store applies when a study is opened again.</summary>
 internal static class StudyCompatibility
 {
     public static void Check(StudyDefinition stored, StudyDefinition requested, string location)

@@ -17,4 +17,7 @@ public enum TrialState
 
     /// <summary>Stopped by the experiment's deadline or by the caller; retried when the experiment resumes.</summary>
     Cancelled,
+
+    /// <summary>Stored but not started: enqueued by a user or a retry, run by whichever writer of the study claims it first.</summary>
+    Waiting,
 }
