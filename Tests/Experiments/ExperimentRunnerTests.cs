@@ -163,10 +163,12 @@ public sealed class ExperimentRunnerTests
     {
         using var folder = new TempFolder();
         var orphan = Space.Defaults();
-        using (var crashed = new SqliteExperimentStore(folder.File("exp.db")))
+        using (var ended = System.Diagnostics.Process.Start("true")!)
         {
+            ended.WaitForExit();
+            using var crashed = new SqliteExperimentStore(folder.File("exp.db"));
             crashed.OpenStudy(Study());
-            crashed.StartTrial(orphan, TrialOrigin.Tuner, null, DateTimeOffset.UtcNow);
+            crashed.StartTrial(Space, new TrialClaim($"{Environment.MachineName}:{ended.Id}:dead", DateTimeOffset.UtcNow), null, _ => orphan);
         }
         using var store = new SqliteExperimentStore(folder.File("exp.db"));
         var summary = Runner(store, new RunnerSettings { MaxTrials = 3 }).Run((p, _) => Outcome(TestObjectives.Branin(p)));
@@ -174,7 +176,8 @@ public sealed class ExperimentRunnerTests
         Assert.Equal("The process ended while this trial was running.", summary.Trials[0].Error);
         Assert.Equal((TrialOrigin.Retry, 0, orphan), (summary.Trials[1].Origin, summary.Trials[1].RetryOf!.Value, summary.Trials[1].Configuration));
         Assert.Equal(TrialState.Complete, summary.Trials[1].State);
-        Assert.Equal(3, summary.Trials.Count);
+        // The failed trial was replaced by its retry, so it does not count towards the budget of 3.
+        Assert.Equal(4, summary.Trials.Count);
     }
 
     [Fact]
