@@ -163,7 +163,7 @@ internal sealed class RunSession
             if (own is { } mb && _settings.MemoryLimitMb is { } cap && mb > cap)
             {
                 trial.StopForMemory(mb, cap, ownProcess: true);
-                trial.Kill("Its worker process was killed.");
+                trial.Kill("");
             }
         }
         if (shared is { } processMb && _settings.MemoryLimitMb is { } limit && processMb > limit)

@@ -90,7 +90,7 @@ internal sealed class RunningTrial
 
     public void StopForMemory(double workingSetMb, double limitMb, bool ownProcess) =>
         Stop(TrialState.Failed, ownProcess
-            ? $"Its worker process used {workingSetMb:0} MiB, over the memory cap of {limitMb:0} MiB."
+            ? $"Its worker process used {workingSetMb:0} MiB, over the memory cap of {limitMb:0} MiB, and was killed."
             : $"The process used {workingSetMb:0} MiB, over the memory cap of {limitMb:0} MiB.");
 
     /// <summary>True once the trial was asked to stop and did not within the grace period: the runner stops waiting for it.</summary>
@@ -110,7 +110,7 @@ internal sealed class RunningTrial
         if (!Work.IsCompleted)
             return Stopped(record, runStop) with { Error = Stopped(record, runStop).Error + " It did not stop within the grace period and was left to finish in the background." };
         if (_killReason is not null && !Work.IsCompletedSuccessfully)
-            return Stopped(record, runStop) with { Error = Stopped(record, runStop).Error + " " + _killReason };
+            return Stopped(record, runStop) with { Error = $"{Stopped(record, runStop).Error} {_killReason}".TrimEnd() };
         if (Work.IsCompletedSuccessfully)
         {
             var outcome = Work.Result;

@@ -58,12 +58,30 @@ internal sealed class WorkerProcess : IDisposable
         }
         _ready.Task.ContinueWith(_ =>
         {
-            if (!trial.Completion.Task.IsCompleted)
-                Send(new WorkerMessage { Kind = WorkerMessage.Trial, Number = trial.Number, Configuration = trial.Configuration, Threads = trial.Threads });
+            lock (_gate)
+            {
+                if (_current != trial)
+                    return;
+                trial.Sent = true;
+            }
+            Send(new WorkerMessage { Kind = WorkerMessage.Trial, Number = trial.Number, Configuration = trial.Configuration, Threads = trial.Threads });
         }, TaskScheduler.Default);
     }
 
-    public void Cancel(int number) => Send(new WorkerMessage { Kind = WorkerMessage.Cancel, Number = number });
+    /// <summary>Cancels trial <paramref name="number"/>: at once if the worker has not been sent it yet (it is still loading), else by asking it.</summary>
+    public void Cancel(int number)
+    {
+        lock (_gate)
+        {
+            if (_current is { } trial && trial.Number == number && !trial.Sent)
+            {
+                _current = null;
+                trial.Completion.TrySetCanceled();
+                return;
+            }
+        }
+        Send(new WorkerMessage { Kind = WorkerMessage.Cancel, Number = number });
+    }
 
     /// <summary>Its resident memory (MiB), 0 once it has exited.</summary>
     public double MemoryMb()
@@ -223,6 +241,9 @@ internal sealed class TrialOnWorker(int number, string configuration, int thread
     public string Configuration { get; } = configuration;
 
     public int Threads { get; } = threads;
+
+    /// <summary>True once the trial went to the worker (before that, a cancellation needs no answer from it).</summary>
+    public bool Sent { get; set; }
 
     public TaskCompletionSource<TrialOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
