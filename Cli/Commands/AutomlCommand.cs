@@ -222,6 +222,7 @@ internal static class AutomlCommand
             ["best"] = run.Leaderboard.Rows.Count > 0 ? rows[0]!.DeepClone() : null,
             ["leaderboard"] = rows,
             ["refitSeconds"] = Math.Round(run.RefitDuration.TotalSeconds, 3),
+            ["totalSeconds"] = Math.Round(run.TotalDuration.TotalSeconds, 3),
             ["test"] = run.Test?.ToJson(),
             ["model"] = files.Model,
             ["trialsCsv"] = files.Csv,

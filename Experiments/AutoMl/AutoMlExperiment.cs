@@ -195,7 +195,7 @@ public sealed class AutoMlExperiment
             if (_testData is not null)
                 test = ModelEvaluator.Evaluate(new MLContext(Options.Seed), model, _testData);
         }
-        return new AutoMlResult(setup.Task, setup.Metric, setup.Folds.Count, summary, model, refitClock.Elapsed, test, store.Location, setup.Refit);
+        return new AutoMlResult(setup.Task, setup.Metric, setup.Folds.Count, summary, model, refitClock.Elapsed, test, store.Location, setup.Refit) { TotalDuration = clock.Elapsed };
     }
 
     /// <summary>

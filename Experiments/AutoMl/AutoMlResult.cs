@@ -50,6 +50,9 @@ public sealed class AutoMlResult
     /// <summary>Time the refit took.</summary>
     public TimeSpan RefitDuration { get; }
 
+    /// <summary>Wall-clock time of the whole run (preparation, search and refit), what the training-time budget bounds.</summary>
+    public TimeSpan TotalDuration { get; internal init; }
+
     /// <summary>The refit model's metrics on the test data, when test data was given.</summary>
     public EvaluationReport? Test { get; }
 

@@ -20,7 +20,11 @@ public interface ITrialExecutor : IDisposable
 /// <param name="Work">Completes with the outcome or the failure.</param>
 /// <param name="MemoryMb">The memory this trial alone uses (MiB), when the executor can tell; null: the process's, shared with other trials.</param>
 /// <param name="Kill">Ends the trial at once (its worker process is killed); null when the trial runs in this process and cannot be.</param>
-public sealed record TrialExecution(Task<TrialOutcome> Work, Func<double>? MemoryMb = null, Action? Kill = null);
+/// <param name="Evaluating">
+/// Completes when the evaluation itself begins (a new worker process first loads its data); the trial timeout counts
+/// from then. Null: at once.
+/// </param>
+public sealed record TrialExecution(Task<TrialOutcome> Work, Func<double>? MemoryMb = null, Action? Kill = null, Task? Evaluating = null);
 
 /// <summary>Runs each trial on its own thread of this process: no start-up cost, but trials share memory, torch's state and fate.</summary>
 public sealed class InProcessTrialExecutor : ITrialExecutor

@@ -18,6 +18,7 @@ internal sealed class RunningTrial
     private double _peakMb;
     private TrialExecution _execution = null!;
     private string? _killReason;
+    private TimeSpan? _evaluatingSince;
 
     private RunningTrial(TrialRecord record, CancellationToken deadline, TimeSpan? timeout, TimeProvider time)
     {
@@ -79,10 +80,16 @@ internal sealed class RunningTrial
         Stop(TrialState.Pruned, $"Pruned at step {step} (loss {loss:G4}).");
     }
 
-    /// <summary>Stops the trial once it has run longer than its timeout. The runner calls this as it polls, so no timer is needed.</summary>
+    /// <summary>
+    /// Stops the trial once it has been evaluating longer than its timeout (a worker's data loading does not count). The
+    /// runner calls this as it polls, so no timer is needed.
+    /// </summary>
     public void CheckTimeout()
     {
-        if (_timeout is { } limit && _clock.Elapsed >= limit && !Work.IsCompleted)
+        if (_timeout is not { } limit || Work.IsCompleted || _execution.Evaluating is { IsCompleted: false })
+            return;
+        _evaluatingSince ??= _clock.Elapsed;
+        if (_clock.Elapsed - _evaluatingSince.Value >= limit)
             Stop(TrialState.Failed, $"Exceeded the trial timeout of {limit.TotalSeconds:0.#} s.");
     }
 

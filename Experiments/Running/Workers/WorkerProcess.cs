@@ -13,7 +13,7 @@ internal sealed class WorkerProcess : IDisposable
     private readonly Process _process;
     private readonly object _gate = new();
     private readonly Queue<string> _stderr = new();
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _ready = new();
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TrialOnWorker? _current;
     private string? _fatal;
@@ -34,6 +34,7 @@ internal sealed class WorkerProcess : IDisposable
 
     public bool Exited => _exited.Task.IsCompleted;
 
+
     public static WorkerProcess Launch(ProcessStartInfo start)
     {
         start.RedirectStandardInput = true;
@@ -47,7 +48,7 @@ internal sealed class WorkerProcess : IDisposable
         return worker;
     }
 
-    /// <summary>Sends <paramref name="trial"/> once the worker is ready; its task completes when the worker answers or dies.</summary>
+    /// <summary>Sends <paramref name="trial"/> now if the worker is ready, else as soon as it says so; its task completes when the worker answers or dies.</summary>
     public void Run(TrialOnWorker trial)
     {
         lock (_gate)
@@ -56,16 +57,7 @@ internal sealed class WorkerProcess : IDisposable
                 throw new InvalidOperationException($"Worker {Id} already runs trial {_current.Number}.");
             _current = trial;
         }
-        _ready.Task.ContinueWith(_ =>
-        {
-            lock (_gate)
-            {
-                if (_current != trial)
-                    return;
-                trial.Sent = true;
-            }
-            Send(new WorkerMessage { Kind = WorkerMessage.Trial, Number = trial.Number, Configuration = trial.Configuration, Threads = trial.Threads });
-        }, TaskScheduler.Default);
+        SendWhenReady();
     }
 
     /// <summary>Cancels trial <paramref name="number"/>: at once if the worker has not been sent it yet (it is still loading), else by asking it.</summary>
@@ -73,7 +65,7 @@ internal sealed class WorkerProcess : IDisposable
     {
         lock (_gate)
         {
-            if (_current is { } trial && trial.Number == number && !trial.Sent)
+            if (_current is { } trial && trial.Number == number && !trial.Sent.Task.IsCompleted)
             {
                 _current = null;
                 trial.Completion.TrySetCanceled();
@@ -81,6 +73,22 @@ internal sealed class WorkerProcess : IDisposable
             }
         }
         Send(new WorkerMessage { Kind = WorkerMessage.Cancel, Number = number });
+    }
+
+    /// <summary>
+    /// Sends the trial in hand once the worker is ready. Called by the runner's thread and by this worker's reader thread
+    /// (never through the thread pool, which a busy machine may be slow to give a thread).
+    /// </summary>
+    private void SendWhenReady()
+    {
+        TrialOnWorker? trial;
+        lock (_gate)
+        {
+            trial = _current;
+            if (trial is null || !_ready.Task.IsCompleted || !trial.Sent.TrySetResult())
+                return;
+        }
+        Send(new WorkerMessage { Kind = WorkerMessage.Trial, Number = trial.Number, Configuration = trial.Configuration, Threads = trial.Threads });
     }
 
     /// <summary>Its resident memory (MiB), 0 once it has exited.</summary>
@@ -169,6 +177,7 @@ internal sealed class WorkerProcess : IDisposable
         if (message.Kind == WorkerMessage.Ready)
         {
             _ready.TrySetResult();
+            SendWhenReady();
             return;
         }
         if (message.Kind == WorkerMessage.Fatal)
@@ -242,10 +251,10 @@ internal sealed class TrialOnWorker(int number, string configuration, int thread
 
     public int Threads { get; } = threads;
 
-    /// <summary>True once the trial went to the worker (before that, a cancellation needs no answer from it).</summary>
-    public bool Sent { get; set; }
-
     public TaskCompletionSource<TrialOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the trial is sent to the worker: its evaluation (and its timeout) starts then.</summary>
+    public TaskCompletionSource Sent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Report(int step, double loss) => report(step, loss);
 }

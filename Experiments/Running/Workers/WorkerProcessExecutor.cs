@@ -45,7 +45,7 @@ public sealed class WorkerProcessExecutor : ITrialExecutor
         worker.Run(onWorker);
         var registration = context.CancellationToken.Register(() => worker.Cancel(trial.Number));
         onWorker.Completion.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
-        return new TrialExecution(onWorker.Completion.Task, worker.MemoryMb, worker.Kill);
+        return new TrialExecution(onWorker.Completion.Task, worker.MemoryMb, worker.Kill, onWorker.Sent.Task);
     }
 
     /// <inheritdoc/>
