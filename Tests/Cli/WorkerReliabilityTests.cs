@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using MlToolkit.Experiments.Storage;
+using MlToolkit.Experiments.Tuning;
+using MlToolkit.Experiments.Tuning.SearchSpaces;
+using MlToolkit.Tests.Support;
+
+namespace MlToolkit.Tests.Cli;
+
+/// <summary>
+/// `mltoolkit automl` as users run it, as real processes: several on one study, trials in worker processes that are
+/// killed at a memory cap or a deadline, or by someone else, and parallel runs that repeat exactly.
+/// </summary>
+public sealed class WorkerReliabilityTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Two_processes_on_one_sqlite_study_share_its_budget_and_run_every_trial_once() =>
+        TwoProcessesShareOneStudy(_folder.File("shared.db"));
+
+    [PostgresFact]
+    public void Two_processes_on_one_postgresql_study_share_its_budget_and_run_every_trial_once() =>
+        TwoProcessesShareOneStudy(PostgresServer.ConnectionString);
+
+    private void TwoProcessesShareOneStudy(string storage)
+    {
+        var study = "shared-" + Guid.NewGuid().ToString("N")[..8];
+        var runs = Enumerable.Range(0, 2).Select(i => Cli.Start(_folder.Path, "automl", "--sample", "iris", "--cv", "2", "--max-trials", "14",
+            "--trainers", "lbfgs,sdca,lightgbm", "--storage", storage, "--study", study, "-o", _folder.File($"out{i}"), "--json")).ToList();
+        var results = runs.Select(r => r.Finish(TimeSpan.FromMinutes(3))).ToList();
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Error));
+        using var store = AutoMlStore(storage);
+        var trials = store.ReadStudy(study).Trials;
+        // Exactly the budget between them, every trial complete, none run twice (no failed or retried trial).
+        Assert.Equal(14, trials.Count);
+        Assert.All(trials, t => Assert.Equal((TrialState.Complete, null), (t.State, t.RetryOf)));
+        Assert.Contains("\"resumedTrials\"", results[0].Out);
+        Assert.DoesNotContain(storage.Contains("://", StringComparison.Ordinal) ? Environment.GetEnvironmentVariable("PGPASSWORD") ?? "\u0001" : "\u0001", results[0].Out + results[1].Out + results[0].Error + results[1].Error);
+    }
+
+    private static SqlExperimentStore AutoMlStore(string storage) =>
+        PostgresConnectionString.IsPostgres(storage) ? new PostgresExperimentStore(storage) : SqliteExperimentStore.OpenReadOnly(storage);
+
+    [Fact]
+    public void A_trial_over_the_memory_cap_is_killed_and_the_next_trials_run_in_a_new_worker()
+    {
+        // Measured: an MLP trial's worker (libtorch loaded) peaks at 209-248 MiB, an L-BFGS trial's fresh worker at 74-80 MiB.
+        var run = Cli.Run(_folder.Path, "automl", "--trainers", "mlp,lbfgs", "--max-trials", "3", "--cv", "2", "--memory-limit", "150", "-o", _folder.File("m"), "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var trials = TrialsJson(_folder.File("m"));
+        Assert.Equal("mlp", (string?)trials[0]!["parameters"]!["trainer"]);
+        Assert.Matches(@"^Its worker process used \d+ MiB, over the memory cap of 150 MiB, and was killed\.$", (string?)trials[0]!["error"]);
+        Assert.Equal(new[] { "Complete", "Complete" }, trials.Skip(1).Select(t => (string?)t!["state"]));
+    }
+
+    [Fact]
+    public void A_trial_running_past_the_budget_is_stopped_and_the_run_ends_within_the_budget_plus_3_seconds()
+    {
+        // 200,000 rows × 30 columns: one 5-fold LightGbm trial takes 6-11 s here, longer than the 5-s budget.
+        var data = _folder.File("wide.csv");
+        WriteSyntheticBinary(data, rows: 200_000, columns: 30);
+        var run = Cli.Run(_folder.Path, "automl", "--dataset", data, "--label-col", "label", "--trainers", "lightgbm", "--train-time", "5", "-o", _folder.File("d"), "--json");
+        var json = JsonNode.Parse(run.Out)!;
+        var trials = TrialsJson(_folder.File("d"));
+        Assert.Equal("Cancelled", (string?)trials[0]!["state"]);
+        Assert.StartsWith("Stopped at the experiment's time budget.", (string?)trials[0]!["error"]);
+        var total = (double)json["totalSeconds"]!;
+        Assert.True(total <= 5 + 3, $"the run took {total:0.0} s for a 5-s budget");
+    }
+
+    [LinuxFact]
+    public void A_worker_killed_with_kill_9_costs_only_its_trial()
+    {
+        var run = Cli.Start(_folder.Path, "automl", "--trainers", "mlp", "--max-trials", "3", "--cv", "2", "--verbosity", "diagnostic", "-o", _folder.File("k"));
+        // Once the first trial reports an epoch, its worker is busy training: kill it as the OOM killer would.
+        Assert.True(run.WaitForLine(line => line.Contains("trial   0  mlp        epoch 1", StringComparison.Ordinal), TimeSpan.FromMinutes(2)), run.Output);
+        var worker = Children(run.Process.Id).Single(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("--worker", StringComparison.Ordinal));
+        using (var kill = Process.Start("kill", new[] { "-9", worker.ToString(CultureInfo.InvariantCulture) }))
+            kill.WaitForExit();
+        var result = run.Finish(TimeSpan.FromMinutes(3));
+        Assert.True(result.ExitCode == 0, result.Error);
+        var trials = TrialsJson(_folder.File("k"));
+        Assert.Equal("Failed", (string?)trials[0]!["state"]);
+        Assert.StartsWith($"WorkerExitedException: The worker process (pid {worker}) was killed by signal 9", (string?)trials[0]!["error"]);
+        Assert.Equal(new[] { "Complete", "Complete" }, trials.Skip(1).Select(t => (string?)t!["state"]));
+    }
+
+    [Fact]
+    public void Parallel_runs_with_a_seed_and_a_trial_budget_repeat_exactly()
+    {
+        string History(string output)
+        {
+            var run = Cli.Run(_folder.Path, "automl", "--sample", "wine", "--trainers", "mlp,lbfgs,lightgbm", "--max-trials", "8", "--parallel", "2", "--cv", "2", "--seed", "5", "-o", output, "--json");
+            Assert.True(run.ExitCode == 0, run.Error);
+            return string.Join("\n", TrialsJson(output).Select(t => $"{t!["number"]} {t["parameters"]!.ToJsonString()} {(double)t["value"]!:R}"));
+        }
+        var first = History(_folder.File("p1"));
+        Assert.Equal(first, History(_folder.File("p2")));
+        Assert.Equal(8, first.Split('\n').Length);
+    }
+
+    private static JsonArray TrialsJson(string output) => JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trials.json")))!.AsArray();
+
+    private static IEnumerable<int> Children(int parent) => Directory.EnumerateDirectories("/proc")
+        .Select(Path.GetFileName).Where(name => name!.All(char.IsAsciiDigit)).Select(name => int.Parse(name!, CultureInfo.InvariantCulture))
+        .Where(pid =>
+        {
+            try
+            {
+                // The fourth field of /proc/PID/stat is the parent's pid (the second, the name, is in parentheses).
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture) == parent;
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }).ToList();
+
+    private static void WriteSyntheticBinary(string path, int rows, int columns)
+    {
+        var random = new Random(7);
+        using var writer = new StreamWriter(path);
+        writer.WriteLine(string.Join(",", Enumerable.Range(0, columns).Select(i => $"f{i}")) + ",label");
+        var line = new StringBuilder();
+        var x = new double[columns];
+        for (var r = 0; r < rows; r++)
+        {
+            line.Clear();
+            for (var c = 0; c < columns; c++)
+            {
+                x[c] = random.NextDouble() * 2 - 1;
+                line.Append(x[c].ToString("0.0000", CultureInfo.InvariantCulture)).Append(',');
+            }
+            line.Append(x[0] + x[1] * x[2] + 0.3 * random.NextDouble() > 0 ? '1' : '0');
+            writer.WriteLine(line);
+        }
+    }
+
+    /// <summary>The CLI as a child process whose output is read as it comes.</summary>
+    private sealed class Cli
+    {
+        private readonly StringBuilder _out = new();
+        private readonly StringBuilder _error = new();
+
+        private Cli(Process process) => Process = process;
+
+        public Process Process { get; }
+
+        public string Output
+        {
+            get
+            {
+                lock (_out)
+                    return _out.ToString();
+            }
+        }
+
+        public static ProcessRunner.Result Run(string folder, params string[] args) => Start(folder, args).Finish(TimeSpan.FromMinutes(3));
+
+        public static Cli Start(string folder, params string[] args)
+        {
+            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mltoolkit.dll"));
+            foreach (var arg in args)
+                start.ArgumentList.Add(arg);
+            var cli = new Cli(Process.Start(start)!);
+            cli.Process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (cli._out) { cli._out.AppendLine(e.Data); Monitor.PulseAll(cli._out); } };
+            cli.Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (cli._error) cli._error.AppendLine(e.Data); };
+            cli.Process.BeginOutputReadLine();
+            cli.Process.BeginErrorReadLine();
+            return cli;
+        }
+
+        /// <summary>Waits (on the output's arrival, not a clock window) until a line matches; false if the process ended or the patience ran out.</summary>
+        public bool WaitForLine(Func<string, bool> match, TimeSpan patience)
+        {
+            var until = DateTime.UtcNow + patience;
+            lock (_out)
+            {
+                while (!_out.ToString().Split('\n').Any(match))
+                {
+                    if (Process.HasExited || DateTime.UtcNow > until)
+                        return false;
+                    Monitor.Wait(_out, TimeSpan.FromMilliseconds(200));
+                }
+                return true;
+            }
+        }
+
+        public ProcessRunner.Result Finish(TimeSpan patience)
+        {
+            if (!Process.WaitForExit(patience))
+            {
+                Process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"mltoolkit did not finish in {patience}: {Output}");
+            }
+            Process.WaitForExit();
+            lock (_error)
+                return new ProcessRunner.Result(Process.ExitCode, Output, _error.ToString());
+        }
+    }
+}
