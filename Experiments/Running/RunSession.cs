@@ -26,6 +26,7 @@ internal sealed class RunSession
     private readonly Dictionary<int, TrialRecord> _toReport = new();
     private TimeSpan _lastBeat;
     private TimeSpan _lastRefresh;
+    private TimeSpan? _lastMemoryCheck;
 
     public RunSession(ExperimentRunner runner, ITrialExecutor executor, ITuner tuner, IReadOnlyList<TrialRecord> history, RunClock clock, CancellationTokenSource deadline)
     {
@@ -152,8 +153,10 @@ internal sealed class RunSession
     /// </summary>
     private void WatchMemory()
     {
-        if (Running.Count == 0)
+        // Reading a process's memory costs a /proc read and allocations: a few times a second is enough for a cap.
+        if (Running.Count == 0 || (_lastMemoryCheck is { } last && _clock.Elapsed - last < RunnerSettings.MemoryInterval))
             return;
+        _lastMemoryCheck = _clock.Elapsed;
         double? shared = null;
         foreach (var trial in Running.Where(t => !t.Finished))
         {

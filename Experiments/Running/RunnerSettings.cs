@@ -9,6 +9,9 @@ public sealed record RunnerSettings
     /// <summary>How often the runner reads the trials other writers of the study finished, for its tuner.</summary>
     internal static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the runner reads the memory of its running trials (for the cap and their peak).</summary>
+    internal static readonly TimeSpan MemoryInterval = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Wall-clock budget of the search; running trials are cancelled when it runs out. Null = no limit.</summary>
     public TimeSpan? TimeBudget { get; init; }
 

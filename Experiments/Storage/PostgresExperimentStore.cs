@@ -77,6 +77,7 @@ public sealed class PostgresExperimentStore : SqlExperimentStore
                 metrics TEXT NOT NULL, intermediate TEXT NOT NULL, started TEXT NOT NULL, duration_s DOUBLE PRECISION NOT NULL, peak_mb DOUBLE PRECISION,
                 error TEXT, diagnostics TEXT, owner TEXT, heartbeat DOUBLE PRECISION, PRIMARY KEY(study_id, number));
             CREATE INDEX IF NOT EXISTS mltoolkit_trials_state ON mltoolkit_trials(study_id, state);
+            CREATE INDEX IF NOT EXISTS mltoolkit_trials_retry ON mltoolkit_trials(study_id, retry_of);
             """, transaction);
         using (var check = new NpgsqlCommand("SELECT (SELECT value FROM mltoolkit_meta WHERE key = 'format'), (SELECT value FROM mltoolkit_meta WHERE key = 'schema_version')", _connection, transaction))
         using (var reader = check.ExecuteReader())

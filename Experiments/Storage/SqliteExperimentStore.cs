@@ -46,7 +46,7 @@ public sealed class SqliteExperimentStore : SqlExperimentStore
                 Run("PRAGMA journal_mode=WAL;");
                 CreateSchema();
             }
-            Run("PRAGMA synchronous=FULL;");
+            Run("PRAGMA synchronous=NORMAL;");
         }
         catch (ExperimentStorageException)
         {
@@ -117,6 +117,8 @@ public sealed class SqliteExperimentStore : SqlExperimentStore
             if (version.ExecuteScalar() as string == "1")
                 Run($"ALTER TABLE trials ADD COLUMN owner TEXT; ALTER TABLE trials ADD COLUMN heartbeat REAL; UPDATE meta SET value = '{SchemaVersion}' WHERE key = 'schema_version';", transaction);
         }
+        // After a version-1 file gained its columns: what claiming and the trial cap look up.
+        Run("CREATE INDEX IF NOT EXISTS trials_state ON trials(study_id, state); CREATE INDEX IF NOT EXISTS trials_retry ON trials(study_id, retry_of);", transaction);
         transaction.Commit();
     }
 

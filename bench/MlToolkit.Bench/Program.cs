@@ -14,6 +14,7 @@ using MlToolkit.Bench;
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- distill [--rows 0] [--units 16] [--epochs 60]   (a small MLP from labels vs from a teacher, 5 seeds)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- compress --model cnn|transformer [--epochs 3]   (int8, magnitude and structured pruning)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- onnx-speed [--rows 10000] [--threads 2]   (ONNX Runtime vs Transform)
+//   dotnet run -c Release --project bench/MlToolkit.Bench -- shared-study --storage FILE|postgresql://... [--writers 1,2,4,8] [--trials 200] [--work-ms 20]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
 return args.FirstOrDefault() switch
@@ -29,10 +30,16 @@ return args.FirstOrDefault() switch
     "tuners" => TunerQuality.Run(int.Parse(args.SkipWhile(a => a != "--seeds").Skip(1).FirstOrDefault() ?? "10"), args.Contains("--real")),
     "automl" => AutoMlReal.Run(args.SkipWhile(a => a != "--sample").Skip(1).FirstOrDefault() ?? "digits",
         double.Parse(args.SkipWhile(a => a != "--train-time").Skip(1).FirstOrDefault() ?? "60"), args.SkipWhile(a => a != "--export").Skip(1).FirstOrDefault()),
+    "shared-study" => SharedStudyThroughput.Run(Value("--storage") ?? "shared-study.db", (Value("--writers") ?? "1,2,4,8").Split(',').Select(int.Parse).ToArray(),
+        int.Parse(Value("--trials") ?? "200"), int.Parse(Value("--work-ms") ?? "20")),
+    "shared-study-writer" => SharedStudyThroughput.Writer(Value("--storage")!, Value("--study")!, int.Parse(Value("--trials")!), long.Parse(Value("--work-iterations")!)),
+    "shared-study-baseline" => SharedStudyThroughput.Baseline(int.Parse(Value("--units")!), long.Parse(Value("--work-iterations")!)),
     "imdb" => ImdbSequence.Run(options, args.SkipWhile(a => a != "--model").Skip(1).FirstOrDefault() ?? "lstm",
         int.Parse(args.SkipWhile(a => a != "--max-length").Skip(1).FirstOrDefault() ?? "256"), args),
     _ => Usage(),
 };
+
+string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
 static int Usage()
 {
