@@ -1,3 +1,4 @@
+using MlToolkit.Experiments.Storage;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using MlToolkit.Cli.Output;
@@ -11,7 +12,7 @@ internal static class ReportCommand
 {
     public static Command Create(CliOutput output)
     {
-        var storage = new Option<string>("--storage") { Description = "SQLite file of the experiment (e.g. mltoolkit-automl/experiment.db).", Required = true };
+        var storage = new Option<string>("--storage") { Description = "SQLite file of the experiment (e.g. mltoolkit-automl/experiment.db), or a PostgreSQL connection string (postgresql://user@host/db).", Required = true };
         var study = new Option<string>("--study") { Description = "Study name inside the file.", DefaultValueFactory = _ => "default" };
         var folder = new Option<string?>("--output", "-o") { Description = "Folder for report.html and charts/. Default: the storage file's folder." };
         var json = new Option<bool>("--json") { Description = "Print the written files as JSON on standard output." };
@@ -21,9 +22,11 @@ internal static class ReportCommand
 
         command.SetAction((result, cancellationToken) => Task.FromResult(TrainCommand.Run(output, cancellationToken, () =>
         {
-            var path = Path.GetFullPath(result.GetValue(storage)!);
+            var given = result.GetValue(storage)!;
+            var postgres = PostgresConnectionString.IsPostgres(given);
+            var path = postgres ? given : Path.GetFullPath(given);
             var data = ReportData.FromStorage(path, result.GetValue(study)!);
-            var files = ExperimentReport.Write(data, result.GetValue(folder) ?? Path.GetDirectoryName(path)!);
+            var files = ExperimentReport.Write(data, result.GetValue(folder) ?? (postgres ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(path)!));
             if (result.GetValue(json))
                 output.Out.WriteLine(new JsonObject
                 {

@@ -12,13 +12,14 @@ namespace MlToolkit.Experiments.Reporting;
 /// <param name="Source">Where the trials come from (storage path), for the report's header.</param>
 public sealed record ReportData(string StudyName, MetricDefinition Metric, IReadOnlyList<TrialRecord> Trials, string Source)
 {
-    /// <summary>Reads study <paramref name="studyName"/> from the SQLite file at <paramref name="path"/>.</summary>
-    /// <exception cref="ExperimentStorageException">The file is not an experiment store, or has no such study.</exception>
+    /// <summary>Reads study <paramref name="studyName"/> from the SQLite file at <paramref name="path"/>, or from the PostgreSQL database it names.</summary>
+    /// <exception cref="ExperimentStorageException">The file is not an experiment store, the database cannot be reached, or it has no such study.</exception>
     public static ReportData FromStorage(string path, string studyName = "default")
     {
-        if (!File.Exists(path))
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!PostgresConnectionString.IsPostgres(path) && !File.Exists(path))
             throw new ExperimentStorageException($"'{Path.GetFullPath(path)}' does not exist.");
-        using var store = SqliteExperimentStore.OpenReadOnly(path);
+        using SqlExperimentStore store = PostgresConnectionString.IsPostgres(path) ? new PostgresExperimentStore(path) : SqliteExperimentStore.OpenReadOnly(path);
         var (study, trials) = store.ReadStudy(studyName);
         return new ReportData(study.Name, new MetricDefinition(study.Metric, study.Maximize), trials, store.Location);
     }

@@ -46,6 +46,65 @@ public sealed class WorkerReliabilityTests : IDisposable
     private static SqlExperimentStore AutoMlStore(string storage) =>
         PostgresConnectionString.IsPostgres(storage) ? new PostgresExperimentStore(storage) : SqliteExperimentStore.OpenReadOnly(storage);
 
+    [LinuxFact]
+    public void A_writer_killed_with_kill_9_has_its_running_trial_failed_and_retried_once_by_the_other_writer()
+    {
+        var db = _folder.File("two-writers.db");
+        string[] Args(string output) => new[] { "automl", "--trainers", "mlp", "--cv", "2", "--max-trials", "8", "--storage", db, "-o", _folder.File(output), "--json" };
+        var doomed = Cli.Start(_folder.Path, Args("a"));
+        var survivor = Cli.Start(_folder.Path, Args("b"));
+        // Kill the first writer (not its worker: that one notices its input close and leaves) while it holds a trial.
+        var owner = $"{Environment.MachineName}:{doomed.Process.Id}:";
+        var held = WaitFor(() => RunningTrialOf(db, owner), TimeSpan.FromMinutes(2));
+        Assert.True(held is not null, "the first writer never held a running trial");
+        using (var kill = Process.Start("kill", new[] { "-9", doomed.Process.Id.ToString(CultureInfo.InvariantCulture) }))
+            kill.WaitForExit();
+        doomed.Process.WaitForExit();
+        var result = survivor.Finish(TimeSpan.FromMinutes(3));
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var store = SqliteExperimentStore.OpenReadOnly(db);
+        var trials = store.ReadStudy("default").Trials;
+        var lost = trials.Single(t => t.Number == held);
+        Assert.Equal((TrialState.Failed, "The process ended while this trial was running."), (lost.State, lost.Error));
+        var retry = Assert.Single(trials, t => t.RetryOf == held);
+        Assert.Equal((TrialState.Complete, lost.Configuration), (retry.State, retry.Configuration));
+        // The failed trial gave its place in the budget to its retry: 8 counted trials, all complete.
+        Assert.Equal(8, trials.Count(t => t.Number != held));
+        Assert.All(trials.Where(t => t.Number != held), t => Assert.Equal(TrialState.Complete, t.State));
+    }
+
+    private static int? RunningTrialOf(string db, string ownerPrefix)
+    {
+        if (!File.Exists(db))
+            return null;
+        try
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT number FROM trials WHERE state = 0 AND owner LIKE $owner || '%' AND intermediate <> '{}' LIMIT 1";
+            command.Parameters.AddWithValue("$owner", ownerPrefix);
+            return command.ExecuteScalar() is long number ? (int)number : null;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Polls <paramref name="probe"/> (a database read) until it has an answer or the patience runs out.</summary>
+    private static int? WaitFor(Func<int?> probe, TimeSpan patience)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < patience)
+        {
+            if (probe() is { } found)
+                return found;
+            Thread.Sleep(50);
+        }
+        return null;
+    }
+
     [Fact]
     public void A_trial_over_the_memory_cap_is_killed_and_the_next_trials_run_in_a_new_worker()
     {

@@ -32,7 +32,7 @@ return args.FirstOrDefault() switch
         double.Parse(args.SkipWhile(a => a != "--train-time").Skip(1).FirstOrDefault() ?? "60"), args.SkipWhile(a => a != "--export").Skip(1).FirstOrDefault()),
     "shared-study" => SharedStudyThroughput.Run(Value("--storage") ?? "shared-study.db", (Value("--writers") ?? "1,2,4,8").Split(',').Select(int.Parse).ToArray(),
         int.Parse(Value("--trials") ?? "200"), int.Parse(Value("--work-ms") ?? "20")),
-    "shared-study-writer" => SharedStudyThroughput.Writer(Value("--storage")!, Value("--study")!, int.Parse(Value("--trials")!), long.Parse(Value("--work-iterations")!)),
+    "shared-study-writer" => SharedStudyThroughput.Writer(Value("--storage")!, Value("--study")!, int.Parse(Value("--trials")!), long.Parse(Value("--work-iterations")!), long.Parse(Value("--start-at") ?? "0")),
     "shared-study-baseline" => SharedStudyThroughput.Baseline(int.Parse(Value("--units")!), long.Parse(Value("--work-iterations")!)),
     "imdb" => ImdbSequence.Run(options, args.SkipWhile(a => a != "--model").Skip(1).FirstOrDefault() ?? "lstm",
         int.Parse(args.SkipWhile(a => a != "--max-length").Skip(1).FirstOrDefault() ?? "256"), args),

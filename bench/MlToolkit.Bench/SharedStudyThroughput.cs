@@ -30,7 +30,9 @@ internal static class SharedStudyThroughput
         foreach (var count in writers)
         {
             var study = $"bench-{count}-{Guid.NewGuid():N}"[..24];
-            var children = Enumerable.Range(0, count).Select(_ => StartWriter(storage, study, trials, iterations)).ToList();
+            // Every writer starts its first trial at the same moment, after its own start-up (runtime, store connection).
+            var startAt = DateTime.UtcNow.AddSeconds(4 + count * 1.5).Ticks;
+            var children = Enumerable.Range(0, count).Select(_ => StartWriter(storage, study, trials, iterations, startAt)).ToList();
             foreach (var child in children)
             {
                 child.WaitForExit();
@@ -80,7 +82,20 @@ internal static class SharedStudyThroughput
     }
 
     /// <summary>One writer process: runs trials of the study until the store says the cap is reached.</summary>
-    public static int Writer(string storage, string study, int trials, long iterations)
+    public static int Writer(string storage, string study, int trials, long iterations, long startAtTicks)
+    {
+        // Warm up first, as a writer that has run for a while is: the runtime compiles the runner's and the store's
+        // code to its optimized tier over the first tens of trials, on a background thread that would otherwise compete
+        // with the other writers' trials.
+        Study(storage, $"{study}-warmup-{Environment.ProcessId}", 60, 0);
+        var wait = new DateTime(startAtTicks, DateTimeKind.Utc) - DateTime.UtcNow;
+        if (wait > TimeSpan.Zero)
+            Thread.Sleep(wait);
+        Study(storage, study, trials, iterations);
+        return 0;
+    }
+
+    private static void Study(string storage, string study, int trials, long iterations)
     {
         using var store = AutoMlExperiment.OpenStore(storage);
         var definition = new StudyDefinition(study, "loss", false, Space.Describe(), "bench", "shared-study");
@@ -91,7 +106,6 @@ internal static class SharedStudyThroughput
             var loss = Math.Pow(configuration.GetDouble("x") - 1, 2) + Math.Pow(configuration.GetDouble("y") + 2, 2) + Work(iterations) * 0;
             return new TrialOutcome(loss, new[] { loss }, new Dictionary<string, double>());
         });
-        return 0;
     }
 
     private static double Work(long iterations)
@@ -116,8 +130,9 @@ internal static class SharedStudyThroughput
         return (long)(probe * milliseconds / best);
     }
 
-    private static Process StartWriter(string storage, string study, int trials, long iterations) =>
-        Start("shared-study-writer", "--storage", storage, "--study", study, "--trials", trials.ToString(CultureInfo.InvariantCulture), "--work-iterations", iterations.ToString(CultureInfo.InvariantCulture));
+    private static Process StartWriter(string storage, string study, int trials, long iterations, long startAt) =>
+        Start("shared-study-writer", "--storage", storage, "--study", study, "--trials", trials.ToString(CultureInfo.InvariantCulture),
+            "--work-iterations", iterations.ToString(CultureInfo.InvariantCulture), "--start-at", startAt.ToString(CultureInfo.InvariantCulture));
 
     private static Process Start(params string[] arguments)
     {
