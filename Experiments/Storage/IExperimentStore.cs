@@ -36,7 +36,9 @@ public interface IExperimentStore : IDisposable
     /// In one atomic step: claims the lowest-numbered waiting trial for <paramref name="claim"/>'s owner; or, when none
     /// waits and the study counts fewer than <paramref name="maxTrials"/> trials, numbers a new trial, asks
     /// <paramref name="propose"/> for its configuration and stores it as running. <paramref name="propose"/> gets the
-    /// trial's final number and runs while other writers wait, so it must be quick.
+    /// trial's final number and runs while other writers wait, so it must be quick. A proposal another writer already
+    /// holds or has evaluated is asked for again (a few times), so that writers starting together do not all run the
+    /// same first configurations.
     /// </summary>
     TrialStart StartTrial(SearchSpace space, TrialClaim claim, int? maxTrials, Func<int, ParameterSet?> propose);
 

@@ -66,7 +66,11 @@ public sealed class InMemoryExperimentStore : IExperimentStore
                 return new TrialStart(Hold(waiting with { State = TrialState.Running, Started = claim.Now }, claim));
             if (maxTrials is { } max && CountedTrials() >= max)
                 return new TrialStart(null, CapReached: true);
-            if (propose(_trials.Count) is not { } configuration)
+            var configuration = StudyRules.ProposeUnlessTaken(_trials.Count, propose, candidate => _trials.Any(t =>
+                t.State is TrialState.Running or TrialState.Complete or TrialState.Pruned or TrialState.Waiting
+                && t.Configuration.ToJson() == candidate.ToJson()
+                && (!_holders.TryGetValue(t.Number, out var holder) || holder.Owner != claim.Owner)));
+            if (configuration is null)
                 return new TrialStart(null, Exhausted: true);
             _trials.Add(null!);
             return new TrialStart(Hold(new TrialRecord { Number = _trials.Count - 1, Configuration = configuration, State = TrialState.Running, Started = claim.Now }, claim));

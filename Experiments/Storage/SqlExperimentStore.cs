@@ -134,7 +134,12 @@ public abstract class SqlExperimentStore : IExperimentStore
             if (maxTrials is { } max && CountedTrials(transaction) >= max)
                 return new TrialStart(null, CapReached: true);
             var number = NextNumber(transaction);
-            if (propose(number) is not { } configuration)
+            var configuration = StudyRules.ProposeUnlessTaken(number, propose, candidate => Scalar(transaction, $"""
+                SELECT COUNT(*) FROM {Tables.Trials} WHERE study_id = @study AND params = @params AND state IN (@running, @complete, @pruned, @waiting)
+                    AND (owner IS NULL OR owner <> @owner)
+                """, ("@params", candidate.ToJson()), ("@running", (long)TrialState.Running), ("@complete", (long)TrialState.Complete),
+                ("@pruned", (long)TrialState.Pruned), ("@waiting", (long)TrialState.Waiting), ("@owner", claim.Owner)) > 0);
+            if (configuration is null)
                 return new TrialStart(null, Exhausted: true);
             Insert(transaction, number, configuration, TrialState.Running, TrialOrigin.Tuner, null, claim.Now, claim.Owner);
             return new TrialStart(new TrialRecord { Number = number, Configuration = configuration, State = TrialState.Running, Origin = TrialOrigin.Tuner, Started = claim.Now });
@@ -366,6 +371,31 @@ public abstract class SqlExperimentStore : IExperimentStore
 
     private static Dictionary<string, double> ReadDictionary(string json) =>
         (JsonSerializer.Deserialize<Dictionary<string, double?>>(json) ?? new()).ToDictionary(p => p.Key, p => p.Value ?? double.NaN);
+}
+
+/// <summary>Rules every store applies the same way.</summary>
+internal static class StudyRules
+{
+    /// <summary>How often a proposal another writer has already taken is replaced by a new one before it runs anyway.</summary>
+    public const int ProposalAttempts = 8;
+
+    /// <summary>
+    /// Asks <paramref name="propose"/> for trial <paramref name="number"/>'s configuration, again while the answer is one
+    /// another writer holds or has evaluated (<paramref name="takenElsewhere"/>): tuners of writers that start together
+    /// would otherwise all run the same starting points (CFO's defaults). A tuner that keeps proposing it gets its way.
+    /// </summary>
+    public static ParameterSet? ProposeUnlessTaken(int number, Func<int, ParameterSet?> propose, Func<ParameterSet, bool> takenElsewhere)
+    {
+        var configuration = propose(number);
+        for (var attempt = 1; attempt < ProposalAttempts && configuration is not null && takenElsewhere(configuration); attempt++)
+        {
+            var next = propose(number);
+            if (next is null || next.ToJson() == configuration.ToJson())
+                break;
+            configuration = next;
+        }
+        return configuration;
+    }
 }
 
 /// <summary>The words every store uses for a trial whose heartbeat stopped.</summary>

@@ -131,6 +131,18 @@ public abstract class StoreConformance : IDisposable
     }
 
     [StoreFact]
+    public void A_proposal_another_writer_already_runs_is_asked_for_again_but_a_writers_own_repeat_is_kept()
+    {
+        var (first, second) = (Writer(), Writer());
+        Assert.Equal(Point(1), first.StartTrial(Space, new TrialClaim("first", T0), null, _ => Point(1)).Trial!.Configuration);
+        var proposals = new Queue<ParameterSet>(new[] { Point(1), Point(2) });
+        Assert.Equal(Point(2), second.StartTrial(Space, new TrialClaim("second", T0), null, _ => proposals.Dequeue()).Trial!.Configuration);
+        // A tuner that insists gets its way; a writer may repeat its own configuration.
+        Assert.Equal(Point(1), second.StartTrial(Space, new TrialClaim("second", T0), null, _ => Point(1)).Trial!.Configuration);
+        Assert.Equal(Point(2), second.StartTrial(Space, new TrialClaim("second", T0), null, _ => Point(2)).Trial!.Configuration);
+    }
+
+    [StoreFact]
     public void Intermediate_values_and_results_round_trip()
     {
         var store = Writer();
