@@ -121,7 +121,10 @@ public sealed class AutoMlExperiment
     /// <summary>Prunes torch trials with <paramref name="pruner"/>.</summary>
     public AutoMlExperiment SetPruner(IPruner? pruner) => With(o => o.Pruner = pruner);
 
-    /// <summary>Persists trials to an SQLite file and resumes from it.</summary>
+    /// <summary>
+    /// Persists trials to an SQLite file, or to the PostgreSQL database a connection string names
+    /// (<c>postgresql://user@host:port/db</c>), and resumes from it; other processes may run the same study at once.
+    /// </summary>
     public AutoMlExperiment SetStorage(string? path, string studyName = "default") => With(o => { o.StoragePath = path; o.StudyName = studyName; });
 
     /// <summary>Seeds the tuner, the folds and the trainers.</summary>

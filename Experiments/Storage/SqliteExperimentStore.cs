@@ -114,8 +114,11 @@ public sealed class SqliteExperimentStore : SqlExperimentStore
         {
             version.Transaction = transaction;
             version.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'";
-            if (version.ExecuteScalar() as string == "1")
+            var stored = version.ExecuteScalar() as string;
+            if (stored == "1")
                 Run($"ALTER TABLE trials ADD COLUMN owner TEXT; ALTER TABLE trials ADD COLUMN heartbeat REAL; UPDATE meta SET value = '{SchemaVersion}' WHERE key = 'schema_version';", transaction);
+            else if (stored != SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                throw new ExperimentStorageException($"'{Location}' holds experiment schema version {stored}; this MlToolkit reads versions 1 and {SchemaVersion}.");
         }
         // After a version-1 file gained its columns: what claiming and the trial cap look up.
         Run("CREATE INDEX IF NOT EXISTS trials_state ON trials(study_id, state); CREATE INDEX IF NOT EXISTS trials_retry ON trials(study_id, retry_of);", transaction);
