@@ -22,7 +22,8 @@ internal sealed class RunSession
     private readonly string _owner;
     private readonly HashSet<int> _known = new();
     private readonly HashSet<int> _own = new();
-    private readonly SortedSet<int> _unreported = new();
+    private readonly List<int> _startOrder = new();
+    private int _reported;
     private readonly Dictionary<int, TrialRecord> _toReport = new();
     private TimeSpan _lastBeat;
     private TimeSpan _lastRefresh;
@@ -65,7 +66,7 @@ internal sealed class RunSession
             if (record.State == TrialState.Complete && ReferenceEquals(State.Best, record))
                 _runner.Notify(ExperimentEventKind.NewBest, record, record, _clock.Elapsed);
         }
-        ReportInOrder();
+        ReportFinished();
     }
 
     /// <summary>Keeps the shared study healthy: heartbeats this writer's trials, fails other writers' stale ones, learns their finished ones.</summary>
@@ -99,13 +100,13 @@ internal sealed class RunSession
     /// <summary>Starts trials up to the parallelism; returns why the run stops when the store refuses more and none is running.</summary>
     public StopReason? StartTrials()
     {
-        while ((_settings.ReproducibleOrder ? _unreported.Count : Running.Count) < _settings.ParallelTrials)
+        while (Running.Count < _settings.ParallelTrials && (!_settings.ReproducibleOrder || ReportUpTo(_startOrder.Count)))
         {
             var start = _runner.Store.StartTrial(_runner.Space, new TrialClaim(_owner, _settings.Clock.GetUtcNow()), _settings.MaxTrials, _tuner.Propose);
             if (start.Trial is not { } record)
                 return Running.Count > 0 ? null : start.CapReached ? StopReason.MaxTrials : StopReason.SpaceExhausted;
             _own.Add(record.Number);
-            _unreported.Add(record.Number);
+            _startOrder.Add(record.Number);
             State.Reserve(record.Number);
             _runner.Notify(ExperimentEventKind.TrialStarted, record, State.Best, _clock.Elapsed);
             Running.Add(RunningTrial.Start(record, _executor, _deadline.Token, _threads, _settings.TrialTimeout, _settings.Clock,
@@ -115,26 +116,34 @@ internal sealed class RunSession
     }
 
     /// <summary>
-    /// Tells the tuner how this writer's trials ended. In reproducible order a trial is reported only after every trial
-    /// this writer started before it, so the tuner's inputs do not depend on which parallel trial finished first.
+    /// Tells the tuner how this writer's trials ended: at once, or, in reproducible order, only when the tuner is about
+    /// to propose and then exactly the trials started <see cref="RunnerSettings.ParallelTrials"/> or more proposals
+    /// earlier (see <see cref="StartTrials"/>), so that what the tuner knows at each proposal never depends on timing.
     /// </summary>
-    private void ReportInOrder()
+    private void ReportFinished()
     {
-        if (!_settings.ReproducibleOrder)
-        {
-            foreach (var record in _toReport.Values.OrderBy(r => r.Number))
-            {
-                _unreported.Remove(record.Number);
-                _tuner.Report(_runner.ToReport(record));
-            }
-            _toReport.Clear();
+        if (_settings.ReproducibleOrder)
             return;
-        }
-        while (_unreported.Count > 0 && _toReport.Remove(_unreported.Min, out var next))
+        foreach (var record in _toReport.Values.OrderBy(r => r.Number))
+            _tuner.Report(_runner.ToReport(record));
+        _toReport.Clear();
+    }
+
+    /// <summary>
+    /// Reproducible order: before this writer's k-th trial, the tuner gets the reports of its trials 0 … k − N (in start
+    /// order) and no others; false while one of those is still running (the start waits for it).
+    /// </summary>
+    private bool ReportUpTo(int started)
+    {
+        var due = started - _settings.ParallelTrials + 1;
+        while (_reported < due)
         {
-            _unreported.Remove(next.Number);
-            _tuner.Report(_runner.ToReport(next));
+            if (!_toReport.Remove(_startOrder[_reported], out var record))
+                return false;
+            _tuner.Report(_runner.ToReport(record));
+            _reported++;
         }
+        return true;
     }
 
     private void OnIntermediate(RunningTrial trial, int step, double loss)

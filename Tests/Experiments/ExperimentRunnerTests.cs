@@ -159,6 +159,26 @@ public sealed class ExperimentRunnerTests
     }
 
     [Fact]
+    public void In_reproducible_order_parallel_trials_give_the_same_history_whichever_finishes_first()
+    {
+        var space = TestObjectives.Conditional();
+        string History(int order)
+        {
+            using var store = new InMemoryExperimentStore();
+            var settings = new RunnerSettings { MaxTrials = 16, ParallelTrials = 3, UnitCosts = true, ReproducibleOrder = true };
+            var runner = new ExperimentRunner(store, Study(space), space, () => new TpeTuner(space, 3, startupTrials: 4), settings: settings);
+            var summary = runner.Run((p, context) =>
+            {
+                // Run 0 finishes later trials first, run 1 earlier ones first: every finishing order differs.
+                Thread.Sleep(order == 0 ? 60 - 3 * (context.Number % 4) * 5 : 5 + 15 * (context.Number % 4));
+                return Outcome(TestObjectives.Loss(p));
+            });
+            return string.Join("\n", summary.Trials.Select(t => $"{t.Number} {t.Configuration}"));
+        }
+        Assert.Equal(History(0), History(1));
+    }
+
+    [Fact]
     public void A_trial_left_running_by_a_dead_process_is_marked_failed_and_retried_once()
     {
         using var folder = new TempFolder();
