@@ -21,7 +21,7 @@ internal sealed class RunSession
     private readonly int _threads;
     private readonly string _owner;
     private readonly HashSet<int> _known = new();
-    private readonly HashSet<int> _own = new();
+    /// <summary>This writer's trials in the order it started them (enqueued trials can have lower numbers than earlier ones).</summary>
     private readonly List<int> _startOrder = new();
     private int _reported;
     private readonly Dictionary<int, TrialRecord> _toReport = new();
@@ -89,7 +89,7 @@ internal sealed class RunSession
     /// <summary>Reports to the tuner, and counts, the trials other writers finished since the last look.</summary>
     public void Refresh()
     {
-        foreach (var trial in _runner.Store.LoadTrials(_runner.Space).Where(t => IsFinished(t) && !_own.Contains(t.Number) && !_known.Contains(t.Number)))
+        foreach (var trial in _runner.Store.LoadTrials(_runner.Space).Where(t => IsFinished(t) && !_startOrder.Contains(t.Number) && !_known.Contains(t.Number)))
         {
             Learn(trial);
             State.Add(trial);
@@ -105,7 +105,6 @@ internal sealed class RunSession
             var start = _runner.Store.StartTrial(_runner.Space, new TrialClaim(_owner, _settings.Clock.GetUtcNow()), _settings.MaxTrials, _tuner.Propose);
             if (start.Trial is not { } record)
                 return Running.Count > 0 ? null : start.CapReached ? StopReason.MaxTrials : StopReason.SpaceExhausted;
-            _own.Add(record.Number);
             _startOrder.Add(record.Number);
             State.Reserve(record.Number);
             _runner.Notify(ExperimentEventKind.TrialStarted, record, State.Best, _clock.Elapsed);

@@ -215,8 +215,8 @@ public abstract class SqlExperimentStore : IExperimentStore
             ("@state", (long)trial.State), ("@value", Nullable(trial.Value)), ("@std", Nullable(trial.ValueStd)), ("@folds", JsonSerializer.Serialize(trial.FoldValues.Select(Finite))),
             ("@metrics", JsonSerializer.Serialize(trial.Metrics.ToDictionary(p => p.Key, p => Finite(p.Value)))),
             ("@intermediate", JsonSerializer.Serialize(trial.Intermediate.ToDictionary(p => p.Key.ToString(CultureInfo.InvariantCulture), p => Finite(p.Value)))),
-            ("@duration", trial.Duration.TotalSeconds), ("@peak", Nullable(trial.PeakMemoryMb)), ("@error", (object?)trial.Error ?? DBNull.Value),
-            ("@diagnostics", (object?)trial.Diagnostics ?? DBNull.Value), ("@number", (long)trial.Number), ("@running", (long)TrialState.Running)) == 1);
+            ("@duration", trial.Duration.TotalSeconds), ("@peak", Nullable(trial.PeakMemoryMb)), ("@error", Nullable(trial.Error)),
+            ("@diagnostics", Nullable(trial.Diagnostics)), ("@number", (long)trial.Number), ("@running", (long)TrialState.Running)) == 1);
     }
 
     /// <inheritdoc/>
@@ -275,8 +275,8 @@ public abstract class SqlExperimentStore : IExperimentStore
             VALUES(@study, @number, @params, @state, @origin, @retry, '[]', '{"{}"}', '{"{}"}', @started, 0, @owner, @heartbeat)
             """,
             ("@number", (long)number), ("@params", configuration.ToJson()), ("@state", (long)state), ("@origin", (long)origin),
-            ("@retry", retryOf is { } r ? (long)r : DBNull.Value), ("@started", Text(started)), ("@owner", (object?)owner ?? DBNull.Value),
-            ("@heartbeat", owner is null ? DBNull.Value : UnixSeconds(started)));
+            ("@retry", retryOf is { } r ? (long)r : new TypedNull(DbType.Int64)), ("@started", Text(started)), ("@owner", Nullable(owner)),
+            ("@heartbeat", owner is null ? new TypedNull(DbType.Double) : UnixSeconds(started)));
 
     private IReadOnlyList<TrialRecord> Load(SearchSpace? space, int? number, DbTransaction? transaction = null)
     {
@@ -353,9 +353,9 @@ public abstract class SqlExperimentStore : IExperimentStore
                 continue;
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
-            parameter.Value = value;
-            if (value is DBNull)
-                parameter.DbType = name is "@retry" ? DbType.Int64 : name is "@heartbeat" or "@value" or "@std" or "@peak" ? DbType.Double : DbType.String;
+            parameter.Value = value is TypedNull ? DBNull.Value : value;
+            if (value is TypedNull missing)
+                parameter.DbType = missing.Type;
             command.Parameters.Add(parameter);
         }
         return command;
@@ -365,7 +365,12 @@ public abstract class SqlExperimentStore : IExperimentStore
 
     private static string Text(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
 
-    private static object Nullable(double? value) => value is { } v && double.IsFinite(v) ? v : DBNull.Value;
+    private static object Nullable(double? value) => value is { } v && double.IsFinite(v) ? v : new TypedNull(DbType.Double);
+
+    private static object Nullable(string? value) => (object?)value ?? new TypedNull(DbType.String);
+
+    /// <summary>A SQL NULL that carries its column's type: PostgreSQL needs it to type an untyped parameter.</summary>
+    private sealed record TypedNull(DbType Type);
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 

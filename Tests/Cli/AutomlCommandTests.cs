@@ -140,21 +140,13 @@ public sealed class AutomlCommandTests : IDisposable
     {
         var db = _folder.File("killed.db");
         string[] args = { "automl", "--sample", "iris", "--cv", "2", "--max-trials", "30", "--trainers", "lbfgs,sdca,lightgbm", "--storage", db, "-o", _folder.File("k") };
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _folder.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mltoolkit.dll"));
-        foreach (var arg in args.Skip(0))
-            start.ArgumentList.Add(arg);
-        using (var child = Process.Start(start)!)
-        {
-            child.BeginOutputReadLine();
-            child.BeginErrorReadLine();
-            var deadline = Stopwatch.StartNew();
-            while (Finished(db) < 6 && deadline.Elapsed < TimeSpan.FromMinutes(2) && !child.HasExited)
-                Thread.Sleep(50);
-            Assert.False(child.HasExited, "the experiment ended before it could be killed");
-            child.Kill(entireProcessTree: true);
-            child.WaitForExit();
-        }
+        var child = CliProcess.Start(_folder.Path, args);
+        var deadline = Stopwatch.StartNew();
+        while (Finished(db) < 6 && deadline.Elapsed < TimeSpan.FromMinutes(2) && !child.Process.HasExited)
+            Thread.Sleep(50);
+        Assert.False(child.Process.HasExited, "the experiment ended before it could be killed");
+        child.Process.Kill(entireProcessTree: true);
+        child.Process.WaitForExit();
         var before = Trials(db);
         Assert.InRange(before.Count(t => t.State != "0"), 6, 29);
 
@@ -175,28 +167,21 @@ public sealed class AutomlCommandTests : IDisposable
     public void Ctrl_c_stops_within_seconds_keeps_finished_trials_and_exits_130()
     {
         var db = _folder.File("interrupted.db");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _folder.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "mltoolkit.dll"), "automl", "--sample", "iris", "--cv", "2", "--train-time", "300", "--trainers", "lbfgs,lightgbm", "--storage", db, "-o", _folder.File("i") })
-            start.ArgumentList.Add(arg);
-        using var child = Process.Start(start)!;
-        var stderr = new System.Text.StringBuilder();
-        child.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
-        child.BeginOutputReadLine();
-        child.BeginErrorReadLine();
+        var child = CliProcess.Start(_folder.Path, "automl", "--sample", "iris", "--cv", "2", "--train-time", "300", "--trainers", "lbfgs,lightgbm", "--storage", db, "-o", _folder.File("i"));
         var waited = Stopwatch.StartNew();
-        while (Finished(db) < 3 && waited.Elapsed < TimeSpan.FromMinutes(2) && !child.HasExited)
+        while (Finished(db) < 3 && waited.Elapsed < TimeSpan.FromMinutes(2) && !child.Process.HasExited)
             Thread.Sleep(50);
-        Assert.False(child.HasExited, "the experiment ended before it could be interrupted");
+        Assert.False(child.Process.HasExited, "the experiment ended before it could be interrupted");
 
-        using (var interrupt = Process.Start("kill", new[] { "-INT", child.Id.ToString(CultureInfo.InvariantCulture) }))
+        using (var interrupt = Process.Start("kill", new[] { "-INT", child.Process.Id.ToString(CultureInfo.InvariantCulture) }))
             interrupt.WaitForExit();
         // One-sided and generous ("within seconds"): a 300-s budget would otherwise keep it running for minutes.
-        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(20)), "still running 20 s after Ctrl+C");
-        child.WaitForExit();
-        Assert.Equal(130, child.ExitCode);
+        Assert.True(child.Process.WaitForExit(TimeSpan.FromSeconds(20)), "still running 20 s after Ctrl+C");
+        var result = child.Finish(TimeSpan.FromSeconds(5));
+        Assert.Equal(130, result.ExitCode);
         var finished = Finished(db);
         Assert.True(finished >= 3, $"{finished} finished trials kept");
-        Assert.Contains($"cancelled: {finished} finished trials are saved in {db}; run the same command again to resume.", stderr.ToString());
+        Assert.Contains($"cancelled: {finished} finished trials are saved in {db}; run the same command again to resume.", result.Error);
         Assert.Equal(IntegrityOk, Scalar(db, "PRAGMA integrity_check"));
     }
 

@@ -30,7 +30,7 @@ public sealed class WorkerReliabilityTests : IDisposable
     private void TwoProcessesShareOneStudy(string storage)
     {
         var study = "shared-" + Guid.NewGuid().ToString("N")[..8];
-        var runs = Enumerable.Range(0, 2).Select(i => Cli.Start(_folder.Path, "automl", "--sample", "iris", "--cv", "2", "--max-trials", "14",
+        var runs = Enumerable.Range(0, 2).Select(i => CliProcess.Start(_folder.Path, "automl", "--sample", "iris", "--cv", "2", "--max-trials", "14",
             "--trainers", "lbfgs,sdca,lightgbm", "--storage", storage, "--study", study, "-o", _folder.File($"out{i}"), "--json")).ToList();
         var results = runs.Select(r => r.Finish(TimeSpan.FromMinutes(3))).ToList();
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Error));
@@ -40,7 +40,8 @@ public sealed class WorkerReliabilityTests : IDisposable
         Assert.Equal(14, trials.Count);
         Assert.All(trials, t => Assert.Equal((TrialState.Complete, null), (t.State, t.RetryOf)));
         Assert.Contains("\"resumedTrials\"", results[0].Out);
-        Assert.DoesNotContain(storage.Contains("://", StringComparison.Ordinal) ? Environment.GetEnvironmentVariable("PGPASSWORD") ?? "\u0001" : "\u0001", results[0].Out + results[1].Out + results[0].Error + results[1].Error);
+        if (storage.Contains("://", StringComparison.Ordinal) && Environment.GetEnvironmentVariable("PGPASSWORD") is { Length: > 0 } password)
+            Assert.DoesNotContain(password, results[0].Out + results[1].Out + results[0].Error + results[1].Error);
     }
 
     private static SqlExperimentStore AutoMlStore(string storage) =>
@@ -51,8 +52,8 @@ public sealed class WorkerReliabilityTests : IDisposable
     {
         var db = _folder.File("two-writers.db");
         string[] Args(string output) => new[] { "automl", "--trainers", "mlp", "--cv", "2", "--max-trials", "8", "--storage", db, "-o", _folder.File(output), "--json" };
-        var doomed = Cli.Start(_folder.Path, Args("a"));
-        var survivor = Cli.Start(_folder.Path, Args("b"));
+        var doomed = CliProcess.Start(_folder.Path, Args("a"));
+        var survivor = CliProcess.Start(_folder.Path, Args("b"));
         // Kill the first writer (not its worker: that one notices its input close and leaves) while it holds a trial.
         var owner = $"{Environment.MachineName}:{doomed.Process.Id}:";
         var held = WaitFor(() => RunningTrialOf(db, owner), TimeSpan.FromMinutes(2));
@@ -109,7 +110,7 @@ public sealed class WorkerReliabilityTests : IDisposable
     public void A_trial_over_the_memory_cap_is_killed_and_the_next_trials_run_in_a_new_worker()
     {
         // Measured: an MLP trial's worker (libtorch loaded) peaks at 209-248 MiB, an L-BFGS trial's fresh worker at 74-80 MiB.
-        var run = Cli.Run(_folder.Path, "automl", "--trainers", "mlp,lbfgs", "--max-trials", "3", "--cv", "2", "--memory-limit", "150", "-o", _folder.File("m"), "--json");
+        var run = CliProcess.Run(_folder.Path, "automl", "--trainers", "mlp,lbfgs", "--max-trials", "3", "--cv", "2", "--memory-limit", "150", "-o", _folder.File("m"), "--json");
         Assert.True(run.ExitCode == 0, run.Error);
         var trials = TrialsJson(_folder.File("m"));
         Assert.Equal("mlp", (string?)trials[0]!["parameters"]!["trainer"]);
@@ -123,7 +124,7 @@ public sealed class WorkerReliabilityTests : IDisposable
         // 200,000 rows × 30 columns: one 5-fold LightGbm trial takes 6-11 s here, longer than the 5-s budget.
         var data = _folder.File("wide.csv");
         WriteSyntheticBinary(data, rows: 200_000, columns: 30);
-        var run = Cli.Run(_folder.Path, "automl", "--dataset", data, "--label-col", "label", "--trainers", "lightgbm", "--train-time", "5", "-o", _folder.File("d"), "--json");
+        var run = CliProcess.Run(_folder.Path, "automl", "--dataset", data, "--label-col", "label", "--trainers", "lightgbm", "--train-time", "5", "-o", _folder.File("d"), "--json");
         var json = JsonNode.Parse(run.Out)!;
         var trials = TrialsJson(_folder.File("d"));
         Assert.Equal("Cancelled", (string?)trials[0]!["state"]);
@@ -135,7 +136,7 @@ public sealed class WorkerReliabilityTests : IDisposable
     [LinuxFact]
     public void A_worker_killed_with_kill_9_costs_only_its_trial()
     {
-        var run = Cli.Start(_folder.Path, "automl", "--trainers", "mlp", "--max-trials", "3", "--cv", "2", "--verbosity", "diagnostic", "-o", _folder.File("k"));
+        var run = CliProcess.Start(_folder.Path, "automl", "--trainers", "mlp", "--max-trials", "3", "--cv", "2", "--verbosity", "diagnostic", "-o", _folder.File("k"));
         // Once the first trial reports an epoch, its worker is busy training: kill it as the OOM killer would.
         Assert.True(run.WaitForLine(line => line.Contains("trial   0  mlp        epoch 1", StringComparison.Ordinal), TimeSpan.FromMinutes(2)), run.Output);
         var worker = Children(run.Process.Id).Single(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("--worker", StringComparison.Ordinal));
@@ -154,7 +155,7 @@ public sealed class WorkerReliabilityTests : IDisposable
     {
         string History(string output)
         {
-            var run = Cli.Run(_folder.Path, "automl", "--sample", "wine", "--trainers", "mlp,lbfgs,lightgbm", "--max-trials", "8", "--parallel", "2", "--cv", "2", "--seed", "5", "-o", output, "--json");
+            var run = CliProcess.Run(_folder.Path, "automl", "--sample", "wine", "--trainers", "mlp,lbfgs,lightgbm", "--max-trials", "8", "--parallel", "2", "--cv", "2", "--seed", "5", "-o", output, "--json");
             Assert.True(run.ExitCode == 0, run.Error);
             return string.Join("\n", TrialsJson(output).Select(t => $"{t!["number"]} {t["parameters"]!.ToJsonString()} {(double)t["value"]!:R}"));
         }
@@ -198,70 +199,6 @@ public sealed class WorkerReliabilityTests : IDisposable
             }
             line.Append(x[0] + x[1] * x[2] + 0.3 * random.NextDouble() > 0 ? '1' : '0');
             writer.WriteLine(line);
-        }
-    }
-
-    /// <summary>The CLI as a child process whose output is read as it comes.</summary>
-    private sealed class Cli
-    {
-        private readonly StringBuilder _out = new();
-        private readonly StringBuilder _error = new();
-
-        private Cli(Process process) => Process = process;
-
-        public Process Process { get; }
-
-        public string Output
-        {
-            get
-            {
-                lock (_out)
-                    return _out.ToString();
-            }
-        }
-
-        public static ProcessRunner.Result Run(string folder, params string[] args) => Start(folder, args).Finish(TimeSpan.FromMinutes(3));
-
-        public static Cli Start(string folder, params string[] args)
-        {
-            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mltoolkit.dll"));
-            foreach (var arg in args)
-                start.ArgumentList.Add(arg);
-            var cli = new Cli(Process.Start(start)!);
-            cli.Process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (cli._out) { cli._out.AppendLine(e.Data); Monitor.PulseAll(cli._out); } };
-            cli.Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (cli._error) cli._error.AppendLine(e.Data); };
-            cli.Process.BeginOutputReadLine();
-            cli.Process.BeginErrorReadLine();
-            return cli;
-        }
-
-        /// <summary>Waits (on the output's arrival, not a clock window) until a line matches; false if the process ended or the patience ran out.</summary>
-        public bool WaitForLine(Func<string, bool> match, TimeSpan patience)
-        {
-            var until = DateTime.UtcNow + patience;
-            lock (_out)
-            {
-                while (!_out.ToString().Split('\n').Any(match))
-                {
-                    if (Process.HasExited || DateTime.UtcNow > until)
-                        return false;
-                    Monitor.Wait(_out, TimeSpan.FromMilliseconds(200));
-                }
-                return true;
-            }
-        }
-
-        public ProcessRunner.Result Finish(TimeSpan patience)
-        {
-            if (!Process.WaitForExit(patience))
-            {
-                Process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"mltoolkit did not finish in {patience}: {Output}");
-            }
-            Process.WaitForExit();
-            lock (_error)
-                return new ProcessRunner.Result(Process.ExitCode, Output, _error.ToString());
         }
     }
 }

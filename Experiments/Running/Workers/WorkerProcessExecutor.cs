@@ -59,8 +59,6 @@ public sealed class WorkerProcessExecutor : ITrialExecutor
             _workers.Clear();
         }
         foreach (var worker in workers)
-            worker.Stop(TimeSpan.FromSeconds(2));
-        foreach (var worker in workers)
             worker.Dispose();
     }
 

@@ -264,6 +264,13 @@ public sealed class PostgresStoreConformance : StoreConformance
     protected override IExperimentStore Connect() => new PostgresExperimentStore(PostgresServer.ConnectionString);
 
     [PostgresFact]
-    public void Its_location_never_shows_the_password() =>
-        Assert.DoesNotContain(Environment.GetEnvironmentVariable("PGPASSWORD") ?? "\u0001", Connect().Location, StringComparison.Ordinal);
+    public void Its_location_never_shows_the_password()
+    {
+        // A server that trusts loopback ignores a password it did not ask for, so one is made up when none is configured.
+        var settings = PostgresConnectionString.Parse(PostgresServer.ConnectionString);
+        if (string.IsNullOrEmpty(settings.Password))
+            settings.Password = "made-up-secret-7f3a";
+        using var store = new PostgresExperimentStore(settings.ConnectionString);
+        Assert.DoesNotContain(settings.Password, store.Location, StringComparison.Ordinal);
+    }
 }
