@@ -13,6 +13,7 @@ using MlToolkit.Experiments.Tuning;
 using MlToolkit.Experiments.Tuning.Pruners;
 using MlToolkit.Experiments.Tuning.Tuners;
 using Microsoft.ML;
+using MlToolkit.Experiments.Ensembles;
 using MlToolkit.Models.Explanations;
 
 namespace MlToolkit.Cli.Commands;
@@ -96,7 +97,6 @@ internal static class AutomlCommand
         var seconds = result.GetValue(o.TrainTime) ?? (result.GetValue(o.MaxTrials) is null ? 60 : null);
         experiment
             .SetTuner(Tuners.Parse(result.GetValue(o.Tuner)!))
-            .SetCrossValidation(result.GetValue(o.Folds))
             .SetTrainingTime(seconds is { } s ? TimeSpan.FromSeconds(s) : null)
             .SetMaxTrials(result.GetValue(o.MaxTrials))
             .SetParallelTrials(result.GetValue(o.Parallel), result.GetValue(o.Threads))
@@ -114,6 +114,9 @@ internal static class AutomlCommand
         if (result.GetValue(o.TrialTimeout) is { } timeout)
             options.TrialTimeout = TimeSpan.FromSeconds(timeout);
         options.MemoryLimitMb = result.GetValue(o.MemoryLimit);
+        options.Folds = result.GetValue(o.Folds);
+        options.Ensemble = result.GetValue(o.Ensemble);
+        options.StrongStarts = result.GetValue(o.StrongStarts);
         if (result.GetValue(o.Isolation) == "process" && !result.GetValue(o.Worker))
         {
             var arguments = result.Tokens.Select(t => t.Value).Append("--worker").ToList();
@@ -152,7 +155,9 @@ internal static class AutomlCommand
         }
         var report = ExperimentReport.Write(ReportData.FromResult(run, study) with { Explanations = explanations }, folder);
         var files = new SavedFiles(model, Path.Combine(folder, "leaderboard.txt"), Path.Combine(folder, "trials.csv"), Path.Combine(folder, "trials.json"), report.Html);
-        File.WriteAllText(files.Leaderboard, run.Leaderboard.ToText(int.MaxValue) + Environment.NewLine);
+        File.WriteAllText(files.Leaderboard, run.Leaderboard.ToText(int.MaxValue) + Environment.NewLine + (run.Ensemble is { } ensemble
+            ? string.Create(CultureInfo.InvariantCulture, $"ensemble (saved as the model): {EnsembleMembers(ensemble)}; {run.Metric.Name} {ensemble.Value:0.0000} out of fold, best single {ensemble.BestSingleValue:0.0000}{Environment.NewLine}")
+            : ""));
         File.WriteAllText(files.Csv, TrialHistoryExport.ToCsv(run.Trials));
         File.WriteAllText(files.Json, TrialHistoryExport.ToJson(run.Trials));
         return files;
@@ -170,6 +175,8 @@ internal static class AutomlCommand
         {
             var row = run.Leaderboard.Rows[0];
             w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Best     trial {best.Number}: {row.Trainer} {run.Metric.Name} {best.Value:0.0000}{(best.ValueStd is { } std ? $" ± {std:0.0000}" : "")}"));
+            if (run.Ensemble is { } ensemble)
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ensemble {EnsembleMembers(ensemble)}: {run.Metric.Name} {ensemble.Value:0.0000} out of fold (best single {ensemble.BestSingleValue:0.0000}); saved as the model"));
             w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Refit    on all training rows in {run.RefitDuration.TotalSeconds:0.0} s"));
         }
         if (run.Test is { } test)
@@ -183,6 +190,9 @@ internal static class AutomlCommand
         w.WriteLine($"Report   {files.Report}");
         w.WriteLine($"Storage  {run.Storage}");
     }
+
+    private static string EnsembleMembers(EnsembleSummary ensemble) =>
+        string.Join(" + ", ensemble.Weights.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Value:0.00}×trial {w.Key}")));
 
     private static string Reason(StopReason reason) => reason switch
     {
@@ -221,6 +231,12 @@ internal static class AutomlCommand
             ["cancelled"] = run.Leaderboard.Cancelled,
             ["best"] = run.Leaderboard.Rows.Count > 0 ? rows[0]!.DeepClone() : null,
             ["leaderboard"] = rows,
+            ["ensemble"] = run.Ensemble is { } ensemble ? new JsonObject
+            {
+                ["value"] = ensemble.Value,
+                ["bestSingleValue"] = ensemble.BestSingleValue,
+                ["members"] = new JsonArray(ensemble.Weights.Select(w => (JsonNode?)new JsonObject { ["trial"] = w.Key, ["weight"] = Math.Round(w.Value, 6) }).ToArray()),
+            } : null,
             ["refitSeconds"] = Math.Round(run.RefitDuration.TotalSeconds, 3),
             ["totalSeconds"] = Math.Round(run.TotalDuration.TotalSeconds, 3),
             ["test"] = run.Test?.ToJson(),

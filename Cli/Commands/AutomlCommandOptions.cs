@@ -17,7 +17,7 @@ internal sealed class AutomlCommandOptions
         MaxTrials = new Option<int?>("--max-trials") { Description = "Trials to finish, counting those of a resumed experiment." };
         Tuner = new Option<string>("--tuner") { Description = "tpe, cfo (cost-frugal, starts cheap), random or grid.", DefaultValueFactory = _ => "cfo" };
         Tuner.AcceptOnlyFromAmong("tpe", "cfo", "random", "grid");
-        Folds = new Option<int>("--cv") { Description = "Cross-validation folds per trial (stratified for classification); 1 = a 20% holdout.", DefaultValueFactory = _ => 5 };
+        Folds = new Option<int?>("--cv") { Description = "Cross-validation folds per trial (stratified for classification); 1 = a 20% holdout. Default: 5, or a holdout from 10,000 rows (or 200,000 cells) and on text or images." };
         Trainers = new Option<string[]>("--trainers") { Description = $"Trainers to sweep (comma-separated): {string.Join(", ", CandidateCatalog.All.Select(c => c.Name))}. Default: the classic ones and mlp.", AllowMultipleArgumentsPerToken = true };
         Metric = new Option<string?>("--metric") { Description = "Metric to optimize, e.g. accuracy, macro_accuracy, log_loss, auc, f1, r_squared, rmse. Default: accuracy (R² for regression)." };
         Storage = new Option<string?>("--storage") { Description = "Where trials are stored: an SQLite file, or a PostgreSQL connection string (postgresql://user@host:port/db; password from PGPASSWORD or ~/.pgpass) to share the study between machines. Re-running with it resumes; several processes may run one study at once. Default: <output>/experiment.db." };
@@ -41,6 +41,10 @@ internal sealed class AutomlCommandOptions
 
     public DatasetOptions Data { get; }
 
+    public Option<bool> Ensemble { get; } = new("--ensemble") { Description = "After the search, blend the best trials (greedy selection on their out-of-fold predictions) and save the blend when it beats the best single trial.", DefaultValueFactory = _ => true };
+
+    public Option<bool> StrongStarts { get; } = new("--strong-starts") { Description = "Evaluate each trainer's known-good configurations (cheapest first) before the tuner proposes.", DefaultValueFactory = _ => true };
+
     public Option<bool> Explain { get; } = new("--explain") { Description = "Explain the best model in the report (column importance and a few SHAP rows, after the budget).", DefaultValueFactory = _ => true };
 
     /// <summary>Hidden: serve trials to a parent automl process on standard input and output (see TrialWorker).</summary>
@@ -53,7 +57,7 @@ internal sealed class AutomlCommandOptions
     public Option<double?> TrainTime { get; }
     public Option<int?> MaxTrials { get; }
     public Option<string> Tuner { get; }
-    public Option<int> Folds { get; }
+    public Option<int?> Folds { get; }
     public Option<string[]> Trainers { get; }
     public Option<string?> Metric { get; }
     public Option<string?> Storage { get; }
@@ -71,5 +75,5 @@ internal sealed class AutomlCommandOptions
     public Option<bool> Json { get; }
 
     /// <summary>Every option, as the command lists them.</summary>
-    public IEnumerable<Option> All => Data.All.Concat(new Option[] { Label, Task, TrainTime, MaxTrials, Tuner, Folds, Trainers, Metric, Storage, Study, OutputFolder, Parallel, Threads, TrialTimeout, MemoryLimit, Isolation, Pruner, Seed, TestDataset, Ignore, Positive, Json, Verbosity, Explain, Worker });
+    public IEnumerable<Option> All => Data.All.Concat(new Option[] { Label, Task, TrainTime, MaxTrials, Tuner, Folds, Trainers, Metric, Storage, Study, OutputFolder, Parallel, Threads, TrialTimeout, MemoryLimit, Isolation, Pruner, Seed, TestDataset, Ignore, Positive, Json, Verbosity, Ensemble, StrongStarts, Explain, Worker });
 }

@@ -22,7 +22,7 @@ internal static class TrainCommand
         var label = new Option<string?>("--label-col") { Description = "Column to predict. Required with --dataset; samples know theirs." };
         var task = new Option<string?>("--task") { Description = "binary, multiclass or regression. Default: inferred from the label." };
         task.AcceptOnlyFromAmong("binary", "multiclass", "regression");
-        var trainer = new Option<string>("--trainer") { Description = $"Trainer: {string.Join(", ", CandidateCatalog.All.Select(t => t.Name))} ('mltoolkit trainers' describes them).", DefaultValueFactory = _ => "lightgbm" };
+        var trainer = new Option<string>("--trainer") { Description = $"Trainer: {string.Join(", ", CandidateCatalog.All.Select(t => t.Name))} ('mltoolkit trainers' describes them). Default: one made for the data (the CNN on images, L-BFGS on text, the kernel machine on tables up to 3,000 rows, LightGBM on larger ones)." };
         trainer.AcceptOnlyFromAmong(CandidateCatalog.All.Select(t => t.Name).ToArray());
         var hyperparameters = new Option<string[]>("--param") { Description = "A hyperparameter of the trainer as name=value (repeatable), replacing its default; 'mltoolkit trainers' lists them.", AllowMultipleArgumentsPerToken = true };
         var modelPath = new Option<string>("--output", "-o") { Description = "Model file to write.", DefaultValueFactory = _ => "mltoolkit-model.zip" };
@@ -71,7 +71,7 @@ internal static class TrainCommand
                 LabelColumn = labelColumn,
                 Epochs = epochs,
                 Task = ParseTask(result.GetValue(task)),
-                Trainer = result.GetValue(trainer)!,
+                Trainer = result.GetValue(trainer),
                 Hyperparameters = HyperparameterOption.Parse(result.GetValue(hyperparameters)),
                 TestData = TestData(result, dataset, testPath, testIdxImages, testIdxLabels, testImages),
                 TestFraction = result.GetValue(testFraction),

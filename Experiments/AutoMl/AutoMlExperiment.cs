@@ -6,6 +6,7 @@ using MlToolkit.Data;
 using MlToolkit.Data.IO;
 using MlToolkit.Data.Splits;
 using MlToolkit.Experiments.Candidates;
+using MlToolkit.Experiments.Ensembles;
 using MlToolkit.Experiments.Running;
 using MlToolkit.Experiments.Running.Workers;
 using MlToolkit.Experiments.Storage;
@@ -144,10 +145,8 @@ public sealed class AutoMlExperiment
     public AutoMlExperiment Enqueue(string trainer, IReadOnlyDictionary<string, ParameterValue> hyperparameters)
     {
         ArgumentNullException.ThrowIfNull(hyperparameters);
-        var name = CandidateCatalog.Get(trainer).Name;
-        var values = hyperparameters.ToDictionary(p => $"{name}.{p.Key}", p => p.Value, StringComparer.Ordinal);
-        values[AutoMlSpace.TrainerParameter] = ParameterValue.Of(name);
-        _enqueued.Add(values);
+        var candidate = CandidateCatalog.Get(trainer);
+        _enqueued.Add(StrongStartPortfolio.Scoped(candidate, hyperparameters));
         return this;
     }
 
@@ -162,7 +161,7 @@ public sealed class AutoMlExperiment
         // A store the caller gave stays theirs; one opened here is closed here.
         using var owned = Options.Store is not null ? null : OpenStore(Options.StoragePath);
         var store = Options.Store ?? owned!;
-        var study = new StudyDefinition(Options.StudyName, setup.Metric.Name, setup.Metric.Maximize, setup.Space.Describe(), Fingerprint(setup.Encoded, setup.Label), Settings());
+        var study = new StudyDefinition(Options.StudyName, setup.Metric.Name, setup.Metric.Maximize, setup.Space.Describe(), Fingerprint(setup.Encoded, setup.Label, setup.Folds.Count), Settings());
         var best = new BestTracker(new ExperimentLog(_mlContext, Options.Progress));
         var budget = Options.TrainingTime;
         var runner = new ExperimentRunner(store, study, setup.Space, () => Options.TunerFactory?.Invoke(setup.Space, Options.Seed) ?? Tuners.Create(Options.Tuner, setup.Space, Options.Seed), Options.Pruner, new RunnerSettings
@@ -176,13 +175,19 @@ public sealed class AutoMlExperiment
             // Without a time budget the run is meant to be reproducible; measured costs or finishing order would steer the tuner differently each time.
             UnitCosts = budget is null,
             ReproducibleOrder = budget is null,
-            // Keep time for the refit: about one fold's fit of the best trial so far, at most a fifth of the budget.
-            ReserveAtEnd = () => Options.RefitBest && best.Best is { } trial && budget is { } b
-                ? TimeSpan.FromTicks(Math.Min((long)(trial.Duration.Ticks / (double)setup.Folds.Count * 1.25), b.Ticks / 5))
+            // Keep time for the refit: about one fold's fit of the best trial so far (of the best few with an ensemble to
+            // refit), at most a fifth of the budget.
+            ReserveAtEnd = () => Options.RefitBest && budget is { } b
+                ? TimeSpan.FromTicks(Math.Min((long)(best.RefitSeconds(setup.Metric.Maximize, Options.Ensemble ? 4 : 1) / setup.Folds.Count * 1.25 * TimeSpan.TicksPerSecond), b.Ticks / 5))
                 : TimeSpan.Zero,
         }, best);
         foreach (var values in _enqueued)
             runner.Enqueue(setup.Space.Configuration(values));
+        if (Options.StrongStarts)
+        {
+            foreach (var (candidate, parameters) in StrongStartPortfolio.For(setup.Candidates, setup.Task, setup.Shape))
+                runner.Enqueue(setup.Space.Configuration(StrongStartPortfolio.Scoped(candidate, parameters.Values)));
+        }
         RunSummary summary;
         using (var executor = Options.WorkerProcess is { } worker
             ? new WorkerProcessExecutor(worker, Options.ParallelTrials)
@@ -190,15 +195,49 @@ public sealed class AutoMlExperiment
             summary = runner.Run(executor, cancellationToken);
 
         TrainedModel? model = null;
+        EnsembleSummary? ensemble = null;
         EvaluationReport? test = null;
         var refitClock = Stopwatch.StartNew();
         if (Options.RefitBest && summary.Best is { } winner && !cancellationToken.IsCancellationRequested)
         {
             model = setup.Refit(winner, cancellationToken);
+            (model, ensemble) = Ensemble(setup, store, winner, model, budget is { } b ? b - clock.Elapsed : null, cancellationToken);
             if (_testData is not null)
                 test = ModelEvaluator.Evaluate(new MLContext(Options.Seed), model, _testData);
         }
-        return new AutoMlResult(setup.Task, setup.Metric, setup.Folds.Count, summary, model, refitClock.Elapsed, test, store.Location, setup.Refit) { TotalDuration = clock.Elapsed };
+        return new AutoMlResult(setup.Task, setup.Metric, setup.Folds.Count, summary, model, refitClock.Elapsed, test, store.Location, setup.Refit)
+        {
+            TotalDuration = clock.Elapsed,
+            Ensemble = ensemble,
+        };
+    }
+
+    /// <summary>
+    /// The selected ensemble with its members refit on all rows, when it beats <paramref name="winner"/> on the
+    /// out-of-fold predictions and its refits finish within <paramref name="timeLeft"/>; otherwise the single model.
+    /// </summary>
+    private (TrainedModel Model, EnsembleSummary? Ensemble) Ensemble(Setup setup, IExperimentStore store, TrialRecord winner, TrainedModel single, TimeSpan? timeLeft, CancellationToken cancellationToken)
+    {
+        if (!Options.Ensemble || cancellationToken.IsCancellationRequested)
+            return (single, null);
+        var trials = store.LoadTrials(setup.Space);
+        if (new EnsembleBuilder(setup.Task, setup.Metric, setup.Folds).Select(trials) is not { } selected)
+            return (single, null);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeLeft is { } left)
+            deadline.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        var members = new Dictionary<int, TrainedModel> { [winner.Number] = single };
+        try
+        {
+            foreach (var number in selected.Weights.Keys.Where(n => !members.ContainsKey(n)))
+                members[number] = setup.Refit(trials.Single(t => t.Number == number), deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The budget ran out while refitting members: the single best model is what there is time for.
+            return (single, null);
+        }
+        return (EnsembleBuilder.Combine(selected, members, setup.Task, setup.Encoded.Schema), selected);
     }
 
     /// <summary>
@@ -231,13 +270,14 @@ public sealed class AutoMlExperiment
 
     /// <summary>Everything a run derives from the data and options before its first trial; the same in the runner and in every worker.</summary>
     private sealed record Setup(LabelSetup Label, PredictionTask Task, MetricDefinition Metric, IDataView Encoded, IReadOnlyList<DataSplit> Folds,
-        SearchSpace Space, TrialEvaluator Evaluator, Func<TrialRecord, CancellationToken, TrainedModel> Refit);
+        SearchSpace Space, TrialEvaluator Evaluator, Func<TrialRecord, CancellationToken, TrainedModel> Refit, IReadOnlyList<TrialCandidate> Candidates, DataShape Shape);
 
     private Setup Prepare()
     {
         var label = LabelSetup.Resolve(_data, _labelColumn, Options.Task, Options.PositiveClass);
         var task = label.Task;
-        var candidates = (Options.Trainers.Count > 0 ? Options.Trainers.Select(CandidateCatalog.Get) : CandidateCatalog.Defaults(task))
+        var modality = label.Modality(Options.Features, ColumnsWithIgnored()?.IgnoredColumnNames ?? (IEnumerable<string>)Array.Empty<string>());
+        var candidates = (Options.Trainers.Count > 0 ? Options.Trainers.Select(CandidateCatalog.Get) : CandidateCatalog.Defaults(task, modality))
             .Concat(Options.AddedTrainers.Select(CandidateCatalog.Get)).DistinctBy(c => c.Name).ToList();
         var unsupported = candidates.Where(c => !c.Supports(task)).Select(c => c.Name).ToList();
         if (unsupported.Count > 0)
@@ -255,8 +295,10 @@ public sealed class AutoMlExperiment
         var labelEncoder = label.Encoder(ml).Fit(_data);
         var encoded = ml.Data.Cache(labelEncoder.Transform(_data));
         var stratify = task == PredictionTask.Regression ? null : "Label";
-        var folds = Options.Folds > 1
-            ? DataSplits.KFold(encoded, Options.Folds, Options.Seed, stratify)
+        var rows = RowCounter.Count(encoded);
+        var foldCount = Options.Folds ?? AutomaticFolds(rows, _data.Schema.Count - 1, modality);
+        var folds = foldCount > 1
+            ? DataSplits.KFold(encoded, foldCount, Options.Seed, stratify)
             : new[] { DataSplits.TrainTest(encoded, Options.HoldoutFraction, Options.Seed, stratify) };
         var space = AutoMlSpace.Build(task, candidates);
         var binaryClasses = task == PredictionTask.BinaryClassification
@@ -276,8 +318,17 @@ public sealed class AutoMlExperiment
             return new TrainedModel(label.Describe(candidate.Name, features, encoded), _data.Schema, labelEncoder, scorer);
         }
 
-        return new Setup(label, task, metric, encoded, folds, space, evaluator, Refit);
+        var shape = new DataShape(folds.Count > 1 ? rows * (folds.Count - 1) / folds.Count : (long)(rows * (1 - Options.HoldoutFraction)), label.Classes.Count);
+        return new Setup(label, task, metric, encoded, folds, space, evaluator, Refit, candidates, shape);
     }
+
+    /// <summary>
+    /// The evaluation AutoML picks when <see cref="AutoMlOptions.Folds"/> is not set: 5-fold cross-validation on small
+    /// tables; a single holdout from 10,000 rows or 200,000 cells, and on text or images, where one 5-fold trial of a
+    /// strong model can take longer than a short budget.
+    /// </summary>
+    public static int AutomaticFolds(long rows, int columns, DataModality modality) =>
+        modality != DataModality.Tabular || rows >= 10_000 || rows * columns >= 200_000 ? 1 : 5;
 
     private ColumnInformation? ColumnsWithIgnored()
     {
@@ -292,10 +343,10 @@ public sealed class AutoMlExperiment
     private string Settings() =>
         $"tuner={Options.Tuner}; trainers={string.Join(",", Options.Trainers.Concat(Options.AddedTrainers))}; time={Options.TrainingTime?.TotalSeconds.ToString(CultureInfo.InvariantCulture) ?? "none"}; max_trials={Options.MaxTrials?.ToString(CultureInfo.InvariantCulture) ?? "none"}; parallel={Options.ParallelTrials}";
 
-    private string Fingerprint(IDataView encoded, LabelSetup label)
+    private string Fingerprint(IDataView encoded, LabelSetup label, int folds)
     {
         var rows = RowCounter.Count(encoded);
-        var evaluation = Options.Folds > 1 ? $"{Options.Folds}-fold" : $"holdout {Options.HoldoutFraction.ToString(CultureInfo.InvariantCulture)}";
+        var evaluation = folds > 1 ? $"{folds}-fold" : $"holdout {Options.HoldoutFraction.ToString(CultureInfo.InvariantCulture)}";
         return $"rows={rows}; columns={string.Join(",", _data.Schema.Select(c => c.Name))}; label={label.LabelColumn}; task={label.Task}; {evaluation}; seed={Options.Seed}";
     }
 
@@ -305,15 +356,25 @@ public sealed class AutoMlExperiment
         return this;
     }
 
-    /// <summary>Passes events on, remembering the best trial (the refit reserve is sized from it).</summary>
+    /// <summary>Passes events on, remembering the completed trials (the refit reserve is sized from the best ones).</summary>
     private sealed class BestTracker(IProgress<ExperimentEvent>? inner) : IProgress<ExperimentEvent>
     {
-        public TrialRecord? Best { get; private set; }
+        private readonly List<TrialRecord> _complete = new();
+
+        /// <summary>Seconds the best <paramref name="count"/> complete trials took in all (every fold).</summary>
+        public double RefitSeconds(bool maximize, int count)
+        {
+            lock (_complete)
+                return _complete.OrderBy(t => maximize ? -t.Value!.Value : t.Value!.Value).Take(count).Sum(t => t.Duration.TotalSeconds);
+        }
 
         public void Report(ExperimentEvent value)
         {
-            if (value.Kind == ExperimentEventKind.NewBest)
-                Best = value.Trial;
+            if (value.Kind == ExperimentEventKind.TrialCompleted && value.Trial.Value is { } v && double.IsFinite(v))
+            {
+                lock (_complete)
+                    _complete.Add(value.Trial);
+            }
             inner?.Report(value);
         }
     }

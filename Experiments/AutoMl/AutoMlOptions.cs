@@ -36,8 +36,12 @@ public sealed class AutoMlOptions
     /// <summary>What the user says about columns (categorical, text, numeric, image path, ignored), overriding inference.</summary>
     public Pipelines.Featurization.ColumnInformation? ColumnInformation { get; set; }
 
-    /// <summary>Folds for cross-validation (stratified for classification); 1 uses a holdout of <see cref="HoldoutFraction"/>. Default 5.</summary>
-    public int Folds { get; set; } = 5;
+    /// <summary>
+    /// Folds for cross-validation (stratified for classification); 1 uses a holdout of <see cref="HoldoutFraction"/>.
+    /// Default null: 5 folds on small tables, a holdout on large or wide data and on text or images (see
+    /// <see cref="AutoMlExperiment.AutomaticFolds"/>), so that a short budget still completes trials.
+    /// </summary>
+    public int? Folds { get; set; }
 
     /// <summary>Share held out for validation when <see cref="Folds"/> is 1. Default 0.2.</summary>
     public double HoldoutFraction { get; set; } = 0.2;
@@ -84,6 +88,18 @@ public sealed class AutoMlOptions
     /// <summary>How data that is not a delimited file becomes features. Default null (delimited files are featurized by their layout).</summary>
     public IFeaturePlan? Features { get; set; }
 
+    /// <summary>
+    /// Evaluate each trainer's strong starts (<see cref="Candidates.TrialCandidate.StrongStarts"/>, known-good
+    /// configurations, cheapest first) before the tuner proposes anything. Default true.
+    /// </summary>
+    public bool StrongStarts { get; set; } = true;
+
+    /// <summary>
+    /// After the search, select an ensemble of the best trials from their out-of-fold predictions (Caruana's greedy
+    /// selection) and, when it beats the best single trial there, refit its members and save it as the model. Default true.
+    /// </summary>
+    public bool Ensemble { get; set; } = true;
+
     /// <summary>Refit the best configuration on all training data at the end. Default true.</summary>
     public bool RefitBest { get; set; } = true;
 
@@ -99,7 +115,8 @@ public sealed class AutoMlOptions
 
     internal void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(Folds, 1, nameof(Folds));
+        if (Folds is { } folds)
+            ArgumentOutOfRangeException.ThrowIfLessThan(folds, 1, nameof(Folds));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HoldoutFraction, 0.0, nameof(HoldoutFraction));
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(HoldoutFraction, 1.0, nameof(HoldoutFraction));
         ArgumentException.ThrowIfNullOrWhiteSpace(StudyName, nameof(StudyName));

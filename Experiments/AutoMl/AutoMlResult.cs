@@ -53,6 +53,9 @@ public sealed class AutoMlResult
     /// <summary>Wall-clock time of the whole run (preparation, search and refit), what the training-time budget bounds.</summary>
     public TimeSpan TotalDuration { get; internal init; }
 
+    /// <summary>The ensemble saved as <see cref="BestModel"/>, or null when the best single trial's model is.</summary>
+    public Ensembles.EnsembleSummary? Ensemble { get; internal init; }
+
     /// <summary>The refit model's metrics on the test data, when test data was given.</summary>
     public EvaluationReport? Test { get; }
 

@@ -20,6 +20,7 @@ internal sealed class OutOfFoldDiagnostics
     private string[]? _classes;
     private readonly List<double> _actual = new();
     private readonly List<double> _predicted = new();
+    private readonly OutOfFoldPredictions _predictions;
 
     /// <param name="task">The task.</param>
     /// <param name="binaryClasses">For binary classification: the negative class, then the positive one.</param>
@@ -27,10 +28,12 @@ internal sealed class OutOfFoldDiagnostics
     {
         _task = task;
         _binaryClasses = binaryClasses;
+        _predictions = new OutOfFoldPredictions(task);
     }
 
     public void Add(IDataView scored)
     {
+        _predictions.Add(scored);
         switch (_task)
         {
             case PredictionTask.MulticlassClassification:
@@ -72,9 +75,9 @@ internal sealed class OutOfFoldDiagnostics
     public string ToJson()
     {
         if (_task == PredictionTask.Regression)
-            return JsonSerializer.Serialize(new { kind = "residuals", actual = _actual, predicted = _predicted });
+            return JsonSerializer.Serialize(new { kind = "residuals", actual = _actual, predicted = _predicted, outOfFold = _predictions.ToJson() });
         var classes = _classes ?? Array.Empty<string>();
         var counts = Enumerable.Range(0, classes.Length).Select(r => Enumerable.Range(0, classes.Length).Select(c => _confusion![r, c]).ToArray()).ToArray();
-        return JsonSerializer.Serialize(new { kind = "confusion", classes, counts });
+        return JsonSerializer.Serialize(new { kind = "confusion", classes, counts, outOfFold = _predictions.ToJson() });
     }
 }

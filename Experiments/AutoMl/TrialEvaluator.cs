@@ -53,7 +53,12 @@ internal sealed class TrialEvaluator
             var ml = new MLContext(_seed);
             var report = _reportEpochs && fold == 0 ? context.ReportIntermediate : (Action<int, double>?)null;
             var pipeline = candidate.CreatePipeline(ml, _task, _features(candidate), parameters,
-                new CandidateContext(context.Threads, _seed, context.CancellationToken, report) { ValidationFraction = ValidationFraction });
+                new CandidateContext(context.Threads, _seed, context.CancellationToken, report)
+                {
+                    ValidationFraction = ValidationFraction,
+                    // Each fold's share of the time left, so that a torch trial returns a (shorter-trained) model within the budget.
+                    TimeLimit = context.TimeLeft is { } left ? TimeSpan.FromTicks(Math.Max(left.Ticks, 0) / (_folds.Count + 1)) : null,
+                });
             var model = pipeline.Fit(new CancellingDataView(_folds[fold].Train, context.CancellationToken));
             context.CancellationToken.ThrowIfCancellationRequested();
             var scored = ml.Data.Cache(model.Transform(_folds[fold].Test));

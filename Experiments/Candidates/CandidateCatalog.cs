@@ -10,7 +10,7 @@ public static class CandidateCatalog
     private static readonly List<TrialCandidate> Registered = new()
     {
         new LbfgsCandidate(), new SdcaCandidate(), new LightGbmCandidate(), new FastForestCandidate(), new FastTreeCandidate(),
-        new MlpCandidate(), new CnnCandidate(), new RecurrentCandidate(RnnCell.Lstm), new RecurrentCandidate(RnnCell.Gru), new TransformerCandidate(),
+        new NearestNeighborsCandidate(), new KernelMachineCandidate(), new MlpCandidate(), new CnnCandidate(), new RecurrentCandidate(RnnCell.Lstm), new RecurrentCandidate(RnnCell.Gru), new TransformerCandidate(),
     };
 
     /// <summary>All candidates: the built-in ones, then those registered.</summary>
@@ -40,11 +40,35 @@ public static class CandidateCatalog
     }
 
     /// <summary>
-    /// What runs when the user names none: the classic trainers and the MLP over the auto-featurized columns. The CNN
+    /// What runs when the user names none: the classic trainers, nearest neighbours, the kernel machine and the MLP over the auto-featurized columns. The CNN
     /// and the sequence models are opt-in: they need images or a text column read as tokens, and minutes per trial.
     /// </summary>
-    public static IReadOnlyList<TrialCandidate> Defaults(PredictionTask task) =>
-        new[] { "lbfgs", "sdca", "lightgbm", "fastforest", "fasttree", "mlp" }.Select(Get).Where(c => c.Supports(task)).ToList();
+    public static IReadOnlyList<TrialCandidate> Defaults(PredictionTask task) => Defaults(task, DataModality.Tabular);
+
+    /// <summary>
+    /// What runs when the user names none, for data of <paramref name="modality"/>: on tables the classic trainers,
+    /// nearest neighbours, the kernel machine and the MLP; on images the CNN with L-BFGS, LightGBM and nearest
+    /// neighbours on the pixels as cheap baselines; on text the LSTM and the transformer with L-BFGS and SDCA on
+    /// TF-IDF features as cheap baselines. Cheapest first.
+    /// </summary>
+    public static IReadOnlyList<TrialCandidate> Defaults(PredictionTask task, DataModality modality) => (modality switch
+    {
+        DataModality.Images => new[] { "lbfgs", "lightgbm", "knn", "cnn" },
+        DataModality.Text => new[] { "lbfgs", "sdca", "lstm", "transformer" },
+        _ => new[] { "lbfgs", "sdca", "lightgbm", "knn", "kernel", "fastforest", "fasttree", "mlp" },
+    }).Select(Get).Where(c => c.Supports(task)).ToList();
+
+    /// <summary>
+    /// The trainer <c>mltoolkit train</c> fits when none is named: the CNN on images; L-BFGS (SDCA for regression) on
+    /// TF-IDF features of text; the RBF kernel machine on tables of up to 3,000 rows, where its exact solution is
+    /// strongest (digits held out: 0.994 against LightGBM's 0.97); LightGBM on larger tables.
+    /// </summary>
+    public static TrialCandidate SingleRunDefault(PredictionTask task, DataModality modality, long rows) => Get(modality switch
+    {
+        DataModality.Images when task != PredictionTask.Regression => "cnn",
+        DataModality.Text => task == PredictionTask.Regression ? "sdca" : "lbfgs",
+        _ => rows <= 3000 ? "kernel" : "lightgbm",
+    });
 
     /// <summary>The candidate called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the candidates.</exception>

@@ -14,4 +14,7 @@ public sealed record CandidateContext(int? Threads, int Seed, CancellationToken 
 
     /// <summary>Share of the training rows an iterative trainer holds out to report a validation loss per epoch. Default 0.</summary>
     public double ValidationFraction { get; init; }
+
+    /// <summary>Training time an iterative trainer may spend before it stops starting epochs (null: no limit). AutoML sets it per fold from its budget.</summary>
+    public TimeSpan? TimeLimit { get; init; }
 }

@@ -26,6 +26,12 @@ public sealed class FastForestCandidate : TreeEnsembleCandidate<FastForestBinary
     public override ParameterSet Defaults(Data.PredictionTask task) =>
         SearchSpace(task).Defaults(new Dictionary<string, ParameterValue> { ["trees"] = 100, ["leaves"] = 20, ["min_leaf_examples"] = 10 });
 
+    /// <summary>A forest closer to scikit-learn's default one: 100 deep trees, few examples per leaf, half the features per split.</summary>
+    public override IReadOnlyList<StrongStart> StrongStarts(Data.PredictionTask task, DataShape data) => new[]
+    {
+        new StrongStart(new Dictionary<string, ParameterValue> { ["trees"] = 100, ["leaves"] = 128, ["min_leaf_examples"] = 1, ["feature_fraction"] = 0.5 }, 5),
+    };
+
     /// <inheritdoc/>
     protected override ITrainerEstimator<BinaryPredictionTransformer<FastForestBinaryModelParameters>, FastForestBinaryModelParameters> BinaryTrainer(MLContext mlContext, FastForestBinaryTrainer.Options options) =>
         mlContext.BinaryClassification.Trainers.FastForest(options);

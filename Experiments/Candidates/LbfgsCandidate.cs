@@ -30,6 +30,9 @@ public sealed class LbfgsCandidate : PerTaskCandidate
         .Float("l1", 1e-5, 10, log: true, defaultValue: 1e-5)
         .Float("l2", 1e-5, 10, log: true, defaultValue: 0.1);
 
+    /// <summary>Its defaults: the cheapest sensible baseline.</summary>
+    public override IReadOnlyList<StrongStart> StrongStarts(Data.PredictionTask task, DataShape data) => new[] { StrongStart.Defaults(0.5) };
+
     /// <inheritdoc/>
     protected override IEstimator<ITransformer> Binary(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
         mlContext.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options

@@ -41,6 +41,16 @@ public sealed class LightGbmCandidate : PerTaskCandidate
         ["iterations"] = 100, ["leaves"] = 31, ["min_leaf_examples"] = 20, ["learning_rate"] = 0.1, ["l2"] = 0.01,
     });
 
+    /// <summary>LightGBM's library defaults, then a slower-learning variant with more trees and column sampling.</summary>
+    public override IReadOnlyList<StrongStart> StrongStarts(Data.PredictionTask task, DataShape data) => new[]
+    {
+        new StrongStart(Defaults(task).Values, 3),
+        new StrongStart(new Dictionary<string, ParameterValue>
+        {
+            ["iterations"] = 300, ["leaves"] = 31, ["min_leaf_examples"] = 10, ["learning_rate"] = 0.05, ["feature_fraction"] = 0.7, ["l2"] = 0.1,
+        }, 8),
+    };
+
     /// <inheritdoc/>
     protected override IEstimator<ITransformer> Binary(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
         mlContext.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options

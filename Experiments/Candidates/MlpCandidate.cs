@@ -30,6 +30,10 @@ public sealed class MlpCandidate : TrialCandidate
         ["epochs"] = 30, ["width"] = 256, ["depth"] = 2, ["dropout"] = 0.2,
     });
 
+    /// <summary>The single-run configuration (two layers, 30 epochs), which converges on small tables; too slow to start with on large ones.</summary>
+    public override IReadOnlyList<StrongStart> StrongStarts(PredictionTask task, DataShape data) =>
+        data.Rows <= 20_000 ? new[] { new StrongStart(Defaults(task).Values, 10) } : Array.Empty<StrongStart>();
+
     /// <inheritdoc/>
     public override IEstimator<ITransformer> CreateTrainer(MLContext mlContext, PredictionTask task, ParameterSet parameters, CandidateContext context)
     {

@@ -6,6 +6,9 @@ namespace MlToolkit.Experiments.Candidates;
 /// <summary>The optimization hyperparameters every torch candidate shares, and how they reach the trainer's options.</summary>
 internal static class TorchCandidateSupport
 {
+    /// <summary>Epochs without a better validation loss after which an AutoML torch trial stops.</summary>
+    public const int EarlyStoppingPatience = 5;
+
     public static SearchSpace Optimization(this SearchSpace space, int minEpochs, int maxEpochs, int defaultEpochs, double defaultLearningRate, string defaultOptimizer = "adam") => space
         .Float("learning_rate", 1e-4, 3e-2, log: true, defaultValue: defaultLearningRate)
         .Choice("batch_size", new[] { "16", "32", "64", "128" }, "32")
@@ -33,6 +36,11 @@ internal static class TorchCandidateSupport
         options.Threads = context.Threads;
         options.CancellationToken = context.CancellationToken;
         options.ValidationFraction = context.ValidationFraction;
+        // With a validation slice, stop once it has not improved for 5 epochs and keep the best epoch: the epoch count
+        // becomes a ceiling, so a trial with many epochs costs only what it needs.
+        if (context.ValidationFraction > 0)
+            options.EarlyStoppingPatience ??= EarlyStoppingPatience;
+        options.TimeLimit = context.TimeLimit;
         options.Progress = context.EpochLoss is { } report ? new EpochReporter(report, context.Progress) : context.Progress;
         return options;
     }

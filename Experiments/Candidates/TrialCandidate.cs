@@ -46,6 +46,12 @@ public abstract class TrialCandidate
     /// <summary>The configuration a single training run fits: a good model on its own. Default: the search space's defaults.</summary>
     public virtual ParameterSet Defaults(PredictionTask task) => SearchSpace(task).Defaults();
 
+    /// <summary>
+    /// Known-good configurations AutoML evaluates first on data of <paramref name="data"/>'s shape (see
+    /// <see cref="StrongStart"/>). Default: none, and the tuner starts from the search space's defaults.
+    /// </summary>
+    public virtual IReadOnlyList<StrongStart> StrongStarts(PredictionTask task, DataShape data) => Array.Empty<StrongStart>();
+
     /// <summary>The estimator (reading <c>Label</c> and <c>Features</c>) for one configuration of <see cref="SearchSpace"/>.</summary>
     /// <exception cref="ArgumentException">The candidate does not handle <paramref name="task"/>.</exception>
     public abstract IEstimator<ITransformer> CreateTrainer(MLContext mlContext, PredictionTask task, ParameterSet parameters, CandidateContext context);

@@ -52,6 +52,7 @@ public static class ExperimentReport
             """);
         AppendSummary(html, data);
         html.Append("<section id=\"leaderboard\"><h2>Leaderboard</h2>").Append(new Leaderboard(data.Trials, data.Metric).ToHtml(20)).Append("</section>\n");
+        AppendEnsemble(html, data);
         html.Append("<section id=\"history\"><h2>Optimization history</h2>\n")
             .Append(Image(Chart("history", ReportCharts.HistoryByTrial(data)), "metric by trial"))
             .Append(Image(Chart("history-time", ReportCharts.HistoryByTime(data)), "best so far over time"))
@@ -177,4 +178,19 @@ public static class ExperimentReport
     private static string Slug(string name) => new(name.Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray());
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    /// <summary>The saved ensemble: its members with their weights, and its out-of-fold metric against the best single trial's.</summary>
+    private static void AppendEnsemble(StringBuilder html, ReportData data)
+    {
+        if (data.Ensemble is not { } ensemble)
+            return;
+        html.Append(CultureInfo.InvariantCulture, $"<section id=\"ensemble\"><h2>Ensemble (saved as the model)</h2><p>{Encode(data.Metric.Name)} on the out-of-fold predictions: {ensemble.Value:0.0000} (best single trial {ensemble.BestSingleValue:0.0000}).</p>\n");
+        html.Append("<table><tr><th>trial</th><th>trainer</th><th>weight</th><th>").Append(Encode(data.Metric.Name)).Append("</th><th>hyperparameters</th></tr>\n");
+        foreach (var (number, weight) in ensemble.Weights)
+        {
+            var trial = data.Trials.FirstOrDefault(t => t.Number == number);
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{number}</td><td>{Encode(trial is null ? "?" : TrialConfiguration.Of(trial))}</td><td>{weight:0.000}</td><td>{trial?.Value:0.0000}</td><td>{Encode(trial is null ? "" : TrialConfiguration.Hyperparameters(trial).ToString())}</td></tr>\n");
+        }
+        html.Append("</table></section>\n");
+    }
 }

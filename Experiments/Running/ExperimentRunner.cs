@@ -129,13 +129,11 @@ public sealed class ExperimentRunner
         }
     }
 
-    private bool PastDeadline(RunClock clock)
-    {
-        if (Settings.TimeBudget is not { } budget)
-            return false;
-        var reserve = Settings.ReserveAtEnd?.Invoke() ?? TimeSpan.Zero;
-        return clock.Elapsed >= budget - reserve;
-    }
+    private bool PastDeadline(RunClock clock) => TimeLeft(clock) <= TimeSpan.Zero;
+
+    /// <summary>The budget minus the refit reserve minus the time spent; null without a budget.</summary>
+    internal TimeSpan? TimeLeft(RunClock clock) =>
+        Settings.TimeBudget is { } budget ? budget - (Settings.ReserveAtEnd?.Invoke() ?? TimeSpan.Zero) - clock.Elapsed : null;
 
     internal TrialReport ToReport(TrialRecord trial) => new(trial.Number, trial.Configuration, trial.State,
         trial.State == TrialState.Complete ? trial.Value is { } v ? (Study.Maximize ? -v : v) : null

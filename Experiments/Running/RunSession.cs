@@ -108,7 +108,7 @@ internal sealed class RunSession
             _startOrder.Add(record.Number);
             State.Reserve(record.Number);
             _runner.Notify(ExperimentEventKind.TrialStarted, record, State.Best, _clock.Elapsed);
-            Running.Add(RunningTrial.Start(record, _executor, _deadline.Token, _threads, _settings.TrialTimeout, _settings.Clock,
+            Running.Add(RunningTrial.Start(record, _executor, _deadline.Token, _threads, _settings.TrialTimeout, _runner.TimeLeft(_clock), _settings.Clock,
                 (step, loss, trial) => OnIntermediate(trial, step, loss)));
         }
         return null;

@@ -38,11 +38,11 @@ internal sealed class RunningTrial
     /// <summary>The memory this trial alone uses, when its executor can tell (a worker process); null when it shares the process.</summary>
     public double? OwnMemoryMb => _execution.MemoryMb?.Invoke();
 
-    public static RunningTrial Start(TrialRecord record, ITrialExecutor executor, CancellationToken deadline, int threads, TimeSpan? timeout,
+    public static RunningTrial Start(TrialRecord record, ITrialExecutor executor, CancellationToken deadline, int threads, TimeSpan? timeout, TimeSpan? timeLeft,
         TimeProvider time, Action<int, double, RunningTrial> onIntermediate)
     {
         var trial = new RunningTrial(record, deadline, timeout, time);
-        trial._context = new TrialContext(record.Number, threads, trial._cancellation.Token, (step, loss) => onIntermediate(step, loss, trial));
+        trial._context = new TrialContext(record.Number, threads, trial._cancellation.Token, (step, loss) => onIntermediate(step, loss, trial)) { TimeLeft = timeLeft };
         trial._execution = executor.Start(record, trial._context);
         return trial;
     }

@@ -38,6 +38,12 @@ public sealed class TrialContext
     /// <summary>Cancelled at the deadline, at the trial timeout or memory cap, by the caller, or when the trial is pruned.</summary>
     public CancellationToken CancellationToken { get; }
 
+    /// <summary>
+    /// The experiment's time left when the trial started (its budget minus what is kept for the refit); null without a
+    /// time budget. Iterative trainers size their epochs to it, so that a trial ends with a model instead of being cancelled.
+    /// </summary>
+    public TimeSpan? TimeLeft { get; internal init; }
+
     /// <summary>True once a pruner has stopped this trial.</summary>
     public bool IsPruned { get; internal set; }
 

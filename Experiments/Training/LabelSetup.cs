@@ -1,3 +1,4 @@
+using MlToolkit.Experiments.Candidates;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlToolkit.Data;
@@ -65,6 +66,21 @@ public sealed record LabelSetup(string LabelColumn, DataViewType LabelType, IRea
                 : new SchemaFeaturePlan(data, LabelColumn, columns);
         }
         return tokenSequences ? new TokenSequenceFeaturePlan(Layout, LabelColumn) : new TabularFeaturePlan(Layout, LabelColumn, columns);
+    }
+
+    /// <summary>
+    /// What the data is: images when <paramref name="features"/> reads images (files, a tensor, IDX; not a table of pixel
+    /// columns), text when the delimited layout has a free-text column other than the label and <paramref name="ignored"/>, else tabular.
+    /// </summary>
+    public DataModality Modality(IFeaturePlan? features, IEnumerable<string> ignored)
+    {
+        ArgumentNullException.ThrowIfNull(ignored);
+        if (features is { IsImage: true })
+            return DataModality.Images;
+        var skipped = ignored.ToHashSet(StringComparer.Ordinal);
+        return Layout?.Columns.Any(c => c.Name != LabelColumn && c.Purpose == ColumnPurpose.Text && !skipped.Contains(c.Name)) == true
+            ? DataModality.Text
+            : DataModality.Tabular;
     }
 
     /// <summary>The description saved with a model trained by <paramref name="trainer"/> on <paramref name="train"/>.</summary>

@@ -32,10 +32,10 @@ public static class SupervisedTraining
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.TestFraction, 0.0, nameof(request.TestFraction));
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(request.TestFraction, 1.0, nameof(request.TestFraction));
-        var trainer = request.Candidate ?? CandidateCatalog.Get(request.Trainer);
-
         var label = LabelSetup.Resolve(request.Data, request.LabelColumn, request.Task, request.PositiveClass);
         var task = label.Task;
+        var trainer = request.Candidate ?? (request.Trainer is { } name ? CandidateCatalog.Get(name)
+            : CandidateCatalog.SingleRunDefault(task, label.Modality(request.Features, request.IgnoreColumns), RowCounter.Count(request.Data)));
         if (!trainer.Supports(task))
             throw new ArgumentException($"Trainer '{trainer.Name}' does not support {task}; choose one of: {string.Join(", ", CandidateCatalog.All.Where(t => t.Supports(task)).Select(t => t.Name))}.", nameof(request));
         var features = request.Features ?? label.DefaultFeatures(trainer.ReadsTokenSequences, request.IgnoreColumns);

@@ -22,8 +22,8 @@ public sealed record TrainingRequest
     /// <summary>The task; null infers it from the label (text or few whole numbers: classification).</summary>
     public PredictionTask? Task { get; init; }
 
-    /// <summary>Trainer name (see <see cref="CandidateCatalog"/>). Default <c>lightgbm</c>.</summary>
-    public string Trainer { get; init; } = "lightgbm";
+    /// <summary>Trainer name (see <see cref="CandidateCatalog"/>). Default null: a strong one for the data (<see cref="CandidateCatalog.SingleRunDefault"/>).</summary>
+    public string? Trainer { get; init; }
 
     /// <summary>A trainer object to use instead of looking <see cref="Trainer"/> up in the catalog (one of your own, for example).</summary>
     public TrialCandidate? Candidate { get; init; }

@@ -22,8 +22,7 @@ namespace MlToolkit.Models.Onnx;
 public static class TorchOnnxExporter
 {
     /// <summary>Writes the torch network of <paramref name="model"/> to <paramref name="path"/> (replaced only once complete).</summary>
-    /// <exception cref="ArgumentException">The pipeline holds no torch network.</exception>
-    /// <exception cref="NotSupportedException">The network's architecture has no exporter yet.</exception>
+    /// <exception cref="ArgumentException">The pipeline holds no torch network, or one whose architecture has no exporter (nearest neighbours, kernel machine).</exception>
     /// <param name="model">A pipeline (or a <see cref="TrainedModel"/>) with a torch network.</param>
     /// <param name="path">The .onnx file to write.</param>
     /// <param name="inputSchema">The pipeline's input schema, to export the transforms before the network; a trained model's own by default.</param>
@@ -37,6 +36,8 @@ public static class TorchOnnxExporter
             throw new ArgumentException("The pipeline has no torch network to export.", nameof(model));
         var torch = (TorchPredictionTransformer)parts[index];
         var network = torch.Network;
+        if (network.Architecture is not (MlpArchitecture or CnnArchitecture or RnnArchitecture or TransformerArchitecture))
+            throw new ArgumentException($"ONNX export of {network.Architecture.GetType().Name} networks is not implemented; MLP, CNN, LSTM/GRU and transformer networks export.");
         var weights = WeightTable.Of(network);
         var graph = new OnnxGraphBuilder();
         graph.Input(torch.FeatureColumnName, network.FeatureSize);
@@ -46,7 +47,7 @@ public static class TorchOnnxExporter
             CnnArchitecture cnn => Cnn(graph, cnn, weights, network.InputShape, torch.FeatureColumnName),
             RnnArchitecture rnn => SequenceOnnxExport.Rnn(graph, rnn, weights, network.InputShape[0], torch.FeatureColumnName),
             TransformerArchitecture transformer => SequenceOnnxExport.Transformer(graph, transformer, weights, network.InputShape[0], torch.FeatureColumnName),
-            var other => throw new NotSupportedException($"ONNX export of {other.GetType().Name} networks is not implemented (MLP, CNN, LSTM/GRU and transformer networks export)."),
+            var other => throw new InvalidOperationException($"{other.GetType().Name} passed the exportability check but has no exporter."),
         };
         var outputs = Head(graph, network.Head, output);
         var description = $"{network.Architecture.GetType().Name} with a {network.Head.Task} head, exported by MlToolkit";

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlToolkit.Models.Ensembles;
 using MlToolkit.Pipelines.Persistence;
 using MlToolkit.Pipelines.Transforms;
 using MlToolkit.Trainers.Torch.Persistence;
@@ -51,6 +52,21 @@ public static class PipelineParts
 
         foreach (var transformer in Flatten(model))
         {
+            if (transformer is EnsembleTransformer ensemble)
+            {
+                FlushMlNet();
+                var members = new JsonArray();
+                for (var m = 0; m < ensemble.Members.Count; m++)
+                {
+                    var (memberManifest, memberParts) = Write(catalog, ensemble.Members[m], schema, $"{prefix}segment{segments.Count}.member{m}.");
+                    foreach (var (partName, writePart) in memberParts)
+                        parts[partName] = writePart;
+                    members.Add(memberManifest);
+                }
+                segments.Add(new JsonObject { ["type"] = EnsembleTransformer.Kind, ["state"] = ensemble.SaveState().State, ["members"] = members });
+                schema = ensemble.GetOutputSchema(schema);
+                continue;
+            }
             if (transformer is ColumnAddingTransformer own)
             {
                 FlushMlNet();
@@ -89,6 +105,13 @@ public static class PipelineParts
         foreach (var segment in manifest["segments"]?.AsArray() ?? throw Invalid(archive, "the pipeline lists no segments"))
         {
             var type = segment?["type"]?.GetValue<string>();
+            if (type == EnsembleTransformer.Kind)
+            {
+                var members = (segment!["members"] as JsonArray ?? throw Invalid(archive, "an ensemble lists no members"))
+                    .Select(m => Read(catalog, m as JsonObject ?? throw Invalid(archive, "an ensemble member is not described"), archive, out _)).ToList();
+                transformers.Add(EnsembleTransformer.Load(segment["state"] as JsonObject ?? throw Invalid(archive, "an ensemble has no state"), members));
+                continue;
+            }
             if (type == "transform")
             {
                 var kind = segment!["kind"]?.GetValue<string>() ?? throw Invalid(archive, "a transform segment names no kind");

@@ -21,6 +21,9 @@ public abstract class ColumnAddingTransformer : ITransformer
     /// <summary>Binds a computation to <paramref name="input"/>; it reads the current row of it when asked.</summary>
     protected abstract RowComputation Bind(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputs);
 
+    /// <summary>Annotations of added column <paramref name="index"/> over <paramref name="inputSchema"/> (e.g. a key's values); default none.</summary>
+    protected virtual DataViewSchema.Annotations? AnnotationsOf(int index, DataViewSchema inputSchema) => null;
+
     /// <summary>Kind name and JSON state to save this transformer with (see <see cref="PersistentTransformers"/>).</summary>
     public abstract (string Kind, JsonObject State) SaveState();
 
@@ -34,13 +37,14 @@ public abstract class ColumnAddingTransformer : ITransformer
         CheckInput(inputSchema);
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
-        foreach (var (name, type) in AddedColumns)
-            builder.AddColumn(name, type);
+        for (var i = 0; i < AddedColumns.Count; i++)
+            builder.AddColumn(AddedColumns[i].Name, AddedColumns[i].Type, AnnotationsOf(i, inputSchema));
         return builder.ToSchema();
     }
 
     /// <inheritdoc/>
-    public IDataView Transform(IDataView input)
+    /// <remarks>Computes row by row; override to score a whole view in batches (keep this as the fallback).</remarks>
+    public virtual IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         return new View(this, input, GetOutputSchema(input.Schema));

@@ -61,7 +61,7 @@ public sealed class CompressCommandTests : IDisposable
         Assert.Contains("--structured says how to prune: give --prune FRACTION with it.", structuredAlone.Error);
 
         var classic = _folder.File("lgbm.zip");
-        Assert.Equal(0, CliRunner.InProcess("train", "--sample", "iris", "-o", classic).ExitCode);
+        Assert.Equal(0, CliRunner.InProcess("train", "--sample", "iris", "--trainer", "lightgbm", "-o", classic).ExitCode);
         var notTorch = CliRunner.InProcess("compress", "-m", classic, "--quantize", "int8", "-o", _folder.File("x.zip"));
         Assert.Equal(2, notTorch.ExitCode);
         Assert.Contains("is not a torch network; only torch networks are quantized.", notTorch.Error);

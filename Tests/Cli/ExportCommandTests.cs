@@ -44,8 +44,13 @@ public sealed class ExportCommandTests : IDisposable
         var again = CliRunner.InProcess("export", "-m", model, "-o", onnx);
         Assert.Equal(2, again.ExitCode);
         Assert.Contains($"error: --output {onnx} exists; pass --force to replace it.", again.Error);
+        var kernel = _folder.File("kernel.zip");
+        Assert.Equal(0, CliRunner.InProcess("train", "--sample", "wine", "--trainer", "kernel", "-o", kernel).ExitCode);
+        var closedForm = CliRunner.InProcess("export", "-m", kernel, "-o", _folder.File("k.onnx"));
+        Assert.Equal(2, closedForm.ExitCode);
+        Assert.Contains("error: ONNX export of KernelMachineArchitecture networks is not implemented; MLP, CNN, LSTM/GRU and transformer networks export.", closedForm.Error);
         var classic = _folder.File("lgbm.zip");
-        Assert.Equal(0, CliRunner.InProcess("train", "--sample", "wine", "-o", classic).ExitCode);
+        Assert.Equal(0, CliRunner.InProcess("train", "--sample", "wine", "--trainer", "lightgbm", "-o", classic).ExitCode);
         var notTorch = CliRunner.InProcess("export", "-m", classic, "-o", _folder.File("x.onnx"));
         Assert.Equal(2, notTorch.ExitCode);
         Assert.Contains("error: The pipeline has no torch network to export.", notTorch.Error);

@@ -18,7 +18,9 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
         Assert.Contains("Label    label -> MulticlassClassification (10 classes)", result.Out);
         var accuracyLine = result.Out.Split('\n').Single(l => l.TrimStart().StartsWith("accuracy "));
         var accuracy = double.Parse(accuracyLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
-        Measured.AtLeast(accuracy, 0.98, 0.9889, "train's default trainer, held-out accuracy on digits");
+        // Without --trainer, a table of 1,797 rows gets the exact kernel machine (CandidateCatalog.SingleRunDefault).
+        Assert.Contains("Trainer  kernel: ", result.Out);
+        Measured.AtLeast(accuracy, 0.99, 0.9944, "train's default trainer, held-out accuracy on digits");
         Assert.True(File.Exists(_folder.File("mltoolkit-model.zip")));
     }
 

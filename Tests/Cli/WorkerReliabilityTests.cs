@@ -51,7 +51,8 @@ public sealed class WorkerReliabilityTests : IDisposable
     public void A_writer_killed_with_kill_9_has_its_running_trial_failed_and_retried_once_by_the_other_writer()
     {
         var db = _folder.File("two-writers.db");
-        string[] Args(string output) => new[] { "automl", "--trainers", "mlp", "--cv", "2", "--max-trials", "8", "--storage", db, "-o", _folder.File(output), "--json" };
+        // Without strong starts the search begins from the small 10-epoch MLP: the test is about the kill, not the search.
+        string[] Args(string output) => new[] { "automl", "--trainers", "mlp", "--cv", "2", "--max-trials", "8", "--strong-starts", "false", "--storage", db, "-o", _folder.File(output), "--json" };
         var doomed = CliProcess.Start(_folder.Path, Args("a"));
         var survivor = CliProcess.Start(_folder.Path, Args("b"));
         // Kill the first writer (not its worker: that one notices its input close and leaves) while it holds a trial.
@@ -110,7 +111,7 @@ public sealed class WorkerReliabilityTests : IDisposable
     public void A_trial_over_the_memory_cap_is_killed_and_the_next_trials_run_in_a_new_worker()
     {
         // Measured: an MLP trial's worker (libtorch loaded) peaks at 209-248 MiB, an L-BFGS trial's fresh worker at 74-80 MiB.
-        var run = CliProcess.Run(_folder.Path, "automl", "--trainers", "mlp,lbfgs", "--max-trials", "3", "--cv", "2", "--memory-limit", "150", "-o", _folder.File("m"), "--json");
+        var run = CliProcess.Run(_folder.Path, "automl", "--trainers", "mlp,lbfgs", "--strong-starts", "false", "--max-trials", "3", "--cv", "2", "--memory-limit", "150", "-o", _folder.File("m"), "--json");
         Assert.True(run.ExitCode == 0, run.Error);
         var trials = TrialsJson(_folder.File("m"));
         Assert.Equal("mlp", (string?)trials[0]!["parameters"]!["trainer"]);

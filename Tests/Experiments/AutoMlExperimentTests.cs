@@ -35,13 +35,13 @@ public sealed class AutoMlExperimentTests
         Assert.All(result.Trials, t => Assert.Equal(TrialState.Complete, t.State));
         Assert.All(result.Trials, t => Assert.Equal(3, t.FoldValues.Count));
         var best = result.BestTrial!;
-        Measured.AtLeast(best.Value!.Value, 0.955, 0.9645, "best 3-fold CV accuracy");
+        Measured.AtLeast(best.Value!.Value, 0.965, 0.9694, "best 3-fold CV accuracy");
         // The search must improve on where it starts (each trainer's defaults), or a broken tuner would pass.
         var starts = result.Trials.GroupBy(t => t.Configuration.GetString("trainer")).Select(g => g.First().Value!.Value).Max();
         Measured.AtLeast(best.Value.Value - starts, 0.001, 0.0014, "best minus the best trainer default");
         Assert.Equal(best.Value, result.Trials.Max(t => t.Value));
         Assert.Equal(best.Number, result.Leaderboard.Rows[0].Trial.Number);
-        Measured.AtLeast(result.Test!["accuracy"], 0.97, 0.9805, "refit test accuracy");
+        Measured.AtLeast(result.Test!["accuracy"], 0.985, 0.9889, "refit test accuracy");
 
         result.BestModel!.Save(ml, folder.File("best.zip"));
         var loaded = TrainedModel.Load(ml, folder.File("best.zip"));
@@ -69,7 +69,7 @@ public sealed class AutoMlExperimentTests
     }
 
     [Fact]
-    public void A_short_budget_ends_on_time_although_one_trial_would_take_minutes()
+    public void A_short_budget_ends_on_time_and_a_torch_trial_that_would_take_minutes_returns_a_model_trained_for_its_share()
     {
         var ml = new MLContext(1);
         var clock = Stopwatch.StartNew();
@@ -82,12 +82,15 @@ public sealed class AutoMlExperimentTests
                 ["depth"] = ParameterValue.Of(3), ["dropout"] = ParameterValue.Of(0.1),
             })
             .Run();
-        // One-sided and generous: the trial alone would take minutes; stopping means returning soon after the budget.
+        // One-sided and generous: 100 epochs on 5 folds would take minutes; stopping means returning soon after the budget.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8 + 10), $"returned after {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.Equal(StopReason.TimeBudget, result.Summary.Reason);
-        var trial = Assert.Single(result.Trials);
-        Assert.Equal(TrialState.Cancelled, trial.State);
-        Assert.Null(result.BestModel);
+        // Each fold trained only for its share of the time left (TorchTrainerOptions.TimeLimit), so the trial completed
+        // with far fewer than its 100 epochs instead of being cancelled at the deadline.
+        var trial = result.Trials[0];
+        Assert.Equal(TrialState.Complete, trial.State);
+        Assert.InRange(trial.Intermediate.Count, 1, 99);
+        Assert.NotNull(result.BestModel);
     }
 
     [Fact]
@@ -189,7 +192,7 @@ public sealed class AutoMlExperimentTests
         var metric = Assert.Throws<ArgumentException>(() => ml.AutoMl().CreateExperiment(digits, "label").SetMetric("rmse").SetMaxTrials(1).Run());
         Assert.StartsWith("Unknown metric 'rmse' for MulticlassClassification. Metrics: accuracy, macro_accuracy, log_loss, log_loss_reduction.", metric.Message);
         var trainer = Assert.Throws<ArgumentException>(() => ml.AutoMl().CreateExperiment(digits, "label").SetTrainers("xgboost"));
-        Assert.StartsWith("Unknown trainer 'xgboost'. Trainers: lbfgs, sdca, lightgbm, fastforest, fasttree, mlp, cnn, lstm, gru, transformer.", trainer.Message);
+        Assert.StartsWith("Unknown trainer 'xgboost'. Trainers: lbfgs, sdca, lightgbm, fastforest, fasttree, knn, kernel, mlp, cnn, lstm, gru, transformer.", trainer.Message);
         var endless = Assert.Throws<ArgumentException>(() => ml.AutoMl().CreateExperiment(digits, "label").SetTrainingTime(null).Run());
         Assert.StartsWith("Give a training time, a trial count, or both", endless.Message);
         var regression = Assert.Throws<ArgumentException>(() => ml.AutoMl().CreateExperiment(SampleDatasets.Diabetes(ml), "progression").SetTrainers("lbfgs").SetMaxTrials(1).Run());

@@ -14,6 +14,7 @@ using MlToolkit.Bench;
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- distill [--rows 0] [--units 16] [--epochs 60]   (a small MLP from labels vs from a teacher, 5 seeds)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- compress --model cnn|transformer [--epochs 3]   (int8, magnitude and structured pruning)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- onnx-speed [--rows 10000] [--threads 2]   (ONNX Runtime vs Transform)
+//   dotnet run -c Release --project bench/MlToolkit.Bench -- outer-loop --benchmark DIR [--tasks glass,sonar,...] [--train-time 30] [--cli Cli/bin/Release/net10.0/mltoolkit.dll] [--args "..."]
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- shared-study --storage FILE|postgresql://... [--writers 1,2,4,8] [--trials 200] [--work-ms 20]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
@@ -34,12 +35,18 @@ return args.FirstOrDefault() switch
         int.Parse(Value("--trials") ?? "200"), int.Parse(Value("--work-ms") ?? "20")),
     "shared-study-writer" => SharedStudyThroughput.Writer(Value("--storage")!, Value("--study")!, int.Parse(Value("--trials")!), long.Parse(Value("--work-iterations")!), long.Parse(Value("--start-at") ?? "0")),
     "shared-study-baseline" => SharedStudyThroughput.Baseline(int.Parse(Value("--units")!), long.Parse(Value("--work-iterations")!)),
+    "outer-loop" => OuterLoop.Run(Value("--benchmark") ?? "../shared/datasets/benchmark", (Value("--tasks") ?? DefaultTasks(Value("--benchmark") ?? "../shared/datasets/benchmark")).Split(','),
+        double.Parse(Value("--train-time") ?? "30", CultureInfo.InvariantCulture), Value("--cli") ?? "Cli/bin/Release/net10.0/mltoolkit.dll", Value("--args")),
     "imdb" => ImdbSequence.Run(options, args.SkipWhile(a => a != "--model").Skip(1).FirstOrDefault() ?? "lstm",
         int.Parse(args.SkipWhile(a => a != "--max-length").Skip(1).FirstOrDefault() ?? "256"), args),
     _ => Usage(),
 };
 
 string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+
+// Every task of the suite that has its folds, in name order.
+static string DefaultTasks(string folder) =>
+    string.Join(",", Directory.GetFiles(folder, "*.folds.json").Select(f => Path.GetFileName(f)[..^".folds.json".Length]).Order(StringComparer.Ordinal));
 
 static int Usage()
 {

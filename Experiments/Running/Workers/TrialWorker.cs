@@ -56,7 +56,10 @@ public static class TrialWorker
         {
             var configuration = ParameterSet.FromJson(request.Configuration ?? "{}", space);
             var context = new TrialContext(number, request.Threads ?? 1, cancellation,
-                (step, loss) => channel.Send(new WorkerMessage { Kind = WorkerMessage.Intermediate, Number = number, Step = step, Value = loss }));
+                (step, loss) => channel.Send(new WorkerMessage { Kind = WorkerMessage.Intermediate, Number = number, Step = step, Value = loss }))
+            {
+                TimeLeft = request.SecondsLeft is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            };
             var outcome = objective(configuration, context);
             channel.Send(new WorkerMessage
             {

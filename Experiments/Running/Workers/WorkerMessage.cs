@@ -27,6 +27,9 @@ internal sealed record WorkerMessage
 
     public int? Threads { get; init; }
 
+    /// <summary>A trial request: the experiment's seconds left when it started (<see cref="TrialContext.TimeLeft"/>).</summary>
+    public double? SecondsLeft { get; init; }
+
     public int? Step { get; init; }
 
     public double? Value { get; init; }

@@ -88,7 +88,7 @@ internal sealed class WorkerProcess : IDisposable
             if (trial is null || !_ready.Task.IsCompleted || !trial.Sent.TrySetResult())
                 return;
         }
-        Send(new WorkerMessage { Kind = WorkerMessage.Trial, Number = trial.Number, Configuration = trial.Configuration, Threads = trial.Threads });
+        Send(new WorkerMessage { Kind = WorkerMessage.Trial, Number = trial.Number, Configuration = trial.Configuration, Threads = trial.Threads, SecondsLeft = trial.TimeLeft?.TotalSeconds });
     }
 
     /// <summary>Its resident memory (MiB), 0 once it has exited.</summary>
@@ -250,6 +250,9 @@ internal sealed class TrialOnWorker(int number, string configuration, int thread
     public string Configuration { get; } = configuration;
 
     public int Threads { get; } = threads;
+
+    /// <summary>The experiment's time left when the trial started, passed on to the worker's trial context.</summary>
+    public TimeSpan? TimeLeft { get; init; }
 
     public TaskCompletionSource<TrialOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

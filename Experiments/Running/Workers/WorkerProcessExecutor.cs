@@ -41,7 +41,7 @@ public sealed class WorkerProcessExecutor : ITrialExecutor
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentNullException.ThrowIfNull(context);
         var worker = TakeWorker();
-        var onWorker = new TrialOnWorker(trial.Number, trial.Configuration.ToJson(), context.Threads, context.ReportIntermediate);
+        var onWorker = new TrialOnWorker(trial.Number, trial.Configuration.ToJson(), context.Threads, context.ReportIntermediate) { TimeLeft = context.TimeLeft };
         worker.Run(onWorker);
         var registration = context.CancellationToken.Register(() => worker.Cancel(trial.Number));
         onWorker.Completion.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);

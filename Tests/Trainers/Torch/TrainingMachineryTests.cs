@@ -34,6 +34,18 @@ public sealed class TrainingMachineryTests
     }
 
     [Fact]
+    public void A_spent_time_limit_starts_no_further_epoch_and_a_negative_one_is_refused()
+    {
+        var data = TorchTestData.Digits;
+        // A limit of zero is spent once the first epoch ends, whatever the machine's speed: exactly one epoch runs.
+        var model = data.Ml.MulticlassClassification.Trainers.Mlp(new MlpTrainer.Options { Epochs = 20, HiddenLayers = new[] { 16 }, TimeLimit = TimeSpan.Zero }).Fit(data.Train);
+        Assert.Single(model.Summary!.Epochs);
+        Assert.True(model.Summary.StoppedEarly);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => data.Ml.MulticlassClassification.Trainers.Mlp(new MlpTrainer.Options { TimeLimit = TimeSpan.FromSeconds(-1) }));
+        Assert.Equal("TimeLimit", error.ParamName);
+    }
+
+    [Fact]
     public void Validation_on_given_data_watches_accuracy_when_asked()
     {
         var data = TorchTestData.Digits;

@@ -19,6 +19,8 @@ public static class NetworkArchitectures
         ["cnn"] = typeof(CnnArchitecture),
         ["rnn"] = typeof(RnnArchitecture),
         ["transformer"] = typeof(TransformerArchitecture),
+        ["nearest-neighbors"] = typeof(Neighbors.NearestNeighborsArchitecture),
+        ["kernel-machine"] = typeof(Kernels.KernelMachineArchitecture),
     };
 
     /// <summary>The registered kind names.</summary>

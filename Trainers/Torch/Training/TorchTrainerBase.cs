@@ -67,20 +67,8 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
     protected virtual Tensor Augment(TOptions options, Tensor batch, Random random) => batch;
 
     /// <inheritdoc/>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        var schema = SchemaShapes.ToSchema(inputSchema);
-        // A SchemaShape keeps a vector's kind but not its size (ToSchema makes it 1), so only presence and type are
-        // checked here; Fit checks the size against the image or sequence shape.
-        FeatureColumn(schema);
-        var head = CreateHead(LabelColumn(schema));
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumns(schema);
-        foreach (var column in head.OutputColumns)
-            builder.AddColumn(column.Name, column.Type, column.Annotations);
-        return SchemaShapes.FromSchema(builder.ToSchema());
-    }
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        TrainerColumns.OutputSchema(inputSchema, _options.FeatureColumnName, _options.LabelColumnName, CreateHead);
 
     /// <inheritdoc/>
     public TorchPredictionTransformer Fit(IDataView input) => Fit(input, null);
@@ -114,9 +102,9 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
             CreateHead(LabelColumn(validationData.Schema));
         }
 
-        var (rows, distinct) = LabelCensus(trainData, labelColumn, head);
+        var (rows, distinct) = TrainerColumns.LabelCensus(trainData, labelColumn, head);
         if (rows == 0)
-            throw new SchemaException($"The training data has no rows with a label in '{labelColumn.Name}'; there is nothing to train on.");
+            throw TrainerColumns.NoRows(labelColumn.Name);
         head.CheckDistinctLabels(labelColumn.Name, distinct);
 
         if (options.Threads is { } threads)
@@ -139,46 +127,7 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
         }
     }
 
-    private static (long Rows, int Distinct) LabelCensus(IDataView data, DataViewSchema.Column label, PredictionHead head)
-    {
-        long rows = 0;
-        double sum = 0, sumOfSquares = 0;
-        var distinct = new HashSet<float>();
-        using var cursor = data.GetRowCursor(new[] { label });
-        var read = head.LabelReader(cursor, label);
-        while (cursor.MoveNext())
-        {
-            var value = read();
-            if (float.IsNaN(value))
-                continue;
-            rows++;
-            sum += value;
-            sumOfSquares += (double)value * value;
-            if (distinct.Count < 3)
-                distinct.Add(value);
-        }
-        if (rows > 0)
-        {
-            var mean = sum / rows;
-            head.ObserveLabels(mean, Math.Sqrt(Math.Max(sumOfSquares / rows - mean * mean, 0)));
-        }
-        return (rows, distinct.Count);
-    }
+    private DataViewSchema.Column FeatureColumn(DataViewSchema schema) => TrainerColumns.Features(schema, _options.FeatureColumnName);
 
-    private DataViewSchema.Column FeatureColumn(DataViewSchema schema)
-    {
-        var name = _options.FeatureColumnName;
-        var column = schema.GetColumnOrNull(name)
-            ?? throw new SchemaException($"Feature column '{name}' not found. Columns: {string.Join(", ", schema.Select(c => c.Name))}.");
-        if (TorchPredictionTransformer.FeatureSizeOf(column.Type) < 1)
-            throw new SchemaException($"Feature column '{name}' has type {column.Type}; torch trainers need a known-size vector of Single (or a Single).");
-        return column;
-    }
-
-    private DataViewSchema.Column LabelColumn(DataViewSchema schema)
-    {
-        var name = _options.LabelColumnName;
-        return schema.GetColumnOrNull(name)
-            ?? throw new SchemaException($"Label column '{name}' not found. Columns: {string.Join(", ", schema.Select(c => c.Name))}.");
-    }
+    private DataViewSchema.Column LabelColumn(DataViewSchema schema) => TrainerColumns.Label(schema, _options.LabelColumnName);
 }

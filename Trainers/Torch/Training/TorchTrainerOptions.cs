@@ -164,6 +164,12 @@ public abstract class TorchTrainerOptions
     /// <summary>Cancels training; it stops within one step and throws <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken CancellationToken { get; set; }
 
+    /// <summary>
+    /// Training time after which no further epoch starts (the epoch under way finishes; with validation the best epoch's
+    /// weights are kept, as with early stopping); null trains every epoch. AutoML sets it from the time its budget has left.
+    /// </summary>
+    public TimeSpan? TimeLimit { get; set; }
+
     /// <summary>Checks every setting; called by the trainer's constructor and <c>Fit</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
     public virtual void Validate()
@@ -197,6 +203,8 @@ public abstract class TorchTrainerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(InferenceBatchSize, 1, nameof(InferenceBatchSize));
         if (Threads is { } threads)
             ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(Threads));
+        if (TimeLimit is { } limit && limit < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(TimeLimit), limit, $"{nameof(TimeLimit)} must not be negative.");
     }
 
     /// <summary>Throws unless <paramref name="value"/> is finite and &gt; 0.</summary>

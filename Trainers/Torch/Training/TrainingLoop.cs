@@ -57,11 +57,13 @@ internal sealed class TrainingLoop
         var shuffleRows = BatchReader.ShuffleBufferRows(_options.ShuffleBufferRows, _featureSize + _teacherSize, _options.BatchSize, _options.ShuffleBufferMegabytes * 1024L * 1024, _featureColumn.Name);
         var epochs = new List<EpochRecord>();
         var stoppedEarly = false;
+        var training = Stopwatch.StartNew();
         for (var epoch = 1; epoch <= _options.Epochs && !stoppedEarly; epoch++)
         {
             var record = RunEpoch(epoch, reader, shuffleRows, optimizer, schedule, validationData);
             epochs.Add(record);
             stoppedEarly = validationData is not null && best.Observe(epoch, record.ValidationLoss!.Value, record.ValidationAccuracy, _module) && epoch < _options.Epochs;
+            stoppedEarly |= _options.TimeLimit is { } limit && training.Elapsed >= limit && epoch < _options.Epochs;
         }
         best.Restore(_module, epochs.Count);
         var kept = validationData is null || !_options.RestoreBestWeights ? epochs.Count : best.Epoch;

@@ -1,0 +1,73 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlToolkit.Data;
+using MlToolkit.Data.Splits;
+using MlToolkit.Experiments.AutoMl;
+using MlToolkit.Experiments.Tuning;
+using MlToolkit.Models;
+using MlToolkit.Models.Ensembles;
+using MlToolkit.Models.Evaluation;
+
+namespace MlToolkit.Experiments.Ensembles;
+
+/// <summary>
+/// After a search: selects an ensemble (<see cref="EnsembleSelection"/>) from the stored out-of-fold predictions of
+/// the best completed trials and, when it beats the best single trial on them, refits its members on all rows and
+/// combines them into one <see cref="TrainedModel"/>.
+/// </summary>
+internal sealed class EnsembleBuilder
+{
+    /// <summary>Trials considered, best first.</summary>
+    public const int Candidates = 20;
+
+    /// <summary>Rounds of greedy selection.</summary>
+    public const int Rounds = 25;
+
+    private readonly PredictionTask _task;
+    private readonly MetricDefinition _metric;
+    private readonly IReadOnlyList<DataSplit> _folds;
+
+    public EnsembleBuilder(PredictionTask task, MetricDefinition metric, IReadOnlyList<DataSplit> folds) => (_task, _metric, _folds) = (task, metric, folds);
+
+    /// <summary>The selected blend, or null when none beats the best single trial (or the metric or the stored predictions do not allow one).</summary>
+    public EnsembleSummary? Select(IReadOnlyList<TrialRecord> trials)
+    {
+        if (!OutOfFoldMetric.Supports(_task, _metric.Name))
+            return null;
+        var ranked = trials.Where(t => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v))
+            .OrderBy(t => _metric.Maximize ? -t.Value!.Value : t.Value!.Value).ThenBy(t => t.Number).Take(Candidates)
+            .Select(t => (Trial: t, Stored: OutOfFoldPredictions.FromDiagnostics(t.Diagnostics))).Where(c => c.Stored is not null).ToList();
+        if (ranked.Count < 2)
+            return null;
+        var labels = Labels();
+        var width = ranked[0].Stored!.Value.Width;
+        var usable = ranked.Where(c => c.Stored!.Value.Width == width && c.Stored.Value.Values.Length == labels.Length * width)
+            .Select(c => new EnsembleCandidate(c.Trial.Number, c.Stored!.Value.Values)).ToList();
+        if (usable.Count < 2)
+            return null;
+        var selection = EnsembleSelection.Select(usable, new OutOfFoldMetric(_task, _metric.Name, labels), width, Rounds);
+        if (selection.Counts.Count < 2 || selection.Loss >= selection.BestSingleLoss)
+            return null;
+        return new EnsembleSummary(selection.Weights, ToMetric(selection.Loss), ToMetric(selection.BestSingleLoss));
+    }
+
+    /// <summary>One model averaging <paramref name="members"/> (refit on all rows) with the selected weights.</summary>
+    public static TrainedModel Combine(EnsembleSummary ensemble, IReadOnlyDictionary<int, TrainedModel> members, PredictionTask task, DataViewSchema encodedSchema)
+    {
+        var first = members[ensemble.Weights.Keys.First()];
+        var classes = task == PredictionTask.MulticlassClassification ? first.Description.Classes : Array.Empty<string>();
+        var scorer = new EnsembleTransformer(task, ensemble.Weights.Keys.Select(n => members[n].Scorer).ToList(), ensemble.Weights.Values.ToList(), classes);
+        var description = first.Description with { Trainer = "ensemble" };
+        return new TrainedModel(description, first.InputSchema, first.LabelEncoder, scorer);
+    }
+
+    /// <summary>The labels of the validation folds in fold order: class index, 0/1, or value.</summary>
+    private float[] Labels() => _folds.SelectMany(f => _task switch
+    {
+        PredictionTask.MulticlassClassification => f.Test.GetColumn<uint>("Label").Select(k => (float)k - 1),
+        PredictionTask.BinaryClassification => f.Test.GetColumn<bool>("Label").Select(b => b ? 1f : 0f),
+        _ => f.Test.GetColumn<float>("Label"),
+    }).ToArray();
+
+    private double ToMetric(double loss) => _metric.Maximize ? -loss : loss;
+}

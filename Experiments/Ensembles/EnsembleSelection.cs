@@ -1,0 +1,76 @@
+namespace MlToolkit.Experiments.Ensembles;
+
+/// <summary>One trial's out-of-fold predictions, a candidate member of an ensemble.</summary>
+/// <param name="TrialNumber">The trial.</param>
+/// <param name="Values">Its out-of-fold values, rows × <see cref="OutOfFoldMetric"/>'s width.</param>
+public sealed record EnsembleCandidate(int TrialNumber, float[] Values);
+
+/// <summary>The selected ensemble: how often each trial was picked (its weight is that count over the total), and its loss.</summary>
+/// <param name="Counts">Picks per trial number.</param>
+/// <param name="Loss">The blend's out-of-fold loss.</param>
+/// <param name="BestSingleLoss">The best single candidate's out-of-fold loss.</param>
+public sealed record EnsembleSelectionResult(IReadOnlyDictionary<int, int> Counts, double Loss, double BestSingleLoss)
+{
+    /// <summary>Weights per trial number, summing to 1.</summary>
+    public IReadOnlyDictionary<int, double> Weights => Counts.ToDictionary(p => p.Key, p => p.Value / (double)Counts.Values.Sum());
+}
+
+/// <summary>
+/// Greedy forward selection with replacement (Caruana, Niculescu-Mizil, Crew and Ksikes, ICML 2004): start from the
+/// best single model, then repeatedly add (again, possibly) the candidate whose inclusion in the average lowers the
+/// out-of-fold loss most, keeping the best blend seen. Never worse than the best single candidate on those rows.
+/// </summary>
+public static class EnsembleSelection
+{
+    /// <summary>Selects from <paramref name="candidates"/> in <paramref name="rounds"/> rounds.</summary>
+    /// <exception cref="ArgumentException">No candidates, or values that do not fit the metric's rows.</exception>
+    public static EnsembleSelectionResult Select(IReadOnlyList<EnsembleCandidate> candidates, OutOfFoldMetric metric, int width, int rounds = 25)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(metric);
+        if (candidates.Count == 0)
+            throw new ArgumentException("Ensemble selection needs at least one candidate.", nameof(candidates));
+        var size = metric.Rows * width;
+        if (candidates.FirstOrDefault(c => c.Values.Length != size) is { } misfit)
+            throw new ArgumentException($"Trial {misfit.TrialNumber} has {misfit.Values.Length} out-of-fold values; {metric.Rows} rows × {width} need {size}.", nameof(candidates));
+
+        var sum = new double[size];
+        var trial = new double[size];
+        var counts = new Dictionary<int, int>();
+        var singles = candidates.Select(c => Loss(metric, Blend(trial, new double[size], c.Values, 0), width)).ToList();
+        var bestSingle = singles.Min();
+        (IReadOnlyDictionary<int, int> Counts, double Loss) best = (new Dictionary<int, int>(), double.PositiveInfinity);
+        for (var round = 1; round <= rounds; round++)
+        {
+            var choice = -1;
+            var choiceLoss = double.PositiveInfinity;
+            for (var c = 0; c < candidates.Count; c++)
+            {
+                var loss = Loss(metric, Blend(trial, sum, candidates[c].Values, round - 1), width);
+                if (loss < choiceLoss)
+                    (choice, choiceLoss) = (c, loss);
+            }
+            Add(sum, candidates[choice].Values);
+            counts[candidates[choice].TrialNumber] = counts.GetValueOrDefault(candidates[choice].TrialNumber) + 1;
+            if (choiceLoss < best.Loss)
+                best = (new Dictionary<int, int>(counts), choiceLoss);
+        }
+        return new EnsembleSelectionResult(best.Counts, best.Loss, bestSingle);
+    }
+
+    /// <summary>(sum + values) / (members + 1) into <paramref name="target"/>.</summary>
+    private static double[] Blend(double[] target, double[] sum, float[] values, int members)
+    {
+        for (var i = 0; i < target.Length; i++)
+            target[i] = (sum[i] + values[i]) / (members + 1);
+        return target;
+    }
+
+    private static void Add(double[] sum, float[] values)
+    {
+        for (var i = 0; i < sum.Length; i++)
+            sum[i] += values[i];
+    }
+
+    private static double Loss(OutOfFoldMetric metric, double[] values, int width) => metric.Loss(values, width);
+}

@@ -1,0 +1,84 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlToolkit.Data;
+using MlToolkit.Data.Samples;
+using MlToolkit.Data.Splits;
+using MlToolkit.Experiments.AutoMl;
+using MlToolkit.Experiments.Ensembles;
+using MlToolkit.Experiments.Reporting;
+using MlToolkit.Models;
+using MlToolkit.Models.Evaluation;
+using MlToolkit.Tests.Support;
+using MlToolkit.Tests.Trainers.Torch;
+
+namespace MlToolkit.Tests.Experiments;
+
+/// <summary>Ensemble selection over stored out-of-fold predictions, and the ensemble model AutoML saves.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class EnsembleTests
+{
+    private static AutoMlResult BreastCancerRun(MLContext ml, IDataView train, IDataView? test = null) =>
+        ml.AutoMl().CreateExperiment(train, "diagnosis")
+            .SetTrainers("lbfgs", "knn", "kernel", "lightgbm").SetMetric("log_loss").SetCrossValidation(3).SetTrainingTime(null).SetMaxTrials(10).SetSeed(1)
+            .SetTestData(test).Run();
+
+    [Fact]
+    public void The_selected_blend_is_at_least_as_good_as_every_member_on_the_folds_it_was_selected_on()
+    {
+        var ml = new MLContext(1);
+        var result = BreastCancerRun(ml, SampleDatasets.BreastCancer(ml));
+        var ensemble = Assert.IsType<EnsembleSummary>(result.Ensemble);
+        Assert.True(ensemble.Weights.Count >= 2, $"{ensemble.Weights.Count} members");
+        Assert.Equal(1.0, ensemble.Weights.Values.Sum(), 6);
+
+        // Recompute every stored trial's pooled out-of-fold log-loss: the blend beats each, including the best.
+        var labels = OutOfFoldLabels(result);
+        var metric = new OutOfFoldMetric(PredictionTask.BinaryClassification, "log_loss", labels);
+        var singles = result.Trials.Select(t => OutOfFoldPredictions.FromDiagnostics(t.Diagnostics)).Where(p => p is not null)
+            .Select(p => metric.Loss(p!.Value.Values.Select(v => (double)v).ToArray(), 1)).ToList();
+        Assert.Equal(singles.Min(), ensemble.BestSingleValue, 9);
+        Assert.True(ensemble.Value < singles.Min(), $"blend {ensemble.Value} vs best single {singles.Min()}");
+        Measured.AtMost(ensemble.Value, 0.074, 0.0721, "blend's out-of-fold log-loss");
+        Assert.Equal("ensemble", result.BestModel!.Description.Trainer);
+
+        // The report shows the blend with its members and weights.
+        using var folder = new TempFolder();
+        var html = File.ReadAllText(ExperimentReport.Write(ReportData.FromResult(result), folder.Path).Html);
+        Assert.Contains("<section id=\"ensemble\">", html);
+        foreach (var (number, weight) in ensemble.Weights)
+            Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"<tr><td>{number}</td>"), html);
+    }
+
+    [Fact]
+    public void The_saved_ensemble_loads_and_scores_identically_and_evaluates_like_any_model()
+    {
+        using var folder = new TempFolder();
+        var ml = new MLContext(1);
+        var split = DataSplits.TrainTest(SampleDatasets.BreastCancer(ml), 0.2, seed: 1, "diagnosis");
+        var result = BreastCancerRun(ml, split.Train, split.Test);
+        Assert.NotNull(result.Ensemble);
+        var path = folder.File("ensemble.zip");
+        result.BestModel!.Save(ml, path);
+        var loaded = TrainedModel.Load(ml, path);
+        float[] Probabilities(TrainedModel model) => model.Score(model.LabelEncoder.Transform(split.Test)).GetColumn<float>("Probability").ToArray();
+        Assert.Equal(Probabilities(result.BestModel), Probabilities(loaded));
+        var evaluated = ModelEvaluator.Evaluate(ml, loaded, split.Test);
+        Assert.Equal(result.Test!["log_loss"], evaluated["log_loss"], 9);
+        Measured.AtLeast(evaluated["accuracy"], 0.97, 0.9735, "ensemble test accuracy");
+    }
+
+    private static float[] OutOfFoldLabels(AutoMlResult result)
+    {
+        // The folds AutoML used are the seeded stratified 3-fold split of the label-encoded data, in fold order.
+        var ml = new MLContext(1);
+        var data = SampleDatasets.BreastCancer(ml);
+        var labels = data.GetColumn<string>("diagnosis").ToArray();
+        var folds = DataSplits.KFold(ml.Data.LoadFromEnumerable(labels.Select(l => new LabelRow { Label = l == "malignant" })), 3, 1, "Label");
+        return folds.SelectMany(f => f.Test.GetColumn<bool>("Label").Select(b => b ? 1f : 0f)).ToArray();
+    }
+
+    private sealed class LabelRow
+    {
+        public bool Label { get; set; }
+    }
+}

@@ -1,0 +1,79 @@
+using MlToolkit.Trainers.Torch.Architectures;
+using MlToolkit.Trainers.Torch.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlToolkit.Trainers.Torch.Neighbors;
+
+/// <summary>How the k nearest neighbours' votes are weighted.</summary>
+public enum NeighborWeighting
+{
+    /// <summary>Every neighbour counts the same.</summary>
+    Uniform,
+
+    /// <summary>Each neighbour counts 1 / distance, so closer ones count more.</summary>
+    Distance,
+}
+
+/// <summary>
+/// A k-nearest-neighbours model as a network: the training rows and their targets are buffers, and the forward pass
+/// averages the targets of the <see cref="Neighbors"/> closest rows (Euclidean distance, computed for the whole batch
+/// at once).
+/// </summary>
+/// <param name="Rows">Training rows kept.</param>
+/// <param name="Neighbors">k.</param>
+/// <param name="Weighting">How votes are weighted.</param>
+/// <param name="Output">What the output means to the head.</param>
+public sealed record NearestNeighborsArchitecture(int Rows, int Neighbors, NeighborWeighting Weighting, ClosedFormOutput Output) : NetworkArchitecture
+{
+    /// <inheritdoc/>
+    public override nn.Module<Tensor, Tensor> Build(long[] inputShape, int outputSize) =>
+        new NearestNeighborsModule(this, inputShape.Aggregate(1L, (a, b) => a * b), outputSize);
+}
+
+internal sealed class NearestNeighborsModule : nn.Module<Tensor, Tensor>
+{
+    private const double ExactMatch = 1e-12;
+    private readonly NearestNeighborsArchitecture _shape;
+    private readonly Tensor _examples;
+    private readonly Tensor _targets;
+
+    public NearestNeighborsModule(NearestNeighborsArchitecture shape, long featureSize, int outputSize) : base("nearest_neighbors")
+    {
+        _shape = shape;
+        _examples = zeros(shape.Rows, featureSize);
+        _targets = zeros(shape.Rows, outputSize);
+        register_buffer("examples", _examples);
+        register_buffer("targets", _targets);
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input.reshape(input.shape[0], -1);
+        var distances = SquaredDistances.Between(x, _examples);
+        var k = (int)Math.Min(_shape.Neighbors, _shape.Rows);
+        var (nearest, index) = distances.topk(k, dim: 1, largest: false);
+        var weights = _shape.Weighting == NeighborWeighting.Distance ? DistanceWeights(nearest) : ones_like(nearest);
+        var votes = _targets.index_select(0, index.reshape(-1)).reshape(x.shape[0], k, _targets.shape[1]);
+        var average = weights.unsqueeze(2).mul(votes).sum(1).div(weights.sum(1, keepdim: true));
+        return ClosedFormOutputs.FromProbabilities(average, _shape.Output).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>1 / distance; a row at distance 0 takes all the weight (with its exact twins), as scikit-learn does.</summary>
+    private static Tensor DistanceWeights(Tensor squared)
+    {
+        var exact = squared.le(ExactMatch);
+        var inverse = squared.clamp_min(ExactMatch).sqrt().reciprocal();
+        var anyExact = exact.any(1, keepdim: true);
+        return where(anyExact, exact.to_type(inverse.dtype), inverse);
+    }
+}
+
+/// <summary>Pairwise squared Euclidean distances, as one matrix product.</summary>
+public static class SquaredDistances
+{
+    /// <summary>[a, b] distances between the rows of <paramref name="x"/> [a, d] and <paramref name="y"/> [b, d], never negative.</summary>
+    public static Tensor Between(Tensor x, Tensor y) =>
+        x.pow(2).sum(1, keepdim: true).add(y.pow(2).sum(1).unsqueeze(0)).sub(x.matmul(y.t()).mul(2)).clamp_min(0);
+}
