@@ -16,6 +16,20 @@ import xgboost as xgb
 from sklearn.preprocessing import LabelEncoder
 
 
+def suggest_params(trial):
+    """The XGBoost search space both Optuna peers tune (this script and optuna_xgboost_outer.py)."""
+    return dict(
+        n_estimators=trial.suggest_int("n_estimators", 4, 1000, log=True),
+        max_depth=trial.suggest_int("max_depth", 2, 12),
+        learning_rate=trial.suggest_float("learning_rate", 1e-3, 1.0, log=True),
+        subsample=trial.suggest_float("subsample", 0.5, 1.0),
+        colsample_bytree=trial.suggest_float("colsample_bytree", 0.1, 1.0),
+        min_child_weight=trial.suggest_float("min_child_weight", 1e-2, 100, log=True),
+        reg_alpha=trial.suggest_float("reg_alpha", 1e-3, 100, log=True),
+        reg_lambda=trial.suggest_float("reg_lambda", 1e-3, 100, log=True),
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("folder")
@@ -38,16 +52,7 @@ def main():
     classes = len(np.unique(y))
 
     def objective(trial):
-        params = dict(
-            n_estimators=trial.suggest_int("n_estimators", 4, 1000, log=True),
-            max_depth=trial.suggest_int("max_depth", 2, 12),
-            learning_rate=trial.suggest_float("learning_rate", 1e-3, 1.0, log=True),
-            subsample=trial.suggest_float("subsample", 0.5, 1.0),
-            colsample_bytree=trial.suggest_float("colsample_bytree", 0.1, 1.0),
-            min_child_weight=trial.suggest_float("min_child_weight", 1e-2, 100, log=True),
-            reg_alpha=trial.suggest_float("reg_alpha", 1e-3, 100, log=True),
-            reg_lambda=trial.suggest_float("reg_lambda", 1e-3, 100, log=True),
-        )
+        params = suggest_params(trial)
         scores = []
         for train, test in splits:
             model = xgb.XGBClassifier(n_jobs=2, tree_method="hist", random_state=args.seed,

@@ -22,6 +22,8 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.preprocessing import LabelEncoder
 
+from optuna_xgboost import suggest_params
+
 
 def load(folder, task):
     folds = json.load(open(os.path.join(folder, f"{task}.folds.json")))
@@ -60,16 +62,7 @@ def outer_fold(x, y, train, test, regression, budget, seed):
     refit_estimate = [0.0]
 
     def objective(trial):
-        params = dict(
-            n_estimators=trial.suggest_int("n_estimators", 4, 1000, log=True),
-            max_depth=trial.suggest_int("max_depth", 2, 12),
-            learning_rate=trial.suggest_float("learning_rate", 1e-3, 1.0, log=True),
-            subsample=trial.suggest_float("subsample", 0.5, 1.0),
-            colsample_bytree=trial.suggest_float("colsample_bytree", 0.1, 1.0),
-            min_child_weight=trial.suggest_float("min_child_weight", 1e-2, 100, log=True),
-            reg_alpha=trial.suggest_float("reg_alpha", 1e-3, 100, log=True),
-            reg_lambda=trial.suggest_float("reg_lambda", 1e-3, 100, log=True),
-        )
+        params = suggest_params(trial)
         began = time.monotonic()
         values = []
         for a, b in inner:

@@ -30,6 +30,12 @@ namespace MlToolkit.Experiments.AutoMl;
 /// </summary>
 public sealed class AutoMlExperiment
 {
+    /// <summary>
+    /// Seconds the first refits in this process take beyond the trials' own fits when the trials ran in worker
+    /// processes (loading libtorch and LightGBM, JIT): measured 1–2 s on attrition and digits.
+    /// </summary>
+    private const double ColdStartSeconds = 2;
+
     private readonly MLContext _mlContext;
     private readonly IDataView _data;
     private readonly string _labelColumn;
@@ -176,9 +182,10 @@ public sealed class AutoMlExperiment
             UnitCosts = budget is null,
             ReproducibleOrder = budget is null,
             // Keep time for the refit: about one fold's fit of the best trial so far (of the best few with an ensemble to
-            // refit), at most a fifth of the budget.
+            // refit, plus the first fit's start-up in this process when trials ran in workers), at most a fifth of the budget.
             ReserveAtEnd = () => Options.RefitBest && budget is { } b
-                ? TimeSpan.FromTicks(Math.Min((long)(best.RefitSeconds(setup.Metric.Maximize, Options.Ensemble ? 4 : 1) / setup.Folds.Count * 1.25 * TimeSpan.TicksPerSecond), b.Ticks / 5))
+                ? TimeSpan.FromTicks(Math.Min((long)((best.RefitSeconds(setup.Metric.Maximize, Options.Ensemble ? 4 : 1) / setup.Folds.Count * 1.5
+                    + (Options.Ensemble && Options.WorkerProcess is not null ? ColdStartSeconds : 0)) * TimeSpan.TicksPerSecond), b.Ticks / 5))
                 : TimeSpan.Zero,
         }, best);
         foreach (var values in _enqueued)
@@ -232,9 +239,10 @@ public sealed class AutoMlExperiment
             foreach (var number in selected.Weights.Keys.Where(n => !members.ContainsKey(n)))
                 members[number] = setup.Refit(trials.Single(t => t.Number == number), deadline.Token);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            // The budget ran out while refitting members: the single best model is what there is time for.
+            // The budget ran out while refitting members (ML.NET trainers rethrow the cancellation wrapped): the single
+            // best model is what there is time for.
             return (single, null);
         }
         return (EnsembleBuilder.Combine(selected, members, setup.Task, setup.Encoded.Schema), selected);

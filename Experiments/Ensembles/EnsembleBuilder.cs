@@ -45,10 +45,18 @@ internal sealed class EnsembleBuilder
             .Select(c => new EnsembleCandidate(c.Trial.Number, c.Stored!.Value.Values)).ToList();
         if (usable.Count < 2)
             return null;
-        var selection = EnsembleSelection.Select(usable, new OutOfFoldMetric(_task, _metric.Name, labels), width, Rounds);
-        if (selection.Counts.Count < 2 || selection.Loss >= selection.BestSingleLoss)
+        var metric = new OutOfFoldMetric(_task, _metric.Name, labels);
+        // Accuracy and F1 move in whole rows, so most additions tie and greedy selection stalls at the best single model;
+        // the blend is grown on log-loss, which every better probability lowers, and kept only if the metric itself holds.
+        var guide = _task != PredictionTask.Regression && _metric.Name is "accuracy" or "macro_accuracy" or "f1"
+            ? new OutOfFoldMetric(_task, "log_loss", labels) : metric;
+        var selection = EnsembleSelection.Select(usable, guide, width, Rounds);
+        var blended = metric.Loss(EnsembleSelection.Average(usable, selection.Counts), width);
+        var bestSingle = usable.Min(c => metric.Loss(c.Values.Select(v => (double)v).ToArray(), width));
+        var improves = guide == metric ? blended < bestSingle : blended <= bestSingle && selection.Loss < selection.BestSingleLoss;
+        if (selection.Counts.Count < 2 || !improves)
             return null;
-        return new EnsembleSummary(selection.Weights, ToMetric(selection.Loss), ToMetric(selection.BestSingleLoss));
+        return new EnsembleSummary(selection.Weights, ToMetric(blended), ToMetric(bestSingle));
     }
 
     /// <summary>One model averaging <paramref name="members"/> (refit on all rows) with the selected weights.</summary>

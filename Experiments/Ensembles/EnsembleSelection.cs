@@ -58,6 +58,25 @@ public static class EnsembleSelection
         return new EnsembleSelectionResult(best.Counts, best.Loss, bestSingle);
     }
 
+    /// <summary>The blend <paramref name="counts"/> describes: each candidate's values weighted by how often it was picked.</summary>
+    public static double[] Average(IReadOnlyList<EnsembleCandidate> candidates, IReadOnlyDictionary<int, int> counts)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(counts);
+        var sum = new double[candidates[0].Values.Length];
+        var total = 0;
+        foreach (var candidate in candidates)
+        {
+            var picks = counts.GetValueOrDefault(candidate.TrialNumber);
+            for (var i = 0; i < sum.Length && picks > 0; i++)
+                sum[i] += picks * (double)candidate.Values[i];
+            total += picks;
+        }
+        for (var i = 0; i < sum.Length; i++)
+            sum[i] /= Math.Max(total, 1);
+        return sum;
+    }
+
     /// <summary>(sum + values) / (members + 1) into <paramref name="target"/>.</summary>
     private static double[] Blend(double[] target, double[] sum, float[] values, int members)
     {

@@ -17,6 +17,7 @@ internal static class OuterLoop
 {
     public static int Run(string benchmarkFolder, IReadOnlyList<string> tasks, double trainTime, string cli, string? extraArguments)
     {
+        cli = Path.GetFullPath(cli);
         Console.WriteLine("task\tfold\tmetric\ttest\tautoml_seconds\tprocess_seconds\ttrials\tbest_trainer\tensemble");
         foreach (var task in tasks)
         {
@@ -36,7 +37,18 @@ internal static class OuterLoop
                     File.WriteAllLines(train, rows.Where((_, i) => !testRows[k].Contains(i)).Prepend(header));
                     File.WriteAllLines(test, rows.Where((_, i) => testRows[k].Contains(i)).Prepend(header));
                     var metric = regression ? "r_squared" : "accuracy";
-                    var (result, seconds) = RunCli(cli, work.FullName, train, test, label, regression, trainTime, extraArguments);
+                    JsonNode result;
+                    double seconds;
+                    try
+                    {
+                        (result, seconds) = RunCli(cli, work.FullName, train, test, label, regression, trainTime, extraArguments);
+                    }
+                    catch (InvalidOperationException error)
+                    {
+                        // A fold without a model scores nothing: say so in the table and go on with the next fold.
+                        Console.WriteLine($"{task}\t{k}\t{metric}\tfailed\t\t\t\t\t{error.Message.Split('\n')[0]}");
+                        continue;
+                    }
                     var score = (double)result["test"]!["metrics"]![metric]!;
                     scores.Add(score);
                     var ensemble = result["ensemble"] is JsonObject e ? string.Join("+", e["members"]!.AsArray().Select(m => (string?)m!["trial"]?.ToString())) : "-";
@@ -48,7 +60,7 @@ internal static class OuterLoop
                     work.Delete(recursive: true);
                 }
             }
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{task}\tmean\t{(regression ? "r_squared" : "accuracy")}\t{scores.Average():0.0000}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{task}\tmean\t{(regression ? "r_squared" : "accuracy")}\t{(scores.Count > 0 ? scores.Average() : double.NaN):0.0000}\t\t\t{scores.Count} of {testRows.Count} folds"));
         }
         return 0;
     }
@@ -56,7 +68,7 @@ internal static class OuterLoop
     private static (JsonNode Result, double Seconds) RunCli(string cli, string folder, string train, string test, string label, bool regression, double trainTime, string? extra)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { cli, "automl", "--dataset", train, "--label", label, "--test-dataset", test, "--train-time", trainTime.ToString(CultureInfo.InvariantCulture),
+        foreach (var argument in new[] { cli, "automl", "--dataset", train, "--label-col", label, "--test-dataset", test, "--train-time", trainTime.ToString(CultureInfo.InvariantCulture),
             "-o", Path.Combine(folder, "out"), "--json", "--explain", "false" })
             start.ArgumentList.Add(argument);
         if (regression)

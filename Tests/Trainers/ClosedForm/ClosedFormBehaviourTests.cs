@@ -26,7 +26,7 @@ public sealed class ClosedFormBehaviourTests
     {
         var uniform = Digits.Ml.MulticlassClassification.Trainers.NearestNeighbors(neighbors: 10).Fit(Digits.Train);
         var weighted = Digits.Ml.MulticlassClassification.Trainers.NearestNeighbors(neighbors: 10, weighting: NeighborWeighting.Distance).Fit(Digits.Train);
-        Assert.NotEqual(ClosedFormTrainerConformance.ScoresOf(uniform.Transform(Digits.Test)), ClosedFormTrainerConformance.ScoresOf(weighted.Transform(Digits.Test)));
+        Assert.NotEqual(ScoreValues.Of(uniform.Transform(Digits.Test)), ScoreValues.Of(weighted.Transform(Digits.Test)));
         var accuracy = Digits.Ml.MulticlassClassification.Evaluate(weighted.Transform(Digits.Test)).MicroAccuracy;
         Measured.AtLeast(accuracy, 0.985, 0.9889, "10 distance-weighted neighbours, digits held out");
     }

@@ -35,16 +35,7 @@ public abstract class ClosedFormTrainerConformance
 
     private MLContext Ml => Data.Ml;
 
-    /// <summary>Every Score value of <paramref name="scored"/>, rows one after another.</summary>
-    public static float[] ScoresOf(IDataView scored) => Scores(scored);
-
-    protected static float[] Scores(IDataView scored)
-    {
-        var column = scored.Schema["Score"];
-        return column.Type is VectorDataViewType
-            ? scored.GetColumn<float[]>(column).SelectMany(v => v).ToArray()
-            : scored.GetColumn<float>(column).ToArray();
-    }
+    protected static float[] Scores(IDataView scored) => ScoreValues.Of(scored);
 
     protected double HeldOutQuality(ITransformer model)
     {

@@ -35,13 +35,7 @@ public abstract class TorchTrainerConformance
 
     private float[] Scores(ITransformer model, IDataView data) => Scores(model.Transform(data));
 
-    private static float[] Scores(IDataView scored)
-    {
-        var column = scored.Schema["Score"];
-        return column.Type is VectorDataViewType
-            ? scored.GetColumn<float[]>(column).SelectMany(v => v).ToArray()
-            : scored.GetColumn<float>(column).ToArray();
-    }
+    private static float[] Scores(IDataView scored) => ScoreValues.Of(scored);
 
     [Fact]
     public void GetOutputSchema_matches_the_transformed_data_and_the_evaluator_accepts_it()
