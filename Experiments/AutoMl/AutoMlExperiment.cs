@@ -167,7 +167,7 @@ public sealed class AutoMlExperiment
         // A store the caller gave stays theirs; one opened here is closed here.
         using var owned = Options.Store is not null ? null : OpenStore(Options.StoragePath);
         var store = Options.Store ?? owned!;
-        var study = new StudyDefinition(Options.StudyName, setup.Metric.Name, setup.Metric.Maximize, setup.Space.Describe(), Fingerprint(setup.Encoded, setup.Label, setup.Folds.Count), Settings());
+        var study = new StudyDefinition(Options.StudyName, setup.Metric.Name, setup.Metric.Maximize, setup.Space.Describe(), Fingerprint(setup.Rows, setup.Label, setup.Folds.Count), Settings());
         var best = new BestTracker(new ExperimentLog(_mlContext, Options.Progress));
         var budget = Options.TrainingTime;
         var runner = new ExperimentRunner(store, study, setup.Space, () => Options.TunerFactory?.Invoke(setup.Space, Options.Seed) ?? Tuners.Create(Options.Tuner, setup.Space, Options.Seed), Options.Pruner, new RunnerSettings
@@ -278,7 +278,7 @@ public sealed class AutoMlExperiment
 
     /// <summary>Everything a run derives from the data and options before its first trial; the same in the runner and in every worker.</summary>
     private sealed record Setup(LabelSetup Label, PredictionTask Task, MetricDefinition Metric, IDataView Encoded, IReadOnlyList<DataSplit> Folds,
-        SearchSpace Space, TrialEvaluator Evaluator, Func<TrialRecord, CancellationToken, TrainedModel> Refit, IReadOnlyList<TrialCandidate> Candidates, DataShape Shape);
+        SearchSpace Space, TrialEvaluator Evaluator, Func<TrialRecord, CancellationToken, TrainedModel> Refit, IReadOnlyList<TrialCandidate> Candidates, DataShape Shape, long Rows);
 
     private Setup Prepare()
     {
@@ -327,7 +327,7 @@ public sealed class AutoMlExperiment
         }
 
         var shape = new DataShape(folds.Count > 1 ? rows * (folds.Count - 1) / folds.Count : (long)(rows * (1 - Options.HoldoutFraction)), label.Classes.Count);
-        return new Setup(label, task, metric, encoded, folds, space, evaluator, Refit, candidates, shape);
+        return new Setup(label, task, metric, encoded, folds, space, evaluator, Refit, candidates, shape, rows);
     }
 
     /// <summary>
@@ -351,9 +351,8 @@ public sealed class AutoMlExperiment
     private string Settings() =>
         $"tuner={Options.Tuner}; trainers={string.Join(",", Options.Trainers.Concat(Options.AddedTrainers))}; time={Options.TrainingTime?.TotalSeconds.ToString(CultureInfo.InvariantCulture) ?? "none"}; max_trials={Options.MaxTrials?.ToString(CultureInfo.InvariantCulture) ?? "none"}; parallel={Options.ParallelTrials}";
 
-    private string Fingerprint(IDataView encoded, LabelSetup label, int folds)
+    private string Fingerprint(long rows, LabelSetup label, int folds)
     {
-        var rows = RowCounter.Count(encoded);
         var evaluation = folds > 1 ? $"{folds}-fold" : $"holdout {Options.HoldoutFraction.ToString(CultureInfo.InvariantCulture)}";
         return $"rows={rows}; columns={string.Join(",", _data.Schema.Select(c => c.Name))}; label={label.LabelColumn}; task={label.Task}; {evaluation}; seed={Options.Seed}";
     }

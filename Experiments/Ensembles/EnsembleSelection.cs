@@ -37,8 +37,7 @@ public static class EnsembleSelection
         var sum = new double[size];
         var trial = new double[size];
         var counts = new Dictionary<int, int>();
-        var singles = candidates.Select(c => Loss(metric, Blend(trial, new double[size], c.Values, 0), width)).ToList();
-        var bestSingle = singles.Min();
+        var bestSingle = candidates.Min(c => metric.Loss(Blend(trial, sum, c.Values, 0), width));
         (IReadOnlyDictionary<int, int> Counts, double Loss) best = (new Dictionary<int, int>(), double.PositiveInfinity);
         for (var round = 1; round <= rounds; round++)
         {
@@ -46,7 +45,7 @@ public static class EnsembleSelection
             var choiceLoss = double.PositiveInfinity;
             for (var c = 0; c < candidates.Count; c++)
             {
-                var loss = Loss(metric, Blend(trial, sum, candidates[c].Values, round - 1), width);
+                var loss = metric.Loss(Blend(trial, sum, candidates[c].Values, round - 1), width);
                 if (loss < choiceLoss)
                     (choice, choiceLoss) = (c, loss);
             }
@@ -90,6 +89,4 @@ public static class EnsembleSelection
         for (var i = 0; i < sum.Length; i++)
             sum[i] += values[i];
     }
-
-    private static double Loss(OutOfFoldMetric metric, double[] values, int width) => metric.Loss(values, width);
 }

@@ -161,18 +161,22 @@ public sealed class EnsembleTransformer : ColumnAddingTransformer
             {
                 var getter = row.GetGetter<VBuffer<float>>(column);
                 VBuffer<float> buffer = default;
+                var dense = Array.Empty<float>();
                 return () =>
                 {
                     getter(ref buffer);
-                    return buffer.DenseValues().ToArray();
+                    if (dense.Length != buffer.Length)
+                        dense = new float[buffer.Length];
+                    buffer.CopyTo(dense);
+                    return dense;
                 };
             }
             var scalar = row.GetGetter<float>(column);
+            var single = new float[1];
             return () =>
             {
-                var value = 0f;
-                scalar(ref value);
-                return new[] { value };
+                scalar(ref single[0]);
+                return single;
             };
         }
 

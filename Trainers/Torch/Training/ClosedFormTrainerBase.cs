@@ -120,8 +120,8 @@ public abstract class ClosedFormTrainerBase<TOptions> : IEstimator<TorchPredicti
         var labels = new List<float>();
         foreach (var batch in new BatchReader(data, features, featureSize, label, head).Read(ReadBatchRows, null, ReadBatchRows, cancellation))
         {
-            values.AddRange(batch.Features.AsSpan(0, batch.Count * featureSize).ToArray());
-            labels.AddRange(batch.Labels.AsSpan(0, batch.Count).ToArray());
+            values.AddRange(new ArraySegment<float>(batch.Features, 0, batch.Count * featureSize));
+            labels.AddRange(new ArraySegment<float>(batch.Labels, 0, batch.Count));
         }
         return (values.ToArray(), labels.ToArray());
     }
