@@ -132,6 +132,11 @@ internal static class AutomlCommand
             error.WriteLine($"cancelled: {run.Trials.Count(t => t.State != TrialState.Cancelled)} finished trials are saved in {run.Storage}; run the same command again to resume.");
             return ExitCodes.Cancelled;
         }
+        if (run.BestTrial is null && run.Trials.Count == 0 && run.Summary.Reason == StopReason.TimeBudget)
+        {
+            error.WriteLine(FormattableString.Invariant($"error: reading and preparing the data took {run.PreparationDuration.TotalSeconds:0.0} s, the whole budget, so no trial started; give more --train-time."));
+            return ExitCodes.NoModel;
+        }
         if (run.BestTrial is null)
         {
             error.WriteLine("error: no trial completed within the budget; give more --train-time, or see the errors in trials.csv.");

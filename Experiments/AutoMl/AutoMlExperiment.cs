@@ -164,6 +164,7 @@ public sealed class AutoMlExperiment
         Options.Validate();
         var clock = Stopwatch.StartNew();
         var setup = Prepare();
+        var prepared = clock.Elapsed;
         // A store the caller gave stays theirs; one opened here is closed here.
         using var owned = Options.Store is not null ? null : OpenStore(Options.StoragePath);
         var store = Options.Store ?? owned!;
@@ -172,7 +173,8 @@ public sealed class AutoMlExperiment
         var budget = Options.TrainingTime;
         var runner = new ExperimentRunner(store, study, setup.Space, () => Options.TunerFactory?.Invoke(setup.Space, Options.Seed) ?? Tuners.Create(Options.Tuner, setup.Space, Options.Seed), Options.Pruner, new RunnerSettings
         {
-            TimeBudget = budget is { } total ? total - clock.Elapsed : null,
+            // Preparing large data can spend the whole budget; the runner then starts nothing and says so.
+            TimeBudget = budget is { } total ? (total > prepared ? total - prepared : TimeSpan.Zero) : null,
             MaxTrials = Options.MaxTrials,
             TrialTimeout = Options.TrialTimeout,
             MemoryLimitMb = Options.MemoryLimitMb,
@@ -215,6 +217,7 @@ public sealed class AutoMlExperiment
         return new AutoMlResult(setup.Task, setup.Metric, setup.Folds.Count, summary, model, refitClock.Elapsed, test, store.Location, setup.Refit)
         {
             TotalDuration = clock.Elapsed,
+            PreparationDuration = prepared,
             Ensemble = ensemble,
         };
     }

@@ -53,6 +53,9 @@ public sealed class AutoMlResult
     /// <summary>Wall-clock time of the whole run (preparation, search and refit), what the training-time budget bounds.</summary>
     public TimeSpan TotalDuration { get; internal init; }
 
+    /// <summary>Time spent reading the data, choosing the folds and building the candidates before the first trial could start.</summary>
+    public TimeSpan PreparationDuration { get; internal init; }
+
     /// <summary>The ensemble saved as <see cref="BestModel"/>, or null when the best single trial's model is.</summary>
     public Ensembles.EnsembleSummary? Ensemble { get; internal init; }
 

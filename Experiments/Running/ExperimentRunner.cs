@@ -81,12 +81,15 @@ public sealed class ExperimentRunner
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = new RunSession(this, executor, tuner, history, clock, deadline);
         StopReason? reason = null;
+        StopReason? StopNow() => cancellationToken.IsCancellationRequested ? StopReason.Cancelled : PastDeadline(clock) ? StopReason.TimeBudget : null;
         while (true)
         {
-            reason ??= cancellationToken.IsCancellationRequested ? StopReason.Cancelled : PastDeadline(clock) ? StopReason.TimeBudget : null;
+            reason ??= StopNow();
             if (reason is StopReason.Cancelled or StopReason.TimeBudget)
                 deadline.Cancel();
-            run.CollectFinished(reason);
+            // Asked again once the finished trials are known: a trial that ended because the caller cancelled after the
+            // check above must still be told why.
+            run.CollectFinished(() => reason ??= StopNow());
             run.KeepShared();
             reason ??= run.StartTrials();
             if (run.Running.Count == 0 && reason is not null)

@@ -46,13 +46,14 @@ internal sealed class RunSession
     public List<RunningTrial> Running { get; } = new();
 
     /// <summary>Enforces memory and timeouts, then stores, reports and announces every trial that finished or was given up on.</summary>
-    public void CollectFinished(StopReason? reason)
+    public void CollectFinished(Func<StopReason?> stopReason)
     {
         WatchMemory();
         foreach (var trial in Running)
             trial.CheckTimeout();
         var done = Running.Where(t => t.Finished || (t.Abandoned(_settings.StopGracePeriod)
             && !t.Kill($"It did not stop within {_settings.StopGracePeriod.TotalSeconds:0.#} s, so its worker process was killed."))).OrderBy(t => t.Record.Number).ToList();
+        var reason = done.Count > 0 ? stopReason() : null;
         foreach (var trial in done)
         {
             Running.Remove(trial);
@@ -100,7 +101,8 @@ internal sealed class RunSession
     /// <summary>Starts trials up to the parallelism; returns why the run stops when the store refuses more and none is running.</summary>
     public StopReason? StartTrials()
     {
-        while (Running.Count < _settings.ParallelTrials && (!_settings.ReproducibleOrder || ReportUpTo(_startOrder.Count)))
+        // A cancellation that came after the runner's last look starts nothing more: the next look stops the run.
+        while (Running.Count < _settings.ParallelTrials && !_deadline.IsCancellationRequested && (!_settings.ReproducibleOrder || ReportUpTo(_startOrder.Count)))
         {
             var start = _runner.Store.StartTrial(_runner.Space, new TrialClaim(_owner, _settings.Clock.GetUtcNow()), _settings.MaxTrials, _tuner.Propose);
             if (start.Trial is not { } record)

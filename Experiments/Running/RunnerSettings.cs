@@ -12,7 +12,7 @@ public sealed record RunnerSettings
     /// <summary>How often the runner reads the memory of its running trials (for the cap and their peak).</summary>
     internal static readonly TimeSpan MemoryInterval = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Wall-clock budget of the search; running trials are cancelled when it runs out. Null = no limit.</summary>
+    /// <summary>Wall-clock budget of the search; running trials are cancelled when it runs out. Zero starts no trial; null = no limit.</summary>
     public TimeSpan? TimeBudget { get; init; }
 
     /// <summary>
@@ -90,7 +90,7 @@ public sealed record RunnerSettings
     internal void Validate()
     {
         if (TimeBudget is { } budget)
-            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(budget, TimeSpan.Zero, nameof(TimeBudget));
+            ArgumentOutOfRangeException.ThrowIfLessThan(budget, TimeSpan.Zero, nameof(TimeBudget));
         if (MaxTrials is { } trials)
             ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1, nameof(MaxTrials));
         if (TrialTimeout is { } timeout)

@@ -109,6 +109,18 @@ public sealed class AutomlCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_budget_spent_before_the_first_trial_starts_no_trial_and_says_where_the_time_went()
+    {
+        // Reading iris and building its candidates takes far longer than a millisecond.
+        var run = CliRunner.InProcess("automl", "--sample", "iris", "--train-time", "0.001", "-o", _folder.File("p"), "--json");
+        Assert.Equal(5, run.ExitCode);
+        var json = JsonNode.Parse(run.Out)!;
+        Assert.Equal(("TimeBudget", 0), ((string?)json["stopReason"], (int)json["trials"]!));
+        Assert.Matches(@"^error: reading and preparing the data took \d+\.\d s, the whole budget, so no trial started; give more --train-time\.$", run.Error.Trim());
+        Assert.False(File.Exists(Path.Combine(_folder.File("p"), "model.zip")));
+    }
+
+    [Fact]
     public void A_trial_timeout_and_a_memory_cap_fail_trials_with_their_reason_and_no_model_is_saved()
     {
         var timedOut = CliRunner.InProcess("automl", "--trainers", "mlp", "--max-trials", "1", "--cv", "2", "--trial-timeout", "0.5", "-o", _folder.File("t"), "--json");
