@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.ML;
 using MlToolkit.Data;
 using MlToolkit.Data.IO;
@@ -46,6 +47,7 @@ internal sealed class TrialEvaluator
         var values = new List<double>();
         var sums = new Dictionary<string, double>();
         var diagnostics = new OutOfFoldDiagnostics(_task, _binaryClasses);
+        var started = Stopwatch.StartNew();
         for (var fold = 0; fold < _folds.Count; fold++)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
@@ -56,8 +58,9 @@ internal sealed class TrialEvaluator
                 new CandidateContext(context.Threads, _seed, context.CancellationToken, report)
                 {
                     ValidationFraction = ValidationFraction,
-                    // Each fold's share of the time left, so that a torch trial returns a (shorter-trained) model within the budget.
-                    TimeLimit = context.TimeLeft is { } left ? TimeSpan.FromTicks(Math.Max(left.Ticks, 0) / (_folds.Count + 1)) : null,
+                    // Each fold's share of the time still left (scoring and start-up overruns shrink the later folds' shares; one
+                    // share is kept spare), so that a torch trial returns a (shorter-trained) model within the budget.
+                    TimeLimit = context.TimeLeft is { } left ? TimeSpan.FromTicks(Math.Max((left - started.Elapsed).Ticks, 0) / (_folds.Count - fold + 1)) : null,
                 });
             var model = pipeline.Fit(new CancellingDataView(_folds[fold].Train, context.CancellationToken));
             context.CancellationToken.ThrowIfCancellationRequested();

@@ -10,7 +10,7 @@ public static class CandidateCatalog
     private static readonly List<TrialCandidate> Registered = new()
     {
         new LbfgsCandidate(), new SdcaCandidate(), new LightGbmCandidate(), new FastForestCandidate(), new FastTreeCandidate(),
-        new NearestNeighborsCandidate(), new KernelMachineCandidate(), new MlpCandidate(), new CnnCandidate(), new RecurrentCandidate(RnnCell.Lstm), new RecurrentCandidate(RnnCell.Gru), new TransformerCandidate(),
+        new NearestNeighborsCandidate(), new KernelMachineCandidate(), new ForestCandidate(), new MlpCandidate(), new CnnCandidate(), new RecurrentCandidate(RnnCell.Lstm), new RecurrentCandidate(RnnCell.Gru), new TransformerCandidate(),
     };
 
     /// <summary>All candidates: the built-in ones, then those registered.</summary>
@@ -40,14 +40,14 @@ public static class CandidateCatalog
     }
 
     /// <summary>
-    /// What runs when the user names none: the classic trainers, nearest neighbours, the kernel machine and the MLP over the auto-featurized columns. The CNN
+    /// What runs when the user names none: the classic trainers, nearest neighbours, the kernel machine, our forest and the MLP over the auto-featurized columns. The CNN
     /// and the sequence models are opt-in: they need images or a text column read as tokens, and minutes per trial.
     /// </summary>
     public static IReadOnlyList<TrialCandidate> Defaults(PredictionTask task) => Defaults(task, DataModality.Tabular);
 
     /// <summary>
     /// What runs when the user names none, for data of <paramref name="modality"/>: on tables the classic trainers,
-    /// nearest neighbours, the kernel machine and the MLP; on images the CNN with L-BFGS, LightGBM and nearest
+    /// nearest neighbours, the kernel machine, the random forest / extra-trees (in place of FastForest) and the MLP; on images the CNN with L-BFGS, LightGBM and nearest
     /// neighbours on the pixels as cheap baselines; on text the LSTM and the transformer with L-BFGS and SDCA on
     /// TF-IDF features as cheap baselines. Cheapest first.
     /// </summary>
@@ -55,7 +55,7 @@ public static class CandidateCatalog
     {
         DataModality.Images => new[] { "lbfgs", "lightgbm", "knn", "cnn" },
         DataModality.Text => new[] { "lbfgs", "sdca", "lstm", "transformer" },
-        _ => new[] { "lbfgs", "sdca", "lightgbm", "knn", "kernel", "fastforest", "fasttree", "mlp" },
+        _ => new[] { "lbfgs", "sdca", "lightgbm", "knn", "kernel", "forest", "fasttree", "mlp" },
     }).Select(Get).Where(c => c.Supports(task)).ToList();
 
     /// <summary>

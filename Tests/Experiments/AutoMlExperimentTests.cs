@@ -192,7 +192,7 @@ public sealed class AutoMlExperimentTests
         var metric = Assert.Throws<ArgumentException>(() => ml.AutoMl().CreateExperiment(digits, "label").SetMetric("rmse").SetMaxTrials(1).Run());
         Assert.StartsWith("Unknown metric 'rmse' for MulticlassClassification. Metrics: accuracy, macro_accuracy, log_loss, log_loss_reduction.", metric.Message);
         var trainer = Assert.Throws<ArgumentException>(() => ml.AutoMl().CreateExperiment(digits, "label").SetTrainers("xgboost"));
-        Assert.StartsWith("Unknown trainer 'xgboost'. Trainers: lbfgs, sdca, lightgbm, fastforest, fasttree, knn, kernel, mlp, cnn, lstm, gru, transformer.", trainer.Message);
+        Assert.StartsWith("Unknown trainer 'xgboost'. Trainers: lbfgs, sdca, lightgbm, fastforest, fasttree, knn, kernel, forest, mlp, cnn, lstm, gru, transformer.", trainer.Message);
         var endless = Assert.Throws<ArgumentException>(() => ml.AutoMl().CreateExperiment(digits, "label").SetTrainingTime(null).Run());
         Assert.StartsWith("Give a training time, a trial count, or both", endless.Message);
         var regression = Assert.Throws<ArgumentException>(() => ml.AutoMl().CreateExperiment(SampleDatasets.Diabetes(ml), "progression").SetTrainers("lbfgs").SetMaxTrials(1).Run());

@@ -37,7 +37,14 @@ public sealed class CliProcess
 
     public static CliProcess Start(string folder, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        // A test run started in the background inherits an ignored SIGINT, and .NET leaves an ignored SIGINT alone: the
+        // child gets the default handling back so that the Ctrl+C tests test the CLI, not how the suite was launched.
+        var start = new ProcessStartInfo(OperatingSystem.IsLinux() ? "env" : "dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (OperatingSystem.IsLinux())
+        {
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add("dotnet");
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mltoolkit.dll"));
         foreach (var arg in args)
             start.ArgumentList.Add(arg);

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using MlToolkit.Data;
 using MlToolkit.Tests.Support;
 using MlToolkit.Trainers.Torch;
+using MlToolkit.Trainers.Torch.Forests;
 using MlToolkit.Trainers.Torch.Kernels;
 using MlToolkit.Trainers.Torch.Neighbors;
 using MlToolkit.Trainers.Torch.Scoring;
@@ -117,5 +118,68 @@ public sealed class KernelMachineRegressionConformance : ClosedFormTrainerConfor
         var options = new KernelMachineTrainer.Options();
         configure?.Invoke(options);
         return Data.Ml.Regression.Trainers.KernelMachine(options);
+    }
+}
+
+public sealed class ForestMulticlassConformance : ClosedFormTrainerConformance
+{
+    protected override PredictionTask Task => PredictionTask.MulticlassClassification;
+    protected override TorchTestData.Prepared Data => TorchTestData.Digits;
+    protected override (double Floor, double Reached) Quality => (0.985, 0.9889);
+
+    protected override IEnumerable<(string Option, Action Create)> InvalidSettings => new (string, Action)[]
+    {
+        ("Trees", () => Data.Ml.MulticlassClassification.Trainers.Forest(trees: 0)),
+        ("FeatureFraction", () => Data.Ml.MulticlassClassification.Trainers.Forest(new ForestTrainer.Options { FeatureFraction = 1.5 })),
+        ("MinLeafRows", () => Data.Ml.MulticlassClassification.Trainers.Forest(new ForestTrainer.Options { MinLeafRows = 0 })),
+    };
+
+    protected override IEstimator<TorchPredictionTransformer> CreateTrainer(Action<ClosedFormTrainerOptions>? configure = null)
+    {
+        var options = new ForestTrainer.Options();
+        configure?.Invoke(options);
+        return Data.Ml.MulticlassClassification.Trainers.Forest(options);
+    }
+}
+
+public sealed class ForestBinaryConformance : ClosedFormTrainerConformance
+{
+    protected override PredictionTask Task => PredictionTask.BinaryClassification;
+    protected override TorchTestData.Prepared Data => TorchTestData.BreastCancer;
+    protected override (double Floor, double Reached) Quality => (0.97, 0.9735);
+
+    protected override IEnumerable<(string Option, Action Create)> InvalidSettings => new (string, Action)[]
+    {
+        ("Trees", () => Data.Ml.BinaryClassification.Trainers.Forest(trees: 0)),
+        ("FeatureFraction", () => Data.Ml.BinaryClassification.Trainers.Forest(new ForestTrainer.Options { FeatureFraction = 1.5 })),
+        ("MinLeafRows", () => Data.Ml.BinaryClassification.Trainers.Forest(new ForestTrainer.Options { MinLeafRows = 0 })),
+    };
+
+    protected override IEstimator<TorchPredictionTransformer> CreateTrainer(Action<ClosedFormTrainerOptions>? configure = null)
+    {
+        var options = new ForestTrainer.Options();
+        configure?.Invoke(options);
+        return Data.Ml.BinaryClassification.Trainers.Forest(options);
+    }
+}
+
+public sealed class ForestRegressionConformance : ClosedFormTrainerConformance
+{
+    protected override PredictionTask Task => PredictionTask.Regression;
+    protected override TorchTestData.Prepared Data => TorchTestData.Diabetes;
+    protected override (double Floor, double Reached) Quality => (0.44, 0.4452);
+
+    protected override IEnumerable<(string Option, Action Create)> InvalidSettings => new (string, Action)[]
+    {
+        ("Trees", () => Data.Ml.Regression.Trainers.Forest(trees: 0)),
+        ("FeatureFraction", () => Data.Ml.Regression.Trainers.Forest(new ForestTrainer.Options { FeatureFraction = 1.5 })),
+        ("MinLeafRows", () => Data.Ml.Regression.Trainers.Forest(new ForestTrainer.Options { MinLeafRows = 0 })),
+    };
+
+    protected override IEstimator<TorchPredictionTransformer> CreateTrainer(Action<ClosedFormTrainerOptions>? configure = null)
+    {
+        var options = new ForestTrainer.Options();
+        configure?.Invoke(options);
+        return Data.Ml.Regression.Trainers.Forest(options);
     }
 }

@@ -13,7 +13,7 @@ using MlToolkit.Trainers.Torch.Training;
 namespace MlToolkit.Tests.Trainers.ClosedForm;
 
 /// <summary>
-/// The contract every closed-form torch trainer (nearest neighbours, kernel machine) honours, run per trainer and
+/// The contract every closed-form torch trainer (nearest neighbours, kernel machine, forest) honours, run per trainer and
 /// task: a golden held-out metric on real data, schema propagation, clear input errors, option validation, a fresh
 /// model per Fit with the options untouched, save/load round trip, batched and single-row scoring agreeing, cancellation.
 /// </summary>

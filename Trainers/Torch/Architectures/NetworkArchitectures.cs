@@ -21,6 +21,7 @@ public static class NetworkArchitectures
         ["transformer"] = typeof(TransformerArchitecture),
         ["nearest-neighbors"] = typeof(Neighbors.NearestNeighborsArchitecture),
         ["kernel-machine"] = typeof(Kernels.KernelMachineArchitecture),
+        ["forest"] = typeof(Forests.ForestArchitecture),
     };
 
     /// <summary>The registered kind names.</summary>
