@@ -81,7 +81,7 @@ public sealed class ExtendingTests
         var error = Assert.Throws<NotSupportedException>(() => System.Text.Json.JsonSerializer.Serialize<NetworkArchitecture>(new UnregisteredArchitecture(3), MlToolkit.Data.IO.ToolkitJson.Compact));
         Assert.StartsWith("Network architecture MlToolkit.Tests.Experiments.ExtendingTests+UnregisteredArchitecture is not registered", error.Message);
         var unknown = Assert.Throws<ModelFormatException>(() => System.Text.Json.JsonSerializer.Deserialize<NetworkArchitecture>("{\"kind\":\"wavenet\",\"layers\":3}", MlToolkit.Data.IO.ToolkitJson.Compact));
-        Assert.StartsWith("Unknown network architecture kind 'wavenet' (registered: cnn, kernel-machine, mlp, nearest-neighbors, rnn, transformer", unknown.Message);
+        Assert.StartsWith("Unknown network architecture kind 'wavenet' (registered: cnn, forest, kernel-machine, mlp, nearest-neighbors, rnn, transformer", unknown.Message);
     }
 
     [Fact]

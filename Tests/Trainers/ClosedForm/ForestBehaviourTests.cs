@@ -1,0 +1,59 @@
+using MlToolkit.Tests.Support;
+using MlToolkit.Tests.Trainers.Torch;
+using MlToolkit.Trainers.Torch;
+using MlToolkit.Trainers.Torch.Forests;
+
+namespace MlToolkit.Tests.Trainers.ClosedForm;
+
+/// <summary>What is particular to the forest: its binning, how deep its trees grow, and the extra-trees variant.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class ForestBehaviourTests
+{
+    private static readonly TorchTestData.Prepared Digits = TorchTestData.Digits;
+
+    [Fact]
+    public void A_feature_with_few_distinct_values_gets_one_bin_per_value_and_cuts_halfway_between_them()
+    {
+        var bins = FeatureBins.From(new[] { 3f, 1f, 2f, 2f, 7f }, rows: 5, featureCount: 1, CancellationToken.None);
+        Assert.Equal(4, bins.BinCount(0));
+        Assert.Equal(new[] { 1.5f, 2.5f, 5f }, Enumerable.Range(0, 3).Select(b => bins.Cut(0, b)));
+        Assert.Equal(new byte[] { 2, 0, 1, 1, 3 }, bins.Binned[0]);
+    }
+
+    [Fact]
+    public void A_feature_with_many_distinct_values_gets_255_bins_of_about_equal_counts()
+    {
+        var values = Enumerable.Range(0, 2550).Select(i => i * 0.5f).Reverse().ToArray();
+        var bins = FeatureBins.From(values, rows: values.Length, featureCount: 1, CancellationToken.None);
+        Assert.Equal(FeatureBins.MaxBins, bins.BinCount(0));
+        Assert.All(bins.Binned[0].CountBy(b => b), bin => Assert.Equal(10, bin.Value));
+        // Every value lies on the side of each cut that its bin says.
+        for (var r = 0; r < values.Length; r++)
+            Assert.True(bins.Binned[0][r] == 0 || values[r] > bins.Cut(0, bins.Binned[0][r] - 1));
+    }
+
+    [Fact]
+    public void One_extra_tree_on_every_feature_grows_until_it_gives_back_every_training_label()
+    {
+        var options = new ForestTrainer.Options { Kind = ForestKind.ExtraTrees, Trees = 1, SplitFeatures = SplitFeatures.All };
+        var model = Digits.Ml.MulticlassClassification.Trainers.Forest(options).Fit(Digits.Train);
+        Assert.Equal(1.0, Digits.Ml.MulticlassClassification.Evaluate(model.Transform(Digits.Train)).MicroAccuracy);
+    }
+
+    [Fact]
+    public void Max_depth_bounds_every_tree_and_costs_accuracy()
+    {
+        var model = Digits.Ml.MulticlassClassification.Trainers.Forest(new ForestTrainer.Options { MaxDepth = 3 }).Fit(Digits.Train);
+        Assert.Equal(3, ((ForestArchitecture)model.Network.Architecture).Depth);
+        var accuracy = Digits.Ml.MulticlassClassification.Evaluate(model.Transform(Digits.Test)).MicroAccuracy;
+        Measured.AtMost(accuracy, 0.89, 0.8719, "100 trees of depth 3, digits held out (the full forest: 0.9889)");
+    }
+
+    [Fact]
+    public void Extra_trees_reach_at_least_the_random_forest_on_digits()
+    {
+        var model = Digits.Ml.MulticlassClassification.Trainers.Forest(kind: ForestKind.ExtraTrees).Fit(Digits.Train);
+        var accuracy = Digits.Ml.MulticlassClassification.Evaluate(model.Transform(Digits.Test)).MicroAccuracy;
+        Measured.AtLeast(accuracy, 0.99, 0.9944, "extra-trees (100), digits held out (the random forest: 0.9889)");
+    }
+}
