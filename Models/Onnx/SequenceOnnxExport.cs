@@ -12,7 +12,7 @@ internal static class SequenceOnnxExport
 {
     public static string Rnn(OnnxGraphBuilder graph, RnnArchitecture rnn, WeightTable weights, long length, string input)
     {
-        var (states, mask) = Embed(graph, weights, rnn.FeaturesPerStep, length, input);
+        var (states, mask) = Embed(graph, weights, rnn.FeaturesPerStep, rnn.VocabularySize, length, input);
         var steps = rnn.FeaturesPerStep is { } perStep ? length / perStep : length;
         var x = graph.Node("Transpose", new[] { states }, null, Ints("perm", 1, 0, 2));
         var name = rnn.Cell == RnnCell.Lstm ? "lstm" : "gru";
@@ -45,7 +45,7 @@ internal static class SequenceOnnxExport
 
     public static string Transformer(OnnxGraphBuilder graph, TransformerArchitecture spec, WeightTable weights, long length, string input)
     {
-        var (tokens, mask) = Embed(graph, weights, null, length, input);
+        var (tokens, mask) = Embed(graph, weights, null, spec.VocabularySize, length, input);
         var scaled = graph.Node("Mul", new[] { tokens, graph.Scalar(graph.Fresh("sqrt_dim"), (float)Math.Sqrt(spec.ModelDim)) });
         var positions = spec.Positional == PositionalEncoding.Learned
             ? weights.Add(graph, "positions.weight")
@@ -99,7 +99,7 @@ internal static class SequenceOnnxExport
         graph.Node("LayerNormalization", new[] { x, weights.Add(graph, $"{layer}.weight"), weights.Add(graph, $"{layer}.bias") }, null, Int("axis", -1), Float("epsilon", 1e-5f));
 
     /// <summary>Token ids → embeddings [batch, time, width] and the float mask of real tokens; numeric steps → their projection and an all-ones mask.</summary>
-    private static (string States, string Mask) Embed(OnnxGraphBuilder graph, WeightTable weights, int? featuresPerStep, long length, string input)
+    private static (string States, string Mask) Embed(OnnxGraphBuilder graph, WeightTable weights, int? featuresPerStep, int vocabulary, long length, string input)
     {
         if (featuresPerStep is { } perStep)
         {
@@ -108,7 +108,10 @@ internal static class SequenceOnnxExport
             var ones = graph.Node("Add", new[] { graph.Node("Mul", new[] { graph.Node("ReduceSum", new[] { steps, graph.Int64s("step_axis", 2) }, null, Int("keepdims", 0)), graph.Scalar("zero", 0f) }), graph.Scalar("one_mask", 1f) });
             return (projected, ones);
         }
-        var ids = graph.Node("Cast", new[] { input }, null, Int("to", (long)global::Onnx.TensorProto.Types.DataType.Int64));
+        var raw = graph.Node("Cast", new[] { input }, null, Int("to", (long)global::Onnx.TensorProto.Types.DataType.Int64));
+        // As SequenceInput does: an id past the vocabulary is read as padding.
+        var known = graph.Node("Less", new[] { raw, graph.Int64s("vocabulary_size", vocabulary) });
+        var ids = graph.Node("Where", new[] { known, raw, graph.Int64s("unknown_id", 0) });
         var embedded = graph.Node("Gather", new[] { weights.Add(graph, "input.embedding.weight"), ids }, null, Int("axis", 0));
         var padding = graph.Node("Equal", new[] { ids, graph.Int64s("padding_id", 0) });
         var mask = graph.Node("Cast", new[] { graph.Node("Not", new[] { padding }) }, null, Int("to", (long)global::Onnx.TensorProto.Types.DataType.Float));

@@ -11,6 +11,7 @@ internal sealed class SequenceInput : nn.Module<Tensor, (Tensor States, Tensor M
     private readonly Linear? projection;
     private readonly long _steps;
     private readonly long _perStep;
+    private readonly long _vocabulary;
 
     public SequenceInput(int vocabularySize, int width, int? featuresPerStep, long inputLength) : base("input")
     {
@@ -25,6 +26,7 @@ internal sealed class SequenceInput : nn.Module<Tensor, (Tensor States, Tensor M
         else
         {
             _steps = inputLength;
+            _vocabulary = vocabularySize;
             embedding = nn.Embedding(vocabularySize, width, padding_idx: 0);
         }
         RegisterComponents();
@@ -39,7 +41,10 @@ internal sealed class SequenceInput : nn.Module<Tensor, (Tensor States, Tensor M
             var steps = input.view(input.shape[0], _steps, _perStep);
             return (projection.forward(steps), ones(input.shape[0], _steps, dtype: ScalarType.Bool, device: input.device));
         }
+        // The vocabulary is what the training rows held: an id only the validation or scored rows hold has no trained
+        // embedding and is read as padding (ignored) instead of failing the lookup.
         var ids = input.to_type(ScalarType.Int64);
+        ids = ids.masked_fill(ids.ge(_vocabulary), 0);
         return (embedding!.forward(ids), ids.NotEqualTo(0));
     }
 }
