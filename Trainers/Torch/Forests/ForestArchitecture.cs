@@ -53,12 +53,10 @@ internal sealed class ForestModule : nn.Module<Tensor, Tensor>
         var x = input.reshape(input.shape[0], -1).to_type(ScalarType.Float32);
         var rows = x.shape[0];
         var node = _roots.unsqueeze(0).expand(rows, _shape.Trees).contiguous();
-        // Leaves have feature −1: they read column 0 and then go to themselves either way.
-        var feature = _feature.clamp_min(0);
         for (var step = 0; step < _shape.Depth; step++)
         {
             var flat = node.reshape(-1);
-            var value = x.gather(1, feature.index_select(0, flat).reshape(rows, -1));
+            var value = x.gather(1, _feature.index_select(0, flat).reshape(rows, -1));
             // NaN compares false and goes right, as in training.
             var goLeft = value.le(_threshold.index_select(0, flat).reshape(rows, -1));
             node = where(goLeft, _left.index_select(0, flat).reshape(rows, -1), _right.index_select(0, flat).reshape(rows, -1));

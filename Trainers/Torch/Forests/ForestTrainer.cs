@@ -133,7 +133,8 @@ public sealed class ForestTrainer : ClosedFormTrainerBase<ForestTrainer.Options>
         var architecture = new ForestArchitecture(all.Count, trees.Length, all.Depth, output);
         return new ClosedFormModel(architecture, new Dictionary<string, Tensor>
         {
-            ["feature"] = tensor(all.Feature.Select(f => (long)f).ToArray()),
+            // A leaf (feature −1 while growing) reads column 0 when scored and then goes to itself either way.
+            ["feature"] = tensor(all.Feature.Select(f => (long)Math.Max(f, 0)).ToArray()),
             ["threshold"] = tensor(all.Threshold.ToArray()),
             ["left"] = tensor(all.Left.Select(i => (long)i).ToArray()),
             ["right"] = tensor(all.Right.Select(i => (long)i).ToArray()),

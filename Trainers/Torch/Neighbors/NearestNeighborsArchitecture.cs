@@ -55,13 +55,14 @@ internal sealed class NearestNeighborsModule : nn.Module<Tensor, Tensor>
         // A distance matrix of a few MiB per step: larger ones are fresh mmaps that the kernel must zero page by page
         // (46,400 examples × 256 rows: scoring 11,600 rows took 22 s, 18 s of it in the kernel; in 4-MiB chunks 6.5 s).
         var rows = (int)Math.Max(1, DistanceElements / Math.Max(1, _shape.Rows));
-        var votes = x.shape[0] <= rows ? Vote(x) : cat(x.split(rows).Select(Vote).ToList(), 0);
+        var exampleNorms = SquaredDistances.Norms(_examples);
+        var votes = x.shape[0] <= rows ? Vote(x, exampleNorms) : cat(x.split(rows).Select(chunk => Vote(chunk, exampleNorms)).ToList(), 0);
         return votes.MoveToOuterDisposeScope();
     }
 
-    private Tensor Vote(Tensor x)
+    private Tensor Vote(Tensor x, Tensor exampleNorms)
     {
-        var distances = SquaredDistances.Between(x, _examples);
+        var distances = SquaredDistances.Between(x, _examples, exampleNorms);
         var k = (int)Math.Min(_shape.Neighbors, _shape.Rows);
         var (nearest, index) = distances.topk(k, dim: 1, largest: false);
         var weights = _shape.Weighting == NeighborWeighting.Distance ? DistanceWeights(nearest) : ones_like(nearest);
@@ -84,7 +85,16 @@ internal sealed class NearestNeighborsModule : nn.Module<Tensor, Tensor>
 public static class SquaredDistances
 {
     /// <summary>[a, b] distances between the rows of <paramref name="x"/> [a, d] and <paramref name="y"/> [b, d], never negative.</summary>
-    public static Tensor Between(Tensor x, Tensor y) =>
+    public static Tensor Between(Tensor x, Tensor y) => Between(x, y, Norms(y));
+
+    /// <summary>
+    /// As <see cref="Between(Tensor, Tensor)"/> with <paramref name="y"/>'s <see cref="Norms"/> given, for callers that
+    /// compare many chunks of rows against the same <paramref name="y"/>.
+    /// </summary>
+    public static Tensor Between(Tensor x, Tensor y, Tensor yNorms) =>
         // In place after the product: one [a, b] matrix instead of five.
-        x.matmul(y.t()).mul_(-2).add_(y.pow(2).sum(1).unsqueeze(0)).add_(x.pow(2).sum(1, keepdim: true)).clamp_min_(0);
+        x.matmul(y.t()).mul_(-2).add_(yNorms.unsqueeze(0)).add_(Norms(x).unsqueeze(1)).clamp_min_(0);
+
+    /// <summary>[n] squared Euclidean norms of the rows of <paramref name="rows"/> [n, d].</summary>
+    public static Tensor Norms(Tensor rows) => rows.pow(2).sum(1);
 }
