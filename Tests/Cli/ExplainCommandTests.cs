@@ -81,7 +81,7 @@ public sealed class ExplainCommandTests : IDisposable
     public void Gradients_highlight_the_tokens_of_a_text_model_and_add_up_to_the_output_change()
     {
         var model = _folder.File("gru.zip");
-        Assert.Equal(0, CliRunner.InProcess("train", "--sample", "imdb", "--trainer", "gru", "--epochs", "1", "-o", model).ExitCode);
+        Assert.Equal(0, CliRunner.InProcess("train", "--sample", "imdb", "--trainer", "gru", "--epochs", "1", "--param", "hidden=32", "--param", "embedding=64", "-o", model).ExitCode);
         var explained = CliRunner.InProcess("explain", "-m", model, "--sample", "imdb", "--method", "gradients", "--rows", "0", "-o", _folder.File("text"), "--json");
         Assert.True(explained.ExitCode == 0, explained.Error);
         var row = JsonNode.Parse(explained.Out)!.AsArray()[0]!;

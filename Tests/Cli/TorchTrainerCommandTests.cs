@@ -84,13 +84,13 @@ public sealed class TorchTrainerCommandTests : IDisposable
     public void Sequence_trainers_tokenize_the_text_column_of_a_tsv()
     {
         var model = _folder.File("lstm.zip");
-        var train = CliRunner.InProcess("train", "--sample", "imdb", "--trainer", "gru", "--epochs", "1", "-o", model, "--json");
+        var train = CliRunner.InProcess("train", "--sample", "imdb", "--trainer", "gru", "--epochs", "1", "--param", "hidden=32", "--param", "embedding=64", "-o", model, "--json");
         Assert.True(train.ExitCode == 0, train.Error);
         var trained = JsonNode.Parse(train.Out)!;
         Assert.Equal("BinaryClassification", (string)trained["task"]!);
-        // One epoch of a GRU does not repeat bitwise from run to run on libtorch's CPU kernels: 0.6575, 0.6675 and 0.685
-        // were measured (2026-11-30, same commit), so the floor sits under the lowest.
-        Measured.AtLeast((double)trained["test"]!["metrics"]!["accuracy"]!, 0.65, 0.6575, "GRU held-out accuracy after 1 epoch on the IMDB sample");
+        // A narrow GRU (32 units each way, 64-wide embedding) so that the test takes ~10 s rather than ~30 s: 0.6475 in
+        // three runs (2026-12-01). The default width gave 0.6575–0.685, not bitwise repeatable on libtorch's CPU kernels.
+        Measured.AtLeast((double)trained["test"]!["metrics"]!["accuracy"]!, 0.64, 0.6475, "GRU held-out accuracy after 1 epoch on the IMDB sample");
         var evaluate = CliRunner.InProcess("evaluate", "--sample", "imdb", "-m", model, "--json");
         Assert.True(evaluate.ExitCode == 0, evaluate.Error);
         Assert.Equal(2000, (long)JsonNode.Parse(evaluate.Out)!["rows"]!);
