@@ -1,11 +1,11 @@
 namespace MlToolkit.Tests.Support;
 
-/// <summary>A fact about ELF shared objects and glibc's loader, which exist only on Linux.</summary>
+/// <summary>A fact about Linux only (ELF shared objects, glibc's loader, .so names).</summary>
 public sealed class LinuxFactAttribute : FactAttribute
 {
-    public LinuxFactAttribute()
+    public LinuxFactAttribute(string reason = "ELF shared objects and glibc symbol versioning exist only on Linux")
     {
         if (!OperatingSystem.IsLinux())
-            Skip = "ELF shared objects and glibc symbol versioning exist only on Linux";
+            Skip = reason;
     }
 }
