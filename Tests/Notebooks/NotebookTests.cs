@@ -1,13 +1,19 @@
 using System.Text.RegularExpressions;
-using MlToolkit.Tests.Support;
+using MlToolkit.NotebookRunner;
 using MlToolkit.Tests.Trainers.Torch;
 
 namespace MlToolkit.Tests.Notebooks;
 
-/// <summary>Every notebook in notebooks/ runs (as a file-based app) and prints what its metadata expects.</summary>
+/// <summary>
+/// Every notebook in notebooks/ runs cell by cell in the real Polyglot kernel (the dotnet-interactive tool pinned in
+/// dotnet-tools.json), with zero cell errors, prints what its metadata expects, and carries saved outputs that agree
+/// with the fresh run.
+/// </summary>
 [Collection(TorchCollection.Name)]
 public sealed class NotebookTests
 {
+    private static readonly Lazy<string> KernelTool = new(RestoreKernelTool);
+
     public static IEnumerable<object[]> Notebooks() =>
         Directory.GetFiles(Path.Combine(RepoPaths.Root, "notebooks"), "*.ipynb").OrderBy(p => p, StringComparer.Ordinal).Select(p => new object[] { Path.GetFileName(p) });
 
@@ -18,16 +24,52 @@ public sealed class NotebookTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Notebook_runs_and_prints_its_results(string notebook)
+    public void Notebook_runs_in_the_kernel_and_its_saved_outputs_agree(string notebook)
     {
-        // The script sits inside the repository so that Directory.Build.props applies (hard-linked libtorch, analyzers).
-        var scripts = Path.Combine(RepoPaths.Root, "notebooks", "obj");
-        Directory.CreateDirectory(scripts);
-        var converted = NotebookScript.Convert(Path.Combine(RepoPaths.Root, "notebooks", notebook), Path.Combine(scripts, Path.ChangeExtension(notebook, ".cs")));
-        using var workspace = new TempFolder();
-        var result = ProcessRunner.Run("dotnet", new[] { "run", converted.Script }, workspace.Path, TimeSpan.FromMinutes(6));
-        Assert.True(result.ExitCode == 0, $"{notebook} failed:\n{result.Out}\n{result.Error}");
-        foreach (var pattern in converted.Expect)
-            Assert.True(Regex.IsMatch(result.Out, pattern), $"{notebook}: output does not match /{pattern}/:\n{result.Out}");
+        var file = NotebookFile.Read(Path.Combine(RepoPaths.Root, "notebooks", notebook));
+        var before = Directory.GetFileSystemEntries(Path.GetDirectoryName(file.Path)!).Order(StringComparer.Ordinal).ToList();
+        using var scratch = new TempFolder();
+        var execution = NotebookExecution.Run(file, KernelTool.Value, TimeSpan.FromMinutes(6), tempFolder: scratch.Path);
+        Assert.True(execution.Problems.Count == 0, string.Join("\n", execution.Problems) + "\n--- output ---\n" + execution.Text);
+
+        // The committed outputs are those of such a run: they meet the same expectations, and the deterministic parts
+        // (row counts, trial counts, failures, search spaces) read exactly as in the fresh run.
+        var saved = file.SavedText;
+        foreach (var pattern in file.Expectations)
+            Assert.True(Regex.IsMatch(saved, pattern), $"{notebook}: no saved output matches /{pattern}/:\n{saved}");
+        foreach (var pattern in file.DeterministicPatterns)
+        {
+            var fresh = Regex.Match(execution.Text, pattern);
+            Assert.True(fresh.Success, $"{notebook}: the fresh run printed nothing matching /{pattern}/:\n{execution.Text}");
+            Assert.Equal(fresh.Value, Regex.Match(saved, pattern).Value);
+        }
+        // Scratch files (models, reports, databases) go to a temporary folder, not next to the notebook.
+        Assert.Equal(before, Directory.GetFileSystemEntries(Path.GetDirectoryName(file.Path)!).Order(StringComparer.Ordinal).ToList());
+    }
+
+    [Fact]
+    public void A_failing_cell_stops_the_run_and_names_the_cell_and_the_error()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("broken.ipynb");
+        File.WriteAllText(path, """
+            {"cells":[
+              {"cell_type":"code","metadata":{},"outputs":[],"source":["Console.WriteLine(\"one\");"]},
+              {"cell_type":"code","metadata":{},"outputs":[],"source":["using var stream = new MemoryStream(); stream.Length"]},
+              {"cell_type":"code","metadata":{},"outputs":[],"source":["Console.WriteLine(\"never\");"]}],
+             "metadata":{},"nbformat":4,"nbformat_minor":2}
+            """);
+        var execution = NotebookExecution.Run(NotebookFile.Read(path), KernelTool.Value, TimeSpan.FromMinutes(2), tempFolder: folder.Path);
+        Assert.Equal(2, execution.Cells.Count);
+        Assert.Equal("one\n", execution.Cells[0].Text);
+        Assert.Equal(new[] { "broken.ipynb: code cell 2 failed: (1,11): error CS1002: ; expected" }, execution.Problems);
+    }
+
+    /// <summary>Installs the pinned kernel from the package feed (a no-op once done); returns the folder whose manifest pins it.</summary>
+    private static string RestoreKernelTool()
+    {
+        var restore = ProcessRunner.Run("dotnet", new[] { "tool", "restore" }, RepoPaths.Root, TimeSpan.FromMinutes(5));
+        Assert.True(restore.ExitCode == 0, $"dotnet tool restore failed:\n{restore.Out}\n{restore.Error}");
+        return RepoPaths.Root;
     }
 }
