@@ -12,8 +12,8 @@ namespace MlToolkit.Experiments.Ensembles;
 
 /// <summary>
 /// After a search: selects an ensemble (<see cref="EnsembleSelection"/>) from the stored out-of-fold predictions of
-/// the best completed trials and, when it beats the best single trial on them, refits its members on all rows and
-/// combines them into one <see cref="TrainedModel"/>.
+/// the best completed trials and, when it beats the best single trial on them (on log-loss for accuracy-like metrics),
+/// refits its members on all rows and combines them into one <see cref="TrainedModel"/>.
 /// </summary>
 internal sealed class EnsembleBuilder
 {
@@ -53,7 +53,10 @@ internal sealed class EnsembleBuilder
         var selection = EnsembleSelection.Select(usable, guide, width, Rounds);
         var blended = metric.Loss(EnsembleSelection.Average(usable, selection.Counts), width);
         var bestSingle = usable.Min(c => metric.Loss(c.Values.Select(v => (double)v).ToArray(), width));
-        var improves = guide == metric ? blended < bestSingle : blended <= bestSingle && selection.Loss < selection.BestSingleLoss;
+        // On accuracy-like metrics the blend is judged on log-loss too: a proper score of every row, whereas the best
+        // single trial's lead in accuracy is a few rows of luck among many trials (on pima_diabetes a search's winner
+        // scored 0.788 out of fold and 0.714 held out, where one default logistic regression scored 0.762).
+        var improves = guide == metric ? blended < bestSingle : selection.Loss < selection.BestSingleLoss;
         if (selection.Counts.Count < 2 || !improves)
             return null;
         return new EnsembleSummary(selection.Weights, ToMetric(blended), ToMetric(bestSingle));
