@@ -10,6 +10,9 @@ public sealed record CellRun(IReadOnlyList<JsonObject> Outputs, string? Error)
     /// <summary>Everything the cell printed and displayed as text (standard output, then text/plain of displays), in order.</summary>
     public string Text => string.Concat(Outputs.Select(OutputText));
 
+    /// <summary>The HTML the cell displayed (every text/html output), in order.</summary>
+    public string Html => string.Concat(Outputs.Select(o => o["data"]?["text/html"] is { } html ? Join(html) : ""));
+
     /// <summary>The text of one output object: a stream's text, or a display's text/plain (else text/html).</summary>
     public static string OutputText(JsonObject output) => output["output_type"]?.GetValue<string>() switch
     {

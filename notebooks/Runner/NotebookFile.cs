@@ -26,6 +26,10 @@ public sealed class NotebookFile
     public IReadOnlyList<string> Expectations =>
         (_root["metadata"]?["mltoolkit"]?["expect"] as JsonArray)?.Select(e => e!.GetValue<string>()).ToList() ?? new List<string>();
 
+    /// <summary>Fragments that the HTML the notebook displays must contain (<c>metadata.mltoolkit.html</c>): rich display worked.</summary>
+    public IReadOnlyList<string> ExpectedHtml =>
+        (_root["metadata"]?["mltoolkit"]?["html"] as JsonArray)?.Select(e => e!.GetValue<string>()).ToList() ?? new List<string>();
+
     /// <summary>
     /// Regular expressions over deterministic output (<c>metadata.mltoolkit.same</c>): each must match the same text in
     /// the saved outputs as in a fresh run.
