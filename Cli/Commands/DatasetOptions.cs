@@ -12,7 +12,7 @@ internal sealed class DatasetOptions
 {
     public Option<string?> Dataset { get; } = new("--dataset", "-d")
     {
-        Description = "CSV/TSV file (optionally .gz). Omit it to use the built-in sample named by --sample.",
+        Description = "CSV/TSV file (optionally .gz), an image folder (root/<class>/<image>, as --images), or an IDX images file (as --idx-images, its labels found beside it). Omit it to use the built-in sample named by --sample.",
     };
 
     public Option<string> Sample { get; } = new("--sample")
@@ -49,7 +49,7 @@ internal sealed class DatasetOptions
 
     public Option<string?> IdxImages { get; } = new("--idx-images")
     {
-        Description = "MNIST-style IDX image file (idx3, .gz or raw); needs --idx-labels.",
+        Description = "MNIST-style IDX image file (idx3, .gz or raw); its labels are --idx-labels, else the idx1 file named like it (train-images-idx3-ubyte.gz → train-labels-idx1-ubyte.gz).",
     };
 
     public Option<string?> IdxLabels { get; } = new("--idx-labels")
@@ -100,17 +100,11 @@ internal sealed class DatasetOptions
         if (sources.Count(s => s) > 1)
             throw new ArgumentException("Give only one of --dataset, --images, or --idx-images with --idx-labels.");
         if (result.GetValue(Images) is { } folder)
-        {
-            var size = result.GetValue(ImageSize);
-            ArgumentOutOfRangeException.ThrowIfLessThan(size, 4, "--image-size");
-            return new LoadedDataset(folder, ImageFolder.Load(new MLContext(seed: 1), folder), "Label",
-                new ImageFeaturePlan("ImagePath", size, result.GetValue(Grayscale)));
-        }
+            return ImageFolderDataset(folder, result);
         if (result.GetValue(IdxImages) is not null || result.GetValue(IdxLabels) is not null)
         {
             var images = result.GetValue(IdxImages) ?? throw new ArgumentException("--idx-labels needs --idx-images.");
-            var labels = result.GetValue(IdxLabels) ?? throw new ArgumentException("--idx-images needs --idx-labels.");
-            return new LoadedDataset(images, IdxDataView.Load(images, labels), IdxDataView.LabelColumn, new TensorFeaturePlan(IdxDataView.ImageColumn));
+            return IdxDataset(images, result.GetValue(IdxLabels) ?? IdxDataView.LabelsBeside(images));
         }
         var options = new DelimitedLoadOptions
         {
@@ -126,11 +120,25 @@ internal sealed class DatasetOptions
             ColumnKinds = columnKinds ?? ParseColumnTypes(result.GetValue(ColumnTypes)),
         };
         var path = result.GetValue(Dataset);
+        if (path is not null && Directory.Exists(path))
+            return ImageFolderDataset(path, result);
+        if (path is not null && IdxDataView.IsImagesFile(path))
+            return IdxDataset(path, IdxDataView.LabelsBeside(path));
         if (path is not null)
             return new LoadedDataset(path, DelimitedFile.Load(path, options), DefaultLabel: null, Features: null);
         var sample = SampleDatasets.Get(result.GetValue(Sample)!);
         return new LoadedDataset($"sample:{sample.Name}", DelimitedFile.Load(sample.OpenSource(), options), sample.LabelColumn, Features: null);
     }
+
+    private LoadedDataset ImageFolderDataset(string folder, ParseResult result)
+    {
+        var size = result.GetValue(ImageSize);
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 4, "--image-size");
+        return new LoadedDataset(folder, ImageFolder.Load(new MLContext(seed: 1), folder), "Label", new ImageFeaturePlan("ImagePath", size, result.GetValue(Grayscale)));
+    }
+
+    private static LoadedDataset IdxDataset(string images, string labels) =>
+        new(images, IdxDataView.Load(images, labels), IdxDataView.LabelColumn, new TensorFeaturePlan(IdxDataView.ImageColumn));
 
     private static Dictionary<string, ColumnKind> ParseColumnTypes(string[]? values)
     {

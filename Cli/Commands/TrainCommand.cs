@@ -35,7 +35,7 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on standard output." };
         var force = new Option<bool>("--force") { Description = "Replace --output even when it is an existing file that is not an MlToolkit model." };
         var showSchema = new Option<bool>("--show-schema") { Description = "Print the inferred layout of the data (separator, header, each column's type and purpose) and exit without training." };
-        var epochsOption = new Option<int?>("--epochs") { Description = "Epochs for the iterative (torch) trainers. Default: the trainer's." };
+        var epochsOption = new Option<int?>("--epochs") { Description = $"Epochs for the torch trainers ({string.Join(", ", TorchTrainerNames())}). Default: the trainer's." };
         var testImages = new Option<string?>("--test-images") { Description = "Separate test image folder (with --images)." };
         var testIdxImages = new Option<string?>("--test-idx-images") { Description = "Separate test IDX images (with --idx-images)." };
         var testIdxLabels = new Option<string?>("--test-idx-labels") { Description = "Separate test IDX labels (with --idx-labels)." };
@@ -114,9 +114,18 @@ internal static class TrainCommand
         return null;
     }
 
+    /// <summary>The trainers that train for a number of epochs (those that have an "epochs" hyperparameter for some task).</summary>
+    private static IEnumerable<string> TorchTrainerNames() =>
+        CandidateCatalog.All.Where(c => Enum.GetValues<PredictionTask>().Any(t => c.Supports(t) && c.Defaults(t).Values.ContainsKey("epochs"))).Select(c => c.Name);
+
     /// <summary>A test CSV/TSV read with the training file's column kinds, so that both parse alike.</summary>
     internal static IDataView LoadTestFile(LoadedDataset dataset, string path)
     {
+        // Like --dataset, a test image folder or IDX images file is read as images.
+        if (Directory.Exists(path))
+            return ImageFolder.Load(new MLContext(seed: 1), path);
+        if (IdxDataView.IsImagesFile(path))
+            return IdxDataView.Load(path, IdxDataView.LabelsBeside(path));
         var layout = dataset.Layout ?? throw new ArgumentException("--test-dataset goes with --dataset; use --test-images or --test-idx-images for images.");
         // The test file is read as the training file was: same separator, header and quoting, same column types.
         var format = layout.Format;

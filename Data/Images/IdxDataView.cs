@@ -52,6 +52,30 @@ public sealed class IdxDataView : ImageRecordDataView
         return new IdxDataView(images, labels, scale, limit);
     }
 
+    /// <summary>Whether <paramref name="path"/> is an IDX images file (idx3 of unsigned bytes, gzip or raw).</summary>
+    public static bool IsImagesFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return IdxFile.Is(path, 3);
+    }
+
+    /// <summary>
+    /// The labels file beside an MNIST-style images file, named as MNIST names them: "images" → "labels" and
+    /// "idx3" → "idx1" in the file name (train-images-idx3-ubyte.gz → train-labels-idx1-ubyte.gz).
+    /// </summary>
+    /// <exception cref="DataFormatException">No such file is an IDX labels file (the message names those tried).</exception>
+    public static string LabelsBeside(string imagesPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(imagesPath);
+        var folder = Path.GetDirectoryName(imagesPath) ?? "";
+        var name = Path.GetFileName(imagesPath);
+        var renamed = name.Replace("images", "labels", StringComparison.OrdinalIgnoreCase).Replace("idx3", "idx1", StringComparison.OrdinalIgnoreCase);
+        var candidates = new[] { renamed, renamed.Replace("-idx1-ubyte", "", StringComparison.OrdinalIgnoreCase) }
+            .Where(n => !string.Equals(n, name, StringComparison.OrdinalIgnoreCase)).Distinct().Select(n => Path.Combine(folder, n)).ToList();
+        return candidates.FirstOrDefault(c => IdxFile.Is(c, 1))
+            ?? throw new DataFormatException(imagesPath, $"is IDX images but no labels file is beside it; expected {string.Join(" or ", candidates.Select(Path.GetFileName))} (idx1), or give the labels with --idx-labels");
+    }
+
     /// <inheritdoc/>
     public override long? GetRowCount() => RowCount;
 

@@ -60,6 +60,24 @@ internal sealed class IdxFile
         return new IdxFile(path, dimensions, 4 + 4L * expectedRank);
     }
 
+    /// <summary>Whether <paramref name="path"/> is an existing IDX file of unsigned bytes with <paramref name="rank"/> dimensions (gzip or raw).</summary>
+    public static bool Is(string path, int rank)
+    {
+        if (!File.Exists(path))
+            return false;
+        using var stream = OpenStream(path);
+        Span<byte> header = stackalloc byte[4];
+        try
+        {
+            return stream.ReadAtLeast(header, 4, throwOnEndOfStream: false) == 4 && header[0] == 0 && header[1] == 0 && header[2] == UnsignedByte && header[3] == rank;
+        }
+        catch (InvalidDataException)
+        {
+            // A .gz name or magic over data that is no gzip stream: not IDX.
+            return false;
+        }
+    }
+
     /// <summary>A stream positioned at the first record.</summary>
     public Stream OpenRecords()
     {

@@ -58,9 +58,35 @@ public sealed class TorchTrainerCommandTests : IDisposable
         var accuracy = (double)trained["test"]!["metrics"]!["accuracy"]!;
         Measured.AtLeast(accuracy, 0.9, 0.918, "MNIST test accuracy after 2 epochs on 2,000 images");
 
-        var evaluate = CliRunner.InProcess("evaluate", "-m", model, "--idx-images", _folder.File("test-images.gz"), "--idx-labels", _folder.File("test-labels.gz"), "--json");
+        // --dataset naming the images file reads it as IDX, with the labels file named like it beside it.
+        var evaluate = CliRunner.InProcess("evaluate", "-m", model, "--dataset", _folder.File("test-images.gz"), "--json");
         Assert.True(evaluate.ExitCode == 0, evaluate.Error);
         Assert.Equal(accuracy, (double)JsonNode.Parse(evaluate.Out)!["metrics"]!["accuracy"]!);
+
+        File.Copy(_folder.File("test-images.gz"), _folder.File("lonely-images.gz"));
+        var unlabelled = CliRunner.InProcess("evaluate", "-m", model, "--dataset", _folder.File("lonely-images.gz"));
+        Assert.Equal(3, unlabelled.ExitCode);
+        Assert.Equal($"error: {_folder.File("lonely-images.gz")}: is IDX images but no labels file is beside it; expected lonely-labels.gz (idx1), or give the labels with --idx-labels", unlabelled.Error.Trim());
+    }
+
+    [Fact]
+    public void An_image_folder_given_as_dataset_trains_the_cnn_by_default_and_automl_tries_it()
+    {
+        var root = Path.Combine(_folder.Path, "images");
+        MnistSamples.WriteImageFolder(root, 60, 0, 1, 7);
+        var train = CliRunner.InProcess("train", "--dataset", root, "--grayscale", "--epochs", "8", "-o", _folder.File("cnn.zip"), "--json");
+        Assert.True(train.ExitCode == 0, train.Error);
+        var trained = JsonNode.Parse(train.Out)!;
+        Assert.Equal("cnn", (string)trained["trainer"]!);
+        Assert.Equal(new[] { "digit0", "digit1", "digit7" }, trained["classes"]!.AsArray().Select(c => (string)c!));
+        Measured.AtLeast((double)trained["test"]!["metrics"]!["accuracy"]!, 0.95, 1.0, "CNN on a 180-image folder given as --dataset, held out");
+
+        // Five trials: the strong starts of the cheap pixel baselines (L-BFGS, kNN, LightGBM twice) come first, then the CNN's.
+        var automl = CliRunner.InProcess("automl", "--dataset", root, "--grayscale", "--max-trials", "5", "--train-time", "300", "-o", _folder.File("automl"), "--json", "--explain", "false");
+        Assert.True(automl.ExitCode == 0, automl.Error);
+        var run = JsonNode.Parse(automl.Out)!;
+        Assert.Contains("cnn", run["leaderboard"]!.AsArray().Select(r => (string)r!["trainer"]!));
+        Assert.Equal(0, (int)run["failed"]!);
     }
 
     [Fact]
