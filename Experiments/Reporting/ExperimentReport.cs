@@ -17,8 +17,9 @@ public sealed record ReportFiles(string Html, IReadOnlyDictionary<string, string
 /// An experiment report: a self-contained HTML page (leaderboard, optimization history by trial and by time,
 /// hyperparameter-versus-metric plots and importance for the best trainer, learning curves of torch trials, and the
 /// best trial's confusion matrix with per-class precision/recall/F1, or its residuals for regression) plus each
-/// chart as a PNG file. Sections carry stable ids: summary, leaderboard, history, parameters, importance,
-/// learning-curves, confusion-matrix or residuals.
+/// chart as a PNG file, and interactive plotly.js charts (every trial with its configuration on hover, the best
+/// trainer's trials in parallel coordinates). Sections carry stable ids: summary, leaderboard, interactive, history,
+/// parameters, importance, learning-curves, confusion-matrix or residuals.
 /// </summary>
 public static class ExperimentReport
 {
@@ -46,13 +47,14 @@ public static class ExperimentReport
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"/><title>MlToolkit experiment: {Encode(data.StudyName)}</title>
             {Style}
-            </head><body>
+            {InteractiveCharts.Script()}</head><body>
             <h1>Experiment report: {Encode(data.StudyName)}</h1>
 
             """);
         AppendSummary(html, data);
         html.Append("<section id=\"leaderboard\"><h2>Leaderboard</h2>").Append(new Leaderboard(data.Trials, data.Metric).ToHtml(20)).Append("</section>\n");
         AppendEnsemble(html, data);
+        AppendInteractive(html, data);
         html.Append("<section id=\"history\"><h2>Optimization history</h2>\n")
             .Append(Image(Chart("history", ReportCharts.HistoryByTrial(data)), "metric by trial"))
             .Append(Image(Chart("history-time", ReportCharts.HistoryByTime(data)), "best so far over time"))
@@ -76,6 +78,17 @@ public static class ExperimentReport
         File.WriteAllText(temporary, html.ToString());
         File.Move(temporary, htmlPath, overwrite: true);
         return new ReportFiles(htmlPath, charts);
+    }
+
+    /// <summary>Zoomable charts with values and configurations on hover: every trial by number, and the best trainer's trials in parallel coordinates.</summary>
+    private static void AppendInteractive(StringBuilder html, ReportData data)
+    {
+        if (data.Complete.Count == 0)
+            return;
+        html.Append("<section id=\"interactive\"><h2>Interactive charts</h2>\n").Append(InteractiveCharts.Html("chart-history", InteractiveCharts.History(data)));
+        if (data.Best is { } best && InteractiveCharts.ParallelCoordinates(data, TrialConfiguration.Of(best)) is { } parallel)
+            html.Append(InteractiveCharts.Html("chart-parallel", parallel));
+        html.Append("</section>\n");
     }
 
     private static void AppendSummary(StringBuilder html, ReportData data)

@@ -29,7 +29,7 @@ public sealed class ReportTests
         var files = ExperimentReport.Write(ReportData.FromResult(result), folder.Path);
 
         var html = Parse(files.Html);
-        Assert.Equal(new[] { "summary", "leaderboard", "history", "parameters", "importance", "learning-curves", "confusion-matrix" }, Sections(html));
+        Assert.Equal(new[] { "summary", "leaderboard", "ensemble", "interactive", "history", "parameters", "importance", "learning-curves", "confusion-matrix" }, Sections(html));
         // The leaderboard's numbers are the stored trials': each row's trial and value, best first.
         var shown = Section(html, "leaderboard").Descendants("tr").Skip(1).Select(r => r.Elements("td").ToList())
             .Select(cells => (Trial: int.Parse(cells[1].Value, CultureInfo.InvariantCulture), Value: cells[3].Value)).ToList();
@@ -83,6 +83,30 @@ public sealed class ReportTests
         Assert.StartsWith($"error: '{folder.File("experiment.db")}' has no study 'nope'. Studies: default.", missing.Error);
     }
 
+    [ChromiumFact]
+    public void In_a_real_browser_the_interactive_charts_draw_every_trial_with_its_configuration_and_raise_no_error()
+    {
+        using var folder = new TempFolder();
+        var automl = CliRunner.InProcess("automl", "--sample", "iris", "--max-trials", "10", "--cv", "3", "--trainers", "lightgbm,lbfgs", "-o", folder.Path, "--json", "--explain", "false");
+        Assert.True(automl.ExitCode == 0, automl.Error);
+        var trials = ReportData.FromStorage(folder.File("experiment.db")).Complete;
+        var lightgbm = trials.Count(t => TrialConfiguration.Of(t) == "lightgbm");
+
+        var rendered = HeadlessChromium.Render(folder.File("report.html"), folder.Path);
+        Assert.Empty(rendered.Errors);
+        // plotly.js drew both charts as SVG: one marker per complete trial in the history, and in the parallel
+        // coordinates one axis per numeric hyperparameter of the best trainer plus the metric.
+        var history = Chart(rendered.Dom, "chart-history");
+        Assert.Equal(trials.Count, Regex.Matches(history, "class=\"point\"").Count);
+        Assert.Contains("main-svg", history);
+        var best = TrialConfiguration.Of(ReportData.FromStorage(folder.File("experiment.db")).Best!);
+        var axes = trials.Where(t => TrialConfiguration.Of(t) == best).SelectMany(t => TrialConfiguration.Hyperparameters(t).Values.Where(p => !p.Value.IsText).Select(p => p.Key)).Distinct().Count() + 1;
+        Assert.Equal(axes, Regex.Matches(Chart(rendered.Dom, "chart-parallel"), "class=\"y-axis\"").Count);
+        // Each trial's configuration is in the figure for hover.
+        Assert.Contains("trial 0: ", File.ReadAllText(folder.File("report.html")));
+        Assert.True(lightgbm > 0, "no lightgbm trial");
+    }
+
     [Fact]
     public void Per_class_metrics_come_from_the_confusion_matrix()
     {
@@ -109,8 +133,19 @@ public sealed class ReportTests
         Assert.True(importance[1].Value < 0.3, $"noise {importance[1].Value}");
     }
 
+    // Scripts (plotly.js and the charts' figures) are JavaScript, not XML: their bodies are left out.
     private static XDocument Parse(string path) =>
-        XDocument.Parse(Regex.Replace(File.ReadAllText(path), "^<!DOCTYPE html>", "", RegexOptions.IgnoreCase));
+        XDocument.Parse(Regex.Replace(Regex.Replace(File.ReadAllText(path), "^<!DOCTYPE html>", "", RegexOptions.IgnoreCase), "<script>.*?</script>", "<script/>", RegexOptions.Singleline));
+
+    /// <summary>The rendered markup of the chart in the element with <paramref name="id"/> (up to the next chart or section).</summary>
+    private static string Chart(string dom, string id)
+    {
+        var start = dom.IndexOf($"id=\"{id}\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no element {id} in the rendered page");
+        var end = dom.IndexOf("class=\"plotly-chart\"", start + id.Length, StringComparison.Ordinal);
+        var section = dom.IndexOf("</section>", start, StringComparison.Ordinal);
+        return dom[start..(end > 0 && end < section ? end : section)];
+    }
 
     private static List<string> Sections(XDocument html) => html.Descendants("section").Select(s => (string)s.Attribute("id")!).ToList();
 
