@@ -47,15 +47,16 @@ public static class InteractiveCharts
     {
         ArgumentNullException.ThrowIfNull(data);
         var trials = data.Complete.Where(t => TrialConfiguration.Of(t) == trainer).ToList();
-        var names = trials.SelectMany(t => ReportCharts.Parameters(t).Where(p => !p.Value.IsText).Select(p => p.Key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (trials.Count < 2)
             return null;
+        var parameters = trials.Select(ReportCharts.Parameters).ToList();
+        var names = parameters.SelectMany(p => p.Where(v => !v.Value.IsText).Select(v => v.Key)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var dimensions = new JsonArray();
         foreach (var name in names)
             dimensions.Add(new JsonObject
             {
                 ["label"] = name,
-                ["values"] = Numbers(trials.Select(t => ReportCharts.Parameters(t).TryGetValue(name, out var v) ? v.Number : double.NaN)),
+                ["values"] = Numbers(parameters.Select(p => p.TryGetValue(name, out var v) ? v.Number : double.NaN)),
             });
         var values = trials.Select(t => t.Value!.Value).ToList();
         dimensions.Add(new JsonObject { ["label"] = data.Metric.Name, ["values"] = Numbers(values) });

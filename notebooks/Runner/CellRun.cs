@@ -11,21 +11,14 @@ public sealed record CellRun(IReadOnlyList<JsonObject> Outputs, string? Error)
     public string Text => string.Concat(Outputs.Select(OutputText));
 
     /// <summary>The HTML the cell displayed (every text/html output), in order.</summary>
-    public string Html => string.Concat(Outputs.Select(o => o["data"]?["text/html"] is { } html ? Join(html) : ""));
+    public string Html => string.Concat(Outputs.Select(o => o["data"]?["text/html"] is { } html ? NotebookFile.Text(html) : ""));
 
     /// <summary>The text of one output object: a stream's text, or a display's text/plain (else text/html).</summary>
     public static string OutputText(JsonObject output) => output["output_type"]?.GetValue<string>() switch
     {
-        "stream" => Join(output["text"]),
-        "display_data" or "execute_result" => Join(output["data"]?["text/plain"] ?? output["data"]?["text/html"]),
-        "error" => Join(output["evalue"]),
-        _ => "",
-    };
-
-    private static string Join(JsonNode? text) => text switch
-    {
-        JsonArray lines => string.Concat(lines.Select(l => l?.GetValue<string>())),
-        JsonValue value => value.GetValue<string>(),
+        "stream" => NotebookFile.Text(output["text"]),
+        "display_data" or "execute_result" => NotebookFile.Text(output["data"]?["text/plain"] ?? output["data"]?["text/html"]),
+        "error" => NotebookFile.Text(output["evalue"]),
         _ => "",
     };
 }

@@ -17,7 +17,7 @@ public sealed record NotebookExecution(NotebookFile Notebook, IReadOnlyList<Cell
     public string Html => string.Concat(Cells.Select(c => c.Html));
 
     /// <summary>The expectations of the notebook that <see cref="Text"/> does not match.</summary>
-    public IReadOnlyList<string> Unmet => Notebook.Expectations.Where(e => !Regex.IsMatch(Text, e))
+    public IReadOnlyList<string> Unmet => Notebook.Expectations.Where(e => !Regex.IsMatch(Text, e)).Select(e => $"/{e}/")
         .Concat(Notebook.ExpectedHtml.Where(h => !Html.Contains(h, StringComparison.Ordinal)).Select(h => $"HTML containing {h}")).ToList();
 
     /// <summary>What went wrong, one line per problem; empty when the run succeeded and met its expectations.</summary>
@@ -29,7 +29,7 @@ public sealed record NotebookExecution(NotebookFile Notebook, IReadOnlyList<Cell
             var failed = Cells.Select((c, i) => (Cell: c, Index: i)).FirstOrDefault(c => c.Cell.Error is not null);
             if (failed.Cell is not null)
                 problems.Add($"{System.IO.Path.GetFileName(Notebook.Path)}: code cell {failed.Index + 1} failed: {failed.Cell.Error}");
-            problems.AddRange(Unmet.Select(e => $"{System.IO.Path.GetFileName(Notebook.Path)}: no output matches {(e.StartsWith("HTML ", StringComparison.Ordinal) ? e : $"/{e}/")}"));
+            problems.AddRange(Unmet.Select(e => $"{System.IO.Path.GetFileName(Notebook.Path)}: no output matches {e}"));
             return problems;
         }
     }

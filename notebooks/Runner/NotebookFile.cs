@@ -23,25 +23,25 @@ public sealed class NotebookFile
     public IReadOnlyList<JsonObject> CodeCells => Cells.Where(c => c["cell_type"]?.GetValue<string>() == "code").ToList();
 
     /// <summary>Regular expressions that the notebook's text output must match (<c>metadata.mltoolkit.expect</c>).</summary>
-    public IReadOnlyList<string> Expectations =>
-        (_root["metadata"]?["mltoolkit"]?["expect"] as JsonArray)?.Select(e => e!.GetValue<string>()).ToList() ?? new List<string>();
+    public IReadOnlyList<string> Expectations => Metadata("expect");
 
     /// <summary>Fragments that the HTML the notebook displays must contain (<c>metadata.mltoolkit.html</c>): rich display worked.</summary>
-    public IReadOnlyList<string> ExpectedHtml =>
-        (_root["metadata"]?["mltoolkit"]?["html"] as JsonArray)?.Select(e => e!.GetValue<string>()).ToList() ?? new List<string>();
+    public IReadOnlyList<string> ExpectedHtml => Metadata("html");
 
     /// <summary>
     /// Regular expressions over deterministic output (<c>metadata.mltoolkit.same</c>): each must match the same text in
     /// the saved outputs as in a fresh run.
     /// </summary>
-    public IReadOnlyList<string> DeterministicPatterns =>
-        (_root["metadata"]?["mltoolkit"]?["same"] as JsonArray)?.Select(e => e!.GetValue<string>()).ToList() ?? new List<string>();
+    public IReadOnlyList<string> DeterministicPatterns => Metadata("same");
 
     /// <summary>A code cell's source as one string.</summary>
-    public static string Source(JsonObject cell) => cell["source"] switch
+    public static string Source(JsonObject cell) => Text(cell["source"]);
+
+    /// <summary>Notebook text, stored either as one string or as an array of lines, as one string.</summary>
+    public static string Text(JsonNode? text) => text switch
     {
         JsonArray lines => string.Concat(lines.Select(l => l?.GetValue<string>())),
-        JsonValue text => text.GetValue<string>(),
+        JsonValue value => value.GetValue<string>(),
         _ => "",
     };
 
@@ -61,6 +61,9 @@ public sealed class NotebookFile
         }
         File.WriteAllText(Path, _root.ToJsonString(Indented) + "\n");
     }
+
+    private IReadOnlyList<string> Metadata(string key) =>
+        (_root["metadata"]?["mltoolkit"]?[key] as JsonArray)?.Select(e => e!.GetValue<string>()).ToList() ?? new List<string>();
 
     private IEnumerable<JsonObject> Cells => (_root["cells"] as JsonArray ?? new JsonArray()).OfType<JsonObject>();
 }
