@@ -330,7 +330,7 @@ public sealed class AutoMlExperiment
             return new TrainedModel(label.Describe(candidate.Name, features, encoded), _data.Schema, labelEncoder, scorer);
         }
 
-        var shape = new DataShape(folds.Count > 1 ? rows * (folds.Count - 1) / folds.Count : (long)(rows * (1 - Options.HoldoutFraction)), label.Classes.Count);
+        var shape = new DataShape(folds.Count > 1 ? rows * (folds.Count - 1) / folds.Count : (long)(rows * (1 - Options.HoldoutFraction)), label.Classes.Count, modality);
         return new Setup(label, task, metric, encoded, folds, space, evaluator, Refit, candidates, shape, rows);
     }
 

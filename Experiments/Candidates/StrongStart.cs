@@ -2,10 +2,11 @@ using MlToolkit.Experiments.Tuning.SearchSpaces;
 
 namespace MlToolkit.Experiments.Candidates;
 
-/// <summary>What a strong start may depend on: the size of the data AutoML trains on.</summary>
+/// <summary>What a strong start may depend on: the size and kind of the data AutoML trains on.</summary>
 /// <param name="Rows">Training rows.</param>
 /// <param name="Classes">Distinct classes (0 for regression).</param>
-public sealed record DataShape(long Rows, int Classes);
+/// <param name="Modality">Tables, images or text.</param>
+public sealed record DataShape(long Rows, int Classes, DataModality Modality = DataModality.Tabular);
 
 /// <summary>
 /// A known-good configuration of one trainer that AutoML evaluates before the tuner proposes anything (as FLAML's

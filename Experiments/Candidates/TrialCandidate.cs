@@ -2,6 +2,7 @@ using Microsoft.ML;
 using MlToolkit.Data;
 using MlToolkit.Experiments.Tuning.SearchSpaces;
 using MlToolkit.Pipelines.Featurization;
+using MlToolkit.Pipelines.Normalization;
 
 namespace MlToolkit.Experiments.Candidates;
 
@@ -30,6 +31,12 @@ public abstract class TrialCandidate
 
     /// <summary>True for linear and neural trainers, which need normalized features.</summary>
     public virtual bool NeedsNormalizedFeatures => false;
+
+    /// <summary>
+    /// How numeric features are scaled when <see cref="NeedsNormalizedFeatures"/>. Default min-max, which keeps them
+    /// in [0, 1] like the one-hot and pixel features beside them.
+    /// </summary>
+    public virtual NormalizerKind Normalizer => NormalizerKind.MinMax;
 
     /// <summary>True for sequence models, which read the token ids of one text column.</summary>
     public bool ReadsTokenSequences => Input == TrainerInput.TokenIds;
@@ -60,7 +67,7 @@ public abstract class TrialCandidate
     public IEstimator<ITransformer> CreatePipeline(MLContext mlContext, PredictionTask task, IFeaturePlan features, ParameterSet parameters, CandidateContext context)
     {
         ArgumentNullException.ThrowIfNull(features);
-        return features.Build(mlContext, NeedsNormalizedFeatures).Append(CreateTrainer(mlContext, task, parameters, context));
+        return features.Build(mlContext, NeedsNormalizedFeatures ? Normalizer : null).Append(CreateTrainer(mlContext, task, parameters, context));
     }
 
     /// <summary>The name.</summary>

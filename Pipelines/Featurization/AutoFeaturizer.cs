@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Text;
 using MlToolkit.Data.Delimited;
+using MlToolkit.Pipelines.Normalization;
 
 namespace MlToolkit.Pipelines.Featurization;
 
@@ -41,8 +42,11 @@ public static class AutoFeaturizer
         return features;
     }
 
-    /// <summary>The estimator that maps <paramref name="columns"/> into the <see cref="FeaturesColumn"/> vector; <paramref name="normalize"/> min-max scales the numeric columns.</summary>
-    public static IEstimator<ITransformer> Build(MLContext mlContext, IReadOnlyList<FeatureColumn> columns, bool normalize)
+    /// <summary>
+    /// The estimator that maps <paramref name="columns"/> into the <see cref="FeaturesColumn"/> vector;
+    /// <paramref name="normalizer"/> scales the numeric columns (null: not at all).
+    /// </summary>
+    public static IEstimator<ITransformer> Build(MLContext mlContext, IReadOnlyList<FeatureColumn> columns, NormalizerKind? normalizer)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(columns);
@@ -57,8 +61,8 @@ public static class AutoFeaturizer
         {
             pipeline = pipeline.Append(transforms.ReplaceMissingValues(numeric, MissingValueReplacingEstimator.ReplacementMode.Mean));
             // Only numbers need scaling: one-hot, text and pixel features are already in [0, 1] or unit length.
-            if (normalize)
-                pipeline = pipeline.Append(transforms.NormalizeMinMax(numeric));
+            if (normalizer is { } kind)
+                pipeline = pipeline.Append(transforms.Normalize(kind, numeric));
             outputs.AddRange(numeric.Select(p => p.OutputColumnName));
         }
         foreach (var column in columns.Where(c => c.Purpose == ColumnPurpose.Boolean))

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlToolkit.Data.Delimited;
+using MlToolkit.Pipelines.Normalization;
 
 namespace MlToolkit.Pipelines.Featurization;
 
@@ -18,11 +19,11 @@ public sealed class EstimatorFeaturePlan : IFeaturePlan
     public IReadOnlyList<DelimitedColumn> DelimitedInputs => Array.Empty<DelimitedColumn>();
 
     /// <inheritdoc/>
-    public IEstimator<ITransformer> Build(MLContext mlContext, bool normalize)
+    public IEstimator<ITransformer> Build(MLContext mlContext, NormalizerKind? normalizer)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        return normalize
-            ? _featurizer.Append(mlContext.Transforms.NormalizeMinMax(AutoFeaturizer.FeaturesColumn))
+        return normalizer is { } kind
+            ? _featurizer.Append(mlContext.Transforms.Normalize(kind, AutoFeaturizer.FeaturesColumn))
             : _featurizer;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlToolkit.Data.Delimited;
+using MlToolkit.Pipelines.Normalization;
 
 namespace MlToolkit.Pipelines.Featurization;
 
@@ -9,8 +10,11 @@ public interface IFeaturePlan
     /// <summary>The delimited-file columns the plan reads, so evaluation files are read with the same kinds; empty for other sources.</summary>
     IReadOnlyList<DelimitedColumn> DelimitedInputs { get; }
 
-    /// <summary>The featurization estimator; <paramref name="normalize"/> asks for features scaled to a small range.</summary>
-    IEstimator<ITransformer> Build(MLContext mlContext, bool normalize);
+    /// <summary>
+    /// The featurization estimator; <paramref name="normalizer"/> scales the numeric features that way (null leaves
+    /// them as they are). Plans whose features already share one range (pixels, token ids) may ignore it.
+    /// </summary>
+    IEstimator<ITransformer> Build(MLContext mlContext, NormalizerKind? normalizer);
 
     /// <summary>Columns holding image file paths, checked before training and evaluation (see <see cref="Images.ImageFiles"/>).</summary>
     IReadOnlyList<string> ImagePathColumns => Array.Empty<string>();

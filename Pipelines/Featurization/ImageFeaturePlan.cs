@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlToolkit.Data.Delimited;
+using MlToolkit.Pipelines.Normalization;
 
 namespace MlToolkit.Pipelines.Featurization;
 
@@ -19,6 +20,6 @@ public sealed record ImageFeaturePlan(string PathColumn, int Size, bool Grayscal
     public IReadOnlyList<DelimitedColumn> DelimitedInputs => Array.Empty<DelimitedColumn>();
 
     /// <inheritdoc/>
-    public IEstimator<ITransformer> Build(MLContext mlContext, bool normalize) =>
+    public IEstimator<ITransformer> Build(MLContext mlContext, NormalizerKind? normalizer) =>
         Images.ImageTensorPipeline.Build(mlContext, PathColumn, AutoFeaturizer.FeaturesColumn, Size, Size, Grayscale);
 }

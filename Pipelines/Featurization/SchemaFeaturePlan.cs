@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlToolkit.Data.Delimited;
+using MlToolkit.Pipelines.Normalization;
 
 namespace MlToolkit.Pipelines.Featurization;
 
@@ -79,7 +80,7 @@ public sealed class SchemaFeaturePlan : IFeaturePlan
     public IReadOnlyList<string> OneHotColumns { get; }
 
     /// <inheritdoc/>
-    public IEstimator<ITransformer> Build(MLContext mlContext, bool normalize)
+    public IEstimator<ITransformer> Build(MLContext mlContext, NormalizerKind? normalizer)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
@@ -90,7 +91,7 @@ public sealed class SchemaFeaturePlan : IFeaturePlan
         // A numeric column the user calls categorical is one-hot encoded by its values as text.
         foreach (var column in _features.Where(f => f.Purpose == ColumnPurpose.Categorical && !_keys.Contains(f.Name)))
             pipeline = pipeline.Append(mlContext.Transforms.Conversion.ConvertType(column.Name, column.Name, DataKind.String));
-        return pipeline.Append(AutoFeaturizer.Build(mlContext, _features, normalize));
+        return pipeline.Append(AutoFeaturizer.Build(mlContext, _features, normalizer));
     }
 
     private static IEnumerable<string> Sample(IDataView data, DataViewSchema.Column column, int rows)

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlToolkit.Data.Delimited;
+using MlToolkit.Pipelines.Normalization;
 
 namespace MlToolkit.Pipelines.Featurization;
 
@@ -42,7 +43,7 @@ public sealed class TabularFeaturePlan : IFeaturePlan
     public IReadOnlyList<DelimitedColumn> DelimitedInputs { get; }
 
     /// <inheritdoc/>
-    public IEstimator<ITransformer> Build(MLContext mlContext, bool normalize) => AutoFeaturizer.Build(mlContext, _features, normalize);
+    public IEstimator<ITransformer> Build(MLContext mlContext, NormalizerKind? normalizer) => AutoFeaturizer.Build(mlContext, _features, normalizer);
 
     private static ColumnInformation? Ignoring(IEnumerable<string>? columns)
     {

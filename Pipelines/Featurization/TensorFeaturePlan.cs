@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlToolkit.Data.Delimited;
+using MlToolkit.Pipelines.Normalization;
 
 namespace MlToolkit.Pipelines.Featurization;
 
@@ -14,6 +15,6 @@ public sealed record TensorFeaturePlan(string Column) : IFeaturePlan
     public IReadOnlyList<DelimitedColumn> DelimitedInputs => Array.Empty<DelimitedColumn>();
 
     /// <inheritdoc/>
-    public IEstimator<ITransformer> Build(MLContext mlContext, bool normalize) =>
+    public IEstimator<ITransformer> Build(MLContext mlContext, NormalizerKind? normalizer) =>
         mlContext.Transforms.CopyColumns(AutoFeaturizer.FeaturesColumn, Column);
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlToolkit.Data.Delimited;
+using MlToolkit.Pipelines.Normalization;
 
 namespace MlToolkit.Pipelines.Featurization;
 
@@ -32,6 +33,6 @@ public sealed class TokenSequenceFeaturePlan : IFeaturePlan
     public IReadOnlyList<DelimitedColumn> DelimitedInputs { get; }
 
     /// <inheritdoc/>
-    public IEstimator<ITransformer> Build(MLContext mlContext, bool normalize) =>
+    public IEstimator<ITransformer> Build(MLContext mlContext, NormalizerKind? normalizer) =>
         new Text.TokenIdEstimator(new Text.TokenIdEstimator.Options { InputColumnName = _textColumn, OutputColumnName = AutoFeaturizer.FeaturesColumn, MaxLength = _maxLength });
 }

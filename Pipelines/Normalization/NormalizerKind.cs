@@ -36,4 +36,19 @@ public static class NormalizationCatalogExtensions
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown normalizer."),
         };
     }
+
+    /// <summary>One normalizer of <paramref name="kind"/> over several columns, each scaled on its own.</summary>
+    public static IEstimator<ITransformer> Normalize(this TransformsCatalog catalog, NormalizerKind kind, InputOutputColumnPair[] columns)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(columns);
+        return kind switch
+        {
+            NormalizerKind.MinMax => catalog.NormalizeMinMax(columns),
+            NormalizerKind.MeanVariance => catalog.NormalizeMeanVariance(columns, fixZero: false),
+            NormalizerKind.LogMeanVariance => catalog.NormalizeLogMeanVariance(columns, useCdf: true),
+            NormalizerKind.Robust => catalog.NormalizeRobustScaling(columns),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown normalizer."),
+        };
+    }
 }

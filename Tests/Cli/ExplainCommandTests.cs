@@ -38,7 +38,7 @@ public sealed class ExplainCommandTests : IDisposable
         var importance = JsonNode.Parse(pfi.Out)!;
         Assert.Equal("accuracy", (string)importance["metric"]!);
         Assert.Equal(30, importance["columns"]!.AsArray().Count);
-        Measured.AtLeast((double)importance["columns"]![0]!["importance"]!, 0.01, 0.0114, "accuracy lost when breast cancer's most important column is shuffled");
+        Measured.AtLeast((double)importance["columns"]![0]!["importance"]!, 0.02, 0.0246, "accuracy lost when breast cancer's most important column is shuffled");
     }
 
     [Fact]

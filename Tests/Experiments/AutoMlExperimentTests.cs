@@ -35,18 +35,29 @@ public sealed class AutoMlExperimentTests
         Assert.All(result.Trials, t => Assert.Equal(TrialState.Complete, t.State));
         Assert.All(result.Trials, t => Assert.Equal(3, t.FoldValues.Count));
         var best = result.BestTrial!;
-        Measured.AtLeast(best.Value!.Value, 0.965, 0.9694, "best 3-fold CV accuracy");
-        // The search must improve on where it starts (each trainer's defaults), or a broken tuner would pass.
-        var starts = result.Trials.GroupBy(t => t.Configuration.GetString("trainer")).Select(g => g.First().Value!.Value).Max();
-        Measured.AtLeast(best.Value.Value - starts, 0.001, 0.0014, "best minus the best trainer default");
+        Measured.AtLeast(best.Value!.Value, 0.965, 0.9680, "best 3-fold CV accuracy");
         Assert.Equal(best.Value, result.Trials.Max(t => t.Value));
         Assert.Equal(best.Number, result.Leaderboard.Rows[0].Trial.Number);
-        Measured.AtLeast(result.Test!["accuracy"], 0.985, 0.9889, "refit test accuracy");
+        Measured.AtLeast(result.Test!["accuracy"], 0.99, 0.9916, "refit test accuracy");
 
         result.BestModel!.Save(ml, folder.File("best.zip"));
         var loaded = TrainedModel.Load(ml, folder.File("best.zip"));
         float[] Scores(TrainedModel model) => model.Score(model.LabelEncoder.Transform(split.Test)).GetColumn<float[]>("Score").SelectMany(s => s).ToArray();
         Assert.Equal(Scores(result.BestModel), Scores(loaded));
+    }
+
+    [Fact]
+    public void Without_strong_starts_the_tuner_climbs_from_the_cheapest_corner_of_the_space()
+    {
+        // The strong starts alone can carry a short search; here the tuner must do the climbing, or a broken one would pass.
+        var ml = new MLContext(1);
+        var experiment = ml.AutoMl().CreateExperiment(SampleDatasets.Digits(ml), "label")
+            .SetTrainers("lightgbm").SetCrossValidation(3).SetTrainingTime(null).SetMaxTrials(8).SetSeed(1);
+        experiment.Options.StrongStarts = false;
+        var result = experiment.Run();
+        var first = result.Trials[0];
+        Assert.Equal(4, first.Configuration.GetInt("lightgbm.iterations"));
+        Measured.AtLeast(result.BestTrial!.Value!.Value - first.Value!.Value, 0.07, 0.0751, "best minus the first (4-tree) trial");
     }
 
     [Theory]
@@ -141,7 +152,7 @@ public sealed class AutoMlExperimentTests
         var overlapping = result.Trials.SelectMany(a => result.Trials.Where(b => b.Number > a.Number), (a, b) => (a, b))
             .Count(p => p.a.Started < p.b.Started + p.b.Duration && p.b.Started < p.a.Started + p.a.Duration);
         Assert.True(overlapping >= 1, "no two trials overlapped");
-        Measured.AtLeast(result.BestTrial!.Value!.Value, 0.96, 0.9684, "best 2-fold CV accuracy");
+        Measured.AtLeast(result.BestTrial!.Value!.Value, 0.975, 0.9789, "best 2-fold CV accuracy");
         if (!sqlite)
             return;
         var again = Run(4);
@@ -167,7 +178,7 @@ public sealed class AutoMlExperimentTests
         var worst = result.Refit(worstTrial);
         var iris = SampleDatasets.Iris(ml);
         double Accuracy(TrainedModel model) => MlToolkit.Models.Evaluation.ModelEvaluator.Evaluate(ml, model, iris)["accuracy"];
-        Measured.AtLeast(Accuracy(best), 0.95, 0.9533, "refit best trial's accuracy on its training rows");
+        Measured.AtLeast(Accuracy(best), 0.975, 0.98, "refit best trial's accuracy on its training rows");
         Assert.Equal(result.BestTrial!.Configuration.GetString("trainer"), best.Description.Trainer);
         Assert.Equal(worstTrial.Configuration.GetString("trainer"), worst.Description.Trainer);
         Assert.Throws<ArgumentException>(() => result.Refit(new TrialRecord { Number = 99, State = TrialState.Complete, Configuration = result.BestTrial!.Configuration }));

@@ -65,7 +65,7 @@ public sealed class ExtendingTests
         Assert.Equal(new[] { "sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm", "species" }, schema.Select(c => c.Name));
         var predicted = model.Transform(SampleDatasets.Iris(ml)).GetColumn<ReadOnlyMemory<char>>("PredictedLabel").Select(v => v.ToString()).ToList();
         var actual = SampleDatasets.Iris(ml).GetColumn<ReadOnlyMemory<char>>("species").Select(v => v.ToString()).ToList();
-        Measured.AtLeast(predicted.Zip(actual).Count(p => p.First == p.Second) / 150.0, 0.95, 0.96, "accuracy of the loaded train model on iris");
+        Measured.AtLeast(predicted.Zip(actual).Count(p => p.First == p.Second) / 150.0, 0.975, 0.98, "accuracy of the loaded train model on iris");
     }
 
     private sealed record UnregisteredArchitecture(int Width) : NetworkArchitecture
@@ -99,7 +99,7 @@ public sealed class ExtendingTests
         var result = ml.AutoMl().CreateExperiment(iris, "species").SetTrainers("lbfgs")
             .SetFeaturizer(ml.Transforms.Concatenate("Features", "petal_length_cm", "petal_width_cm"))
             .SetCrossValidation(2).SetTrainingTime(null).SetMaxTrials(2).Run();
-        Measured.AtLeast(result.BestTrial!.Value!.Value, 0.94, 0.9533, "2-fold CV accuracy of L-BFGS on iris's two petal columns");
+        Measured.AtLeast(result.BestTrial!.Value!.Value, 0.955, 0.96, "2-fold CV accuracy of L-BFGS on iris's two petal columns");
         Assert.Equal(new[] { "petal_length_cm", "petal_width_cm" }, result.BestModel!.Scorer.GetOutputSchema(iris.Schema)["Features"].Annotations.Schema.Count > 0
             ? SlotNames(result.BestModel.Scorer.GetOutputSchema(iris.Schema)["Features"]) : Array.Empty<string>());
         Assert.Equal("Channel started", messages[0]);
@@ -166,12 +166,12 @@ public sealed class ExtendingTests
         foreach (var data in new[] { fromFile, fromMemory })
         {
             var result = ml.AutoMl().CreateExperiment(data, "Species").SetTrainers("lbfgs", "lightgbm").SetCrossValidation(2).SetTrainingTime(null).SetMaxTrials(3).Run();
-            Measured.AtLeast(result.BestTrial!.Value!.Value, 0.95, 0.96, "best 2-fold CV accuracy on iris");
+            Measured.AtLeast(result.BestTrial!.Value!.Value, 0.965, 0.9667, "best 2-fold CV accuracy on iris");
             var engine = ml.Model.CreatePredictionEngine<Flower, FlowerPrediction>(result.BestModel!);
             var predictions = flowers.Select(f => engine.Predict(f)).ToList();
             Assert.All(predictions, p => Assert.Equal(3, p.Score.Length));
             var accuracy = predictions.Zip(flowers).Count(p => p.First.PredictedLabel == p.Second.Species) / (double)flowers.Count;
-            Measured.AtLeast(accuracy, 0.95, 0.9533, "refit model's accuracy on its training rows through a PredictionEngine");
+            Measured.AtLeast(accuracy, 0.975, 0.98, "refit model's accuracy on its training rows through a PredictionEngine");
         }
     }
 
@@ -188,7 +188,7 @@ public sealed class ExtendingTests
         columns.IgnoredColumnNames.Add("Note");
         var told = new SchemaFeaturePlan(data, "Label", columns);
         Assert.Equal(new[] { ("Code", ColumnPurpose.Categorical), ("Size", ColumnPurpose.Numeric) }, told.Columns.Select(c => (c.Name, c.Purpose)));
-        var features = told.Build(ml, normalize: false).Fit(data).Transform(data).GetColumn<float[]>("Features").First();
+        var features = told.Build(ml, normalizer: null).Fit(data).Transform(data).GetColumn<float[]>("Features").First();
         Assert.Equal(4, features.Length); // Code one-hot over its 3 values, then Size
 
         columns.TextColumnNames.Add("Comment");

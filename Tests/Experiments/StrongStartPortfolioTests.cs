@@ -7,8 +7,8 @@ namespace MlToolkit.Tests.Experiments;
 /// <summary>The portfolio is data: which starts run, with which settings, in which order, for a given shape of data.</summary>
 public sealed class StrongStartPortfolioTests
 {
-    private static List<string> Order(PredictionTask task, long rows) =>
-        StrongStartPortfolio.For(CandidateCatalog.Defaults(task), task, new DataShape(rows, task == PredictionTask.Regression ? 0 : 10))
+    private static List<string> Order(PredictionTask task, long rows, DataModality modality = DataModality.Tabular) =>
+        StrongStartPortfolio.For(CandidateCatalog.Defaults(task), task, new DataShape(rows, task == PredictionTask.Regression ? 0 : 10, modality))
             .Select(s => $"{s.Candidate.Name} {s.Parameters}").ToList();
 
     [Fact]
@@ -17,16 +17,24 @@ public sealed class StrongStartPortfolioTests
         Assert.Equal(new[]
         {
             "lbfgs l1=1e-5, l2=0.1",
+            "lbfgs l1=1e-5, l2=1",
             "knn neighbors=5, weighting=distance",
             "knn neighbors=10, weighting=distance",
             "kernel regularization=0.1, gamma_scale=1",
             "kernel regularization=0.01, gamma_scale=1",
-            "lightgbm iterations=100, leaves=31, min_leaf_examples=20, learning_rate=0.1, feature_fraction=1, l1=9.766e-4, l2=0.01",
+            "lightgbm iterations=100, leaves=31, min_leaf_examples=20, learning_rate=0.1, feature_fraction=1, subsample=1, l1=9.766e-4, l2=0.01",
             "forest kind=random_forest, trees=100, max_features=sqrt, min_leaf=1",
             "forest kind=extra_trees, trees=100, max_features=sqrt, min_leaf=1",
-            "lightgbm iterations=300, leaves=31, min_leaf_examples=10, learning_rate=0.05, feature_fraction=0.7, l1=9.766e-4, l2=0.1",
+            "lightgbm iterations=300, leaves=31, min_leaf_examples=10, learning_rate=0.05, feature_fraction=0.7, subsample=0.8, l1=9.766e-4, l2=0.1",
             "mlp learning_rate=0.001, batch_size=32, epochs=30, weight_decay=1e-5, optimizer=adam, width=256, depth=2, dropout=0.2",
         }, Order(PredictionTask.MulticlassClassification, 1_500));
+    }
+
+    [Fact]
+    public void Text_keeps_the_lighter_logistic_penalty_alone()
+    {
+        var linear = Order(PredictionTask.BinaryClassification, 1_500, DataModality.Text).Where(s => s.StartsWith("lbfgs", StringComparison.Ordinal));
+        Assert.Equal(new[] { "lbfgs l1=1e-5, l2=0.1" }, linear);
     }
 
     [Fact]
@@ -36,12 +44,12 @@ public sealed class StrongStartPortfolioTests
         {
             "knn neighbors=5, weighting=distance",
             "knn neighbors=10, weighting=distance",
-            "lightgbm iterations=100, leaves=31, min_leaf_examples=20, learning_rate=0.1, feature_fraction=1, l1=9.766e-4, l2=0.01",
+            "lightgbm iterations=100, leaves=31, min_leaf_examples=20, learning_rate=0.1, feature_fraction=1, subsample=1, l1=9.766e-4, l2=0.01",
             "forest kind=random_forest, trees=100, max_features=all, min_leaf=1",
             "forest kind=extra_trees, trees=100, max_features=all, min_leaf=1",
             "kernel regularization=1, gamma_scale=1",
             "kernel regularization=0.1, gamma_scale=1",
-            "lightgbm iterations=300, leaves=31, min_leaf_examples=10, learning_rate=0.05, feature_fraction=0.7, l1=9.766e-4, l2=0.1",
+            "lightgbm iterations=300, leaves=31, min_leaf_examples=10, learning_rate=0.05, feature_fraction=0.7, subsample=0.8, l1=9.766e-4, l2=0.1",
         }, Order(PredictionTask.Regression, 50_000));
     }
 }

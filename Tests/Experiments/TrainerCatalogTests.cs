@@ -75,7 +75,7 @@ public sealed class TrainerCatalogTests
 
         var unknown = CliRunner.InProcess("train", "--sample", "iris", "--trainer", "lightgbm", "--param", "depth=3", "-o", folder.File("n.zip"));
         Assert.Equal(2, unknown.ExitCode);
-        Assert.Contains("error: Trainer 'lightgbm': The search space has no parameter 'depth'. Parameters: iterations, leaves, min_leaf_examples, learning_rate, feature_fraction, l1, l2.", unknown.Error);
+        Assert.Contains("error: Trainer 'lightgbm': The search space has no parameter 'depth'. Parameters: iterations, leaves, min_leaf_examples, learning_rate, feature_fraction, subsample, l1, l2.", unknown.Error);
         var notANumber = CliRunner.InProcess("train", "--sample", "iris", "--trainer", "lightgbm", "--param", "leaves=many", "-o", folder.File("n.zip"));
         Assert.Equal(2, notANumber.ExitCode);
         Assert.Contains("error: Trainer 'lightgbm': 'leaves' = 'many' is not a number (leaves ∈ {4..256} log).", notANumber.Error);

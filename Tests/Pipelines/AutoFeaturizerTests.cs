@@ -5,6 +5,7 @@ using MlToolkit.Data.Samples;
 using MlToolkit.Data.Splits;
 using MlToolkit.Pipelines.Featurization;
 using MlToolkit.Pipelines.Labels;
+using MlToolkit.Pipelines.Normalization;
 using MlToolkit.Tests.Support;
 using MlToolkit.Experiments.Training;
 
@@ -22,7 +23,7 @@ public sealed class AutoFeaturizerTests
         var accuracies = new List<double>();
         foreach (var fold in DataSplits.KFold(ml.Data.Cache(data), 5, seed: 1, stratifyColumn: "diagnosis"))
         {
-            var model = label.Append(plan.Build(ml, normalize: false)).Append(ml.BinaryClassification.Trainers.LightGbm()).Fit(fold.Train);
+            var model = label.Append(plan.Build(ml, normalizer: null)).Append(ml.BinaryClassification.Trainers.LightGbm()).Fit(fold.Train);
             accuracies.Add(ml.BinaryClassification.Evaluate(model.Transform(fold.Test)).Accuracy);
         }
         Assert.Equal(5, accuracies.Count);
@@ -46,10 +47,25 @@ public sealed class AutoFeaturizerTests
         using var folder = new TempFolder();
         var train = DelimitedFile.Load(folder.Write("t.csv", "colour,size,y\nred,1,a\nblue,2,b\nred,3,a\nblue,4,b\nred,5,a\ngreen,6,b\n"));
         Assert.Equal(ColumnPurpose.Categorical, train.Layout.GetColumn("colour").Purpose);
-        var featurizer = new TabularFeaturePlan(train.Layout, "y").Build(ml, normalize: false).Fit(train);
+        var featurizer = new TabularFeaturePlan(train.Layout, "y").Build(ml, normalizer: null).Fit(train);
         var test = DelimitedFile.Load(folder.Write("u.csv", "colour,size,y\npurple,7,a\n"), train.Layout);
         var features = featurizer.Transform(test).GetColumn<float[]>("Features").Single();
         Assert.Equal(new float[] { 7, 0, 0, 0 }, features);
+    }
+
+    [Fact]
+    public void Standardizing_centres_and_scales_the_numbers_and_leaves_the_one_hot_slots_as_they_are()
+    {
+        var ml = new MLContext(seed: 1);
+        using var folder = new TempFolder();
+        var train = DelimitedFile.Load(folder.Write("t.csv", "colour,size,y\nred,1,a\nblue,2,b\nred,3,a\nblue,4,b\nred,5,a\ngreen,6,b\n"));
+        var rows = new TabularFeaturePlan(train.Layout, "y").Build(ml, NormalizerKind.MeanVariance).Fit(train).Transform(train).GetColumn<float[]>("Features").ToList();
+        var sizes = rows.Select(r => (double)r[0]).ToList();
+        Assert.Equal(0, sizes.Average(), 5);
+        Assert.Equal(1, Math.Sqrt(sizes.Average(s => s * s)), 1);
+        Assert.True(sizes.Zip(sizes.Skip(1)).All(p => p.First < p.Second), "order kept");
+        Assert.Equal(new float[] { 1, 0, 0 }, rows[0][1..]);
+        Assert.Equal(new float[] { 0, 0, 1 }, rows[5][1..]);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ internal static class ImdbSequence
         var vocabulary = int.Parse(Value("--vocabulary") ?? (onSample ? "10000" : "20000"));
         var label = ml.Transforms.Conversion.MapValue("Label", new[] { new KeyValuePair<string, bool>("negative", false), new KeyValuePair<string, bool>("positive", true) }, "Label");
         IEstimator<ITransformer> features = model == "tfidf"
-            ? new TabularFeaturePlan(((DelimitedDataView)DelimitedFile.Load(Path.Combine(folder, "imdb_train.tsv.gz"))).Layout, "Label").Build(ml, normalize: false)
+            ? new TabularFeaturePlan(((DelimitedDataView)DelimitedFile.Load(Path.Combine(folder, "imdb_train.tsv.gz"))).Layout, "Label").Build(ml, normalizer: null)
             : ml.Transforms.Text.TokenizeToIds(new TokenIdEstimator.Options { InputColumnName = "Text", OutputColumnName = "Features", MaxLength = maxLength, MaxVocabularySize = vocabulary });
         var progress = new Reporter();
         IEstimator<ITransformer> trainer = model switch
