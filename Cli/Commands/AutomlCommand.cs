@@ -182,6 +182,8 @@ internal static class AutomlCommand
             w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Best     trial {best.Number}: {row.Trainer} {run.Metric.Name} {best.Value:0.0000}{(best.ValueStd is { } std ? $" ± {std:0.0000}" : "")}"));
             if (run.Ensemble is { } ensemble)
                 w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ensemble {EnsembleMembers(ensemble)}: {run.Metric.Name} {ensemble.Value:0.0000} out of fold (best single {ensemble.BestSingleValue:0.0000}); saved as the model"));
+            else if (run.EnsembleSkipped is { } whyNot)
+                w.WriteLine($"Ensemble none: {whyNot}");
             w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Refit    on all training rows in {run.RefitDuration.TotalSeconds:0.0} s"));
         }
         if (run.Test is { } test)
@@ -242,6 +244,7 @@ internal static class AutomlCommand
                 ["bestSingleValue"] = ensemble.BestSingleValue,
                 ["members"] = new JsonArray(ensemble.Weights.Select(w => (JsonNode?)new JsonObject { ["trial"] = w.Key, ["weight"] = Math.Round(w.Value, 6) }).ToArray()),
             } : null,
+            ["ensembleSkipped"] = run.EnsembleSkipped,
             ["refitSeconds"] = Math.Round(run.RefitDuration.TotalSeconds, 3),
             ["totalSeconds"] = Math.Round(run.TotalDuration.TotalSeconds, 3),
             ["test"] = run.Test?.ToJson(),

@@ -206,12 +206,13 @@ public sealed class AutoMlExperiment
 
         TrainedModel? model = null;
         EnsembleSummary? ensemble = null;
+        string? noEnsemble = null;
         EvaluationReport? test = null;
         var refitClock = Stopwatch.StartNew();
         if (Options.RefitBest && summary.Best is { } winner && !cancellationToken.IsCancellationRequested)
         {
             model = setup.Refit(winner, cancellationToken);
-            (model, ensemble) = Ensemble(setup, store, winner, model, budget is { } b ? b - clock.Elapsed : null, cancellationToken);
+            (model, ensemble, noEnsemble) = Ensemble(setup, store, winner, model, budget is { } b ? b - clock.Elapsed : null, cancellationToken);
             if (_testData is not null)
                 test = ModelEvaluator.Evaluate(new MLContext(Options.Seed), model, _testData);
         }
@@ -220,20 +221,22 @@ public sealed class AutoMlExperiment
             TotalDuration = clock.Elapsed,
             PreparationDuration = prepared,
             Ensemble = ensemble,
+            EnsembleSkipped = noEnsemble,
         };
     }
 
     /// <summary>
     /// The selected ensemble with its members refit on all rows, when it beats <paramref name="winner"/> on the
-    /// out-of-fold predictions and its refits finish within <paramref name="timeLeft"/>; otherwise the single model.
+    /// out-of-fold predictions and its refits finish within <paramref name="timeLeft"/>; otherwise the single model
+    /// and why no ensemble was kept (null when ensembles are off).
     /// </summary>
-    private (TrainedModel Model, EnsembleSummary? Ensemble) Ensemble(Setup setup, IExperimentStore store, TrialRecord winner, TrainedModel single, TimeSpan? timeLeft, CancellationToken cancellationToken)
+    private (TrainedModel Model, EnsembleSummary? Ensemble, string? WhyNot) Ensemble(Setup setup, IExperimentStore store, TrialRecord winner, TrainedModel single, TimeSpan? timeLeft, CancellationToken cancellationToken)
     {
         if (!Options.Ensemble || cancellationToken.IsCancellationRequested)
-            return (single, null);
+            return (single, null, null);
         var trials = store.LoadTrials(setup.Space);
-        if (new EnsembleBuilder(setup.Task, setup.Metric, setup.Folds).Select(trials) is not { } selected)
-            return (single, null);
+        if (new EnsembleBuilder(setup.Task, setup.Metric, setup.Folds).Select(trials, out var whyNot) is not { } selected)
+            return (single, null, whyNot);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeLeft is { } left)
             deadline.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
@@ -247,9 +250,11 @@ public sealed class AutoMlExperiment
         {
             // The budget ran out while refitting members (ML.NET trainers rethrow the cancellation wrapped): the single
             // best model is what there is time for.
-            return (single, null);
+            var others = selected.Weights.Keys.Where(n => n != winner.Number).ToList();
+            return (single, null, string.Create(CultureInfo.InvariantCulture,
+                $"a blend of {selected.Weights.Count} trials was selected, but refitting its members did not fit in the {Math.Max(0, timeLeft?.TotalSeconds ?? 0):0.0} s left ({others.Count(members.ContainsKey)} of {others.Count} refit)"));
         }
-        return (EnsembleBuilder.Combine(selected, members, setup.Task, setup.Encoded.Schema), selected);
+        return (EnsembleBuilder.Combine(selected, members, setup.Task, setup.Encoded.Schema), selected, null);
     }
 
     /// <summary>

@@ -59,6 +59,9 @@ public sealed class AutoMlResult
     /// <summary>The ensemble saved as <see cref="BestModel"/>, or null when the best single trial's model is.</summary>
     public Ensembles.EnsembleSummary? Ensemble { get; internal init; }
 
+    /// <summary>Why no ensemble was saved although ensembles were on (e.g. no blend beat the best single trial); null otherwise.</summary>
+    public string? EnsembleSkipped { get; internal init; }
+
     /// <summary>The refit model's metrics on the test data, when test data was given.</summary>
     public EvaluationReport? Test { get; }
 

@@ -25,10 +25,20 @@ public sealed class OutOfFoldMetric
     /// <summary>Whether ensembles can be selected on <paramref name="metric"/>.</summary>
     public static bool Supports(PredictionTask task, string metric) => task switch
     {
-        PredictionTask.MulticlassClassification => metric is "accuracy" or "macro_accuracy" or "log_loss",
-        PredictionTask.BinaryClassification => metric is "accuracy" or "auc" or "f1" or "log_loss",
+        PredictionTask.MulticlassClassification => metric is "accuracy" or "macro_accuracy" or "log_loss" or Brier,
+        PredictionTask.BinaryClassification => metric is "accuracy" or "auc" or "f1" or "log_loss" or Brier,
         _ => metric is "r_squared" or "rmse" or "mae" or "mse",
     };
+
+    /// <summary>
+    /// The Brier score: the mean squared distance between the predicted class probabilities and the one-hot label.
+    /// Proper like log-loss, but bounded, so one confident mistake (a forest's 0/1 vote, a kernel ridge output) does
+    /// not outweigh many right rows.
+    /// </summary>
+    public const string Brier = "brier";
+
+    /// <summary>The metric's name.</summary>
+    public string Name => _metric;
 
     /// <summary>Rows.</summary>
     public int Rows => _labels.Length;
@@ -43,7 +53,7 @@ public sealed class OutOfFoldMetric
 
     private double Multiclass(ReadOnlySpan<double> p, int width)
     {
-        double correct = 0, logLoss = 0;
+        double correct = 0, logLoss = 0, brier = 0;
         var perClass = new double[width];
         var perClassRight = new double[width];
         for (var i = 0; i < _labels.Length; i++)
@@ -59,11 +69,14 @@ public sealed class OutOfFoldMetric
             perClass[label]++;
             perClassRight[label] += right;
             logLoss -= Math.Log(Math.Max(row[label], 1e-15));
+            for (var c = 0; c < width; c++)
+                brier += (row[c] - (c == label ? 1 : 0)) * (row[c] - (c == label ? 1 : 0));
         }
         return _metric switch
         {
             "accuracy" => -correct / _labels.Length,
             "macro_accuracy" => -Enumerable.Range(0, width).Where(c => perClass[c] > 0).Average(c => perClassRight[c] / perClass[c]),
+            Brier => brier / _labels.Length,
             _ => logLoss / _labels.Length,
         };
     }
@@ -79,6 +92,11 @@ public sealed class OutOfFoldMetric
                 for (var i = 0; i < _labels.Length; i++)
                     loss -= _labels[i] > 0.5 ? Math.Log(Math.Max(p[i], 1e-15)) : Math.Log(Math.Max(1 - p[i], 1e-15));
                 return loss / _labels.Length;
+            case Brier:
+                double squared = 0;
+                for (var i = 0; i < _labels.Length; i++)
+                    squared += (p[i] - _labels[i]) * (p[i] - _labels[i]);
+                return squared / _labels.Length;
         }
         double tp = 0, fp = 0, fn = 0, right = 0;
         for (var i = 0; i < _labels.Length; i++)

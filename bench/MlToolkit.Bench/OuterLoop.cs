@@ -51,7 +51,8 @@ internal static class OuterLoop
                     }
                     var score = (double)result["test"]!["metrics"]![metric]!;
                     scores.Add(score);
-                    var ensemble = result["ensemble"] is JsonObject e ? string.Join("+", e["members"]!.AsArray().Select(m => (string?)m!["trial"]?.ToString())) : "-";
+                    var ensemble = result["ensemble"] is JsonObject e ? string.Join("+", e["members"]!.AsArray().Select(m => (string?)m!["trial"]?.ToString()))
+                        : $"- ({(string?)result["ensembleSkipped"] ?? "off"})";
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{task}\t{k}\t{metric}\t{score:0.0000}\t{(double)result["totalSeconds"]!:0.0}\t{seconds:0.0}\t{(int)result["trials"]!}\t{(string?)result["best"]?["trainer"]}\t{ensemble}"));
                 }
