@@ -235,7 +235,8 @@ public sealed class AutoMlExperiment
         if (!Options.Ensemble || cancellationToken.IsCancellationRequested)
             return (single, null, null);
         var trials = store.LoadTrials(setup.Space);
-        if (new EnsembleBuilder(setup.Task, setup.Metric, setup.Folds).Select(trials, out var whyNot) is not { } selected)
+        var builder = new EnsembleBuilder(setup.Task, setup.Metric, setup.Folds);
+        if (builder.Select(trials, out var whyNot) is not { } selected)
             return (single, null, whyNot);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeLeft is { } left)
@@ -243,16 +244,19 @@ public sealed class AutoMlExperiment
         var members = new Dictionary<int, TrainedModel> { [winner.Number] = single };
         try
         {
-            foreach (var number in selected.Weights.Keys.Where(n => !members.ContainsKey(n)))
+            // Heaviest first: if time runs out, what was refit carries most of the blend.
+            foreach (var number in selected.Weights.OrderByDescending(w => w.Value).Select(w => w.Key).Where(n => !members.ContainsKey(n)))
                 members[number] = setup.Refit(trials.Single(t => t.Number == number), deadline.Token);
         }
         catch (Exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            // The budget ran out while refitting members (ML.NET trainers rethrow the cancellation wrapped): the single
-            // best model is what there is time for.
+            // The budget ran out while refitting members (ML.NET trainers rethrow the cancellation wrapped): keep the
+            // members refit so far if their blend still beats the best single trial out of fold, else the single model.
+            if (builder.Restrict(members.Keys.ToList()) is { } partial)
+                return (EnsembleBuilder.Combine(partial, members, setup.Task, setup.Encoded.Schema), partial, null);
             var others = selected.Weights.Keys.Where(n => n != winner.Number).ToList();
             return (single, null, string.Create(CultureInfo.InvariantCulture,
-                $"a blend of {selected.Weights.Count} trials was selected, but refitting its members did not fit in the {Math.Max(0, timeLeft?.TotalSeconds ?? 0):0.0} s left ({others.Count(members.ContainsKey)} of {others.Count} refit)"));
+                $"a blend of {selected.Weights.Count} trials was selected, but refitting its members did not fit in the {Math.Max(0, timeLeft?.TotalSeconds ?? 0):0.0} s left ({others.Count(members.ContainsKey)} of {others.Count} refit) and those refit do not beat the best single trial"));
         }
         return (EnsembleBuilder.Combine(selected, members, setup.Task, setup.Encoded.Schema), selected, null);
     }

@@ -26,6 +26,8 @@ internal sealed class EnsembleBuilder
     private readonly PredictionTask _task;
     private readonly MetricDefinition _metric;
     private readonly IReadOnlyList<DataSplit> _folds;
+    private Judging? _judging;
+    private IReadOnlyDictionary<int, int> _selectedCounts = new Dictionary<int, int>();
 
     public EnsembleBuilder(PredictionTask task, MetricDefinition metric, IReadOnlyList<DataSplit> folds) => (_task, _metric, _folds) = (task, metric, folds);
 
@@ -66,18 +68,45 @@ internal sealed class EnsembleBuilder
         var guide = _task != PredictionTask.Regression && _metric.Name is "accuracy" or "macro_accuracy" or "f1"
             ? new OutOfFoldMetric(_task, OutOfFoldMetric.Brier, labels) : metric;
         var selection = EnsembleSelection.Select(usable, guide, width, Rounds);
-        var blended = metric.Loss(EnsembleSelection.Average(usable, selection.Counts), width);
-        var bestSingle = usable.Min(c => metric.Loss(c.Values.Select(v => (double)v).ToArray(), width));
-        // On accuracy-like metrics the blend is judged on the Brier score too: a proper score of every row, whereas the best
-        // single trial's lead in accuracy is a few rows of luck among many trials (on pima_diabetes a search's winner
-        // scored 0.788 out of fold and 0.714 held out, where one default logistic regression scored 0.762).
-        var improves = guide == metric ? blended < bestSingle : selection.Loss < selection.BestSingleLoss;
-        if (selection.Counts.Count < 2 || !improves)
+        _judging = new Judging(usable, metric, guide, width, selection.BestSingleLoss,
+            usable.Min(c => metric.Loss(c.Values.Select(v => (double)v).ToArray(), width)));
+        _selectedCounts = selection.Counts;
+        if (Judge(_judging, selection.Counts) is not { } summary)
         {
             whyNot = $"no blend of the best {usable.Count} trials beat the best single one on their out-of-fold {guide.Name}";
             return null;
         }
-        return new EnsembleSummary(selection.Weights, ToMetric(blended), ToMetric(bestSingle));
+        return summary;
+    }
+
+    /// <summary>
+    /// The blend <see cref="Select"/> chose, cut down to the members in <paramref name="available"/> (those refit in
+    /// time), weights renormalized, if it still beats the best single trial on the out-of-fold predictions; otherwise null.
+    /// </summary>
+    public EnsembleSummary? Restrict(IReadOnlyCollection<int> available)
+    {
+        ArgumentNullException.ThrowIfNull(available);
+        if (_judging is null)
+            throw new InvalidOperationException("Restrict a blend this builder selected.");
+        return Judge(_judging, _selectedCounts.Where(p => available.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value));
+    }
+
+    /// <summary>
+    /// The blend <paramref name="counts"/> describes, when it has two members or more and beats the best single trial on
+    /// the guide. On accuracy-like metrics that is the Brier score: a proper score of every row, whereas the best single
+    /// trial's lead in accuracy is a few rows of luck among many trials (on pima_diabetes a search's winner scored 0.788
+    /// out of fold and 0.714 held out, where one default logistic regression scored 0.762).
+    /// </summary>
+    private EnsembleSummary? Judge(Judging judging, IReadOnlyDictionary<int, int> counts)
+    {
+        if (counts.Count < 2)
+            return null;
+        var blend = EnsembleSelection.Average(judging.Usable, counts);
+        if (judging.Guide.Loss(blend, judging.Width) >= judging.BestSingleGuideLoss)
+            return null;
+        var total = (double)counts.Values.Sum();
+        var weights = counts.ToDictionary(p => p.Key, p => p.Value / total);
+        return new EnsembleSummary(weights, ToMetric(judging.Metric.Loss(blend, judging.Width)), ToMetric(judging.BestSingleMetricLoss));
     }
 
     /// <summary>One model averaging <paramref name="members"/> (refit on all rows) with the selected weights.</summary>
@@ -99,4 +128,7 @@ internal sealed class EnsembleBuilder
     }).ToArray();
 
     private double ToMetric(double loss) => _metric.Maximize ? -loss : loss;
+
+    /// <summary>What a blend is judged with: the candidates, the metric, the guide and the best single candidate's losses on both.</summary>
+    private sealed record Judging(IReadOnlyList<EnsembleCandidate> Usable, OutOfFoldMetric Metric, OutOfFoldMetric Guide, int Width, double BestSingleGuideLoss, double BestSingleMetricLoss);
 }

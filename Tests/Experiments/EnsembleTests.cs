@@ -32,7 +32,7 @@ public sealed class EnsembleTests
         Assert.Equal(1.0, ensemble.Weights.Values.Sum(), 6);
 
         // Recompute every stored trial's pooled out-of-fold log-loss: the blend beats each, including the best.
-        var labels = OutOfFoldLabels(result);
+        var labels = OutOfFoldLabels();
         var metric = new OutOfFoldMetric(PredictionTask.BinaryClassification, "log_loss", labels);
         var singles = result.Trials.Select(t => OutOfFoldPredictions.FromDiagnostics(t.Diagnostics)).Where(p => p is not null)
             .Select(p => metric.Loss(p!.Value.Values.Select(v => (double)v).ToArray(), 1)).ToList();
@@ -67,14 +67,38 @@ public sealed class EnsembleTests
         Measured.AtLeast(evaluated["accuracy"], 0.97, 0.9735, "ensemble test accuracy");
     }
 
-    private static float[] OutOfFoldLabels(AutoMlResult result)
+    [Fact]
+    public void A_blend_cut_to_the_members_refit_in_time_is_kept_only_while_it_beats_the_best_single_trial_out_of_fold()
     {
-        // The folds AutoML used are the seeded stratified 3-fold split of the label-encoded data, in fold order.
         var ml = new MLContext(1);
-        var data = SampleDatasets.BreastCancer(ml);
-        var labels = data.GetColumn<string>("diagnosis").ToArray();
-        var folds = DataSplits.KFold(ml.Data.LoadFromEnumerable(labels.Select(l => new LabelRow { Label = l == "malignant" })), 3, 1, "Label");
-        return folds.SelectMany(f => f.Test.GetColumn<bool>("Label").Select(b => b ? 1f : 0f)).ToArray();
+        var result = BreastCancerRun(ml, SampleDatasets.BreastCancer(ml));
+        var selected = Assert.IsType<EnsembleSummary>(result.Ensemble);
+        var builder = new EnsembleBuilder(PredictionTask.BinaryClassification, new MetricDefinition("log_loss", false), BreastCancerFolds());
+        var again = builder.Select(result.Trials, out var whyNot);
+        Assert.Null(whyNot);
+        Assert.Equal(selected.Weights.ToList(), again!.Weights.ToList());
+
+        var byWeight = selected.Weights.OrderByDescending(w => w.Value).Select(w => w.Key).ToList();
+        Assert.Null(builder.Restrict(byWeight.Take(1).ToList()));
+        var partial = Assert.IsType<EnsembleSummary>(builder.Restrict(byWeight.Take(2).ToList()));
+        Assert.Equal(byWeight.Take(2).Order(), partial.Weights.Keys.Order());
+        Assert.Equal(1.0, partial.Weights.Values.Sum(), 9);
+        Assert.Equal(selected.Weights[byWeight[0]] / (selected.Weights[byWeight[0]] + selected.Weights[byWeight[1]]), partial.Weights[byWeight[0]], 9);
+        Assert.Equal(selected.BestSingleValue, partial.BestSingleValue);
+        Assert.True(partial.Value < partial.BestSingleValue, $"two members {partial.Value} vs best single {partial.BestSingleValue}");
+        Assert.True(partial.Value >= selected.Value, $"two members {partial.Value} vs all {selected.Value}");
+        Assert.Throws<InvalidOperationException>(() => new EnsembleBuilder(PredictionTask.BinaryClassification, new MetricDefinition("log_loss", false), BreastCancerFolds()).Restrict(byWeight));
+    }
+
+    private static float[] OutOfFoldLabels() =>
+        BreastCancerFolds().SelectMany(f => f.Test.GetColumn<bool>("Label").Select(b => b ? 1f : 0f)).ToArray();
+
+    /// <summary>The folds AutoML used: the seeded stratified 3-fold split of the label-encoded data, in fold order.</summary>
+    private static IReadOnlyList<DataSplit> BreastCancerFolds()
+    {
+        var ml = new MLContext(1);
+        var labels = SampleDatasets.BreastCancer(ml).GetColumn<string>("diagnosis").ToArray();
+        return DataSplits.KFold(ml.Data.LoadFromEnumerable(labels.Select(l => new LabelRow { Label = l == "malignant" })), 3, 1, "Label");
     }
 
     private sealed class LabelRow
