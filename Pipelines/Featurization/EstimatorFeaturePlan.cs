@@ -6,7 +6,9 @@ namespace MlToolkit.Pipelines.Featurization;
 
 /// <summary>
 /// A featurizer of your own: any estimator that writes the <c>Features</c> column (a known-size vector of Single).
-/// It is used as given, for every trainer; <c>normalize</c> appends a min-max scaling for the linear and neural ones.
+/// It is used as given, for every trainer; for the linear and neural ones a min-max scaling of the whole vector is
+/// appended, whichever normalizer the trainer asks for: the vector may hold sparse text or one-hot slots, which
+/// standardizing would densify (centring) or blow up (a rare n-gram's small spread), and min-max keeps zeros at zero.
 /// </summary>
 public sealed class EstimatorFeaturePlan : IFeaturePlan
 {
@@ -22,8 +24,8 @@ public sealed class EstimatorFeaturePlan : IFeaturePlan
     public IEstimator<ITransformer> Build(MLContext mlContext, NormalizerKind? normalizer)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        return normalizer is { } kind
-            ? _featurizer.Append(mlContext.Transforms.Normalize(kind, AutoFeaturizer.FeaturesColumn))
-            : _featurizer;
+        return normalizer is null
+            ? _featurizer
+            : _featurizer.Append(mlContext.Transforms.NormalizeMinMax(AutoFeaturizer.FeaturesColumn));
     }
 }
