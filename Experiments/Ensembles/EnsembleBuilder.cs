@@ -104,9 +104,7 @@ internal sealed class EnsembleBuilder
         var blend = EnsembleSelection.Average(judging.Usable, counts);
         if (judging.Guide.Loss(blend, judging.Width) >= judging.BestSingleGuideLoss)
             return null;
-        var total = (double)counts.Values.Sum();
-        var weights = counts.ToDictionary(p => p.Key, p => p.Value / total);
-        return new EnsembleSummary(weights, ToMetric(judging.Metric.Loss(blend, judging.Width)), ToMetric(judging.BestSingleMetricLoss));
+        return new EnsembleSummary(EnsembleSelection.Weights(counts), ToMetric(judging.Metric.Loss(blend, judging.Width)), ToMetric(judging.BestSingleMetricLoss));
     }
 
     /// <summary>One model averaging <paramref name="members"/> (refit on all rows) with the selected weights.</summary>

@@ -12,7 +12,7 @@ public sealed record EnsembleCandidate(int TrialNumber, float[] Values);
 public sealed record EnsembleSelectionResult(IReadOnlyDictionary<int, int> Counts, double Loss, double BestSingleLoss)
 {
     /// <summary>Weights per trial number, summing to 1.</summary>
-    public IReadOnlyDictionary<int, double> Weights => Counts.ToDictionary(p => p.Key, p => p.Value / (double)Counts.Values.Sum());
+    public IReadOnlyDictionary<int, double> Weights => EnsembleSelection.Weights(Counts);
 }
 
 /// <summary>
@@ -55,6 +55,14 @@ public static class EnsembleSelection
                 best = (new Dictionary<int, int>(counts), choiceLoss);
         }
         return new EnsembleSelectionResult(best.Counts, best.Loss, bestSingle);
+    }
+
+    /// <summary>Each trial's share of <paramref name="counts"/>' picks, summing to 1, in the picks' order.</summary>
+    public static IReadOnlyDictionary<int, double> Weights(IReadOnlyDictionary<int, int> counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        var total = (double)counts.Values.Sum();
+        return counts.ToDictionary(p => p.Key, p => p.Value / total);
     }
 
     /// <summary>The blend <paramref name="counts"/> describes: each candidate's values weighted by how often it was picked.</summary>

@@ -69,8 +69,12 @@ public sealed class OutOfFoldMetric
             perClass[label]++;
             perClassRight[label] += right;
             logLoss -= Math.Log(Math.Max(row[label], 1e-15));
-            for (var c = 0; c < width; c++)
-                brier += (row[c] - (c == label ? 1 : 0)) * (row[c] - (c == label ? 1 : 0));
+            // Selection scores hundreds of blends: the per-class sum only when it is the metric asked for.
+            for (var c = 0; _metric == Brier && c < width; c++)
+            {
+                var gap = row[c] - (c == label ? 1 : 0);
+                brier += gap * gap;
+            }
         }
         return _metric switch
         {

@@ -24,17 +24,8 @@ public static class NormalizationCatalogExtensions
     /// <summary>The normalizer of <paramref name="kind"/> writing <paramref name="outputColumnName"/> from <paramref name="inputColumnName"/> (in place when null).</summary>
     public static IEstimator<ITransformer> Normalize(this TransformsCatalog catalog, NormalizerKind kind, string outputColumnName, string? inputColumnName = null)
     {
-        ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
-        var input = inputColumnName ?? outputColumnName;
-        return kind switch
-        {
-            NormalizerKind.MinMax => catalog.NormalizeMinMax(outputColumnName, input),
-            NormalizerKind.MeanVariance => catalog.NormalizeMeanVariance(outputColumnName, input, fixZero: false),
-            NormalizerKind.LogMeanVariance => catalog.NormalizeLogMeanVariance(outputColumnName, input, useCdf: true),
-            NormalizerKind.Robust => catalog.NormalizeRobustScaling(outputColumnName, input),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown normalizer."),
-        };
+        return catalog.Normalize(kind, new[] { new InputOutputColumnPair(outputColumnName, inputColumnName ?? outputColumnName) });
     }
 
     /// <summary>One normalizer of <paramref name="kind"/> over several columns, each scaled on its own.</summary>
