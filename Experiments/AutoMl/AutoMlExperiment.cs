@@ -238,27 +238,8 @@ public sealed class AutoMlExperiment
         var builder = new EnsembleBuilder(setup.Task, setup.Metric, setup.Folds);
         if (builder.Select(trials, out var whyNot) is not { } selected)
             return (single, null, whyNot);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (timeLeft is { } left)
-            deadline.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
-        var members = new Dictionary<int, TrainedModel> { [winner.Number] = single };
-        var refitting = Stopwatch.StartNew();
-        try
-        {
-            // Heaviest first: if time runs out, what was refit carries most of the blend. A member whose refit is not
-            // expected to end in the time left is not started: LightGBM's native training does not stop when cancelled
-            // (shuttle's refits ran 3 s past the budget).
-            foreach (var number in selected.Weights.OrderByDescending(w => w.Value).Select(w => w.Key).Where(n => !members.ContainsKey(n)))
-            {
-                var trial = trials.Single(t => t.Number == number);
-                if (timeLeft is null || ExpectedRefit(trial, setup.Folds.Count) < timeLeft.Value - refitting.Elapsed)
-                    members[number] = setup.Refit(trial, deadline.Token);
-            }
-        }
-        catch (Exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // The budget ran out while refitting a member (ML.NET trainers rethrow the cancellation wrapped).
-        }
+        var members = EnsembleRefit.Members(selected, trials, setup.Folds.Count, new Dictionary<int, TrainedModel> { [winner.Number] = single },
+            setup.Refit, timeLeft, TimeProvider.System, cancellationToken);
         if (selected.Weights.Keys.All(members.ContainsKey))
             return (EnsembleBuilder.Combine(selected, members, setup.Task, setup.Encoded.Schema), selected, null);
         // Keep the members refit in time if their blend still beats the best single trial out of fold, else the single model.
@@ -268,12 +249,6 @@ public sealed class AutoMlExperiment
         return (single, null, string.Create(CultureInfo.InvariantCulture,
             $"a blend of {selected.Weights.Count} trials was selected, but refitting its members did not fit in the {Math.Max(0, timeLeft?.TotalSeconds ?? 0):0.0} s left ({others.Count(members.ContainsKey)} of {others.Count} refit) and those refit do not beat the best single trial"));
     }
-
-    /// <summary>
-    /// How long refitting <paramref name="trial"/> on all rows should take: one of its fits (it fit once per fold),
-    /// with a quarter more for the larger training set.
-    /// </summary>
-    private static TimeSpan ExpectedRefit(TrialRecord trial, int folds) => trial.Duration / Math.Max(folds, 1) * 1.25;
 
     /// <summary>
     /// Serves this experiment's trials as a worker process: prepares the data exactly as <see cref="Run"/> does, then

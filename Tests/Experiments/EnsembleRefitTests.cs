@@ -1,0 +1,127 @@
+using MlToolkit.Experiments.Ensembles;
+using MlToolkit.Experiments.Tuning;
+using MlToolkit.Experiments.Tuning.SearchSpaces;
+using MlToolkit.Tests.Support;
+
+namespace MlToolkit.Tests.Experiments;
+
+/// <summary>
+/// Refitting a blend's members in the time left, on a clock the test moves: heaviest first, a member not started when
+/// its expected refit does not fit, one cancelled at the deadline left out.
+/// </summary>
+public sealed class EnsembleRefitTests
+{
+    private const int Folds = 5;
+
+    // Trial 0 is the winner, already refit. With 5 folds, trial 1 (40 s of cross-validation) is expected to refit in 10 s,
+    // trial 2 in 4 s, trial 3 in 2 s.
+    private static readonly TrialRecord[] Trials =
+    {
+        Trial(0, crossValidationSeconds: 4),
+        Trial(1, crossValidationSeconds: 40),
+        Trial(2, crossValidationSeconds: 16),
+        Trial(3, crossValidationSeconds: 8),
+    };
+
+    private static readonly EnsembleSummary Blend = new(new Dictionary<int, double> { [3] = 0.1, [0] = 0.2, [1] = 0.3, [2] = 0.4 }, -0.1, -0.2);
+
+    [Fact]
+    public void Expected_refit_is_one_fold_fit_and_a_quarter()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(10), EnsembleRefit.Expected(Trials[1], Folds));
+        Assert.Equal(TimeSpan.FromSeconds(2), EnsembleRefit.Expected(Trials[3], Folds));
+    }
+
+    [Fact]
+    public void Without_a_budget_every_member_is_refit_heaviest_first()
+    {
+        var clock = new ManualClock();
+        var order = new List<int>();
+        var members = Refit(clock, timeLeft: null, (trial, _) => order.Add(trial.Number));
+        Assert.Equal(new[] { 2, 1, 3 }, order);
+        Assert.Equal(new[] { 0, 1, 2, 3 }, members.Keys.Order());
+        Assert.Equal("refit 1", members[1]);
+        Assert.Equal("winner", members[0]);
+    }
+
+    [Fact]
+    public void A_member_whose_expected_refit_does_not_fit_in_the_time_left_is_not_started()
+    {
+        // 12 s left: trial 2 (expected 4 s) starts and takes 4 s; trial 1 (expected 10 s) does not fit in the 8 s left and is
+        // skipped; trial 3 (expected 2 s) still fits and is refit.
+        var clock = new ManualClock();
+        var order = new List<int>();
+        var members = Refit(clock, TimeSpan.FromSeconds(12), (trial, _) =>
+        {
+            order.Add(trial.Number);
+            clock.Advance(TimeSpan.FromSeconds(4));
+        });
+        Assert.Equal(new[] { 2, 3 }, order);
+        Assert.Equal(new[] { 0, 2, 3 }, members.Keys.Order());
+    }
+
+    [Fact]
+    public void A_member_cancelled_at_the_deadline_is_left_out_and_no_other_starts()
+    {
+        var clock = new ManualClock();
+        var order = new List<int>();
+        var members = Refit(clock, TimeSpan.FromSeconds(30), (trial, token) =>
+        {
+            order.Add(trial.Number);
+            // The refit overruns (the clock jumps past the whole budget) and is then cancelled, as a trainer would be.
+            clock.Advance(TimeSpan.FromSeconds(31));
+            throw new InvalidOperationException("trainer stopped", new OperationCanceledException(CancelledBy(token)));
+        }, cancelAtDeadline: true);
+        Assert.Equal(new[] { 2 }, order);
+        Assert.Equal(new[] { 0 }, members.Keys);
+    }
+
+    [Fact]
+    public void The_callers_cancellation_is_not_swallowed()
+    {
+        using var caller = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() => EnsembleRefit.Members(Blend, Trials, Folds, new Dictionary<int, string> { [0] = "winner" },
+            (_, token) =>
+            {
+                caller.Cancel();
+                token.ThrowIfCancellationRequested();
+                return "never";
+            }, TimeSpan.FromSeconds(30), new ManualClock(), caller.Token));
+    }
+
+    private static Dictionary<int, string> Refit(ManualClock clock, TimeSpan? timeLeft, Action<TrialRecord, CancellationToken> onRefit, bool cancelAtDeadline = false) =>
+        EnsembleRefit.Members(Blend, Trials, Folds, new Dictionary<int, string> { [0] = "winner" }, (trial, token) =>
+        {
+            onRefit(trial, token);
+            return $"refit {trial.Number}";
+        }, timeLeft, cancelAtDeadline ? new DeadlineAtOnce(clock) : clock, CancellationToken.None);
+
+    /// <summary>The token, after waiting until the deadline has cancelled it.</summary>
+    private static CancellationToken CancelledBy(CancellationToken token)
+    {
+        Assert.True(token.WaitHandle.WaitOne(TimeSpan.FromSeconds(30)), "the deadline never cancelled the refit");
+        return token;
+    }
+
+    private static TrialRecord Trial(int number, double crossValidationSeconds) => new()
+    {
+        Number = number,
+        State = TrialState.Complete,
+        Configuration = new ParameterSet(null, new Dictionary<string, ParameterValue>()),
+        Duration = TimeSpan.FromSeconds(crossValidationSeconds),
+    };
+
+    /// <summary>
+    /// The manual clock, whose timers fire as soon as they are created: the deadline of a budget the test's clock has
+    /// already spent, without waiting for it in real time.
+    /// </summary>
+    private sealed class DeadlineAtOnce(ManualClock clock) : TimeProvider
+    {
+        public override long TimestampFrequency => clock.TimestampFrequency;
+
+        public override long GetTimestamp() => clock.GetTimestamp();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            base.CreateTimer(callback, state, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+}
