@@ -25,7 +25,11 @@ internal static class AutoMlReal
             Export(ml, info, data, exportFolder);
         var clock = Stopwatch.StartNew();
         var result = ml.AutoMl().CreateExperiment(data, info.LabelColumn).SetTrainingTime(TimeSpan.FromSeconds(trainTime)).SetCrossValidation(5).SetSeed(1).Run();
-        var best = result.BestTrial!;
+        if (result.BestTrial is not { } best)
+        {
+            Console.WriteLine($"automl {sample}: no trial completed in {trainTime:0} s ({result.Trials.Count} started).");
+            return 1;
+        }
         var trainer = best.Configuration.GetString("trainer");
         Console.WriteLine($"automl {sample}: {trainTime:0} s budget, ended after {clock.Elapsed.TotalSeconds:0.0} s (refit {result.RefitDuration.TotalSeconds:0.0} s); " +
             $"{result.Trials.Count} trials; best 5-fold CV {result.Metric.Name} {best.Value:0.0000} ± {best.ValueStd:0.0000} ({trainer}: {best.Configuration.Scope(trainer)})");
