@@ -1,13 +1,25 @@
 using Microsoft.ML;
 using MlToolkit.Data;
 using MlToolkit.Experiments.Tuning.SearchSpaces;
+using MlToolkit.Pipelines.Featurization;
 using MlToolkit.Trainers.Torch.Mlp;
 
 namespace MlToolkit.Experiments.Candidates;
 
-/// <summary>The TorchSharp multilayer perceptron: width, depth and dropout on top of the shared optimization space.</summary>
+/// <summary>
+/// The TorchSharp multilayer perceptron: width, depth and dropout on top of the shared optimization space. It reads at
+/// most <see cref="MaximumFeatures"/> features: wider vectors (TF-IDF n-grams) are cut to those with the most mutual
+/// information with the label.
+/// </summary>
 public sealed class MlpCandidate : TrialCandidate
 {
+    /// <summary>
+    /// Features the network reads at most. Its first layer reads every slot densely: on the 2,000-review IMDB sample
+    /// (213,000 TF-IDF slots) one trial took 81 s; cut to 20,000 slots it took 17 s and was more accurate (holdout 0.8675
+    /// against 0.8600, where TF-IDF + L-BFGS scored 0.8600).
+    /// </summary>
+    public const int MaximumFeatures = 20_000;
+
     /// <inheritdoc/>
     public override string Name => "mlp";
 
@@ -30,9 +42,12 @@ public sealed class MlpCandidate : TrialCandidate
         ["epochs"] = 30, ["width"] = 256, ["depth"] = 2, ["dropout"] = 0.2,
     });
 
-    /// <summary>The single-run configuration (two layers, 30 epochs), which converges on small tables; too slow to start with on large ones.</summary>
+    /// <summary>
+    /// The single-run configuration (two layers, 30 epochs), which converges on small tables; too slow to start with on
+    /// large ones and on text (20,000 TF-IDF slots into 256 units for 30 epochs), where the tuner starts from one small layer.
+    /// </summary>
     public override IReadOnlyList<StrongStart> StrongStarts(PredictionTask task, DataShape data) =>
-        data.Rows <= 20_000 ? new[] { new StrongStart(Defaults(task).Values, 10) } : Array.Empty<StrongStart>();
+        data.Rows <= 20_000 && data.Modality == DataModality.Tabular ? new[] { new StrongStart(Defaults(task).Values, 10) } : Array.Empty<StrongStart>();
 
     /// <inheritdoc/>
     public override IEstimator<ITransformer> CreateTrainer(MLContext mlContext, PredictionTask task, ParameterSet parameters, CandidateContext context)
@@ -45,6 +60,6 @@ public sealed class MlpCandidate : TrialCandidate
             HiddenLayers = Enumerable.Range(0, parameters.GetInt("depth")).Select(i => Math.Max(8, width >> i)).ToArray(),
             Dropout = parameters.GetDouble("dropout"),
         }, parameters, context);
-        return new MlpTrainer(task, options);
+        return new MutualInformationFeatureCap(mlContext, new MlpTrainer(task, options), MaximumFeatures);
     }
 }

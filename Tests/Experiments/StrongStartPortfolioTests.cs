@@ -38,6 +38,16 @@ public sealed class StrongStartPortfolioTests
     }
 
     [Fact]
+    public void Text_runs_the_mlp_and_the_sequence_models_by_default_and_leaves_the_mlp_start_to_the_tuner()
+    {
+        Assert.Equal(new[] { "lbfgs", "sdca", "mlp", "lstm", "transformer" },
+            CandidateCatalog.Defaults(PredictionTask.BinaryClassification, DataModality.Text).Select(c => c.Name));
+        var starts = StrongStartPortfolio.For(CandidateCatalog.Defaults(PredictionTask.BinaryClassification, DataModality.Text), PredictionTask.BinaryClassification,
+            new DataShape(2_000, 2, DataModality.Text)).Select(s => s.Candidate.Name).Distinct();
+        Assert.DoesNotContain("mlp", starts);
+    }
+
+    [Fact]
     public void On_a_large_regression_table_the_exact_kernel_ranks_after_the_trees_and_the_mlp_is_left_to_the_tuner()
     {
         Assert.Equal(new[]
