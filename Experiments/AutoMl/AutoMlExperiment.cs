@@ -183,13 +183,7 @@ public sealed class AutoMlExperiment
             // Without a time budget the run is meant to be reproducible; measured costs or finishing order would steer the tuner differently each time.
             UnitCosts = budget is null,
             ReproducibleOrder = budget is null,
-            // Keep time for the refit: about one fold's fit of the best trial so far (with an ensemble, of the best trial
-            // of each trainer among its candidates, plus the first fit's start-up in this process when trials ran in
-            // workers), at most a fifth of the budget.
-            ReserveAtEnd = () => Options.RefitBest && budget is { } b
-                ? TimeSpan.FromTicks(Math.Min((long)((best.RefitSeconds(setup.Metric.Maximize, Options.Ensemble ? EnsembleBuilder.Candidates : 1) / setup.Folds.Count * 1.5
-                    + (Options.Ensemble && Options.WorkerProcess is not null ? ColdStartSeconds : 0)) * TimeSpan.TicksPerSecond), b.Ticks / 5))
-                : TimeSpan.Zero,
+            ReserveAtEnd = () => Options.RefitBest && budget is { } b ? RefitReserve(best, setup, b) : TimeSpan.Zero,
         }, best);
         foreach (var values in _enqueued)
             runner.Enqueue(setup.Space.Configuration(values));
@@ -223,6 +217,24 @@ public sealed class AutoMlExperiment
             Ensemble = ensemble,
             EnsembleSkipped = noEnsemble,
         };
+    }
+
+    /// <summary>
+    /// Time the search leaves for the refits, from the fits of the best trials so far (one fold's fit each, half as much
+    /// again for the larger training set): the best trial's refit, up to half the budget, since the run must end with a
+    /// model; or, with an ensemble, the refits of the best trial of each trainer among its candidates (plus the first
+    /// fit's start-up in this process when trials ran in workers), up to a fifth of the budget, since members that do
+    /// not fit are left out. With the winner held to a fifth as well, on 5,000 IMDB reviews with 30 s (TF-IDF + L-BFGS
+    /// fits in 9 s, refits in 10 s) the search ran on and the run ended at 36 s.
+    /// </summary>
+    private TimeSpan RefitReserve(BestTracker best, Setup setup, TimeSpan budget)
+    {
+        double Seconds(int trials) => best.RefitSeconds(setup.Metric.Maximize, trials) / setup.Folds.Count * 1.5;
+        var winner = Math.Min(Seconds(1), budget.TotalSeconds / 2);
+        var blend = Options.Ensemble
+            ? Math.Min(Seconds(EnsembleBuilder.Candidates) + (Options.WorkerProcess is not null ? ColdStartSeconds : 0), budget.TotalSeconds / 5)
+            : 0;
+        return TimeSpan.FromSeconds(Math.Max(winner, blend));
     }
 
     /// <summary>
