@@ -70,10 +70,13 @@ public sealed class OutOfFoldMetric
             perClassRight[label] += right;
             logLoss -= Math.Log(Math.Max(row[label], 1e-15));
             // Selection scores hundreds of blends: the per-class sum only when it is the metric asked for.
-            for (var c = 0; _metric == Brier && c < width; c++)
+            if (_metric == Brier)
             {
-                var gap = row[c] - (c == label ? 1 : 0);
-                brier += gap * gap;
+                for (var c = 0; c < width; c++)
+                {
+                    var gap = row[c] - (c == label ? 1 : 0);
+                    brier += gap * gap;
+                }
             }
         }
         return _metric switch

@@ -47,7 +47,8 @@ public sealed class MutualInformationFeatureCap : IEstimator<ITransformer>
     public ITransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (!IsWide(input.Schema[FeatureColumnIndex(input.Schema)].Type))
+        var features = input.Schema.GetColumnOrNull(FeatureColumn) ?? throw MissingFeatures(nameof(input));
+        if (!IsWide(features.Type))
             return Inner.Fit(input);
         var selection = Selection().Fit(input);
         var model = Inner.Fit(selection.Transform(input));
@@ -58,15 +59,14 @@ public sealed class MutualInformationFeatureCap : IEstimator<ITransformer>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var features = inputSchema.Where(c => c.Name == FeatureColumn).ToList();
-        if (features.Count == 0)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Feature column '{FeatureColumn}' is not in the input.");
+        var features = inputSchema.FirstOrDefault(c => c.Name == FeatureColumn);
+        if (features.Name is null)
+            throw MissingFeatures(nameof(inputSchema));
         // The shape does not say how wide a vector is; the selection keeps its kind (a float vector) whatever it cuts.
-        return Inner.GetOutputSchema(features[0].Kind == SchemaShape.Column.VectorKind.Vector ? Selection().GetOutputSchema(inputSchema) : inputSchema);
+        return Inner.GetOutputSchema(features.Kind == SchemaShape.Column.VectorKind.Vector ? Selection().GetOutputSchema(inputSchema) : inputSchema);
     }
 
-    private int FeatureColumnIndex(DataViewSchema schema) =>
-        schema.GetColumnOrNull(FeatureColumn)?.Index ?? throw new ArgumentOutOfRangeException("input", $"Feature column '{FeatureColumn}' is not in the input.");
+    private ArgumentOutOfRangeException MissingFeatures(string parameter) => new(parameter, $"Feature column '{FeatureColumn}' is not in the input.");
 
     private bool IsWide(DataViewType type) => type is VectorDataViewType vector && vector.Size > MaximumSlots;
 

@@ -35,9 +35,7 @@ public sealed class EnsembleRefitTests
     [Fact]
     public void Without_a_budget_every_member_is_refit_heaviest_first()
     {
-        var clock = new ManualClock();
-        var order = new List<int>();
-        var members = Refit(clock, timeLeft: null, (trial, _) => order.Add(trial.Number));
+        var (members, order) = Refit(new ManualClock(), timeLeft: null, (_, _) => { });
         Assert.Equal(new[] { 2, 1, 3 }, order);
         Assert.Equal(new[] { 0, 1, 2, 3 }, members.Keys.Order());
         Assert.Equal("refit 1", members[1]);
@@ -50,12 +48,7 @@ public sealed class EnsembleRefitTests
         // 12 s left: trial 2 (expected 4 s) starts and takes 4 s; trial 1 (expected 10 s) does not fit in the 8 s left and is
         // skipped; trial 3 (expected 2 s) still fits and is refit.
         var clock = new ManualClock();
-        var order = new List<int>();
-        var members = Refit(clock, TimeSpan.FromSeconds(12), (trial, _) =>
-        {
-            order.Add(trial.Number);
-            clock.Advance(TimeSpan.FromSeconds(4));
-        });
+        var (members, order) = Refit(clock, TimeSpan.FromSeconds(12), (_, _) => clock.Advance(TimeSpan.FromSeconds(4)));
         Assert.Equal(new[] { 2, 3 }, order);
         Assert.Equal(new[] { 0, 2, 3 }, members.Keys.Order());
     }
@@ -64,10 +57,8 @@ public sealed class EnsembleRefitTests
     public void A_member_cancelled_at_the_deadline_is_left_out_and_no_other_starts()
     {
         var clock = new ManualClock();
-        var order = new List<int>();
-        var members = Refit(clock, TimeSpan.FromSeconds(30), (trial, token) =>
+        var (members, order) = Refit(clock, TimeSpan.FromSeconds(30), (_, token) =>
         {
-            order.Add(trial.Number);
             // The refit overruns (the clock jumps past the whole budget) and is then cancelled, as a trainer would be.
             clock.Advance(TimeSpan.FromSeconds(31));
             throw new InvalidOperationException("trainer stopped", new OperationCanceledException(CancelledBy(token)));
@@ -89,12 +80,19 @@ public sealed class EnsembleRefitTests
             }, TimeSpan.FromSeconds(30), new ManualClock(), caller.Token));
     }
 
-    private static Dictionary<int, string> Refit(ManualClock clock, TimeSpan? timeLeft, Action<TrialRecord, CancellationToken> onRefit, bool cancelAtDeadline = false) =>
-        EnsembleRefit.Members(Blend, Trials, Folds, new Dictionary<int, string> { [0] = "winner" }, (trial, token) =>
+    /// <summary>The members refit, and the trials whose refit started, in order; <paramref name="during"/> runs inside each refit.</summary>
+    private static (Dictionary<int, string> Members, List<int> Started) Refit(ManualClock clock, TimeSpan? timeLeft, Action<TrialRecord, CancellationToken> during,
+        bool cancelAtDeadline = false)
+    {
+        var started = new List<int>();
+        var members = EnsembleRefit.Members(Blend, Trials, Folds, new Dictionary<int, string> { [0] = "winner" }, (trial, token) =>
         {
-            onRefit(trial, token);
+            started.Add(trial.Number);
+            during(trial, token);
             return $"refit {trial.Number}";
         }, timeLeft, cancelAtDeadline ? new DeadlineAtOnce(clock) : clock, CancellationToken.None);
+        return (members, started);
+    }
 
     /// <summary>The token, after waiting until the deadline has cancelled it.</summary>
     private static CancellationToken CancelledBy(CancellationToken token)

@@ -66,6 +66,8 @@ public sealed class MutualInformationFeatureCapTests
         var cap = new MutualInformationFeatureCap(ml, ml.BinaryClassification.Trainers.LbfgsLogisticRegression(), maximumSlots: 10, featureColumn: "Pixels");
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => cap.Fit(SampleDatasets.Imdb(ml)));
         Assert.StartsWith("Feature column 'Pixels' is not in the input.", error.Message);
+        var schemaError = Assert.Throws<ArgumentOutOfRangeException>(() => cap.GetOutputSchema(MlToolkit.Pipelines.Transforms.SchemaShapes.FromSchema(SampleDatasets.Imdb(ml).Schema)));
+        Assert.StartsWith("Feature column 'Pixels' is not in the input.", schemaError.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new MutualInformationFeatureCap(ml, cap, maximumSlots: 0));
     }
 
