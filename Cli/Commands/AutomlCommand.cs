@@ -116,7 +116,6 @@ internal static class AutomlCommand
         options.MemoryLimitMb = result.GetValue(o.MemoryLimit);
         options.Folds = result.GetValue(o.Folds);
         options.Ensemble = result.GetValue(o.Ensemble);
-        options.BagFoldModels = result.GetValue(o.Bag);
         options.StrongStarts = result.GetValue(o.StrongStarts);
         if (result.GetValue(o.Isolation) == "process" && !result.GetValue(o.Worker))
         {
@@ -185,11 +184,7 @@ internal static class AutomlCommand
                 w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ensemble {EnsembleMembers(ensemble)}: {run.Metric.Name} {ensemble.Value:0.0000} out of fold (best single {ensemble.BestSingleValue:0.0000}); saved as the model"));
             else if (run.EnsembleSkipped is { } whyNot)
                 w.WriteLine($"Ensemble none: {whyNot}");
-            if (run.BaggedTrials.Count == 0)
-                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Refit    on all training rows in {run.RefitDuration.TotalSeconds:0.0} s"));
-            else
-                w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Bagged   trial{(run.BaggedTrials.Count > 1 ? "s" : "")} {string.Join(", ", run.BaggedTrials.Order())}: the {run.Folds} fold models averaged, no refit{(run.Ensemble is { } e && e.Weights.Count > run.BaggedTrials.Count ? " (the other members refit on all training rows)" : "")}; {run.RefitDuration.TotalSeconds:0.0} s"));
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Refit    on all training rows in {run.RefitDuration.TotalSeconds:0.0} s"));
         }
         if (run.Test is { } test)
         {
@@ -251,7 +246,6 @@ internal static class AutomlCommand
             } : null,
             ["ensembleSkipped"] = run.EnsembleSkipped,
             ["refitSeconds"] = Math.Round(run.RefitDuration.TotalSeconds, 3),
-            ["baggedTrials"] = new JsonArray(run.BaggedTrials.Order().Select(n => (JsonNode?)n).ToArray()),
             ["totalSeconds"] = Math.Round(run.TotalDuration.TotalSeconds, 3),
             ["test"] = run.Test?.ToJson(),
             ["model"] = files.Model,

@@ -75,7 +75,5 @@ internal sealed class AutomlCommandOptions
     public Option<bool> Json { get; }
 
     /// <summary>Every option, as the command lists them.</summary>
-    public Option<bool> Bag { get; } = new("--bag") { Description = "With k-fold cross-validation, the saved model averages each chosen trial's k fold models instead of refitting it on all rows (no refit time; k times larger). Turn off (with --ensemble false) for a single network to export to ONNX.", DefaultValueFactory = _ => true };
-
-    public IEnumerable<Option> All => Data.All.Concat(new Option[] { Label, Task, TrainTime, MaxTrials, Tuner, Folds, Trainers, Metric, Storage, Study, OutputFolder, Parallel, Threads, TrialTimeout, MemoryLimit, Isolation, Pruner, Seed, TestDataset, Ignore, Positive, Json, Verbosity, Ensemble, Bag, StrongStarts, Explain, Worker });
+    public IEnumerable<Option> All => Data.All.Concat(new Option[] { Label, Task, TrainTime, MaxTrials, Tuner, Folds, Trainers, Metric, Storage, Study, OutputFolder, Parallel, Threads, TrialTimeout, MemoryLimit, Isolation, Pruner, Seed, TestDataset, Ignore, Positive, Json, Verbosity, Ensemble, StrongStarts, Explain, Worker });
 }

@@ -36,12 +36,6 @@ public sealed class AutoMlExperiment
     /// </summary>
     private const double ColdStartSeconds = 2;
 
-    /// <summary>Seconds to save and load one fold model of a small table (0.03 s and 0.08 s measured on pima_diabetes, checksums and featurizer included).</summary>
-    private const double FoldModelSeconds = 0.15;
-
-    /// <summary>How long the workers may take to write the chosen trials' fold models; a worker that has not is left, and its trials refit.</summary>
-    private const double FoldModelSaveWaitSeconds = 10;
-
     private readonly MLContext _mlContext;
     private readonly IDataView _data;
     private readonly string _labelColumn;
@@ -169,19 +163,7 @@ public sealed class AutoMlExperiment
     {
         Options.Validate();
         var clock = Stopwatch.StartNew();
-        var setup = Prepare(Options.BagFoldModels ? Path.Combine(Path.GetTempPath(), "mltoolkit-folds-" + Guid.NewGuid().ToString("N")) : null);
-        try
-        {
-            return Search(setup, clock, cancellationToken);
-        }
-        finally
-        {
-            setup.FoldModels?.Clear();
-        }
-    }
-
-    private AutoMlResult Search(Setup setup, Stopwatch clock, CancellationToken cancellationToken)
-    {
+        var setup = Prepare();
         var prepared = clock.Elapsed;
         // A store the caller gave stays theirs; one opened here is closed here.
         using var owned = Options.Store is not null ? null : OpenStore(Options.StoragePath);
@@ -211,30 +193,20 @@ public sealed class AutoMlExperiment
                 runner.Enqueue(setup.Space.Configuration(StrongStartPortfolio.Scoped(candidate, parameters.Values)));
         }
         RunSummary summary;
-        var chosen = new Chosen(null, null, null, Array.Empty<TrialRecord>());
         using (var executor = Options.WorkerProcess is { } worker
-            ? new WorkerProcessExecutor(() => WithFoldModelFolder(worker(), setup.FoldModels), Options.ParallelTrials)
+            ? new WorkerProcessExecutor(worker, Options.ParallelTrials)
             : (ITrialExecutor)new InProcessTrialExecutor(setup.Evaluator.Evaluate))
-        {
             summary = runner.Run(executor, cancellationToken);
-            if (Options.RefitBest && summary.Best is { } first && !cancellationToken.IsCancellationRequested)
-            {
-                chosen = Choose(setup, store);
-                SaveFoldModels(executor, setup.FoldModels, chosen.Selected?.Weights.Keys.Append(first.Number).ToList() ?? new List<int> { first.Number });
-            }
-        }
 
         TrainedModel? model = null;
         EnsembleSummary? ensemble = null;
         string? noEnsemble = null;
         EvaluationReport? test = null;
         var refitClock = Stopwatch.StartNew();
-        var bagged = new HashSet<int>();
         if (Options.RefitBest && summary.Best is { } winner && !cancellationToken.IsCancellationRequested)
         {
-            model = Bag(setup, winner, bagged) ?? setup.Refit(winner, cancellationToken);
-            (model, ensemble, noEnsemble) = Ensemble(setup, chosen, winner, model, budget is { } b ? b - clock.Elapsed : null, bagged, cancellationToken);
-            bagged.IntersectWith(ensemble?.Weights.Keys ?? new[] { winner.Number });
+            model = setup.Refit(winner, cancellationToken);
+            (model, ensemble, noEnsemble) = Ensemble(setup, store, winner, model, budget is { } b ? b - clock.Elapsed : null, cancellationToken);
             if (_testData is not null)
                 test = ModelEvaluator.Evaluate(new MLContext(Options.Seed), model, _testData);
         }
@@ -244,7 +216,6 @@ public sealed class AutoMlExperiment
             PreparationDuration = prepared,
             Ensemble = ensemble,
             EnsembleSkipped = noEnsemble,
-            BaggedTrials = bagged,
         };
     }
 
@@ -258,9 +229,7 @@ public sealed class AutoMlExperiment
     /// </summary>
     private TimeSpan RefitReserve(BestTracker best, Setup setup, TimeSpan budget)
     {
-        double Seconds(int trials) => best.BestPerTrainer(setup.Metric.Maximize, trials).Sum(t => setup.FoldModels is null
-            ? t.Duration.TotalSeconds / setup.Folds.Count * 1.5
-            : Math.Min(t.Duration.TotalSeconds / setup.Folds.Count * 1.5, setup.Folds.Count * FoldModelSeconds));
+        double Seconds(int trials) => best.RefitSeconds(setup.Metric.Maximize, trials) / setup.Folds.Count * 1.5;
         var winner = Math.Min(Seconds(1), budget.TotalSeconds / 2);
         var blend = Options.Ensemble
             ? Math.Min(Seconds(EnsembleBuilder.Candidates) + (Options.WorkerProcess is not null ? ColdStartSeconds : 0), budget.TotalSeconds / 5)
@@ -273,19 +242,16 @@ public sealed class AutoMlExperiment
     /// out-of-fold predictions and its refits finish within <paramref name="timeLeft"/>; otherwise the single model
     /// and why no ensemble was kept (null when ensembles are off).
     /// </summary>
-    private (TrainedModel Model, EnsembleSummary? Ensemble, string? WhyNot) Ensemble(Setup setup, Chosen chosen, TrialRecord winner, TrainedModel single, TimeSpan? timeLeft,
-        ISet<int> bagged, CancellationToken cancellationToken)
+    private (TrainedModel Model, EnsembleSummary? Ensemble, string? WhyNot) Ensemble(Setup setup, IExperimentStore store, TrialRecord winner, TrainedModel single, TimeSpan? timeLeft, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested || chosen.Builder is not { } builder || chosen.Selected is not { } selected)
-            return (single, null, chosen.WhyNot);
-        var trials = chosen.Trials;
-        var ready = new Dictionary<int, TrainedModel> { [winner.Number] = single };
-        foreach (var trial in trials.Where(t => selected.Weights.ContainsKey(t.Number) && !ready.ContainsKey(t.Number)))
-        {
-            if (Bag(setup, trial, bagged) is { } averaged)
-                ready[trial.Number] = averaged;
-        }
-        var members = EnsembleRefit.Members(selected, trials, setup.Folds.Count, ready, setup.Refit, timeLeft, TimeProvider.System, cancellationToken);
+        if (!Options.Ensemble || cancellationToken.IsCancellationRequested)
+            return (single, null, null);
+        var trials = store.LoadTrials(setup.Space);
+        var builder = new EnsembleBuilder(setup.Task, setup.Metric, setup.Folds);
+        if (builder.Select(trials, out var whyNot) is not { } selected)
+            return (single, null, whyNot);
+        var members = EnsembleRefit.Members(selected, trials, setup.Folds.Count, new Dictionary<int, TrainedModel> { [winner.Number] = single },
+            setup.Refit, timeLeft, TimeProvider.System, cancellationToken);
         if (selected.Weights.Keys.All(members.ContainsKey))
             return (EnsembleBuilder.Combine(selected, members, setup.Task, setup.Encoded.Schema), selected, null);
         // Keep the members refit in time if their blend still beats the best single trial out of fold, else the single model.
@@ -294,48 +260,6 @@ public sealed class AutoMlExperiment
         var others = selected.Weights.Keys.Where(n => n != winner.Number).ToList();
         return (single, null, string.Create(CultureInfo.InvariantCulture,
             $"a blend of {selected.Weights.Count} trials was selected, but refitting its members did not fit in the {Math.Max(0, timeLeft?.TotalSeconds ?? 0):0.0} s left ({others.Count(members.ContainsKey)} of {others.Count} refit) and those refit do not beat the best single trial"));
-    }
-
-    /// <summary>The ensemble selected from the stored trials' out-of-fold predictions (none when ensembles are off), before any refit.</summary>
-    private Chosen Choose(Setup setup, IExperimentStore store)
-    {
-        if (!Options.Ensemble)
-            return new Chosen(null, null, null, Array.Empty<TrialRecord>());
-        var trials = store.LoadTrials(setup.Space);
-        var builder = new EnsembleBuilder(setup.Task, setup.Metric, setup.Folds);
-        var selected = builder.Select(trials, out var whyNot);
-        return new Chosen(builder, selected, whyNot, trials);
-    }
-
-    /// <summary>Has the processes that ran the trials write the kept fold models of <paramref name="trials"/> (in this process, or each worker).</summary>
-    private void SaveFoldModels(ITrialExecutor executor, FoldModelCache? cache, IReadOnlyCollection<int> trials)
-    {
-        if (cache is null)
-            return;
-        if (executor is WorkerProcessExecutor workers)
-            workers.Save(trials, TimeSpan.FromSeconds(FoldModelSaveWaitSeconds));
-        else
-            cache.Save(new MLContext(Options.Seed), trials);
-    }
-
-    /// <summary>The ensemble chosen after the search: its builder, the blend (null when none) and why not, and the trials it was chosen from.</summary>
-    private sealed record Chosen(EnsembleBuilder? Builder, EnsembleSummary? Selected, string? WhyNot, IReadOnlyList<TrialRecord> Trials);
-
-    /// <summary>The trial's fold models averaged (see <see cref="AutoMlOptions.BagFoldModels"/>), or null when they were not kept.</summary>
-    private TrainedModel? Bag(Setup setup, TrialRecord trial, ISet<int> bagged)
-    {
-        var model = setup.FoldModels?.Bag(new MLContext(Options.Seed), trial.Number, setup.Folds.Count, setup.Task);
-        if (model is not null)
-            bagged.Add(trial.Number);
-        return model;
-    }
-
-    /// <summary>A worker saves its trials' fold models where this run reads them.</summary>
-    private static System.Diagnostics.ProcessStartInfo WithFoldModelFolder(System.Diagnostics.ProcessStartInfo start, FoldModelCache? cache)
-    {
-        if (cache is not null)
-            start.Environment[FoldModelCache.FolderVariable] = cache.Folder;
-        return start;
     }
 
     /// <summary>
@@ -351,15 +275,14 @@ public sealed class AutoMlExperiment
         Setup setup;
         try
         {
-            setup = Prepare(Options.BagFoldModels ? Environment.GetEnvironmentVariable(FoldModelCache.FolderVariable) : null);
+            setup = Prepare();
         }
         catch (Exception error)
         {
             TrialWorker.Refuse(output, $"{error.GetType().Name}: {error.Message}");
             throw;
         }
-        TrialWorker.Serve(setup.Evaluator.Evaluate, setup.Space, input, output,
-            setup.FoldModels is { } cache ? trials => cache.Save(new MLContext(Options.Seed), trials) : null);
+        TrialWorker.Serve(setup.Evaluator.Evaluate, setup.Space, input, output);
     }
 
     /// <summary>Opens the store <paramref name="storage"/> names: a PostgreSQL connection string, an SQLite file, or (null) memory.</summary>
@@ -369,11 +292,9 @@ public sealed class AutoMlExperiment
 
     /// <summary>Everything a run derives from the data and options before its first trial; the same in the runner and in every worker.</summary>
     private sealed record Setup(LabelSetup Label, PredictionTask Task, MetricDefinition Metric, IDataView Encoded, IReadOnlyList<DataSplit> Folds,
-        SearchSpace Space, TrialEvaluator Evaluator, Func<TrialRecord, CancellationToken, TrainedModel> Refit, IReadOnlyList<TrialCandidate> Candidates, DataShape Shape, long Rows,
-        FoldModelCache? FoldModels);
+        SearchSpace Space, TrialEvaluator Evaluator, Func<TrialRecord, CancellationToken, TrainedModel> Refit, IReadOnlyList<TrialCandidate> Candidates, DataShape Shape, long Rows);
 
-    /// <summary>Prepares the run; with k folds and <paramref name="foldModelFolder"/>, the best trials' fold models are kept there.</summary>
-    private Setup Prepare(string? foldModelFolder)
+    private Setup Prepare()
     {
         var label = LabelSetup.Resolve(_data, _labelColumn, Options.Task, Options.PositiveClass);
         var task = label.Task;
@@ -405,13 +326,7 @@ public sealed class AutoMlExperiment
         var binaryClasses = task == PredictionTask.BinaryClassification
             ? new[] { label.Classes.First(c => c != label.PositiveClass), label.PositiveClass! }
             : Array.Empty<string>();
-        var descriptions = new System.Collections.Concurrent.ConcurrentDictionary<string, ModelDescription>();
-        var foldModels = foldModelFolder is not null && folds.Count > 1 ? new FoldModelCache(foldModelFolder, metric.Maximize) : null;
-        var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: true, binaryClasses)
-        {
-            FoldModels = foldModels is null ? null : (foldModels, (candidate, scorer) => new TrainedModel(
-                descriptions.GetOrAdd(candidate.Name, name => label.Describe(name, plans[name], encoded)), _data.Schema, labelEncoder, scorer)),
-        };
+        var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: true, binaryClasses);
 
         TrainedModel Refit(TrialRecord trial, CancellationToken cancel)
         {
@@ -426,7 +341,7 @@ public sealed class AutoMlExperiment
         }
 
         var shape = new DataShape(folds.Count > 1 ? rows * (folds.Count - 1) / folds.Count : (long)(rows * (1 - Options.HoldoutFraction)), label.Classes.Count, modality);
-        return new Setup(label, task, metric, encoded, folds, space, evaluator, Refit, candidates, shape, rows, foldModels);
+        return new Setup(label, task, metric, encoded, folds, space, evaluator, Refit, candidates, shape, rows);
     }
 
     /// <summary>
@@ -468,15 +383,16 @@ public sealed class AutoMlExperiment
         private readonly List<TrialRecord> _complete = new();
 
         /// <summary>
-        /// The best trial of each trainer among the best <paramref name="count"/> complete trials: an ensemble's members
-        /// come from those, mostly one or two per trainer. The best four alone missed them: on pima_diabetes the members
-        /// were an MLP, a forest and LightGBM ranked far below four SDCAs, and the refit ran out of time.
+        /// Seconds (every fold) that the best trial of each trainer among the best <paramref name="count"/> complete
+        /// trials took: an ensemble's members come from those, mostly one or two per trainer. The best four alone
+        /// missed them: on pima_diabetes the members were an MLP, a forest and LightGBM ranked far below four SDCAs,
+        /// and the refit ran out of time.
         /// </summary>
-        public IReadOnlyList<TrialRecord> BestPerTrainer(bool maximize, int count)
+        public double RefitSeconds(bool maximize, int count)
         {
             lock (_complete)
                 return _complete.OrderBy(t => maximize ? -t.Value!.Value : t.Value!.Value).Take(count)
-                    .GroupBy(t => t.Configuration.GetString(AutoMlSpace.TrainerParameter)).Select(g => g.First()).ToList();
+                    .GroupBy(t => t.Configuration.GetString(AutoMlSpace.TrainerParameter)).Sum(g => g.First().Duration.TotalSeconds);
         }
 
         public void Report(ExperimentEvent value)

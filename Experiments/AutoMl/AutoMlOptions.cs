@@ -100,15 +100,6 @@ public sealed class AutoMlOptions
     /// </summary>
     public bool Ensemble { get; set; } = true;
 
-    /// <summary>
-    /// With k-fold cross-validation, the final model (and each ensemble member) averages the k models its trial fit on
-    /// the folds instead of one model refit on all rows (bagging, as AutoGluon does): no refit time at the end, and the
-    /// average of models fit on different rows may generalize better (measured on identical trials, it did not here: see
-    /// bench/README.md). The model is k times larger and scores k times slower; ONNX export needs a single network, so
-    /// turn this and <see cref="Ensemble"/> off to export. A holdout (one fold) refits as before. Default true.
-    /// </summary>
-    public bool BagFoldModels { get; set; } = true;
-
     /// <summary>Refit the best configuration on all training data at the end. Default true.</summary>
     public bool RefitBest { get; set; } = true;
 

@@ -59,12 +59,6 @@ public sealed class AutoMlResult
     /// <summary>The ensemble saved as <see cref="BestModel"/>, or null when the best single trial's model is.</summary>
     public Ensembles.EnsembleSummary? Ensemble { get; internal init; }
 
-    /// <summary>
-    /// Trials whose part of the saved model averages the models they fit on the folds instead of a refit on all rows
-    /// (see <see cref="AutoMlOptions.BagFoldModels"/>); empty when every part was refit.
-    /// </summary>
-    public IReadOnlyCollection<int> BaggedTrials { get; internal init; } = Array.Empty<int>();
-
     /// <summary>Why no ensemble was saved although ensembles were on (e.g. no blend beat the best single trial); null otherwise.</summary>
     public string? EnsembleSkipped { get; internal init; }
 

@@ -6,7 +6,6 @@ using MlToolkit.Experiments.Candidates;
 using MlToolkit.Experiments.Running;
 using MlToolkit.Experiments.Tuning.SearchSpaces;
 using MlToolkit.Pipelines.Featurization;
-using MlToolkit.Models;
 using MlToolkit.Models.Evaluation;
 
 namespace MlToolkit.Experiments.AutoMl;
@@ -42,14 +41,10 @@ internal sealed class TrialEvaluator
     }
 
 
-    /// <summary>Where the fold models of the best trials are kept for bagging, and how a fold's fitted pipeline becomes a model; null keeps none.</summary>
-    public (FoldModelCache Cache, Func<TrialCandidate, ITransformer, TrainedModel> ToModel)? FoldModels { get; init; }
-
     public TrialOutcome Evaluate(ParameterSet configuration, TrialContext context)
     {
         var (candidate, parameters) = Resolve(configuration);
         var values = new List<double>();
-        var models = new List<ITransformer>();
         var sums = new Dictionary<string, double>();
         var diagnostics = new OutOfFoldDiagnostics(_task, _binaryClasses);
         var started = Stopwatch.StartNew();
@@ -69,7 +64,6 @@ internal sealed class TrialEvaluator
                 });
             var model = pipeline.Fit(new CancellingDataView(_folds[fold].Train, context.CancellationToken));
             context.CancellationToken.ThrowIfCancellationRequested();
-            models.Add(model);
             var scored = ml.Data.Cache(model.Transform(_folds[fold].Test));
             ScoreCheck.RequireFinite(scored, $"The model of fold {fold + 1}");
             var metrics = ModelEvaluator.Metrics(ml, _task, scored);
@@ -81,8 +75,6 @@ internal sealed class TrialEvaluator
             foreach (var (name, metric) in metrics)
                 sums[name] = sums.GetValueOrDefault(name) + metric;
         }
-        if (FoldModels is { } kept && _folds.Count > 1)
-            kept.Cache.Offer(context.Number, values.Average(), () => models.Select(m => kept.ToModel(candidate, m)).ToList());
         return new TrialOutcome(values.Average(), values, sums.ToDictionary(p => p.Key, p => p.Value / _folds.Count), diagnostics.ToJson());
     }
 

@@ -10,11 +10,8 @@ namespace MlToolkit.Experiments.Running.Workers;
 /// </summary>
 public static class TrialWorker
 {
-    /// <summary>
-    /// Serves trials of <paramref name="objective"/> until <paramref name="input"/> ends. A <c>save</c> request (after
-    /// the search, no trial running) calls <paramref name="save"/> with its trial numbers and is answered with <c>saved</c>.
-    /// </summary>
-    public static void Serve(TrialObjective objective, SearchSpace space, TextReader input, TextWriter output, Action<IReadOnlyCollection<int>>? save = null)
+    /// <summary>Serves trials of <paramref name="objective"/> until <paramref name="input"/> ends.</summary>
+    public static void Serve(TrialObjective objective, SearchSpace space, TextReader input, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(space);
@@ -30,11 +27,6 @@ public static class TrialWorker
                 continue;
             if (message.Kind == WorkerMessage.Cancel && running is { } current && current.Number == message.Number)
                 current.Cancellation.Cancel();
-            if (message.Kind == WorkerMessage.Save)
-            {
-                running?.Thread.Join();
-                SaveKept(save, message.Numbers ?? Array.Empty<int>(), channel);
-            }
             if (message.Kind != WorkerMessage.Trial || message.Number is not { } number)
                 continue;
             running?.Thread.Join();
@@ -56,19 +48,6 @@ public static class TrialWorker
     {
         ArgumentNullException.ThrowIfNull(output);
         new Channel(output).Send(new WorkerMessage { Kind = WorkerMessage.Fatal, Message = reason });
-    }
-
-    private static void SaveKept(Action<IReadOnlyCollection<int>>? save, int[] numbers, Channel channel)
-    {
-        try
-        {
-            save?.Invoke(numbers);
-            channel.Send(new WorkerMessage { Kind = WorkerMessage.Saved });
-        }
-        catch (Exception error)
-        {
-            channel.Send(new WorkerMessage { Kind = WorkerMessage.Saved, ErrorType = error.GetType().Name, Message = error.Message, Details = error.ToString() });
-        }
     }
 
     private static void Evaluate(TrialObjective objective, SearchSpace space, WorkerMessage request, int number, CancellationToken cancellation, Channel channel)

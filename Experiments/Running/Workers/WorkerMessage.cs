@@ -5,13 +5,12 @@ namespace MlToolkit.Experiments.Running.Workers;
 
 /// <summary>
 /// One line of the protocol between the runner and a worker process: JSON on the worker's standard input and output.
-/// Runner to worker: <c>trial</c> (evaluate a configuration), <c>cancel</c> and <c>save</c> (write what the worker
-/// kept of these trials, e.g. their fold models). Worker to runner: <c>ready</c> (data loaded), <c>intermediate</c>,
-/// <c>outcome</c>, <c>failed</c>, <c>saved</c>, and <c>fatal</c> (the worker cannot start).
+/// Runner to worker: <c>trial</c> (evaluate a configuration) and <c>cancel</c>. Worker to runner: <c>ready</c> (data
+/// loaded), <c>intermediate</c>, <c>outcome</c>, <c>failed</c>, and <c>fatal</c> (the worker cannot start).
 /// </summary>
 internal sealed record WorkerMessage
 {
-    public const string Trial = "trial", Cancel = "cancel", Ready = "ready", Intermediate = "intermediate", Outcome = "outcome", Failed = "failed", Fatal = "fatal", Save = "save", Saved = "saved";
+    public const string Trial = "trial", Cancel = "cancel", Ready = "ready", Intermediate = "intermediate", Outcome = "outcome", Failed = "failed", Fatal = "fatal";
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -23,9 +22,6 @@ internal sealed record WorkerMessage
     public required string Kind { get; init; }
 
     public int? Number { get; init; }
-
-    /// <summary>A save request: the trials whose kept state to write.</summary>
-    public int[]? Numbers { get; init; }
 
     public string? Configuration { get; init; }
 

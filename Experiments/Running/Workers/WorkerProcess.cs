@@ -16,7 +16,6 @@ internal sealed class WorkerProcess : IDisposable
     private readonly TaskCompletionSource _ready = new();
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TrialOnWorker? _current;
-    private TaskCompletionSource<string?>? _saving;
     private string? _fatal;
 
     private WorkerProcess(Process process) => _process = process;
@@ -90,20 +89,6 @@ internal sealed class WorkerProcess : IDisposable
                 return;
         }
         Send(new WorkerMessage { Kind = WorkerMessage.Trial, Number = trial.Number, Configuration = trial.Configuration, Threads = trial.Threads, SecondsLeft = trial.TimeLeft?.TotalSeconds });
-    }
-
-    /// <summary>
-    /// Asks an idle worker to write what it kept of <paramref name="trials"/> and waits for its answer: null when done,
-    /// else the worker's error; a worker that exits or does not answer within <paramref name="wait"/> saved nothing more.
-    /// </summary>
-    public string? Save(IReadOnlyCollection<int> trials, TimeSpan wait)
-    {
-        var saving = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _saving, saving);
-        Send(new WorkerMessage { Kind = WorkerMessage.Save, Numbers = trials.ToArray() });
-        var answered = Task.WhenAny(saving.Task, _exited.Task).Wait(wait);
-        return !answered ? $"worker {Id} did not answer within {wait.TotalSeconds:0.0} s"
-            : saving.Task.IsCompleted ? saving.Task.Result : $"worker {Id} exited";
     }
 
     /// <summary>Its resident memory (MiB), 0 once it has exited.</summary>
@@ -193,11 +178,6 @@ internal sealed class WorkerProcess : IDisposable
         {
             _ready.TrySetResult();
             SendWhenReady();
-            return;
-        }
-        if (message.Kind == WorkerMessage.Saved)
-        {
-            Volatile.Read(ref _saving)?.TrySetResult(message.Message);
             return;
         }
         if (message.Kind == WorkerMessage.Fatal)

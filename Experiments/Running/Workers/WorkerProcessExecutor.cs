@@ -48,22 +48,6 @@ public sealed class WorkerProcessExecutor : ITrialExecutor
         return new TrialExecution(onWorker.Completion.Task, worker.MemoryMb, worker.Kill, onWorker.Sent.Task);
     }
 
-    /// <summary>
-    /// After the search: asks every live worker to write what it kept of <paramref name="trials"/> (the
-    /// <c>save</c> message of <see cref="TrialWorker"/>), all at once, each answering within <paramref name="wait"/>.
-    /// Returns the problems met, one per worker that did not save (empty when all did).
-    /// </summary>
-    public IReadOnlyList<string> Save(IReadOnlyCollection<int> trials, TimeSpan wait)
-    {
-        ArgumentNullException.ThrowIfNull(trials);
-        List<WorkerProcess> workers;
-        lock (_gate)
-            workers = _workers.Where(w => !w.Exited).ToList();
-        var answers = workers.Select(w => Task.Run(() => w.Save(trials, wait))).ToArray();
-        Task.WaitAll(answers);
-        return answers.Select(a => a.Result).OfType<string>().ToList();
-    }
-
     /// <inheritdoc/>
     public void Dispose()
     {
