@@ -22,7 +22,7 @@ namespace MlToolkit.Models.Onnx;
 public static class TorchOnnxExporter
 {
     /// <summary>Writes the torch network of <paramref name="model"/> to <paramref name="path"/> (replaced only once complete).</summary>
-    /// <exception cref="ArgumentException">The pipeline holds no torch network, or one whose architecture has no exporter (nearest neighbours, kernel machine).</exception>
+    /// <exception cref="ArgumentException">The pipeline holds no torch network, or one whose architecture has no exporter (nearest neighbours, kernel machine), or the model averages several (an ensemble).</exception>
     /// <param name="model">A pipeline (or a <see cref="TrainedModel"/>) with a torch network.</param>
     /// <param name="path">The .onnx file to write.</param>
     /// <param name="inputSchema">The pipeline's input schema, to export the transforms before the network; a trained model's own by default.</param>
@@ -30,7 +30,10 @@ public static class TorchOnnxExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var parts = PipelineParts.Flatten(model is TrainedModel trained ? trained.Scorer : model).ToList();
+        var scorer = model is TrainedModel trained ? trained.Scorer : model;
+        if (scorer is Ensembles.EnsembleTransformer ensemble)
+            throw new ArgumentException($"The model averages {ensemble.Members.Count} models (an AutoML ensemble); ONNX export needs a single network: run automl with --ensemble false (AutoMlOptions.Ensemble), or train one with mltoolkit train.", nameof(model));
+        var parts = PipelineParts.Flatten(scorer).ToList();
         var index = parts.FindIndex(p => p is TorchPredictionTransformer);
         if (index < 0)
             throw new ArgumentException("The pipeline has no torch network to export.", nameof(model));

@@ -230,6 +230,23 @@ public sealed class OnnxExportTests
         }
     }
 
+    [Fact]
+    public void An_ensemble_is_refused_with_how_to_get_a_single_network()
+    {
+        using var folder = new TempFolder();
+        var ml = new MLContext(1);
+        var data = SampleDatasets.BreastCancer(ml);
+        var models = new[] { 1, 2 }.Select(seed => MlToolkit.Experiments.Training.SupervisedTraining.Run(ml,
+            new MlToolkit.Experiments.Training.TrainingRequest { Data = data, LabelColumn = "diagnosis", Trainer = "mlp", Epochs = 1, Seed = seed }).Model).ToList();
+        var ensemble = new MlToolkit.Models.Ensembles.EnsembleTransformer(PredictionTask.BinaryClassification, models.Select(m => m.Scorer).ToList(), new[] { 1.0, 1.0 }, Array.Empty<string>());
+        var model = new MlToolkit.Models.TrainedModel(models[0].Description, models[0].InputSchema, models[0].LabelEncoder, ensemble);
+        // Each member alone exports; the average of two networks has no single network to write.
+        Assert.True(ml.Model.ExportOnnx(models[0], folder.File("single.onnx")) is not null);
+        var error = Assert.Throws<ArgumentException>(() => ml.Model.ExportOnnx(model, folder.File("ensemble.onnx")));
+        Assert.StartsWith("The model averages 2 models (an AutoML ensemble); ONNX export needs a single network: run automl with --ensemble false (AutoMlOptions.Ensemble), or train one with mltoolkit train.", error.Message);
+        Assert.False(File.Exists(folder.File("ensemble.onnx")));
+    }
+
     private static IEnumerable<float> Column(IDataView scored, string name) => scored.Schema[name].Type is VectorDataViewType
         ? scored.GetColumn<float[]>(name).SelectMany(v => v)
         : scored.GetColumn<float>(name);
