@@ -56,6 +56,8 @@ public sealed class OutOfFoldMetric
         double correct = 0, logLoss = 0, brier = 0;
         var perClass = new double[width];
         var perClassRight = new double[width];
+        // Selection scores hundreds of blends: each per-row term only when it is the metric asked for.
+        var logLossAsked = _metric is not ("accuracy" or "macro_accuracy" or Brier);
         for (var i = 0; i < _labels.Length; i++)
         {
             var row = p.Slice(i * width, width);
@@ -68,8 +70,8 @@ public sealed class OutOfFoldMetric
             correct += right;
             perClass[label]++;
             perClassRight[label] += right;
-            logLoss -= Math.Log(Math.Max(row[label], 1e-15));
-            // Selection scores hundreds of blends: the per-class sum only when it is the metric asked for.
+            if (logLossAsked)
+                logLoss -= Math.Log(Math.Max(row[label], 1e-15));
             if (_metric == Brier)
             {
                 for (var c = 0; c < width; c++)

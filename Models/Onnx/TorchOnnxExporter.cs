@@ -30,10 +30,10 @@ public static class TorchOnnxExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var scorer = model is TrainedModel trained ? trained.Scorer : model;
-        if (scorer is Ensembles.EnsembleTransformer ensemble)
+        var parts = PipelineParts.Flatten(model is TrainedModel trained ? trained.Scorer : model).ToList();
+        // Anywhere in the pipeline (a saved pipeline ends in a chain): the networks inside it are not one network.
+        if (parts.OfType<Ensembles.EnsembleTransformer>().FirstOrDefault() is { } ensemble)
             throw new ArgumentException($"The model averages {ensemble.Members.Count} models (an AutoML ensemble); ONNX export needs a single network: run automl with --ensemble false (AutoMlOptions.Ensemble), or train one with mltoolkit train.", nameof(model));
-        var parts = PipelineParts.Flatten(scorer).ToList();
         var index = parts.FindIndex(p => p is TorchPredictionTransformer);
         if (index < 0)
             throw new ArgumentException("The pipeline has no torch network to export.", nameof(model));

@@ -4,6 +4,8 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using MlToolkit.Data;
 using MlToolkit.Data.Samples;
+using MlToolkit.Experiments.Training;
+using MlToolkit.Models.Ensembles;
 using MlToolkit.Models.Onnx;
 using MlToolkit.Trainers.Torch.Architectures;
 using MlToolkit.Trainers.Torch.Cnn;
@@ -236,14 +238,17 @@ public sealed class OnnxExportTests
         using var folder = new TempFolder();
         var ml = new MLContext(1);
         var data = SampleDatasets.BreastCancer(ml);
-        var models = new[] { 1, 2 }.Select(seed => MlToolkit.Experiments.Training.SupervisedTraining.Run(ml,
-            new MlToolkit.Experiments.Training.TrainingRequest { Data = data, LabelColumn = "diagnosis", Trainer = "mlp", Epochs = 1, Seed = seed }).Model).ToList();
-        var ensemble = new MlToolkit.Models.Ensembles.EnsembleTransformer(PredictionTask.BinaryClassification, models.Select(m => m.Scorer).ToList(), new[] { 1.0, 1.0 }, Array.Empty<string>());
+        var models = new[] { 1, 2 }.Select(seed => SupervisedTraining.Run(ml,
+            new TrainingRequest { Data = data, LabelColumn = "diagnosis", Trainer = "mlp", Epochs = 1, Seed = seed }).Model).ToList();
+        var ensemble = new EnsembleTransformer(PredictionTask.BinaryClassification, models.Select(m => m.Scorer).ToList(), new[] { 1.0, 1.0 }, Array.Empty<string>());
         var model = new MlToolkit.Models.TrainedModel(models[0].Description, models[0].InputSchema, models[0].LabelEncoder, ensemble);
-        // Each member alone exports; the average of two networks has no single network to write.
-        Assert.True(ml.Model.ExportOnnx(models[0], folder.File("single.onnx")) is not null);
-        var error = Assert.Throws<ArgumentException>(() => ml.Model.ExportOnnx(model, folder.File("ensemble.onnx")));
-        Assert.StartsWith("The model averages 2 models (an AutoML ensemble); ONNX export needs a single network: run automl with --ensemble false (AutoMlOptions.Ensemble), or train one with mltoolkit train.", error.Message);
+        // Each member alone exports; the average of two networks has no single network to write, whole or saved as a pipeline chain.
+        Assert.Equal(Path.GetFullPath(folder.File("single.onnx")), ml.Model.ExportOnnx(models[0], folder.File("single.onnx")).Path);
+        Assert.True(File.Exists(folder.File("single.onnx")));
+        const string Refusal = "The model averages 2 models (an AutoML ensemble); ONNX export needs a single network: run automl with --ensemble false (AutoMlOptions.Ensemble), or train one with mltoolkit train.";
+        Assert.StartsWith(Refusal, Assert.Throws<ArgumentException>(() => ml.Model.ExportOnnx(model, folder.File("ensemble.onnx"))).Message);
+        var chain = new TransformerChain<ITransformer>(models[0].LabelEncoder, ensemble);
+        Assert.StartsWith(Refusal, Assert.Throws<ArgumentException>(() => ml.Model.ExportOnnx(chain, folder.File("ensemble.onnx"), data.Schema)).Message);
         Assert.False(File.Exists(folder.File("ensemble.onnx")));
     }
 
