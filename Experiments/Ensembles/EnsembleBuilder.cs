@@ -20,6 +20,14 @@ internal sealed class EnsembleBuilder
     /// <summary>Trials considered, best first.</summary>
     public const int Candidates = 20;
 
+    /// <summary>
+    /// The best trials of each trainer considered as well, when the overall best <see cref="Candidates"/> leave them out:
+    /// a search that spends its trials on one family fills the pool with near-copies of it, and a blend of near-copies
+    /// cannot average away their shared mistakes (pima_diabetes, one outer fold: 17 of the best 20 were FastTree and
+    /// LightGBM, no forest, kernel machine or MLP).
+    /// </summary>
+    public const int PerTrainer = 2;
+
     /// <summary>Rounds of greedy selection.</summary>
     public const int Rounds = 25;
 
@@ -43,9 +51,7 @@ internal sealed class EnsembleBuilder
             whyNot = $"ensembles are not selected on {_metric.Name}";
             return null;
         }
-        var ranked = trials.Where(t => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v))
-            .OrderBy(t => _metric.Maximize ? -t.Value!.Value : t.Value!.Value).ThenBy(t => t.Number).Take(Candidates)
-            .Select(t => (Trial: t, Stored: OutOfFoldPredictions.FromDiagnostics(t.Diagnostics))).Where(c => c.Stored is not null).ToList();
+        var ranked = Pool(trials, _metric.Maximize).Select(t => (Trial: t, Stored: OutOfFoldPredictions.FromDiagnostics(t.Diagnostics))).Where(c => c.Stored is not null).ToList();
         if (ranked.Count < 2)
         {
             whyNot = "fewer than two complete trials stored out-of-fold predictions";
@@ -73,10 +79,23 @@ internal sealed class EnsembleBuilder
         _selectedCounts = selection.Counts;
         if (Judge(_judging, selection.Counts) is not { } summary)
         {
-            whyNot = $"no blend of the best {usable.Count} trials beat the best single one on their out-of-fold {guide.Name}";
+            whyNot = $"no blend of the {usable.Count} candidate trials (the best overall and of each trainer) beat the best single one on their out-of-fold {guide.Name}";
             return null;
         }
         return summary;
+    }
+
+    /// <summary>
+    /// The trials a blend is selected from, best first: the best <see cref="Candidates"/> complete trials with a finite
+    /// value, and the best <see cref="PerTrainer"/> of each trainer among the rest.
+    /// </summary>
+    public static IReadOnlyList<TrialRecord> Pool(IEnumerable<TrialRecord> trials, bool maximize)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        var ranked = trials.Where(t => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v))
+            .OrderBy(t => maximize ? -t.Value!.Value : t.Value!.Value).ThenBy(t => t.Number).ToList();
+        var perTrainer = ranked.GroupBy(TrialConfiguration.Of).SelectMany(g => g.Take(PerTrainer)).Select(t => t.Number).ToHashSet();
+        return ranked.Where((t, rank) => rank < Candidates || perTrainer.Contains(t.Number)).ToList();
     }
 
     /// <summary>

@@ -6,6 +6,8 @@ using MlToolkit.Data.Splits;
 using MlToolkit.Experiments.AutoMl;
 using MlToolkit.Experiments.Ensembles;
 using MlToolkit.Experiments.Reporting;
+using MlToolkit.Experiments.Tuning;
+using MlToolkit.Experiments.Tuning.SearchSpaces;
 using MlToolkit.Models;
 using MlToolkit.Models.Evaluation;
 using MlToolkit.Tests.Support;
@@ -65,6 +67,30 @@ public sealed class EnsembleTests
         var evaluated = ModelEvaluator.Evaluate(ml, loaded, split.Test);
         Assert.Equal(result.Test!["log_loss"], evaluated["log_loss"], 9);
         Measured.AtLeast(evaluated["accuracy"], 0.97, 0.9735, "ensemble test accuracy");
+    }
+
+    [Fact]
+    public void The_pool_holds_the_best_trials_overall_and_the_best_two_of_every_trainer()
+    {
+        var space = new SearchSpace().Choice(AutoMlSpace.TrainerParameter, "lightgbm", "forest", "knn");
+        TrialRecord Trial(int number, string trainer, double? value, TrialState state = TrialState.Complete) => new()
+        {
+            Number = number, State = state, Value = value,
+            Configuration = space.Configuration(new Dictionary<string, ParameterValue> { [AutoMlSpace.TrainerParameter] = ParameterValue.Of(trainer) }),
+        };
+        // 25 LightGBM trials outrank every forest; one forest is the best of all but failed, one scored NaN; knn ran once.
+        var trials = Enumerable.Range(0, 25).Select(i => Trial(i, "lightgbm", 0.90 - i * 0.001))
+            .Concat(new[]
+            {
+                Trial(25, "forest", 0.80), Trial(26, "forest", 0.82), Trial(27, "forest", 0.81), Trial(28, "forest", 0.99, TrialState.Failed),
+                Trial(29, "forest", double.NaN), Trial(30, "knn", 0.70),
+            }).ToList();
+
+        var pool = EnsembleBuilder.Pool(trials, maximize: true);
+
+        Assert.Equal(Enumerable.Range(0, 20).Concat(new[] { 26, 27, 30 }), pool.Select(t => t.Number));
+        // Minimizing, the best 20 already hold every trainer's best two.
+        Assert.Equal(new[] { 30, 25, 27, 26 }.Concat(Enumerable.Range(9, 16).Reverse()), EnsembleBuilder.Pool(trials, maximize: false).Select(t => t.Number));
     }
 
     [Fact]
