@@ -60,7 +60,7 @@ public static class TorchOnnxExporter
             : WithPrecedingTransforms(onnx, preceding, inputSchema ?? (model as TrainedModel)?.InputSchema, torch.FeatureColumnName);
         var written = joined ?? onnx;
         Write(written, path);
-        var leftOut = joined is null ? preceding.Select(p => p.GetType().Name.Split('`')[0]).ToList() : new List<string>();
+        var leftOut = joined is null ? preceding.Select(NameOf).ToList() : new List<string>();
         var inputs = written.Graph.Input.Select(i => i.Name).ToList();
         return new OnnxExportResult(Path.GetFullPath(path), torch.FeatureColumnName, network.FeatureSize, outputs, leftOut, inputs, reason);
     }
@@ -72,7 +72,7 @@ public static class TorchOnnxExporter
         if (inputSchema is null)
             return (null, "the pipeline's input schema is not known (pass inputSchema)");
         if (preceding.FirstOrDefault(p => !(p.GetType().Assembly.GetName().Name ?? "").StartsWith("Microsoft.ML", StringComparison.Ordinal)) is { } own)
-            return (null, $"{own.GetType().Name.Split('`')[0]} has no ONNX converter");
+            return (null, $"{NameOf(own)} has no ONNX converter");
         try
         {
             var prefix = PipelinePrefix.Convert(new TransformerChain<ITransformer>(preceding.ToArray()), inputSchema);
@@ -83,9 +83,36 @@ public static class TorchOnnxExporter
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // ML.NET's converter says which transform it cannot convert; the network alone is still worth exporting.
-            return (null, e.Message);
+            // The network alone is still worth exporting. ML.NET's converter names the transform it has no converter for,
+            // but when a converter fails inside (the text featurizer: "The given key 'Text_TextNormalizer' was not
+            // present in the dictionary.") its message names nothing the user built: name the first transform that fails.
+            return (null, $"ML.NET's ONNX converter fails on {FirstFailing(preceding, inputSchema)}: {e.Message}");
         }
+    }
+
+    /// <summary>The type of the first transform of <paramref name="preceding"/> whose prefix ML.NET cannot convert.</summary>
+    private static string FirstFailing(List<ITransformer> preceding, DataViewSchema inputSchema)
+    {
+        for (var count = 1; count < preceding.Count; count++)
+        {
+            try
+            {
+                PipelinePrefix.Convert(new TransformerChain<ITransformer>(preceding.Take(count).ToArray()), inputSchema);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return NameOf(preceding[count - 1]);
+            }
+        }
+        return NameOf(preceding[^1]);
+    }
+
+    /// <summary>A transform's type name as a user knows it: ML.NET's nested <c>Transformer</c> classes with their estimator's name.</summary>
+    private static string NameOf(ITransformer transform)
+    {
+        var type = transform.GetType();
+        var name = type.Name.Split('`')[0];
+        return type.DeclaringType is { } outer ? $"{outer.Name.Split('`')[0]}.{name}" : name;
     }
 
     private static string Mlp(OnnxGraphBuilder graph, MlpArchitecture mlp, WeightTable weights, string input)

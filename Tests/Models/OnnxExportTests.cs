@@ -163,6 +163,24 @@ public sealed class OnnxExportTests
     }
 
     [Fact]
+    public void A_transform_whose_converter_fails_inside_is_named_in_the_reason()
+    {
+        using var folder = new TempFolder();
+        var data = TokenTestData.Imdb;
+        var featurizer = data.Ml.Transforms.Text.FeaturizeText("Features", "Text")
+            .Append(data.Ml.Transforms.Conversion.MapValue("Label", new[] { new KeyValuePair<string, bool>("negative", false), new KeyValuePair<string, bool>("positive", true) }, "Label"))
+            .Fit(data.Raw);
+        var network = data.Ml.BinaryClassification.Trainers.Mlp(new MlpTrainer.Options { HiddenLayers = new[] { 8 }, Epochs = 1 }).Fit(featurizer.Transform(data.Raw));
+        var export = TorchOnnxExporter.Export(featurizer.Append(network), folder.File("text.onnx"), data.Raw.Schema);
+        Assert.False(export.WholePipeline);
+        Assert.Equal(new[] { "Features" }, export.Inputs);
+        Assert.Equal(new[] { "TextFeaturizingEstimator.Transformer", "ValueMappingTransformer" }, export.PrecedingTransforms);
+        // ML.NET's own message names an intermediate column only; the reason names the transform the user added.
+        Assert.Equal("ML.NET's ONNX converter fails on TextFeaturizingEstimator.Transformer: The given key 'Text_TextNormalizer' was not present in the dictionary.",
+            export.NotExportedBecause);
+    }
+
+    [Fact]
     public void Mlnet_applies_the_exported_model_and_scores_as_the_torch_network()
     {
         using var folder = new TempFolder();
