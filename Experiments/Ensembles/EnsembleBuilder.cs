@@ -51,7 +51,8 @@ internal sealed class EnsembleBuilder
             whyNot = $"ensembles are not selected on {_metric.Name}";
             return null;
         }
-        var ranked = Pool(trials, _metric.Maximize).Select(t => (Trial: t, Stored: OutOfFoldPredictions.FromDiagnostics(t.Diagnostics))).Where(c => c.Stored is not null).ToList();
+        var ranked = Pool(trials, _metric.Maximize).Select(t => (Trial: t, Stored: OutOfFoldPredictions.FromDiagnostics(t.Diagnostics)))
+            .Where(c => c.Stored is not null).ToList();
         if (ranked.Count < 2)
         {
             whyNot = "fewer than two complete trials stored out-of-fold predictions";
