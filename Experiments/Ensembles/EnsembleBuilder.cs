@@ -80,7 +80,8 @@ internal sealed class EnsembleBuilder
         _selectedCounts = selection.Counts;
         if (Judge(_judging, selection.Counts) is not { } summary)
         {
-            whyNot = $"no blend of the {usable.Count} candidate trials (the best overall and of each trainer) beat the best single one on their out-of-fold {guide.Name}";
+            whyNot = $"no blend of the {usable.Count} candidate trials (the best overall and of each trainer) beat the best single one "
+                + $"on their out-of-fold {guide.Name}";
             return null;
         }
         return summary;

@@ -57,7 +57,7 @@ public sealed class OutOfFoldMetric
         var perClass = new double[width];
         var perClassRight = new double[width];
         // Selection scores hundreds of blends: each per-row term only when it is the metric asked for.
-        var logLossAsked = _metric is not ("accuracy" or "macro_accuracy" or Brier);
+        var logLossAsked = _metric == "log_loss";
         for (var i = 0; i < _labels.Length; i++)
         {
             var row = p.Slice(i * width, width);

@@ -4,6 +4,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using MlToolkit.Data;
 using MlToolkit.Data.Samples;
+using MlToolkit.Models;
 using MlToolkit.Experiments.Training;
 using MlToolkit.Models.Ensembles;
 using MlToolkit.Models.Onnx;
@@ -259,7 +260,7 @@ public sealed class OnnxExportTests
         var models = new[] { 1, 2 }.Select(seed => SupervisedTraining.Run(ml,
             new TrainingRequest { Data = data, LabelColumn = "diagnosis", Trainer = "mlp", Epochs = 1, Seed = seed }).Model).ToList();
         var ensemble = new EnsembleTransformer(PredictionTask.BinaryClassification, models.Select(m => m.Scorer).ToList(), new[] { 1.0, 1.0 }, Array.Empty<string>());
-        var model = new MlToolkit.Models.TrainedModel(models[0].Description, models[0].InputSchema, models[0].LabelEncoder, ensemble);
+        var model = new TrainedModel(models[0].Description, models[0].InputSchema, models[0].LabelEncoder, ensemble);
         // Each member alone exports; the average of two networks has no single network to write, whole or saved as a pipeline chain.
         Assert.Equal(Path.GetFullPath(folder.File("single.onnx")), ml.Model.ExportOnnx(models[0], folder.File("single.onnx")).Path);
         Assert.True(File.Exists(folder.File("single.onnx")));
