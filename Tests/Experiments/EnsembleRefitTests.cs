@@ -35,11 +35,30 @@ public sealed class EnsembleRefitTests
     [Fact]
     public void Without_a_budget_every_member_is_refit_heaviest_first()
     {
-        var (members, order) = Refit(new ManualClock(), timeLeft: null, (_, _) => { });
+        var (members, order, _) = Refit(new ManualClock(), timeLeft: null, (_, _) => { });
         Assert.Equal(new[] { 2, 1, 3 }, order);
         Assert.Equal(new[] { 0, 1, 2, 3 }, members.Keys.Order());
         Assert.Equal("refit 1", members[1]);
         Assert.Equal("winner", members[0]);
+    }
+
+    [Fact]
+    public void Each_member_may_train_for_what_the_members_after_it_leave_but_at_least_a_quarter_of_the_time_left()
+    {
+        // 20 s left: trial 2 may train 20 - (10 + 2) = 8 s and takes 4 s; trial 1 then gets 16 - 2 = 14 s and takes 4 s;
+        // trial 3, the last, gets all 12 s left.
+        var clock = new ManualClock();
+        var (_, order, limits) = Refit(clock, TimeSpan.FromSeconds(20), (_, _) => clock.Advance(TimeSpan.FromSeconds(4)));
+        Assert.Equal(new[] { 2, 1, 3 }, order);
+        Assert.Equal(new TimeSpan?[] { TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(14), TimeSpan.FromSeconds(12) }, limits);
+        Assert.Equal(TimeSpan.FromSeconds(3), EnsembleRefit.TrainingLimit(TimeSpan.FromSeconds(12), new[] { TimeSpan.FromSeconds(10) }));
+    }
+
+    [Fact]
+    public void Without_a_budget_no_member_has_a_training_limit()
+    {
+        var (_, _, limits) = Refit(new ManualClock(), timeLeft: null, (_, _) => { });
+        Assert.Equal(new TimeSpan?[] { null, null, null }, limits);
     }
 
     [Fact]
@@ -48,7 +67,7 @@ public sealed class EnsembleRefitTests
         // 12 s left: trial 2 (expected 4 s) starts and takes 4 s; trial 1 (expected 10 s) does not fit in the 8 s left and is
         // skipped; trial 3 (expected 2 s) still fits and is refit.
         var clock = new ManualClock();
-        var (members, order) = Refit(clock, TimeSpan.FromSeconds(12), (_, _) => clock.Advance(TimeSpan.FromSeconds(4)));
+        var (members, order, _) = Refit(clock, TimeSpan.FromSeconds(12), (_, _) => clock.Advance(TimeSpan.FromSeconds(4)));
         Assert.Equal(new[] { 2, 3 }, order);
         Assert.Equal(new[] { 0, 2, 3 }, members.Keys.Order());
     }
@@ -57,7 +76,7 @@ public sealed class EnsembleRefitTests
     public void A_member_cancelled_at_the_deadline_is_left_out_and_no_other_starts()
     {
         var clock = new ManualClock();
-        var (members, order) = Refit(clock, TimeSpan.FromSeconds(30), (_, token) =>
+        var (members, order, _) = Refit(clock, TimeSpan.FromSeconds(30), (_, token) =>
         {
             // The refit overruns (the clock jumps past the whole budget) and is then cancelled, as a trainer would be.
             clock.Advance(TimeSpan.FromSeconds(31));
@@ -72,7 +91,7 @@ public sealed class EnsembleRefitTests
     {
         using var caller = new CancellationTokenSource();
         Assert.Throws<OperationCanceledException>(() => EnsembleRefit.Members(Blend, Trials, Folds, new Dictionary<int, string> { [0] = "winner" },
-            (_, token) =>
+            (_, _, token) =>
             {
                 caller.Cancel();
                 token.ThrowIfCancellationRequested();
@@ -80,18 +99,23 @@ public sealed class EnsembleRefitTests
             }, TimeSpan.FromSeconds(30), new ManualClock(), caller.Token));
     }
 
-    /// <summary>The members refit, and the trials whose refit started, in order; <paramref name="during"/> runs inside each refit.</summary>
-    private static (Dictionary<int, string> Members, List<int> Started) Refit(ManualClock clock, TimeSpan? timeLeft, Action<TrialRecord, CancellationToken> during,
-        bool cancelAtDeadline = false)
+    /// <summary>
+    /// The members refit, the trials whose refit started, in order, and the training limit each was given;
+    /// <paramref name="during"/> runs inside each refit.
+    /// </summary>
+    private static (Dictionary<int, string> Members, List<int> Started, List<TimeSpan?> Limits) Refit(ManualClock clock, TimeSpan? timeLeft,
+        Action<TrialRecord, CancellationToken> during, bool cancelAtDeadline = false)
     {
         var started = new List<int>();
-        var members = EnsembleRefit.Members(Blend, Trials, Folds, new Dictionary<int, string> { [0] = "winner" }, (trial, token) =>
+        var limits = new List<TimeSpan?>();
+        var members = EnsembleRefit.Members(Blend, Trials, Folds, new Dictionary<int, string> { [0] = "winner" }, (trial, limit, token) =>
         {
             started.Add(trial.Number);
+            limits.Add(limit);
             during(trial, token);
             return $"refit {trial.Number}";
         }, timeLeft, cancelAtDeadline ? new DeadlineAtOnce(clock) : clock, CancellationToken.None);
-        return (members, started);
+        return (members, started, limits);
     }
 
     /// <summary>The token, after waiting until the deadline has cancelled it.</summary>
