@@ -196,7 +196,8 @@ public sealed class AutoMlExperiment
                 runner.Enqueue(setup.Space.Configuration(StrongStartPortfolio.Scoped(candidate, parameters.Values)));
         }
         RunSummary summary;
-        using (var warmUp = Options.WorkerProcess is not null && Options.RefitBest ? RefitWarmUp.Start(setup.Candidates, setup.FitSample) : null)
+        using (var warmUp = RefitWarmUp.Wanted(Options.WorkerProcess is not null, Options.RefitBest, setup.Folds.Count)
+            ? RefitWarmUp.Start(setup.Candidates, setup.FitSample) : null)
         using (var executor = Options.WorkerProcess is { } worker
             ? new WorkerProcessExecutor(worker, Options.ParallelTrials)
             : (ITrialExecutor)new InProcessTrialExecutor(setup.Evaluator.Evaluate))
@@ -209,14 +210,16 @@ public sealed class AutoMlExperiment
         var refitClock = Stopwatch.StartNew();
         if (Options.RefitBest && summary.Best is { } winner && !cancellationToken.IsCancellationRequested)
         {
-            // An iterative winner stops its epochs when the budget is spent rather than overrun it (its folds may have stopped
-            // early on their validation slices long before the refit on all rows does).
+            // An iterative winner stops its epochs when the budget is spent rather than overrun it (its folds may have
+            // stopped early on their validation slices long before the refit on all rows does).
             model = setup.Refit(winner, budget is { } limit ? TimeLeft(limit, clock.Elapsed) : null, cancellationToken);
-            (model, ensemble, noEnsemble) = Ensemble(setup, store, winner, model, budget is { } b ? TimeLeft(b, clock.Elapsed) : null, cancellationToken);
+            var timeLeft = budget is { } b ? TimeLeft(b, clock.Elapsed) : (TimeSpan?)null;
+            (model, ensemble, noEnsemble) = Ensemble(setup, store, winner, model, timeLeft, cancellationToken);
             if (_testData is not null)
                 test = ModelEvaluator.Evaluate(new MLContext(Options.Seed), model, _testData);
         }
-        return new AutoMlResult(setup.Task, setup.Metric, setup.Folds.Count, summary, model, refitClock.Elapsed, test, store.Location, (trial, cancel) => setup.Refit(trial, null, cancel))
+        return new AutoMlResult(setup.Task, setup.Metric, setup.Folds.Count, summary, model, refitClock.Elapsed, test, store.Location,
+            (trial, cancel) => setup.Refit(trial, null, cancel))
         {
             TotalDuration = clock.Elapsed,
             PreparationDuration = prepared,
@@ -338,10 +341,15 @@ public sealed class AutoMlExperiment
             : Array.Empty<string>();
         var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: true, binaryClasses);
 
-        ITransformer Fit(TrialCandidate candidate, ParameterSet parameters, IDataView rows, int threads, TimeSpan? trainingLimit, CancellationToken cancel)
+        ITransformer Fit(TrialCandidate candidate, ParameterSet parameters, IDataView rows, int threads, TimeSpan? trainingLimit,
+            CancellationToken cancel)
         {
-            var scorer = candidate.CreatePipeline(new MLContext(Options.Seed), task, plans[candidate.Name], parameters,
-                    new CandidateContext(threads, Options.Seed, cancel) { ValidationFraction = TrialEvaluator.ValidationFraction, TimeLimit = trainingLimit })
+            var context = new CandidateContext(threads, Options.Seed, cancel)
+            {
+                ValidationFraction = TrialEvaluator.ValidationFraction,
+                TimeLimit = trainingLimit,
+            };
+            var scorer = candidate.CreatePipeline(new MLContext(Options.Seed), task, plans[candidate.Name], parameters, context)
                 .Fit(new CancellingDataView(rows, cancel));
             ScoreCheck.RequireFinite(scorer.Transform(rows), $"The refit {candidate.Name} model");
             return scorer;
@@ -355,7 +363,8 @@ public sealed class AutoMlExperiment
         }
 
         var sample = new Lazy<IDataView>(() => RefitWarmUp.Sample(ml, encoded, Options.Seed));
-        void FitSample(TrialCandidate candidate, CancellationToken cancel) => Fit(candidate, candidate.Defaults(task), sample.Value, 1, null, cancel);
+        void FitSample(TrialCandidate candidate, CancellationToken cancel) =>
+            Fit(candidate, candidate.Defaults(task), sample.Value, threads: 1, trainingLimit: null, cancel);
 
         var shape = new DataShape(folds.Count > 1 ? rows * (folds.Count - 1) / folds.Count : (long)(rows * (1 - Options.HoldoutFraction)), label.Classes.Count, modality);
         return new Setup(label, task, metric, encoded, folds, space, evaluator, Refit, FitSample, candidates, shape, rows);

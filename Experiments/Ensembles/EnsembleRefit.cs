@@ -17,11 +17,11 @@ internal static class EnsembleRefit
     public static TimeSpan Expected(TrialRecord trial, int folds) => trial.Duration / Math.Max(folds, 1) * 1.25;
 
     /// <summary>
-    /// The training time a member may take when <paramref name="remaining"/> is left and the members after it are expected
-    /// to take <paramref name="after"/>: what they leave, but at least a quarter of it. An iterative trainer (the torch
-    /// networks) stops starting epochs then instead of being cancelled at the deadline: its folds stop early on their
-    /// validation slices, while its refit on all rows may not (a pima_diabetes MLP trained 30 epochs in 2.1 s, its folds
-    /// 0.8 s each).
+    /// The training time a member may take when <paramref name="remaining"/> is left and the members after it are
+    /// expected to take <paramref name="after"/>: what they leave, but at least a quarter of it. An iterative trainer
+    /// (the torch networks) stops starting epochs then instead of being cancelled at the deadline: its folds stop early
+    /// on their validation slices, while its refit on all rows may not (a pima_diabetes MLP trained 30 epochs in 2.1 s,
+    /// its folds 0.8 s each).
     /// </summary>
     public static TimeSpan TrainingLimit(TimeSpan remaining, IEnumerable<TimeSpan> after)
     {
@@ -32,8 +32,8 @@ internal static class EnsembleRefit
     /// <summary>
     /// The members of <paramref name="selected"/> refit by <paramref name="refit"/>, by trial number, starting from
     /// <paramref name="refitAlready"/> (the winner's model), each given its <see cref="TrainingLimit"/> (none without
-    /// <paramref name="timeLeft"/>); a member not refit in <paramref name="timeLeft"/> (read on <paramref name="time"/>)
-    /// is missing. Only <paramref name="cancellationToken"/> (the caller's) throws.
+    /// <paramref name="timeLeft"/>); a member not refit in <paramref name="timeLeft"/> (read on
+    /// <paramref name="time"/>) is missing. Only <paramref name="cancellationToken"/> (the caller's) throws.
     /// </summary>
     public static Dictionary<int, TModel> Members<TModel>(EnsembleSummary selected, IReadOnlyList<TrialRecord> trials, int folds,
         IReadOnlyDictionary<int, TModel> refitAlready, Func<TrialRecord, TimeSpan?, CancellationToken, TModel> refit, TimeSpan? timeLeft,
@@ -57,7 +57,10 @@ internal static class EnsembleRefit
                 if (remaining is null)
                     members[queue[i].Number] = refit(queue[i], null, either.Token);
                 else if (Expected(queue[i], folds) < remaining.Value)
-                    members[queue[i].Number] = refit(queue[i], TrainingLimit(remaining.Value, queue.Skip(i + 1).Select(t => Expected(t, folds))), either.Token);
+                {
+                    var limit = TrainingLimit(remaining.Value, queue.Skip(i + 1).Select(t => Expected(t, folds)));
+                    members[queue[i].Number] = refit(queue[i], limit, either.Token);
+                }
             }
         }
         catch (Exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

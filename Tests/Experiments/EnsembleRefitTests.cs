@@ -45,8 +45,8 @@ public sealed class EnsembleRefitTests
     [Fact]
     public void Each_member_may_train_for_what_the_members_after_it_leave_but_at_least_a_quarter_of_the_time_left()
     {
-        // 20 s left: trial 2 may train 20 - (10 + 2) = 8 s and takes 4 s; trial 1 then gets 16 - 2 = 14 s and takes 4 s;
-        // trial 3, the last, gets all 12 s left.
+        // 20 s left: trial 2 may train 20 - (10 + 2) = 8 s and takes 4 s; trial 1 then gets 16 - 2 = 14 s and takes
+        // 4 s; trial 3, the last, gets all 12 s left.
         var clock = new ManualClock();
         var (_, order, limits) = Refit(clock, TimeSpan.FromSeconds(20), (_, _) => clock.Advance(TimeSpan.FromSeconds(4)));
         Assert.Equal(new[] { 2, 1, 3 }, order);

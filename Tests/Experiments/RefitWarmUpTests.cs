@@ -9,7 +9,16 @@ namespace MlToolkit.Tests.Experiments;
 /// </summary>
 public sealed class RefitWarmUpTests
 {
-    private static readonly TrialCandidate[] Candidates = { CandidateCatalog.Get("lbfgs"), CandidateCatalog.Get("forest"), CandidateCatalog.Get("knn") };
+    private static readonly TrialCandidate[] Candidates =
+        { CandidateCatalog.Get("lbfgs"), CandidateCatalog.Get("forest"), CandidateCatalog.Get("knn") };
+
+    [Theory]
+    [InlineData(true, true, 5, true)]
+    [InlineData(true, true, 1, false)]
+    [InlineData(false, true, 5, false)]
+    [InlineData(true, false, 5, false)]
+    public void Only_cross_validated_runs_with_trials_in_workers_that_refit_warm_up(bool inWorkers, bool refits, int folds, bool wanted) =>
+        Assert.Equal(wanted, RefitWarmUp.Wanted(inWorkers, refits, folds));
 
     [Fact]
     public void Every_candidate_is_fitted_in_order_and_a_failing_one_does_not_stop_the_rest()

@@ -134,8 +134,9 @@ internal sealed class WorkerProcess : IDisposable
     public void Dispose()
     {
         Stop(TimeSpan.FromSeconds(2));
-        // The output reader asks the process for its exit status once its output ends: a killed worker's reader may not
-        // have got there yet, and a disposed process has none to give (it threw on a background thread and ended the run).
+        // The output reader asks the process for its exit status once its output ends: a killed worker's reader may
+        // not have got there yet, and a disposed process has none to give (it threw on a background thread, ending
+        // the run).
         _exited.Task.Wait(TimeSpan.FromSeconds(5));
         _process.Dispose();
     }
