@@ -31,13 +31,11 @@ namespace MlToolkit.Experiments.AutoMl;
 public sealed class AutoMlExperiment
 {
     /// <summary>
-    /// Seconds the refits take beyond the trials' own fits when the trials ran in worker processes: stopping the
-    /// workers, loading the trials, selecting the blend (0.7 s on pima_diabetes, whose fits take 0.05 s; with 0.5 s
-    /// no time was left for the members). The <see cref="RefitWarmUp"/> removed the first fits' start-up (loading
-    /// libtorch and LightGBM, JIT: 2–3.1 s on attrition, digits and pima_diabetes): the refits on soybean then took
-    /// 1.1 s where their trials' fits predicted 2.2 s.
+    /// Seconds the first refits in this process take beyond the trials' own fits when the trials ran in worker
+    /// processes (loading libtorch and LightGBM, JIT): measured 1–2 s on attrition and digits, 3.1 s on
+    /// pima_diabetes.
     /// </summary>
-    private const double ColdStartSeconds = 1;
+    private const double ColdStartSeconds = 2;
 
     private readonly MLContext _mlContext;
     private readonly IDataView _data;
@@ -196,8 +194,6 @@ public sealed class AutoMlExperiment
                 runner.Enqueue(setup.Space.Configuration(StrongStartPortfolio.Scoped(candidate, parameters.Values)));
         }
         RunSummary summary;
-        using (var warmUp = RefitWarmUp.Wanted(Options.WorkerProcess is not null, Options.RefitBest, setup.Folds.Count)
-            ? RefitWarmUp.Start(setup.Candidates, setup.FitSample) : null)
         using (var executor = Options.WorkerProcess is { } worker
             ? new WorkerProcessExecutor(worker, Options.ParallelTrials)
             : (ITrialExecutor)new InProcessTrialExecutor(setup.Evaluator.Evaluate))
@@ -305,7 +301,7 @@ public sealed class AutoMlExperiment
     /// <summary>Everything a run derives from the data and options before its first trial; the same in the runner and in every worker.</summary>
     private sealed record Setup(LabelSetup Label, PredictionTask Task, MetricDefinition Metric, IDataView Encoded, IReadOnlyList<DataSplit> Folds,
         SearchSpace Space, TrialEvaluator Evaluator, Func<TrialRecord, TimeSpan?, CancellationToken, TrainedModel> Refit,
-        Action<TrialCandidate, CancellationToken> FitSample, IReadOnlyList<TrialCandidate> Candidates, DataShape Shape, long Rows);
+        IReadOnlyList<TrialCandidate> Candidates, DataShape Shape, long Rows);
 
     private Setup Prepare()
     {
@@ -341,33 +337,23 @@ public sealed class AutoMlExperiment
             : Array.Empty<string>();
         var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: true, binaryClasses);
 
-        ITransformer Fit(TrialCandidate candidate, ParameterSet parameters, IDataView rows, int threads, TimeSpan? trainingLimit,
-            CancellationToken cancel)
+        TrainedModel Refit(TrialRecord trial, TimeSpan? trainingLimit, CancellationToken cancel)
         {
-            var context = new CandidateContext(threads, Options.Seed, cancel)
+            var (candidate, parameters) = TrialEvaluator.Resolve(trial.Configuration);
+            var features = plans[candidate.Name];
+            var context = new CandidateContext(Options.Threads, Options.Seed, cancel)
             {
                 ValidationFraction = TrialEvaluator.ValidationFraction,
                 TimeLimit = trainingLimit,
             };
-            var scorer = candidate.CreatePipeline(new MLContext(Options.Seed), task, plans[candidate.Name], parameters, context)
-                .Fit(new CancellingDataView(rows, cancel));
-            ScoreCheck.RequireFinite(scorer.Transform(rows), $"The refit {candidate.Name} model");
-            return scorer;
+            var scorer = candidate.CreatePipeline(new MLContext(Options.Seed), task, features, parameters, context)
+                .Fit(new CancellingDataView(encoded, cancel));
+            ScoreCheck.RequireFinite(scorer.Transform(encoded), $"The refit {candidate.Name} model");
+            return new TrainedModel(label.Describe(candidate.Name, features, encoded), _data.Schema, labelEncoder, scorer);
         }
-
-        TrainedModel Refit(TrialRecord trial, TimeSpan? trainingLimit, CancellationToken cancel)
-        {
-            var (candidate, parameters) = TrialEvaluator.Resolve(trial.Configuration);
-            var scorer = Fit(candidate, parameters, encoded, Options.Threads, trainingLimit, cancel);
-            return new TrainedModel(label.Describe(candidate.Name, plans[candidate.Name], encoded), _data.Schema, labelEncoder, scorer);
-        }
-
-        var sample = new Lazy<IDataView>(() => RefitWarmUp.Sample(ml, encoded, Options.Seed));
-        void FitSample(TrialCandidate candidate, CancellationToken cancel) =>
-            Fit(candidate, candidate.Defaults(task), sample.Value, threads: 1, trainingLimit: null, cancel);
 
         var shape = new DataShape(folds.Count > 1 ? rows * (folds.Count - 1) / folds.Count : (long)(rows * (1 - Options.HoldoutFraction)), label.Classes.Count, modality);
-        return new Setup(label, task, metric, encoded, folds, space, evaluator, Refit, FitSample, candidates, shape, rows);
+        return new Setup(label, task, metric, encoded, folds, space, evaluator, Refit, candidates, shape, rows);
     }
 
     /// <summary>
