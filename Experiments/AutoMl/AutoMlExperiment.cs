@@ -175,7 +175,7 @@ public sealed class AutoMlExperiment
         var runner = new ExperimentRunner(store, study, setup.Space, () => Options.TunerFactory?.Invoke(setup.Space, Options.Seed) ?? Tuners.Create(Options.Tuner, setup.Space, Options.Seed), Options.Pruner, new RunnerSettings
         {
             // Preparing large data can spend the whole budget; the runner then starts nothing and says so.
-            TimeBudget = budget is { } total ? (total > prepared ? total - prepared : TimeSpan.Zero) : null,
+            TimeBudget = budget is { } total ? TimeLeft(total, prepared) : null,
             MaxTrials = Options.MaxTrials,
             TrialTimeout = Options.TrialTimeout,
             MemoryLimitMb = Options.MemoryLimitMb,
@@ -208,9 +208,9 @@ public sealed class AutoMlExperiment
         {
             // An iterative winner stops its epochs when the budget is spent rather than overrun it (its folds may have
             // stopped early on their validation slices long before the refit on all rows does).
-            model = setup.Refit(winner, budget is { } limit ? TimeLeft(limit, clock.Elapsed) : null, cancellationToken);
-            var timeLeft = budget is { } b ? TimeLeft(b, clock.Elapsed) : (TimeSpan?)null;
-            (model, ensemble, noEnsemble) = Ensemble(setup, store, winner, model, timeLeft, cancellationToken);
+            TimeSpan? Left() => budget is { } b ? TimeLeft(b, clock.Elapsed) : null;
+            model = setup.Refit(winner, Left(), cancellationToken);
+            (model, ensemble, noEnsemble) = Ensemble(setup, store, winner, model, Left(), cancellationToken);
             if (_testData is not null)
                 test = ModelEvaluator.Evaluate(new MLContext(Options.Seed), model, _testData);
         }
