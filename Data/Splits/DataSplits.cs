@@ -38,6 +38,24 @@ public static class DataSplits
     }
 
     /// <summary>
+    /// At most <paramref name="maxRows"/> of the <paramref name="rows"/> rows of <paramref name="data"/>, evenly spread
+    /// from the first row to the last (every row when there are no more than that), so a check over them costs a
+    /// bounded time on any size of data and still sees every part of the file.
+    /// </summary>
+    public static IDataView Spread(IDataView data, long rows, int maxRows)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        if (rows <= maxRows)
+            return data;
+        var keep = new BitArray(checked((int)rows));
+        for (long taken = 0; taken < maxRows; taken++)
+            keep[(int)(taken * rows / maxRows)] = true;
+        return new RowSelectionView(data, keep);
+    }
+
+    /// <summary>
     /// <paramref name="folds"/> splits in which each row is tested exactly once. With <paramref name="groupColumn"/>,
     /// rows sharing a group value stay in one fold; otherwise, with <paramref name="stratifyColumn"/>, each class is
     /// spread evenly over the folds.

@@ -28,6 +28,21 @@ public sealed class DataSplitsTests
     }
 
     [Fact]
+    public void A_spread_sample_takes_evenly_spaced_rows_from_first_to_last_and_all_rows_when_few()
+    {
+        var iris = SampleDatasets.Iris(_ml);
+        var lengths = iris.GetColumn<float>("sepal_length_cm").ToList();
+
+        var spread = DataSplits.Spread(iris, 150, 4);
+        Assert.Equal(4, spread.GetRowCount());
+        Assert.Equal(new[] { 0, 37, 75, 112 }, ((RowSelectionView)spread).SelectedRows());
+        Assert.Equal(new[] { lengths[0], lengths[37], lengths[75], lengths[112] }, spread.GetColumn<float>("sepal_length_cm"));
+
+        Assert.Same(iris, DataSplits.Spread(iris, 150, 150));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DataSplits.Spread(iris, 150, 0));
+    }
+
+    [Fact]
     public void Same_seed_same_split_other_seed_other_split()
     {
         var iris = SampleDatasets.Iris(_ml);
