@@ -21,7 +21,7 @@ public sealed class AutomlCommandTests : IDisposable
     public void Automl_on_the_digits_sample_writes_model_leaderboard_and_history_and_a_rerun_resumes()
     {
         var output = _folder.File("out");
-        var first = CliRunner.InProcess("automl", "--max-trials", "5", "--cv", "3", "--trainers", "lbfgs,lightgbm", "--explain", "false", "-o", output, "--json");
+        var first = CliRunner.InProcess("automl", "--max-trials", "5", "--cv", "3", "--trainers", "lbfgs,lightgbm", "--explain", "false", "--ensemble", "false", "-o", output, "--json");
         Assert.True(first.ExitCode == 0, first.Error);
         var json = JsonNode.Parse(first.Out)!;
         Assert.Equal("sample:digits", (string?)json["dataset"]);
@@ -34,7 +34,7 @@ public sealed class AutomlCommandTests : IDisposable
         Assert.StartsWith("rank  trial  trainer", File.ReadAllText(Path.Combine(output, "leaderboard.txt")));
         Assert.Equal(Path.Combine(output, "experiment.db"), (string?)json["storage"]);
 
-        var second = CliRunner.InProcess("automl", "--max-trials", "7", "--cv", "3", "--trainers", "lbfgs,lightgbm", "--explain", "false", "-o", output, "--json");
+        var second = CliRunner.InProcess("automl", "--max-trials", "7", "--cv", "3", "--trainers", "lbfgs,lightgbm", "--explain", "false", "--ensemble", "false", "-o", output, "--json");
         Assert.True(second.ExitCode == 0, second.Error);
         var resumed = JsonNode.Parse(second.Out)!;
         Assert.Equal(7, (int)resumed["trials"]!);
