@@ -354,7 +354,10 @@ public sealed class AutoMlExperiment
             };
             var scorer = candidate.CreatePipeline(new MLContext(Options.Seed), task, features, parameters, context)
                 .Fit(new CancellingDataView(encoded, cancel));
-            ScoreCheck.RequireFinite(scorer.Transform(DataSplits.Spread(encoded, rows, RefitCheckRows)), $"The refit {candidate.Name} model");
+            var checkedRows = DataSplits.Spread(encoded, rows, RefitCheckRows);
+            ScoreCheck.RequireFinite(scorer.Transform(checkedRows), rows > RefitCheckRows
+                ? string.Create(CultureInfo.InvariantCulture, $"The refit {candidate.Name} model, checked on {RefitCheckRows:N0} of its {rows:N0} training rows spread evenly,")
+                : $"The refit {candidate.Name} model");
             return new TrainedModel(label.Describe(candidate.Name, features, encoded), _data.Schema, labelEncoder, scorer);
         }
 
