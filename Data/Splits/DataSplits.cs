@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlToolkit.Data.IO;
 
 namespace MlToolkit.Data.Splits;
 
@@ -38,15 +39,15 @@ public static class DataSplits
     }
 
     /// <summary>
-    /// At most <paramref name="maxRows"/> of the <paramref name="rows"/> rows of <paramref name="data"/>, evenly spread
-    /// from the first row to the last (every row when there are no more than that), so a check over them costs a
-    /// bounded time on any size of data and still sees every part of the file.
+    /// At most <paramref name="maxRows"/> rows of <paramref name="data"/>, evenly spread from the first row to the last
+    /// (<paramref name="data"/> itself when it has no more than that), so a check over them costs a bounded time on any
+    /// size of data and still sees every part of the file.
     /// </summary>
-    public static IDataView Spread(IDataView data, long rows, int maxRows)
+    public static IDataView Spread(IDataView data, int maxRows)
     {
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        var rows = RowCounter.Count(data);
         if (rows <= maxRows)
             return data;
         var keep = new BitArray(checked((int)rows));

@@ -343,6 +343,10 @@ public sealed class AutoMlExperiment
             : Array.Empty<string>();
         var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: true, binaryClasses);
 
+        var checkedRows = DataSplits.Spread(encoded, RefitCheckRows);
+        var checkedOn = ReferenceEquals(checkedRows, encoded) ? ""
+            : string.Create(CultureInfo.InvariantCulture, $", checked on {checkedRows.GetRowCount():N0} of its {rows:N0} training rows spread evenly,");
+
         TrainedModel Refit(TrialRecord trial, TimeSpan? trainingLimit, CancellationToken cancel)
         {
             var (candidate, parameters) = TrialEvaluator.Resolve(trial.Configuration);
@@ -354,10 +358,7 @@ public sealed class AutoMlExperiment
             };
             var scorer = candidate.CreatePipeline(new MLContext(Options.Seed), task, features, parameters, context)
                 .Fit(new CancellingDataView(encoded, cancel));
-            var checkedRows = DataSplits.Spread(encoded, rows, RefitCheckRows);
-            ScoreCheck.RequireFinite(scorer.Transform(checkedRows), rows > RefitCheckRows
-                ? string.Create(CultureInfo.InvariantCulture, $"The refit {candidate.Name} model, checked on {RefitCheckRows:N0} of its {rows:N0} training rows spread evenly,")
-                : $"The refit {candidate.Name} model");
+            ScoreCheck.RequireFinite(scorer.Transform(checkedRows), $"The refit {candidate.Name} model{checkedOn}");
             return new TrainedModel(label.Describe(candidate.Name, features, encoded), _data.Schema, labelEncoder, scorer);
         }
 

@@ -33,13 +33,13 @@ public sealed class DataSplitsTests
         var iris = SampleDatasets.Iris(_ml);
         var lengths = iris.GetColumn<float>("sepal_length_cm").ToList();
 
-        var spread = DataSplits.Spread(iris, 150, 4);
+        var spread = DataSplits.Spread(iris, 4);
         Assert.Equal(4, spread.GetRowCount());
         Assert.Equal(new[] { 0, 37, 75, 112 }, ((RowSelectionView)spread).SelectedRows());
         Assert.Equal(new[] { lengths[0], lengths[37], lengths[75], lengths[112] }, spread.GetColumn<float>("sepal_length_cm"));
 
-        Assert.Same(iris, DataSplits.Spread(iris, 150, 150));
-        Assert.Throws<ArgumentOutOfRangeException>(() => DataSplits.Spread(iris, 150, 0));
+        Assert.Same(iris, DataSplits.Spread(iris, 150));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DataSplits.Spread(iris, 0));
     }
 
     [Fact]
