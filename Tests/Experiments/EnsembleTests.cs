@@ -40,7 +40,7 @@ public sealed class EnsembleTests
             .Select(p => metric.Loss(p!.Value.Values.Select(v => (double)v).ToArray(), 1)).ToList();
         Assert.Equal(singles.Min(), ensemble.BestSingleValue, 9);
         Assert.True(ensemble.Value < singles.Min(), $"blend {ensemble.Value} vs best single {singles.Min()}");
-        Measured.AtMost(ensemble.Value, 0.074, 0.0721, "blend's out-of-fold log-loss");
+        Measured.AtMost(ensemble.Value, 0.073, 0.0711, "blend's out-of-fold log-loss");
         Assert.Equal("ensemble", result.BestModel!.Description.Trainer);
 
         // The report shows the blend with its members and weights.
@@ -66,7 +66,7 @@ public sealed class EnsembleTests
         Assert.Equal(Probabilities(result.BestModel), Probabilities(loaded));
         var evaluated = ModelEvaluator.Evaluate(ml, loaded, split.Test);
         Assert.Equal(result.Test!["log_loss"], evaluated["log_loss"], 9);
-        Measured.AtLeast(evaluated["accuracy"], 0.97, 0.9735, "ensemble test accuracy");
+        Measured.AtLeast(evaluated["accuracy"], 0.98, 0.9823, "ensemble test accuracy");
     }
 
     [Fact]

@@ -21,6 +21,21 @@ public sealed class ForestBehaviourTests
     }
 
     [Fact]
+    public void A_tree_cuts_halfway_between_the_values_its_own_rows_hold_not_just_above_its_left_side()
+    {
+        // Five rows binned together; the tree grows on rows 0, 1, 3 and 4 (as a bootstrap sample may), which never
+        // see the value 2: its cut lies halfway between 1 and 9, not at the bins' fixed 1.5 between 1 and 2.
+        var bins = FeatureBins.From(new[] { 0f, 1f, 2f, 9f, 10f }, rows: 5, featureCount: 1, CancellationToken.None);
+        var targets = ForestTargets.From(new double[] { 1, 0, 1, 0, 0, 1, 0, 1, 0, 1 }, outputs: 2, oneHot: true);
+        var grower = new TreeGrower(bins, targets, new TreeSettings(FeaturesPerSplit: 1, MinLeafRows: 1, MaxDepth: null, RandomSplits: false), new Random(1));
+        var tree = grower.Grow(new[] { 0, 1, 3, 4 }, new[] { 1, 1, 0, 1, 1 }, CancellationToken.None);
+        Assert.Equal(3, tree.Count);
+        Assert.Equal(0, tree.Feature[0]);
+        Assert.Equal(5f, tree.Threshold[0]);
+        Assert.Equal(1.5f, bins.Cut(0, 1));
+    }
+
+    [Fact]
     public void A_feature_with_many_distinct_values_gets_255_bins_of_about_equal_counts()
     {
         var values = Enumerable.Range(0, 2550).Select(i => i * 0.5f).Reverse().ToArray();
@@ -46,7 +61,7 @@ public sealed class ForestBehaviourTests
         var model = Digits.Ml.MulticlassClassification.Trainers.Forest(new ForestTrainer.Options { MaxDepth = 3 }).Fit(Digits.Train);
         Assert.Equal(3, ((ForestArchitecture)model.Network.Architecture).Depth);
         var accuracy = Digits.Ml.MulticlassClassification.Evaluate(model.Transform(Digits.Test)).MicroAccuracy;
-        Measured.AtMost(accuracy, 0.89, 0.8719, "100 trees of depth 3, digits held out (the full forest: 0.9889)");
+        Measured.AtMost(accuracy, 0.89, 0.8719, "100 trees of depth 3, digits held out (the full forest: 0.9861)");
     }
 
     [Fact]
@@ -54,6 +69,6 @@ public sealed class ForestBehaviourTests
     {
         var model = Digits.Ml.MulticlassClassification.Trainers.Forest(kind: ForestKind.ExtraTrees).Fit(Digits.Train);
         var accuracy = Digits.Ml.MulticlassClassification.Evaluate(model.Transform(Digits.Test)).MicroAccuracy;
-        Measured.AtLeast(accuracy, 0.99, 0.9944, "extra-trees (100), digits held out (the random forest: 0.9889)");
+        Measured.AtLeast(accuracy, 0.99, 0.9916, "extra-trees (100), digits held out (the random forest: 0.9861)");
     }
 }

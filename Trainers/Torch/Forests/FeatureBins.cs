@@ -4,16 +4,20 @@ namespace MlToolkit.Trainers.Torch.Forests;
 /// Every feature cut into at most <see cref="MaxBins"/> ordered bins, so that a node finds its best split by counting
 /// rows per bin instead of sorting them. A feature with few distinct values gets one bin per value (its splits are
 /// exact); one with more gets bins of about equal row counts. A row goes left of cut <c>b</c> when its value is at most
-/// <see cref="Cut"/>(f, b), a midpoint between two observed values; a missing value (NaN) always goes right.
+/// <see cref="Cut"/>(f, b), a midpoint between two observed values; a missing value (NaN) always goes right. Each bin
+/// also keeps the lowest and highest value seen in it, so that a node can cut halfway between its own neighbouring
+/// values (<see cref="Between"/>), as scikit-learn does, rather than just above its left side.
 /// </summary>
 internal sealed class FeatureBins
 {
     public const int MaxBins = 255;
     private readonly float[][] _cuts;
+    private readonly float[][] _lows;
+    private readonly float[][] _highs;
 
-    private FeatureBins(float[][] cuts, byte[][] binned, int rows)
+    private FeatureBins(float[][] cuts, float[][] lows, float[][] highs, byte[][] binned, int rows)
     {
-        _cuts = cuts;
+        (_cuts, _lows, _highs) = (cuts, lows, highs);
         Binned = binned;
         Rows = rows;
     }
@@ -31,10 +35,29 @@ internal sealed class FeatureBins
     /// <summary>The threshold between bin <paramref name="bin"/> and the next.</summary>
     public float Cut(int feature, int bin) => _cuts[feature][bin];
 
+    /// <summary>The lowest value seen in bin <paramref name="bin"/> of <paramref name="feature"/> (NaN when it holds only missing values).</summary>
+    public float Low(int feature, int bin) => _lows[feature][bin];
+
+    /// <summary>The highest value seen in bin <paramref name="bin"/> of <paramref name="feature"/> (NaN when it holds only missing values).</summary>
+    public float High(int feature, int bin) => _highs[feature][bin];
+
+    /// <summary>
+    /// A threshold that sends bins up to <paramref name="left"/> left and bins from <paramref name="right"/> right
+    /// (<paramref name="left"/> &lt; <paramref name="right"/>; the bins between hold none of the node's rows): halfway
+    /// between the highest value of the one and the lowest of the other, or the fixed cut when a bin has no value.
+    /// </summary>
+    public float Between(int feature, int left, int right)
+    {
+        var (lower, upper) = (High(feature, left), Low(feature, right));
+        return float.IsNaN(lower) || float.IsNaN(upper) ? Cut(feature, left) : Midpoint(lower, upper);
+    }
+
     /// <summary>Bins the row-major <paramref name="features"/> [rows × featureCount].</summary>
     public static FeatureBins From(float[] features, int rows, int featureCount, CancellationToken cancellation)
     {
         var cuts = new float[featureCount][];
+        var lows = new float[featureCount][];
+        var highs = new float[featureCount][];
         var binned = new byte[featureCount][];
         var column = new float[rows];
         for (var f = 0; f < featureCount; f++)
@@ -46,8 +69,9 @@ internal sealed class FeatureBins
             binned[f] = new byte[rows];
             for (var r = 0; r < rows; r++)
                 binned[f][r] = BinOf(cuts[f], column[r]);
+            (lows[f], highs[f]) = RangesOf(column, binned[f], cuts[f].Length + 1);
         }
-        return new FeatureBins(cuts, binned, rows);
+        return new FeatureBins(cuts, lows, highs, binned, rows);
     }
 
     /// <summary>The first bin whose cut is at least <paramref name="value"/>; NaN and values above every cut fall in the last bin.</summary>
@@ -57,6 +81,21 @@ internal sealed class FeatureBins
             return (byte)cuts.Length;
         var index = Array.BinarySearch(cuts, value);
         return (byte)(index >= 0 ? index : ~index);
+    }
+
+    private static (float[] Lows, float[] Highs) RangesOf(float[] column, byte[] bins, int count)
+    {
+        var lows = Enumerable.Repeat(float.NaN, count).ToArray();
+        var highs = Enumerable.Repeat(float.NaN, count).ToArray();
+        for (var r = 0; r < column.Length; r++)
+        {
+            var (value, bin) = (column[r], bins[r]);
+            if (float.IsNaN(value))
+                continue;
+            lows[bin] = float.IsNaN(lows[bin]) ? value : Math.Min(lows[bin], value);
+            highs[bin] = float.IsNaN(highs[bin]) ? value : Math.Max(highs[bin], value);
+        }
+        return (lows, highs);
     }
 
     private static float[] CutsOf(float[] column)

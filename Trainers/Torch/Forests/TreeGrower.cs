@@ -37,7 +37,7 @@ internal sealed class TreeGrower
 
     private readonly record struct Pending(int Node, int Start, int End, int Depth);
 
-    private readonly record struct Split(int Feature, int Bin, double Gain);
+    private readonly record struct Split(int Feature, int Bin, double Gain, float Threshold = float.NaN);
 
     /// <summary>Grows a tree on <paramref name="rows"/> (each taken <paramref name="weights"/>[row] times).</summary>
     public TreeNodes Grow(int[] rows, int[] weights, CancellationToken cancellation)
@@ -58,7 +58,7 @@ internal sealed class TreeGrower
                 continue;
             var middle = Partition(rows, start, end, _bins.Binned[split.Feature], split.Bin);
             var (left, right) = (tree.Add(), tree.Add());
-            tree.MakeSplit(node, split.Feature, _bins.Cut(split.Feature, split.Bin), left, right);
+            tree.MakeSplit(node, split.Feature, split.Threshold, left, right);
             pending.Push(new Pending(right, middle, end, depth + 1));
             pending.Push(new Pending(left, start, middle, depth + 1));
         }
@@ -142,7 +142,22 @@ internal sealed class TreeGrower
             if (gain > (best?.Gain ?? double.NegativeInfinity))
                 best = new Split(feature, bin, gain);
         }
-        return best;
+        return best is { } found ? found with { Threshold = Threshold(feature, found.Bin, lowest, highest) } : null;
+    }
+
+    /// <summary>
+    /// Halfway between the node's own values either side of cut <paramref name="bin"/>: its highest value in the
+    /// occupied bins up to the cut and its lowest in those after it, so that unseen values between them split evenly.
+    /// </summary>
+    private float Threshold(int feature, int bin, int lowest, int highest)
+    {
+        var left = bin;
+        while (left > lowest && _binWeights[left] == 0)
+            left--;
+        var right = bin + 1;
+        while (right < highest && _binWeights[right] == 0)
+            right++;
+        return _bins.Between(feature, left, right);
     }
 
     private (int From, int To) RandomCut(int lowest, int highest)
