@@ -31,6 +31,14 @@ public sealed class StrongStartPortfolioTests
     }
 
     [Fact]
+    public void Exact_neighbours_start_as_cheap_as_a_logistic_regression_up_to_10000_rows_and_after_the_trees_beyond()
+    {
+        Assert.Equal(2, Order(PredictionTask.MulticlassClassification, NearestNeighborsCandidate.CheapUpToRows).IndexOf("knn neighbors=5, weighting=distance"));
+        var large = Order(PredictionTask.MulticlassClassification, NearestNeighborsCandidate.CheapUpToRows + 1);
+        Assert.True(large.IndexOf("knn neighbors=5, weighting=distance") > large.IndexOf("forest kind=extra_trees, trees=100, max_features=sqrt, min_leaf=1"), string.Join(" | ", large));
+    }
+
+    [Fact]
     public void Text_keeps_the_lighter_logistic_penalty_alone()
     {
         var linear = Order(PredictionTask.BinaryClassification, 1_500, DataModality.Text).Where(s => s.StartsWith("lbfgs", StringComparison.Ordinal));
@@ -48,17 +56,17 @@ public sealed class StrongStartPortfolioTests
     }
 
     [Fact]
-    public void On_a_large_regression_table_the_exact_kernel_ranks_after_the_trees_and_the_mlp_is_left_to_the_tuner()
+    public void On_a_large_regression_table_the_exact_kernel_and_neighbours_rank_after_the_trees_and_the_mlp_is_left_to_the_tuner()
     {
         Assert.Equal(new[]
         {
-            "knn neighbors=5, weighting=distance",
-            "knn neighbors=10, weighting=distance",
             "lightgbm iterations=100, leaves=31, min_leaf_examples=20, learning_rate=0.1, feature_fraction=1, subsample=1, l1=9.766e-4, l2=0.01",
             "forest kind=random_forest, trees=100, max_features=all, min_leaf=1",
             "forest kind=extra_trees, trees=100, max_features=all, min_leaf=1",
             "kernel regularization=1, gamma_scale=1",
             "kernel regularization=0.1, gamma_scale=1",
+            "knn neighbors=5, weighting=distance",
+            "knn neighbors=10, weighting=distance",
             "lightgbm iterations=300, leaves=31, min_leaf_examples=10, learning_rate=0.05, feature_fraction=0.7, subsample=0.8, l1=9.766e-4, l2=0.1",
         }, Order(PredictionTask.Regression, 50_000));
     }
