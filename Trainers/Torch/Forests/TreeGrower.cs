@@ -37,7 +37,7 @@ internal sealed class TreeGrower
 
     private readonly record struct Pending(int Node, int Start, int End, int Depth);
 
-    private readonly record struct Split(int Feature, int Bin, double Gain, float Threshold = float.NaN);
+    private readonly record struct Split(int Feature, int Bin, double Gain, float Threshold);
 
     /// <summary>Grows a tree on <paramref name="rows"/> (each taken <paramref name="weights"/>[row] times).</summary>
     public TreeNodes Grow(int[] rows, int[] weights, CancellationToken cancellation)
@@ -131,7 +131,7 @@ internal sealed class TreeGrower
         var leftWeight = 0.0;
         for (var bin = lowest; bin < from; bin++)
             AddBin(bin, ref leftWeight);
-        Split? best = null;
+        var (bestBin, bestGain) = (-1, double.NegativeInfinity);
         for (var bin = from; bin <= to; bin++)
         {
             AddBin(bin, ref leftWeight);
@@ -139,10 +139,10 @@ internal sealed class TreeGrower
             if (leftWeight < _settings.MinLeafRows || rightWeight < _settings.MinLeafRows)
                 continue;
             var gain = Score(_leftSums, leftWeight) + RightScore(rightWeight) - parentScore;
-            if (gain > (best?.Gain ?? double.NegativeInfinity))
-                best = new Split(feature, bin, gain);
+            if (gain > bestGain)
+                (bestBin, bestGain) = (bin, gain);
         }
-        return best is { } found ? found with { Threshold = Threshold(feature, found.Bin, lowest, highest) } : null;
+        return bestBin < 0 ? null : new Split(feature, bestBin, bestGain, Threshold(feature, bestBin, lowest, highest));
     }
 
     /// <summary>
