@@ -35,22 +35,13 @@ internal sealed class FeatureBins
     /// <summary>The threshold between bin <paramref name="bin"/> and the next.</summary>
     public float Cut(int feature, int bin) => _cuts[feature][bin];
 
-    /// <summary>The lowest value seen in bin <paramref name="bin"/> of <paramref name="feature"/> (NaN when it holds only missing values).</summary>
-    public float Low(int feature, int bin) => _lows[feature][bin];
-
-    /// <summary>The highest value seen in bin <paramref name="bin"/> of <paramref name="feature"/> (NaN when it holds only missing values).</summary>
-    public float High(int feature, int bin) => _highs[feature][bin];
-
     /// <summary>
     /// A threshold that sends bins up to <paramref name="left"/> left and bins from <paramref name="right"/> right
     /// (<paramref name="left"/> &lt; <paramref name="right"/>; the bins between hold none of the node's rows): halfway
-    /// between the highest value of the one and the lowest of the other, or the fixed cut when a bin has no value.
+    /// between the highest value of the one and the lowest of the other. Both hold values whenever a feature has a cut:
+    /// missing values share the last bin with the column's largest value.
     /// </summary>
-    public float Between(int feature, int left, int right)
-    {
-        var (lower, upper) = (High(feature, left), Low(feature, right));
-        return float.IsNaN(lower) || float.IsNaN(upper) ? Cut(feature, left) : Midpoint(lower, upper);
-    }
+    public float Between(int feature, int left, int right) => Midpoint(_highs[feature][left], _lows[feature][right]);
 
     /// <summary>Bins the row-major <paramref name="features"/> [rows × featureCount].</summary>
     public static FeatureBins From(float[] features, int rows, int featureCount, CancellationToken cancellation)
