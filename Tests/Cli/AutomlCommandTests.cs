@@ -20,21 +20,22 @@ public sealed class AutomlCommandTests : IDisposable
     [Fact]
     public void Automl_on_the_digits_sample_writes_model_leaderboard_and_history_and_a_rerun_resumes()
     {
+        // The forest, not LightGBM: its ten-class strong starts took two thirds of this test's time (60 → 30 CPU seconds).
         var output = _folder.File("out");
-        var first = CliRunner.InProcess("automl", "--max-trials", "5", "--cv", "3", "--trainers", "lbfgs,lightgbm", "--explain", "false", "--ensemble", "false", "-o", output, "--json");
+        var first = CliRunner.InProcess("automl", "--max-trials", "5", "--cv", "3", "--trainers", "lbfgs,forest", "--explain", "false", "--ensemble", "false", "-o", output, "--json");
         Assert.True(first.ExitCode == 0, first.Error);
         var json = JsonNode.Parse(first.Out)!;
         Assert.Equal("sample:digits", (string?)json["dataset"]);
         Assert.Equal("MaxTrials", (string?)json["stopReason"]);
         Assert.Equal(5, (int)json["trials"]!);
         Assert.Equal(0, (int)json["resumedTrials"]!);
-        Measured.AtLeast((double)json["best"]!["value"]!, 0.965, 0.9705, "best 3-fold CV accuracy of 5 trials");
+        Measured.AtLeast((double)json["best"]!["value"]!, 0.97, 0.9750, "best 3-fold CV accuracy of 5 trials");
         Assert.True(File.Exists(Path.Combine(output, "model.zip")));
         Assert.Equal(6, File.ReadAllLines(Path.Combine(output, "trials.csv")).Length);
         Assert.StartsWith("rank  trial  trainer", File.ReadAllText(Path.Combine(output, "leaderboard.txt")));
         Assert.Equal(Path.Combine(output, "experiment.db"), (string?)json["storage"]);
 
-        var second = CliRunner.InProcess("automl", "--max-trials", "7", "--cv", "3", "--trainers", "lbfgs,lightgbm", "--explain", "false", "--ensemble", "false", "-o", output, "--json");
+        var second = CliRunner.InProcess("automl", "--max-trials", "7", "--cv", "3", "--trainers", "lbfgs,forest", "--explain", "false", "--ensemble", "false", "-o", output, "--json");
         Assert.True(second.ExitCode == 0, second.Error);
         var resumed = JsonNode.Parse(second.Out)!;
         Assert.Equal(7, (int)resumed["trials"]!);
@@ -62,6 +63,7 @@ public sealed class AutomlCommandTests : IDisposable
     [Fact]
     public void On_a_terminal_progress_is_drawn_live_and_diagnostic_verbosity_logs_every_epoch()
     {
+        // Explanations and the ensemble are tested elsewhere; here they would only double the time of each run.
         var screen = new StringWriter();
         var terminal = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -70,7 +72,7 @@ public sealed class AutomlCommandTests : IDisposable
         // Wide enough that no description wraps; wrapping is Spectre's business, not ours.
         terminal.Profile.Width = 200;
         var stdout = new StringWriter();
-        var code = MlToolkit.Cli.CliApplication.Run(new[] { "automl", "--max-trials", "2", "--cv", "2", "--trainers", "lbfgs,mlp", "--strong-starts", "false", "-o", _folder.File("live") }, stdout, new StringWriter(), terminal);
+        var code = MlToolkit.Cli.CliApplication.Run(new[] { "automl", "--max-trials", "2", "--cv", "2", "--trainers", "lbfgs,mlp", "--strong-starts", "false", "--explain", "false", "--ensemble", "false", "-o", _folder.File("live") }, stdout, new StringWriter(), terminal);
         Assert.Equal(0, code);
         // The last frame, drawn after the run, must hold the final count, the best, and the last trial's epochs and outcome.
         var frames = screen.ToString();
@@ -80,12 +82,12 @@ public sealed class AutomlCommandTests : IDisposable
         Assert.DoesNotContain("] trial ", stdout.ToString());
         Assert.Contains("Best     trial ", stdout.ToString());
 
-        var diagnostic = CliRunner.InProcess("automl", "--max-trials", "2", "--cv", "2", "--trainers", "lbfgs,mlp", "--strong-starts", "false", "-o", _folder.File("diag"), "-v", "diagnostic");
+        var diagnostic = CliRunner.InProcess("automl", "--max-trials", "2", "--cv", "2", "--trainers", "lbfgs,mlp", "--strong-starts", "false", "--explain", "false", "--ensemble", "false", "-o", _folder.File("diag"), "-v", "diagnostic");
         Assert.True(diagnostic.ExitCode == 0, diagnostic.Error);
         Assert.Matches(@"\] trial   1  mlp        started: learning_rate=0\.001, batch_size=32, epochs=10, ", diagnostic.Out);
         Assert.Equal(10, Regex.Matches(diagnostic.Out, @"\] trial   1  mlp        epoch \d+: loss \d").Count);
 
-        var quiet = CliRunner.InProcess("automl", "--max-trials", "1", "--cv", "2", "--trainers", "lbfgs", "-o", _folder.File("quiet"), "-v", "quiet");
+        var quiet = CliRunner.InProcess("automl", "--max-trials", "1", "--cv", "2", "--trainers", "lbfgs", "--explain", "false", "-o", _folder.File("quiet"), "-v", "quiet");
         Assert.DoesNotContain("] trial ", quiet.Out);
         Assert.Contains("Best     trial 0: lbfgs", quiet.Out);
     }
