@@ -3,8 +3,8 @@
 preprocessing as PEERS.md (median impute + scale numbers, most-frequent impute + one-hot categories), for seeds 0-2.
 Compares its cut rule (uniform over a node's value range) with ours (a random bin between the node's lowest and highest).
 Run: /usr/bin/python3 bench/sklearn_extra_trees_outer.py DIR name [name ...]
-DIR holds <name>.csv.gz and <name>.folds.json (../shared/datasets/benchmark, or the outer loop's export for digits)."""
-import sys, json, warnings
+DIR holds <name>.csv.gz (or .csv, as the outer loop exports digits) and <name>.folds.json."""
+import os, sys, json, warnings
 import numpy as np, pandas as pd
 from sklearn.compose import make_column_transformer, make_column_selector
 from sklearn.pipeline import make_pipeline
@@ -23,7 +23,8 @@ def prep():
 
 d = sys.argv[1]
 for name in sys.argv[2:]:
-    df = pd.read_csv(f'{d}/{name}.csv.gz')
+    path = f'{d}/{name}.csv.gz'
+    df = pd.read_csv(path if os.path.exists(path) else f'{d}/{name}.csv')
     folds = json.load(open(f'{d}/{name}.folds.json'))
     y = df[folds['label']]
     X = df.drop(columns=folds['label'])
