@@ -17,7 +17,7 @@ internal sealed class AutomlCommandOptions
         MaxTrials = new Option<int?>("--max-trials") { Description = "Trials to finish, counting those of a resumed experiment." };
         Tuner = new Option<string>("--tuner") { Description = "tpe, cfo (cost-frugal, starts cheap), random or grid.", DefaultValueFactory = _ => "cfo" };
         Tuner.AcceptOnlyFromAmong("tpe", "cfo", "random", "grid");
-        Folds = new Option<int?>("--cv") { Description = "Cross-validation folds per trial (stratified for classification); 1 = a 20% holdout. Default: 5, or a holdout from 10,000 rows (or 200,000 cells) and on text or images." };
+        Folds = new Option<int?>("--cv") { Description = "Cross-validation folds per trial (stratified for classification); 1 = a 20% holdout. Default: 10 on tables of 100–199 rows, 5 on other small tables, or a holdout from 10,000 rows (or 200,000 cells) and on text or images." };
         Trainers = new Option<string[]>("--trainers") { Description = $"Trainers to sweep (comma-separated): {string.Join(", ", CandidateCatalog.All.Select(c => c.Name))}. Default: the classic ones and mlp.", AllowMultipleArgumentsPerToken = true };
         Metric = new Option<string?>("--metric") { Description = "Metric to optimize, e.g. accuracy, macro_accuracy, log_loss, auc, f1, r_squared, rmse. Default: accuracy (R² for regression)." };
         Storage = new Option<string?>("--storage") { Description = "Where trials are stored: an SQLite file, or a PostgreSQL connection string (postgresql://user@host:port/db; password from PGPASSWORD or ~/.pgpass) to share the study between machines. Re-running with it resumes; several processes may run one study at once. Default: <output>/experiment.db." };

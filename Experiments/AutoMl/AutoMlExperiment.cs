@@ -367,12 +367,25 @@ public sealed class AutoMlExperiment
     }
 
     /// <summary>
-    /// The evaluation AutoML picks when <see cref="AutoMlOptions.Folds"/> is not set: 5-fold cross-validation on small
-    /// tables; a single holdout from 10,000 rows or 200,000 cells, and on text or images, where one 5-fold trial of a
-    /// strong model can take longer than a short budget.
+    /// Tables from this many rows up to <see cref="TenFoldsBelowRows"/> are cross-validated with 10 folds: a fifth of
+    /// them holds under 40 rows, so 5-fold scores move in steps of 2.5 % and more and rank near-equal trials by luck,
+    /// while their trials are cheap enough to fit twice as often. Below it a tenth would hold under 10 rows.
+    /// </summary>
+    public const int TenFoldsFromRows = 100;
+
+    /// <summary>Tables below this many rows (and from <see cref="TenFoldsFromRows"/>) are cross-validated with 10 folds.</summary>
+    public const int TenFoldsBelowRows = 200;
+
+    /// <summary>
+    /// The evaluation AutoML picks when <see cref="AutoMlOptions.Folds"/> is not set: 10-fold cross-validation on
+    /// tables of 100–199 rows (outer loop, 30 s, five runs each: glass, 171 training rows, 0.8215 on average against
+    /// 0.8000 with 5 folds; sonar, 166 rows, 0.8760 against 0.8819, both far above scikit-learn's defaults); 5 folds
+    /// on other small tables; a single holdout from 10,000 rows or 200,000 cells, and on text or images, where one 5-fold
+    /// trial of a strong model can take longer than a short budget.
     /// </summary>
     public static int AutomaticFolds(long rows, int columns, DataModality modality) =>
-        modality != DataModality.Tabular || rows >= 10_000 || rows * columns >= 200_000 ? 1 : 5;
+        modality != DataModality.Tabular || rows >= 10_000 || rows * columns >= 200_000 ? 1
+        : rows >= TenFoldsFromRows && rows < TenFoldsBelowRows ? 10 : 5;
 
     private ColumnInformation? ColumnsWithIgnored()
     {

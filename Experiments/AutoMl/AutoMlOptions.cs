@@ -38,7 +38,7 @@ public sealed class AutoMlOptions
 
     /// <summary>
     /// Folds for cross-validation (stratified for classification); 1 uses a holdout of <see cref="HoldoutFraction"/>.
-    /// Default null: 5 folds on small tables, a holdout on large or wide data and on text or images (see
+    /// Default null: 10 folds on tables of 100–199 rows, 5 on other small tables, a holdout on large or wide data and on text or images (see
     /// <see cref="AutoMlExperiment.AutomaticFolds"/>), so that a short budget still completes trials.
     /// </summary>
     public int? Folds { get; set; }
