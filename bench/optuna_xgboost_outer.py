@@ -10,7 +10,6 @@ Needs Debian's python3-optuna, python3-xgboost, python3-sklearn, python3-pandas 
 """
 import argparse
 import glob
-import json
 import os
 import time
 
@@ -22,15 +21,12 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.preprocessing import LabelEncoder
 
+import peer_preprocessing
 from optuna_xgboost import suggest_params
 
 
 def load(folder, task):
-    folds = json.load(open(os.path.join(folder, f"{task}.folds.json")))
-    path = os.path.join(folder, f"{task}.csv.gz")
-    frame = pd.read_csv(path if os.path.exists(path) else os.path.join(folder, f"{task}.csv"))
-    label = folds["label"]
-    y = frame.pop(label)
+    frame, y, folds = peer_preprocessing.load(folder, task)
     x = pd.get_dummies(frame, dummy_na=False).astype(np.float32)
     regression = folds.get("task") == "regression"
     y = y.to_numpy(dtype=np.float64) if regression else LabelEncoder().fit_transform(y.astype(str))
