@@ -97,7 +97,7 @@ public sealed class AutomlCommandTests : IDisposable
     {
         var output = _folder.File("rmse");
         var run = CliRunner.InProcess("automl", "--sample", "diabetes", "--metric", "rmse", "--trainers", "lightgbm,sdca", "--max-trials", "6", "--cv", "2",
-            "--parallel", "2", "--trial-timeout", "300", "--memory-limit", "100000", "--pruner", "median", "-o", output, "--json");
+            "--parallel", "2", "--trial-timeout", "300", "--memory-limit", "100000", "--pruner", "median", "--explain", "false", "--ensemble", "false", "-o", output, "--json");
         Assert.True(run.ExitCode == 0, run.Error);
         var json = JsonNode.Parse(run.Out)!;
         Assert.Equal(("rmse", false, 6, 6), ((string?)json["metric"], (bool)json["maximize"]!, (int)json["trials"]!, (int)json["complete"]!));

@@ -85,10 +85,11 @@ public sealed class SequenceModelTests
         var split = DataSplits.TrainTest(raw, 0.2, seed: 1, "Label");
         var pipeline = ml.Transforms.Text.TokenizeToIds(new TokenIdEstimator.Options { InputColumnName = "Text", OutputColumnName = "Features", MaxLength = 256, MaxVocabularySize = 5000 })
             .Append(ml.Transforms.Conversion.MapValue("Label", new[] { new KeyValuePair<string, bool>("negative", false), new KeyValuePair<string, bool>("positive", true) }, "Label"))
-            .Append(ml.BinaryClassification.Trainers.TransformerEncoder(new TransformerTrainer.Options { Epochs = 10 }));
+            .Append(ml.BinaryClassification.Trainers.TransformerEncoder(new TransformerTrainer.Options { Epochs = 8 }));
         var model = pipeline.Fit(split.Train);
         var metrics = ml.BinaryClassification.Evaluate(model.Transform(split.Test));
-        Measured.AtLeast(metrics.Accuracy, 0.77, 0.7875, "IMDB sample held-out accuracy");
+        // 8 epochs: 0.7825 in 41 s alone (10 epochs, as notebook 03 trains: 0.7875 in 60 s; 6 epochs: 0.7475).
+        Measured.AtLeast(metrics.Accuracy, 0.78, 0.7825, "IMDB sample held-out accuracy after 8 epochs");
     }
 
     [Fact]
