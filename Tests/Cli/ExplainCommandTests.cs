@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using MlToolkit.Data.Samples;
 
 namespace MlToolkit.Tests.Cli;
 
@@ -83,8 +82,7 @@ public sealed class ExplainCommandTests : IDisposable
     {
         // The first 200 reviews (the sample interleaves the labels): what is checked holds for any trained GRU, and one
         // epoch on them takes a tenth of one on all 2,000.
-        using (var reader = SampleDatasets.Get("imdb").OpenSource().OpenReader())
-            _folder.Write("reviews.tsv", string.Join('\n', reader.ReadToEnd().Split('\n').Take(201)) + "\n");
+        _folder.Write("reviews.tsv", string.Join('\n', SampleText.Read("imdb").Split('\n').Take(201)) + "\n");
         var model = _folder.File("gru.zip");
         var train = CliRunner.InProcess("train", "--dataset", _folder.File("reviews.tsv"), "--label-col", "Label", "--trainer", "gru", "--epochs", "1", "--param", "hidden=32", "--param", "embedding=64", "-o", model);
         Assert.True(train.ExitCode == 0, train.Error);

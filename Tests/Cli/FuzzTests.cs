@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using MlToolkit.Data.Samples;
 using MlToolkit.Tests.Trainers.Torch;
 
 namespace MlToolkit.Tests.Cli;
@@ -18,23 +17,18 @@ public sealed class FuzzTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static string Iris()
-    {
-        using var reader = SampleDatasets.Get("iris").OpenSource().OpenReader();
-        return reader.ReadToEnd();
-    }
-
     [Fact]
     public void Mutated_csv_files_are_predicted_trained_on_or_refused_with_a_clear_error()
     {
-        var clean = _folder.Write("iris.csv", Iris());
+        var iris = SampleText.Read("iris");
+        var clean = _folder.Write("iris.csv", iris);
         var model = _folder.File("iris.zip");
         Assert.Equal(0, CliRunner.InProcess("train", "--dataset", clean, "--label-col", "species", "--trainer", "lbfgs", "-o", model).ExitCode);
         var random = new Random(20261130);
         var outcomes = new Dictionary<int, int>();
         for (var i = 0; i < 240; i++)
         {
-            var text = CsvMutations.Apply(Iris(), random, 1 + random.Next(3));
+            var text = CsvMutations.Apply(iris, random, 1 + random.Next(3));
             var path = _folder.Write($"m{i}.csv", text, bom: random.Next(6) == 0);
             // Most runs score with the trained model (fast); every sixth trains on the mutated file itself.
             var result = i % 6 == 5
@@ -52,7 +46,7 @@ public sealed class FuzzTests : IDisposable
     [Fact]
     public void Mutated_model_files_are_refused_with_a_clear_error_or_score_exactly_as_before()
     {
-        var data = _folder.Write("iris.csv", Iris());
+        var data = _folder.Write("iris.csv", SampleText.Read("iris"));
         var model = _folder.File("iris.zip");
         Assert.Equal(0, CliRunner.InProcess("train", "--dataset", data, "--label-col", "species", "--trainer", "lbfgs", "-o", model).ExitCode);
         Assert.Equal(0, CliRunner.InProcess("predict", "--model", model, "--dataset", data, "-o", _folder.File("reference.csv")).ExitCode);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using MlToolkit.Data.Samples;
 using MlToolkit.Tests.Support;
 using MlToolkit.Tests.Trainers.Torch;
 
@@ -75,8 +74,7 @@ public sealed class PredictCommandTests : IDisposable
     // unlabelled file looks like); the other rows, complete, are the training file.
     private (string Training, string HeldOut, List<string> Removed) HeldOut(string sample, string column)
     {
-        using var reader = SampleDatasets.Get(sample).OpenSource().OpenReader();
-        var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        var lines = SampleText.Read(sample).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
         var header = lines[0].Split(',');
         var index = Array.IndexOf(header, column);
         Assert.True(index >= 0, $"{sample} has no column {column}: {lines[0]}");

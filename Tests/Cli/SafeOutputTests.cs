@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
-using MlToolkit.Data.Samples;
 
 namespace MlToolkit.Tests.Cli;
 
@@ -12,11 +11,7 @@ public sealed class SafeOutputTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private string IrisCsv(string name)
-    {
-        using var reader = SampleDatasets.Get("iris").OpenSource().OpenReader();
-        return _folder.Write(name, reader.ReadToEnd());
-    }
+    private string IrisCsv(string name) => _folder.Write(name, SampleText.Read("iris"));
 
     [Fact]
     public void Train_refuses_an_output_that_is_its_input_even_through_a_link_and_leaves_it_untouched()
@@ -81,7 +76,7 @@ public sealed class SafeOutputTests : IDisposable
     [Fact]
     public void An_edited_manifest_field_is_refused_as_a_damaged_model()
     {
-        var data = _folder.Write("bc.csv", ReadSample("breast-cancer"));
+        var data = _folder.Write("bc.csv", SampleText.Read("breast-cancer"));
         var model = _folder.File("bc.zip");
         Assert.Equal(0, CliRunner.InProcess("train", "--dataset", data, "--label-col", "diagnosis", "--trainer", "lbfgs", "-o", model).ExitCode);
         ModelFiles.EditManifest(model, manifest => manifest["model"]!["description"]!["positiveClass"] = "benign");
@@ -91,12 +86,6 @@ public sealed class SafeOutputTests : IDisposable
         Assert.StartsWith($"error: {model}: manifest.json fails its checksum (expected SHA-256 ", result.Error);
         Assert.EndsWith("); the file was modified or damaged", result.Error.Trim());
         Assert.False(File.Exists(_folder.File("p.csv")));
-    }
-
-    private static string ReadSample(string name)
-    {
-        using var reader = SampleDatasets.Get(name).OpenSource().OpenReader();
-        return reader.ReadToEnd();
     }
 }
 

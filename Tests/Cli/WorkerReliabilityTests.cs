@@ -32,8 +32,8 @@ public sealed class WorkerReliabilityTests : IDisposable
     private void TwoProcessesShareOneStudy(string storage)
     {
         var study = "shared-" + Guid.NewGuid().ToString("N")[..8];
-        var runs = Enumerable.Range(0, 2).Select(i => CliProcess.Start(_folder.Path, "automl", "--sample", "iris", "--cv", "2", "--max-trials", "14",
-            "--trainers", "lbfgs,sdca,lightgbm", "--explain", "false", "--ensemble", "false", "--storage", storage, "--study", study, "-o", _folder.File($"out{i}"), "--json")).ToList();
+        var runs = Enumerable.Range(0, 2).Select(i => CliProcess.Start(_folder.Path, Automl("--sample", "iris", "--cv", "2", "--max-trials", "14",
+            "--trainers", "lbfgs,sdca,lightgbm", "--storage", storage, "--study", study, "-o", _folder.File($"out{i}"), "--json"))).ToList();
         var results = runs.Select(r => r.Finish(TimeSpan.FromMinutes(3))).ToList();
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Error));
         using var store = AutoMlStore(storage);
@@ -54,7 +54,7 @@ public sealed class WorkerReliabilityTests : IDisposable
     {
         var db = _folder.File("two-writers.db");
         // Without strong starts the search begins from the small 10-epoch MLP: the test is about the kill, not the search.
-        string[] Args(string output) => new[] { "automl", "--trainers", "mlp", "--cv", "2", "--max-trials", "8", "--strong-starts", "false", "--explain", "false", "--ensemble", "false", "--storage", db, "-o", _folder.File(output), "--json" };
+        string[] Args(string output) => Automl("--trainers", "mlp", "--cv", "2", "--max-trials", "8", "--strong-starts", "false", "--storage", db, "-o", _folder.File(output), "--json");
         var doomed = CliProcess.Start(_folder.Path, Args("a"));
         var survivor = CliProcess.Start(_folder.Path, Args("b"));
         // Kill the first writer (not its worker: that one notices its input close and leaves) while it holds a trial.
@@ -113,7 +113,7 @@ public sealed class WorkerReliabilityTests : IDisposable
     public void A_trial_over_the_memory_cap_is_killed_and_the_next_trials_run_in_a_new_worker()
     {
         // Measured: an MLP trial's worker (libtorch loaded) peaks at 209-248 MiB, an L-BFGS trial's fresh worker at 74-80 MiB.
-        var run = CliProcess.Run(_folder.Path, "automl", "--trainers", "mlp,lbfgs", "--strong-starts", "false", "--max-trials", "3", "--cv", "2", "--memory-limit", "150", "--explain", "false", "--ensemble", "false", "-o", _folder.File("m"), "--json");
+        var run = CliProcess.Run(_folder.Path, Automl("--trainers", "mlp,lbfgs", "--strong-starts", "false", "--max-trials", "3", "--cv", "2", "--memory-limit", "150", "-o", _folder.File("m"), "--json"));
         Assert.True(run.ExitCode == 0, run.Error);
         var trials = TrialsJson(_folder.File("m"));
         Assert.Equal("mlp", (string?)trials[0]!["parameters"]!["trainer"]);
@@ -128,7 +128,7 @@ public sealed class WorkerReliabilityTests : IDisposable
         // (of which reading the data takes 1.5 s here, more on a loaded machine).
         var data = _folder.File("wide.csv");
         WriteSyntheticBinary(data, rows: 200_000, columns: 30);
-        var run = CliProcess.Run(_folder.Path, "automl", "--dataset", data, "--label-col", "label", "--trainers", "lightgbm", "--cv", "5", "--train-time", "10", "-o", _folder.File("d"), "--json");
+        var run = CliProcess.Run(_folder.Path, Automl("--dataset", data, "--label-col", "label", "--trainers", "lightgbm", "--cv", "5", "--train-time", "10", "-o", _folder.File("d"), "--json"));
         Assert.True(run.ExitCode == ExitCodes.NoModel, run.Error);
         var json = JsonNode.Parse(run.Out)!;
         var trials = TrialsJson(_folder.File("d"));
@@ -141,7 +141,7 @@ public sealed class WorkerReliabilityTests : IDisposable
     [LinuxFact]
     public void A_worker_killed_with_kill_9_costs_only_its_trial()
     {
-        var run = CliProcess.Start(_folder.Path, "automl", "--trainers", "mlp", "--max-trials", "3", "--cv", "2", "--explain", "false", "--ensemble", "false", "--verbosity", "diagnostic", "-o", _folder.File("k"));
+        var run = CliProcess.Start(_folder.Path, Automl("--trainers", "mlp", "--max-trials", "3", "--cv", "2", "--verbosity", "diagnostic", "-o", _folder.File("k")));
         // Once the first trial reports an epoch, its worker is busy training: kill it as the OOM killer would.
         Assert.True(run.WaitForLine(line => line.Contains("trial   0  mlp        epoch 1", StringComparison.Ordinal), TimeSpan.FromMinutes(2)), run.Output);
         var worker = Children(run.Process.Id).Single(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("--worker", StringComparison.Ordinal));
@@ -160,7 +160,7 @@ public sealed class WorkerReliabilityTests : IDisposable
     {
         string History(string output)
         {
-            var run = CliProcess.Run(_folder.Path, "automl", "--sample", "wine", "--trainers", "mlp,lbfgs,lightgbm", "--max-trials", "8", "--parallel", "2", "--cv", "2", "--seed", "5", "--explain", "false", "--ensemble", "false", "-o", output, "--json");
+            var run = CliProcess.Run(_folder.Path, Automl("--sample", "wine", "--trainers", "mlp,lbfgs,lightgbm", "--max-trials", "8", "--parallel", "2", "--cv", "2", "--seed", "5", "-o", output, "--json"));
             Assert.True(run.ExitCode == 0, run.Error);
             return string.Join("\n", TrialsJson(output).Select(t => $"{t!["number"]} {t["parameters"]!.ToJsonString()} {(double)t["value"]!:R}"));
         }
@@ -168,6 +168,9 @@ public sealed class WorkerReliabilityTests : IDisposable
         Assert.Equal(first, History(_folder.File("p2")));
         Assert.Equal(8, first.Split('\n').Length);
     }
+
+    /// <summary>`mltoolkit automl` with <paramref name="args"/>, without the ensemble and explanations (see the class summary).</summary>
+    private static string[] Automl(params string[] args) => ["automl", .. args, "--explain", "false", "--ensemble", "false"];
 
     private static JsonArray TrialsJson(string output) => JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trials.json")))!.AsArray();
 

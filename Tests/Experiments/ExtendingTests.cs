@@ -156,8 +156,7 @@ public sealed class ExtendingTests
     public void Automl_runs_on_mlnet_loaded_data_and_the_best_model_serves_a_prediction_engine_with_string_labels()
     {
         using var folder = new TempFolder();
-        using var reader = SampleDatasets.Get("iris").OpenSource().OpenReader();
-        var path = folder.Write("iris.csv", reader.ReadToEnd());
+        var path = folder.Write("iris.csv", SampleText.Read("iris"));
         var ml = new MLContext(1);
         var fromFile = ml.Data.LoadFromTextFile<Flower>(path, separatorChar: ',', hasHeader: true);
         var flowers = ml.Data.CreateEnumerable<Flower>(fromFile, reuseRowObject: false).ToList();
