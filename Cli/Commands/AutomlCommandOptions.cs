@@ -41,7 +41,7 @@ internal sealed class AutomlCommandOptions
 
     public DatasetOptions Data { get; }
 
-    public Option<bool> Ensemble { get; } = new("--ensemble") { Description = "After the search, blend the best trials (greedy selection on their out-of-fold predictions) and save the blend when it beats the best single trial.", DefaultValueFactory = _ => true };
+    public Option<bool> Ensemble { get; } = new("--ensemble") { Description = "After the search, blend the best trials (bagged greedy selection on their out-of-fold predictions) and save the blend when it beats the best single trial.", DefaultValueFactory = _ => true };
 
     public Option<bool> StrongStarts { get; } = new("--strong-starts") { Description = "Evaluate each trainer's known-good configurations (cheapest first) before the tuner proposes.", DefaultValueFactory = _ => true };
 

@@ -95,7 +95,7 @@ public sealed class AutoMlOptions
     public bool StrongStarts { get; set; } = true;
 
     /// <summary>
-    /// After the search, select an ensemble of the best trials from their out-of-fold predictions (Caruana's greedy
+    /// After the search, select an ensemble of the best trials from their out-of-fold predictions (Caruana's bagged greedy
     /// selection) and, when it beats the best single trial there, refit its members and save it as the model. Default true.
     /// </summary>
     public bool Ensemble { get; set; } = true;
