@@ -1,11 +1,12 @@
 """Final-model variants on identical trials, through the benchmark's outer folds.
 
-Usage: python3 bench/ensemble_replay.py BENCHMARK_DIR TASKS [--train-time 30] [--variant NAME=ENV=VALUE ...]
+Usage: python3 bench/ensemble_replay.py BENCHMARK_DIR TASKS [--train-time 30] [--variant NAME=OTHER_BUILD/mltoolkit.dll ...]
        [--cli Cli/bin/Release/net10.0/mltoolkit.dll]
 For each fold k of TASK.folds.json: `mltoolkit automl --train-time T` on the other four folds stores its study (the
 figure the outer loop reports, row "search"); then, per variant, `--max-trials N` on the same study (N = the trials
 stored) runs no new trial and only selects and refits the final model, without a time limit, so the variants differ in
-the final model alone ("replay" is the shipped code, the others set an environment variable). Each is scored on fold k.
+the final model alone ("replay" is --cli, each variant another build of the CLI, e.g. an older commit's). Each is
+scored on fold k.
 Prints one TSV row per fold and variant, and the means.
 """
 import argparse
@@ -24,15 +25,14 @@ parser.add_argument("--train-time", default="30")
 parser.add_argument("--variant", action="append", default=[])
 parser.add_argument("--cli", default="Cli/bin/Release/net10.0/mltoolkit.dll")
 args = parser.parse_args()
-# --variant NAME=VAR=VALUE[,VAR=VALUE...]
-variants = [("replay", {})] + [(v.split("=", 1)[0], dict(p.split("=", 1) for p in v.split("=", 1)[1].split(","))) for v in args.variant]
+variants = [("replay", args.cli)] + [tuple(v.split("=", 1)) for v in args.variant]
 
 
-def automl(work, label, regression, extra, env=None):
-    command = ["dotnet", args.cli, "automl", "--dataset", os.path.join(work, "train.csv"), "--label-col", label,
+def automl(work, label, regression, extra, cli=args.cli):
+    command = ["dotnet", cli, "automl", "--dataset", os.path.join(work, "train.csv"), "--label-col", label,
                "--test-dataset", os.path.join(work, "test.csv"), "--explain", "false", "--json",
                "--storage", os.path.join(work, "study.db")] + (["--task", "regression"] if regression else []) + extra
-    run = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    run = subprocess.run(command, capture_output=True, text=True)
     if run.returncode != 0:
         raise RuntimeError(run.stderr)
     return json.loads(run.stdout)
@@ -62,8 +62,8 @@ for task in args.tasks.split(","):
             with sqlite3.connect(os.path.join(work, "study.db")) as study:
                 trials = study.execute("SELECT COUNT(*) FROM trials").fetchone()[0]
             rows = [("search", search)]
-            for name, env in variants:
-                rows.append((name, automl(work, folds["label"], regression, ["--max-trials", str(trials), "-o", os.path.join(work, name)], env)))
+            for name, cli in variants:
+                rows.append((name, automl(work, folds["label"], regression, ["--max-trials", str(trials), "-o", os.path.join(work, name)], cli)))
             for name, result in rows:
                 scores.setdefault(name, []).append(result["test"]["metrics"][metric])
                 print(f"{task}\t{k}\t{name}\t{scores[name][-1]:.4f}\t{result['trials']}\t{result['best']['trial']}\t{ensemble(result)}", flush=True)
