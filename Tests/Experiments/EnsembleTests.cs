@@ -19,6 +19,13 @@ namespace MlToolkit.Tests.Experiments;
 [Collection(TorchCollection.Name)]
 public sealed class EnsembleTests
 {
+    // Three tests read the same 10-trial search on all of breast cancer: it runs once.
+    private static readonly Lazy<AutoMlResult> FullBreastCancerRun = new(() =>
+    {
+        var ml = new MLContext(1);
+        return BreastCancerRun(ml, SampleDatasets.BreastCancer(ml));
+    });
+
     private static AutoMlResult BreastCancerRun(MLContext ml, IDataView train, IDataView? test = null) =>
         ml.AutoMl().CreateExperiment(train, "diagnosis")
             .SetTrainers("lbfgs", "knn", "kernel", "lightgbm").SetMetric("log_loss").SetCrossValidation(3).SetTrainingTime(null).SetMaxTrials(10).SetSeed(1)
@@ -27,8 +34,7 @@ public sealed class EnsembleTests
     [Fact]
     public void The_selected_blend_is_at_least_as_good_as_every_member_on_the_folds_it_was_selected_on()
     {
-        var ml = new MLContext(1);
-        var result = BreastCancerRun(ml, SampleDatasets.BreastCancer(ml));
+        var result = FullBreastCancerRun.Value;
         var ensemble = Assert.IsType<EnsembleSummary>(result.Ensemble);
         Assert.True(ensemble.Weights.Count >= 2, $"{ensemble.Weights.Count} members");
         Assert.Equal(1.0, ensemble.Weights.Values.Sum(), 6);
@@ -72,8 +78,7 @@ public sealed class EnsembleTests
     [Fact]
     public void Bagged_selection_averages_selections_from_random_halves_and_repeats_with_its_seed()
     {
-        var ml = new MLContext(1);
-        var result = BreastCancerRun(ml, SampleDatasets.BreastCancer(ml));
+        var result = FullBreastCancerRun.Value;
         var metric = new OutOfFoldMetric(PredictionTask.BinaryClassification, "log_loss", OutOfFoldLabels());
         var candidates = result.Trials.Select(t => (t.Number, Stored: OutOfFoldPredictions.FromDiagnostics(t.Diagnostics))).Where(c => c.Stored is not null)
             .Select(c => new EnsembleCandidate(c.Number, c.Stored!.Value.Values)).ToList();
@@ -118,8 +123,7 @@ public sealed class EnsembleTests
     [Fact]
     public void A_blend_cut_to_the_members_refit_in_time_is_kept_only_while_it_beats_the_best_single_trial_out_of_fold()
     {
-        var ml = new MLContext(1);
-        var result = BreastCancerRun(ml, SampleDatasets.BreastCancer(ml));
+        var result = FullBreastCancerRun.Value;
         var selected = Assert.IsType<EnsembleSummary>(result.Ensemble);
         var builder = new EnsembleBuilder(PredictionTask.BinaryClassification, new MetricDefinition("log_loss", false), BreastCancerFolds());
         var again = builder.Select(result.Trials, out var whyNot);
