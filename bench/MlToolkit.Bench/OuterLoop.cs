@@ -4,6 +4,8 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using MlToolkit.Experiments.Tuning;
 
 namespace MlToolkit.Bench;
 
@@ -12,16 +14,22 @@ namespace MlToolkit.Bench;
 /// <c>NAME.folds.json</c>, the CLI sees only the other four folds (written as a CSV file, as a user would pass it), runs
 /// with the time budget (its own cross-validation, refit and ensemble inside it), and its saved model is scored on
 /// fold k by <c>--test-dataset</c>. Prints one line per fold and the mean per task, as TSV.
+/// With replays (NAME=CLI), each fold's stored study is then run again by each of those builds of the CLI with
+/// <c>--max-trials</c> equal to its stored trials and no time limit: no new trial runs, so the builds differ only in the
+/// final model they select and refit from identical trials; each is scored on fold k too (a last column names the run).
 /// </summary>
 internal static class OuterLoop
 {
-    public static int Run(string benchmarkFolder, IReadOnlyList<string> tasks, double trainTime, string cli, string? extraArguments)
+    public static int Run(string benchmarkFolder, IReadOnlyList<string> tasks, double trainTime, string cli, string? extraArguments,
+        IReadOnlyList<(string Name, string Cli)> replays)
     {
         cli = Path.GetFullPath(cli);
-        Console.WriteLine("task\tfold\tmetric\ttest\tautoml_seconds\tprocess_seconds\ttrials\tbest_trainer\tensemble");
+        replays = replays.Select(r => (r.Name, Path.GetFullPath(r.Cli))).ToList();
+        var variant = replays.Count > 0 ? "\tvariant" : "";
+        Console.WriteLine($"task\tfold\tmetric\ttest\tautoml_seconds\tprocess_seconds\ttrials\tbest_trainer\tensemble{variant}");
         foreach (var task in tasks)
         {
-            var scores = new List<double>();
+            var scores = new Dictionary<string, List<double>> { ["search"] = new() };
             var folds = JsonNode.Parse(File.ReadAllText(Path.Combine(benchmarkFolder, task + ".folds.json")))!;
             var (header, rows) = ReadCsv(benchmarkFolder, task);
             var testRows = folds["test_rows"]!.AsArray().Select(f => f!.AsArray().Select(r => (int)r!).ToHashSet()).ToList();
@@ -41,7 +49,8 @@ internal static class OuterLoop
                     double seconds;
                     try
                     {
-                        (result, seconds) = RunCli(cli, work.FullName, train, test, label, regression, trainTime, extraArguments);
+                        (result, seconds) = RunCli(cli, work.FullName, train, test, label, regression, ["--train-time", trainTime.ToString(CultureInfo.InvariantCulture),
+                            "-o", Path.Combine(work.FullName, "out")], extraArguments);
                     }
                     catch (InvalidOperationException error)
                     {
@@ -49,28 +58,48 @@ internal static class OuterLoop
                         Console.WriteLine($"{task}\t{k}\t{metric}\tfailed\t\t\t\t\t{error.Message.Split('\n')[0]}");
                         continue;
                     }
-                    var score = (double)result["test"]!["metrics"]![metric]!;
-                    scores.Add(score);
-                    var ensemble = result["ensemble"] is JsonObject e ? string.Join("+", e["members"]!.AsArray().Select(m => (string?)m!["trial"]?.ToString()))
-                        : $"- ({(string?)result["ensembleSkipped"] ?? "off"})";
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{task}\t{k}\t{metric}\t{score:0.0000}\t{(double)result["totalSeconds"]!:0.0}\t{seconds:0.0}\t{(int)result["trials"]!}\t{(string?)result["best"]?["trainer"]}\t{ensemble}"));
+                    Report(task, k, metric, result, seconds, replays.Count > 0 ? "search" : null, scores);
+                    var storage = (string)result["storage"]!;
+                    var cap = replays.Count > 0 ? ReplayCap(storage) : 0;
+                    foreach (var (name, replayCli) in replays)
+                    {
+                        var (replayed, replaySeconds) = RunCli(replayCli, work.FullName, train, test, label, regression, ["--storage", storage,
+                            "--max-trials", cap.ToString(CultureInfo.InvariantCulture), "-o", Path.Combine(work.FullName, name)], extraArguments);
+                        if ((int)replayed["trials"]! != (int)replayed["resumedTrials"]!)
+                            throw new InvalidOperationException($"The replay {name} of {task} fold {k} ran new trials; its final model would not come from the same trials.");
+                        Report(task, k, metric, replayed, replaySeconds, name, scores);
+                    }
                 }
                 finally
                 {
                     work.Delete(recursive: true);
                 }
             }
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{task}\tmean\t{(regression ? "r_squared" : "accuracy")}\t{(scores.Count > 0 ? scores.Average() : double.NaN):0.0000}\t\t\t{scores.Count} of {testRows.Count} folds"));
+            foreach (var (name, values) in scores)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{task}\tmean\t{(regression ? "r_squared" : "accuracy")}\t{(values.Count > 0 ? values.Average() : double.NaN):0.0000}\t\t\t{values.Count} of {testRows.Count} folds{(replays.Count > 0 ? "\t\t\t" + name : "")}"));
         }
         return 0;
     }
 
-    private static (JsonNode Result, double Seconds) RunCli(string cli, string folder, string train, string test, string label, bool regression, double trainTime, string? extra)
+    /// <summary>Prints one fold's row (with the run's name when there are replays) and keeps its score.</summary>
+    private static void Report(string task, int fold, string metric, JsonNode result, double seconds, string? run, Dictionary<string, List<double>> scores)
+    {
+        var score = (double)result["test"]!["metrics"]![metric]!;
+        if (!scores.TryGetValue(run ?? "search", out var values))
+            scores[run!] = values = new List<double>();
+        values.Add(score);
+        var ensemble = result["ensemble"] is JsonObject e ? string.Join("+", e["members"]!.AsArray().Select(m => (string?)m!["trial"]?.ToString()))
+            : $"- ({(string?)result["ensembleSkipped"] ?? "off"})";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{task}\t{fold}\t{metric}\t{score:0.0000}\t{(double)result["totalSeconds"]!:0.0}\t{seconds:0.0}\t{(int)result["trials"]!}\t{(string?)result["best"]?["trainer"]}\t{ensemble}{(run is null ? "" : "\t" + run)}"));
+    }
+
+    private static (JsonNode Result, double Seconds) RunCli(string cli, string folder, string train, string test, string label, bool regression,
+        IEnumerable<string> runArguments, string? extra)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { cli, "automl", "--dataset", train, "--label-col", label, "--test-dataset", test, "--train-time", trainTime.ToString(CultureInfo.InvariantCulture),
-            "-o", Path.Combine(folder, "out"), "--json", "--explain", "false" })
+        foreach (var argument in new[] { cli, "automl", "--dataset", train, "--label-col", label, "--test-dataset", test, "--json", "--explain", "false" }.Concat(runArguments))
             start.ArgumentList.Add(argument);
         if (regression)
         {
@@ -87,6 +116,24 @@ internal static class OuterLoop
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"mltoolkit automl failed ({process.ExitCode}) on {train}: {error.Result}");
         return (JsonNode.Parse(output)!, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Readies the SQLite study at <paramref name="storage"/> for replays and returns the <c>--max-trials</c> that runs
+    /// none: the trials the deadline left waiting (strong starts never claimed), which a resumed run would claim whatever
+    /// its cap, are deleted, and the cap is the trials that count towards it (all but the cancelled ones, whose retries
+    /// it then leaves unqueued). bench/ensemble_replay.py, before this, let the first build replayed run a waiting trial.
+    /// </summary>
+    private static long ReplayCap(string storage)
+    {
+        using var connection = new SqliteConnection($"Data Source={storage};Pooling=False");
+        connection.Open();
+        using var delete = connection.CreateCommand();
+        delete.CommandText = $"DELETE FROM trials WHERE state = {(int)TrialState.Waiting}";
+        delete.ExecuteNonQuery();
+        using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM trials WHERE state <> {(int)TrialState.Cancelled}";
+        return (long)count.ExecuteScalar()!;
     }
 
     /// <summary>The header and data lines of NAME.csv.gz (or NAME.csv), as text: rows are copied to the fold files unchanged.</summary>

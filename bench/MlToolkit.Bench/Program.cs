@@ -15,6 +15,7 @@ using MlToolkit.Bench;
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- compress --model cnn|transformer [--epochs 3]   (int8, magnitude and structured pruning)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- onnx-speed [--rows 10000] [--threads 2]   (ONNX Runtime vs Transform)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- outer-loop --benchmark DIR [--tasks glass,sonar,...] [--train-time 30] [--cli Cli/bin/Release/net10.0/mltoolkit.dll] [--args "..."]
+//       [--replay NAME=OTHER/mltoolkit.dll,...]   (each fold's stored study replayed by other builds: the final model alone differs)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- shared-study --storage FILE|postgresql://... [--writers 1,2,4,8] [--trials 200] [--work-ms 20]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
@@ -36,7 +37,8 @@ return args.FirstOrDefault() switch
     "shared-study-writer" => SharedStudyThroughput.Writer(Value("--storage")!, Value("--study")!, int.Parse(Value("--trials")!), long.Parse(Value("--work-iterations")!), long.Parse(Value("--start-at") ?? "0")),
     "shared-study-baseline" => SharedStudyThroughput.Baseline(int.Parse(Value("--units")!), long.Parse(Value("--work-iterations")!)),
     "outer-loop" => OuterLoop.Run(Value("--benchmark") ?? "../shared/datasets/benchmark", (Value("--tasks") ?? DefaultTasks(Value("--benchmark") ?? "../shared/datasets/benchmark")).Split(','),
-        double.Parse(Value("--train-time") ?? "30", CultureInfo.InvariantCulture), Value("--cli") ?? "Cli/bin/Release/net10.0/mltoolkit.dll", Value("--args")),
+        double.Parse(Value("--train-time") ?? "30", CultureInfo.InvariantCulture), Value("--cli") ?? "Cli/bin/Release/net10.0/mltoolkit.dll", Value("--args"),
+        (Value("--replay") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => (r.Split('=', 2)[0], r.Split('=', 2)[1])).ToList()),
     "imdb" => ImdbSequence.Run(options, args.SkipWhile(a => a != "--model").Skip(1).FirstOrDefault() ?? "lstm",
         int.Parse(args.SkipWhile(a => a != "--max-length").Skip(1).FirstOrDefault() ?? "256"), args),
     _ => Usage(),
