@@ -14,9 +14,10 @@ namespace MlToolkit.Bench;
 /// <c>NAME.folds.json</c>, the CLI sees only the other four folds (written as a CSV file, as a user would pass it), runs
 /// with the time budget (its own cross-validation, refit and ensemble inside it), and its saved model is scored on
 /// fold k by <c>--test-dataset</c>. Prints one line per fold and the mean per task, as TSV.
-/// With replays (NAME=CLI), each fold's stored study is then run again by each of those builds of the CLI with
-/// <c>--max-trials</c> equal to its stored trials and no time limit: no new trial runs, so the builds differ only in the
-/// final model they select and refit from identical trials; each is scored on fold k too (a last column names the run).
+/// With replays (NAME=CLI), each fold's stored study is then run again by each of those builds of the CLI with a
+/// <c>--max-trials</c> that its trials already reach (see <see cref="ReplayCap"/>) and no time limit: no new trial runs, so
+/// the builds differ only in the final model they select and refit from identical trials; each is scored on fold k too
+/// (a last column names the run).
 /// </summary>
 internal static class OuterLoop
 {
