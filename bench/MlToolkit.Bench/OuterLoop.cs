@@ -30,12 +30,14 @@ internal static class OuterLoop
         Console.WriteLine($"task\tfold\tmetric\ttest\tautoml_seconds\tprocess_seconds\ttrials\tbest_trainer\tensemble{variant}");
         foreach (var task in tasks)
         {
+            // "search" first and always, so that a task whose folds all failed still gets its mean row (NaN, 0 of 5 folds).
             var scores = new Dictionary<string, List<double>> { ["search"] = new() };
             var folds = JsonNode.Parse(File.ReadAllText(Path.Combine(benchmarkFolder, task + ".folds.json")))!;
             var (header, rows) = ReadCsv(benchmarkFolder, task);
             var testRows = folds["test_rows"]!.AsArray().Select(f => f!.AsArray().Select(r => (int)r!).ToHashSet()).ToList();
             var regression = (string?)folds["task"] == "regression";
             var label = (string)folds["label"]!;
+            var metric = regression ? "r_squared" : "accuracy";
             for (var k = 0; k < testRows.Count; k++)
             {
                 var work = Directory.CreateTempSubdirectory($"outer-{task}-{k}-");
@@ -45,7 +47,6 @@ internal static class OuterLoop
                     var test = Path.Combine(work.FullName, "test.csv");
                     File.WriteAllLines(train, rows.Where((_, i) => !testRows[k].Contains(i)).Prepend(header));
                     File.WriteAllLines(test, rows.Where((_, i) => testRows[k].Contains(i)).Prepend(header));
-                    var metric = regression ? "r_squared" : "accuracy";
                     JsonNode result;
                     double seconds;
                     try
@@ -59,7 +60,7 @@ internal static class OuterLoop
                         Console.WriteLine($"{task}\t{k}\t{metric}\tfailed\t\t\t\t\t{error.Message.Split('\n')[0]}");
                         continue;
                     }
-                    Report(task, k, metric, result, seconds, replays.Count > 0 ? "search" : null, scores);
+                    Report(task, k, metric, result, seconds, "search", replays.Count > 0, scores);
                     var storage = (string)result["storage"]!;
                     var cap = replays.Count > 0 ? ReplayCap(storage) : 0;
                     foreach (var (name, replayCli) in replays)
@@ -68,7 +69,7 @@ internal static class OuterLoop
                             "--max-trials", cap.ToString(CultureInfo.InvariantCulture), "-o", Path.Combine(work.FullName, name)], extraArguments);
                         if ((int)replayed["trials"]! != (int)replayed["resumedTrials"]!)
                             throw new InvalidOperationException($"The replay {name} of {task} fold {k} ran new trials; its final model would not come from the same trials.");
-                        Report(task, k, metric, replayed, replaySeconds, name, scores);
+                        Report(task, k, metric, replayed, replaySeconds, name, named: true, scores);
                     }
                 }
                 finally
@@ -78,22 +79,22 @@ internal static class OuterLoop
             }
             foreach (var (name, values) in scores)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{task}\tmean\t{(regression ? "r_squared" : "accuracy")}\t{(values.Count > 0 ? values.Average() : double.NaN):0.0000}\t\t\t{values.Count} of {testRows.Count} folds{(replays.Count > 0 ? "\t\t\t" + name : "")}"));
+                    $"{task}\tmean\t{metric}\t{(values.Count > 0 ? values.Average() : double.NaN):0.0000}\t\t\t{values.Count} of {testRows.Count} folds{(replays.Count > 0 ? "\t\t\t" + name : "")}"));
         }
         return 0;
     }
 
-    /// <summary>Prints one fold's row (with the run's name when there are replays) and keeps its score.</summary>
-    private static void Report(string task, int fold, string metric, JsonNode result, double seconds, string? run, Dictionary<string, List<double>> scores)
+    /// <summary>Prints one fold's row of <paramref name="run"/> (its name in a last column when <paramref name="named"/>) and keeps its score.</summary>
+    private static void Report(string task, int fold, string metric, JsonNode result, double seconds, string run, bool named, Dictionary<string, List<double>> scores)
     {
         var score = (double)result["test"]!["metrics"]![metric]!;
-        if (!scores.TryGetValue(run ?? "search", out var values))
-            scores[run!] = values = new List<double>();
+        if (!scores.TryGetValue(run, out var values))
+            scores[run] = values = new List<double>();
         values.Add(score);
         var ensemble = result["ensemble"] is JsonObject e ? string.Join("+", e["members"]!.AsArray().Select(m => (string?)m!["trial"]?.ToString()))
             : $"- ({(string?)result["ensembleSkipped"] ?? "off"})";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{task}\t{fold}\t{metric}\t{score:0.0000}\t{(double)result["totalSeconds"]!:0.0}\t{seconds:0.0}\t{(int)result["trials"]!}\t{(string?)result["best"]?["trainer"]}\t{ensemble}{(run is null ? "" : "\t" + run)}"));
+            $"{task}\t{fold}\t{metric}\t{score:0.0000}\t{(double)result["totalSeconds"]!:0.0}\t{seconds:0.0}\t{(int)result["trials"]!}\t{(string?)result["best"]?["trainer"]}\t{ensemble}{(named ? "\t" + run : "")}"));
     }
 
     private static (JsonNode Result, double Seconds) RunCli(string cli, string folder, string train, string test, string label, bool regression,

@@ -38,13 +38,16 @@ return args.FirstOrDefault() switch
     "shared-study-baseline" => SharedStudyThroughput.Baseline(int.Parse(Value("--units")!), long.Parse(Value("--work-iterations")!)),
     "outer-loop" => OuterLoop.Run(Value("--benchmark") ?? "../shared/datasets/benchmark", (Value("--tasks") ?? DefaultTasks(Value("--benchmark") ?? "../shared/datasets/benchmark")).Split(','),
         double.Parse(Value("--train-time") ?? "30", CultureInfo.InvariantCulture), Value("--cli") ?? "Cli/bin/Release/net10.0/mltoolkit.dll", Value("--args"),
-        (Value("--replay") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => (r.Split('=', 2)[0], r.Split('=', 2)[1])).ToList()),
+        (Value("--replay") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Replay).ToList()),
     "imdb" => ImdbSequence.Run(options, args.SkipWhile(a => a != "--model").Skip(1).FirstOrDefault() ?? "lstm",
         int.Parse(args.SkipWhile(a => a != "--max-length").Skip(1).FirstOrDefault() ?? "256"), args),
     _ => Usage(),
 };
 
 string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+
+static (string Name, string Cli) Replay(string entry) => entry.Split('=', 2) is [var name, var cli]
+    ? (name, cli) : throw new ArgumentException($"--replay takes NAME=PATH/mltoolkit.dll entries separated by commas, not '{entry}'.");
 
 // Every task of the suite that has its folds, in name order.
 static string DefaultTasks(string folder) =>
