@@ -24,7 +24,7 @@ internal sealed class AutomlCommandOptions
         Study = new Option<string>("--study") { Description = "Study name inside the storage file.", DefaultValueFactory = _ => "default" };
         OutputFolder = new Option<string>("--output", "-o") { Description = "Folder for the best model, leaderboard and trial history.", DefaultValueFactory = _ => "mltoolkit-automl" };
         Parallel = new Option<int>("--parallel") { Description = "Trials run at once; threads are split between them.", DefaultValueFactory = _ => 1 };
-        Threads = new Option<int?>("--threads") { Description = "Threads in all. Default: all cores." };
+        Threads = new Option<int?>("--threads") { Description = "Threads in all (LightGBM below 10,000 training rows and the MLP below 50,000 use one per trial, which is faster there). Default: all cores." };
         TrialTimeout = new Option<double?>("--trial-timeout") { Description = "Seconds one trial may run before it is stopped and marked failed." };
         MemoryLimit = new Option<double?>("--memory-limit") { Description = "MiB one trial may use: its worker process is killed over it and the trial marked failed (with --isolation thread, the whole process is measured and the newest trial stopped)." };
         Isolation = new Option<string>("--isolation") { Description = "Where trials run: process (each in a worker process that can be killed at the deadline, timeout or memory cap; a crash costs only its trial) or thread (in this process; no start-up cost).", DefaultValueFactory = _ => "process" };

@@ -341,7 +341,8 @@ public sealed class AutoMlExperiment
         var binaryClasses = task == PredictionTask.BinaryClassification
             ? new[] { label.Classes.First(c => c != label.PositiveClass), label.PositiveClass! }
             : Array.Empty<string>();
-        var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: true, binaryClasses);
+        var allRows = new DataShape(rows, label.Classes.Count, modality);
+        var evaluator = new TrialEvaluator(task, metric, folds, c => plans[c.Name], Options.Seed, reportEpochs: true, binaryClasses, allRows);
 
         var checkedRows = DataSplits.Spread(encoded, RefitCheckRows);
         var checkedOn = ReferenceEquals(checkedRows, encoded) ? ""
@@ -355,6 +356,7 @@ public sealed class AutoMlExperiment
             {
                 ValidationFraction = TrialEvaluator.ValidationFraction,
                 TimeLimit = trainingLimit,
+                Data = allRows,
             };
             var scorer = candidate.CreatePipeline(new MLContext(Options.Seed), task, features, parameters, context)
                 .Fit(new CancellingDataView(encoded, cancel));
@@ -362,7 +364,7 @@ public sealed class AutoMlExperiment
             return new TrainedModel(label.Describe(candidate.Name, features, encoded), _data.Schema, labelEncoder, scorer);
         }
 
-        var shape = new DataShape(folds.Count > 1 ? rows * (folds.Count - 1) / folds.Count : (long)(rows * (1 - Options.HoldoutFraction)), label.Classes.Count, modality);
+        var shape = allRows with { Rows = folds.Count > 1 ? rows * (folds.Count - 1) / folds.Count : (long)(rows * (1 - Options.HoldoutFraction)) };
         return new Setup(label, task, metric, encoded, folds, space, evaluator, Refit, candidates, shape, rows);
     }
 

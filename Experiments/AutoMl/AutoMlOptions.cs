@@ -61,7 +61,11 @@ public sealed class AutoMlOptions
     /// <summary>Trials run at once. Default 1. With a trial budget and no time budget the history is reproducible at any parallelism when trials run in worker processes.</summary>
     public int ParallelTrials { get; set; } = 1;
 
-    /// <summary>Threads split between parallel trials. Default: the processor count.</summary>
+    /// <summary>
+    /// Threads split between parallel trials, each trial's share a cap: LightGBM below
+    /// <see cref="Candidates.LightGbmCandidate.SingleThreadBelowRows"/> training rows and the MLP below
+    /// <see cref="Candidates.MlpCandidate.SingleThreadBelowRows"/> use one. Default: the processor count.
+    /// </summary>
     public int Threads { get; set; } = Environment.ProcessorCount;
 
     /// <summary>Stops torch trials early from their per-epoch validation loss. Default null (no pruning).</summary>

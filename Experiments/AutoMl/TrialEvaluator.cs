@@ -27,9 +27,11 @@ internal sealed class TrialEvaluator
     private readonly int _seed;
     private readonly bool _reportEpochs;
     private readonly IReadOnlyList<string> _binaryClasses;
+    /// <summary>Each fold's training part: its rows (counted once, on first use), classes and modality.</summary>
+    private readonly Lazy<DataShape[]> _foldData;
 
     public TrialEvaluator(PredictionTask task, MetricDefinition metric, IReadOnlyList<Data.Splits.DataSplit> folds, Func<TrialCandidate, IFeaturePlan> features, int seed,
-        bool reportEpochs, IReadOnlyList<string> binaryClasses)
+        bool reportEpochs, IReadOnlyList<string> binaryClasses, DataShape data)
     {
         _binaryClasses = binaryClasses;
         _task = task;
@@ -38,6 +40,7 @@ internal sealed class TrialEvaluator
         _features = features;
         _seed = seed;
         _reportEpochs = reportEpochs;
+        _foldData = new Lazy<DataShape[]>(() => folds.Select(f => data with { Rows = RowCounter.Count(f.Train) }).ToArray());
     }
 
 
@@ -58,6 +61,7 @@ internal sealed class TrialEvaluator
                 new CandidateContext(context.Threads, _seed, context.CancellationToken, report)
                 {
                     ValidationFraction = ValidationFraction,
+                    Data = _foldData.Value[fold],
                     // Each fold's share of the time still left (scoring and start-up overruns shrink the later folds' shares; one
                     // share is kept spare), so that a torch trial returns a (shorter-trained) model within the budget.
                     TimeLimit = context.TimeLeft is { } left ? TimeSpan.FromTicks(Math.Max((left - started.Elapsed).Ticks, 0) / (_folds.Count - fold + 1)) : null,

@@ -2,7 +2,7 @@ using MlToolkit.Experiments.Tuning.SearchSpaces;
 
 namespace MlToolkit.Experiments.Candidates;
 
-/// <summary>What a strong start may depend on: the size and kind of the data AutoML trains on.</summary>
+/// <summary>The size and kind of the data a trainer fits on: what strong starts and thread choices depend on.</summary>
 /// <param name="Rows">Training rows.</param>
 /// <param name="Classes">Distinct classes (0 for regression).</param>
 /// <param name="Modality">Tables, images or text.</param>

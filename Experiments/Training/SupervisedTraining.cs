@@ -34,8 +34,9 @@ public static class SupervisedTraining
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(request.TestFraction, 1.0, nameof(request.TestFraction));
         var label = LabelSetup.Resolve(request.Data, request.LabelColumn, request.Task, request.PositiveClass);
         var task = label.Task;
+        var modality = label.Modality(request.Features, request.IgnoreColumns);
         var trainer = request.Candidate ?? (request.Trainer is { } name ? CandidateCatalog.Get(name)
-            : CandidateCatalog.SingleRunDefault(task, label.Modality(request.Features, request.IgnoreColumns), RowCounter.Count(request.Data)));
+            : CandidateCatalog.SingleRunDefault(task, modality, RowCounter.Count(request.Data)));
         if (!trainer.Supports(task))
             throw new ArgumentException($"Trainer '{trainer.Name}' does not support {task}; choose one of: {string.Join(", ", CandidateCatalog.All.Where(t => t.Supports(task)).Select(t => t.Name))}.", nameof(request));
         var features = request.Features ?? label.DefaultFeatures(trainer.ReadsTokenSequences, request.IgnoreColumns);
@@ -50,7 +51,11 @@ public static class SupervisedTraining
         var labelEncoder = label.Encoder(mlContext).Fit(train);
         var encoded = labelEncoder.Transform(train);
         var pipeline = trainer.CreatePipeline(mlContext, task, features, hyperparameters,
-            new CandidateContext(request.Threads, request.Seed, cancellationToken) { Progress = request.Progress });
+            new CandidateContext(request.Threads, request.Seed, cancellationToken)
+            {
+                Progress = request.Progress,
+                Data = new DataShape(RowCounter.Count(encoded), label.Classes.Count, modality),
+            });
         var scorer = pipeline.Fit(encoded);
         clock.Stop();
         cancellationToken.ThrowIfCancellationRequested();
