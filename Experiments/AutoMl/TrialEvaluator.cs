@@ -61,7 +61,7 @@ internal sealed class TrialEvaluator
                 new CandidateContext(context.Threads, _seed, context.CancellationToken, report)
                 {
                     ValidationFraction = ValidationFraction,
-                    Data = _foldData.Value[fold],
+                    Data = FoldData(fold),
                     // Each fold's share of the time still left (scoring and start-up overruns shrink the later folds' shares; one
                     // share is kept spare), so that a torch trial returns a (shorter-trained) model within the budget.
                     TimeLimit = context.TimeLeft is { } left ? TimeSpan.FromTicks(Math.Max((left - started.Elapsed).Ticks, 0) / (_folds.Count - fold + 1)) : null,
@@ -81,6 +81,9 @@ internal sealed class TrialEvaluator
         }
         return new TrialOutcome(values.Average(), values, sums.ToDictionary(p => p.Key, p => p.Value / _folds.Count), diagnostics.ToJson());
     }
+
+    /// <summary>The training part of fold <paramref name="fold"/>: its rows, and the data's classes and modality.</summary>
+    public DataShape FoldData(int fold) => _foldData.Value[fold];
 
     public static (TrialCandidate Candidate, ParameterSet Parameters) Resolve(ParameterSet configuration)
     {

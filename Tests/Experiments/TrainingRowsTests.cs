@@ -2,22 +2,24 @@ using System.Collections.Concurrent;
 using Microsoft.ML;
 using MlToolkit.Data;
 using MlToolkit.Data.Samples;
+using MlToolkit.Data.Splits;
 using MlToolkit.Experiments.AutoMl;
 using MlToolkit.Experiments.Candidates;
 using MlToolkit.Experiments.Training;
 using MlToolkit.Experiments.Tuning.SearchSpaces;
+using MlToolkit.Models.Evaluation;
 
 namespace MlToolkit.Tests.Experiments;
 
 /// <summary>Trainers learn the size and kind of data they fit on, which LightGBM and the MLP choose their threads by.</summary>
 public sealed class TrainingRowsTests
 {
-    /// <summary>L-BFGS that notes the data each fit announces.</summary>
-    private sealed class RowsProbe : PerTaskCandidate
+    /// <summary>L-BFGS that notes the data each fit announces. Never registered: the catalog is shared by every test.</summary>
+    private sealed class DataProbe : PerTaskCandidate
     {
-        public static readonly ConcurrentQueue<DataShape?> Announced = new();
+        public ConcurrentQueue<DataShape?> Announced { get; } = new();
 
-        public override string Name => "rows-probe";
+        public override string Name => "data-probe";
 
         public override SearchSpace SearchSpace(PredictionTask task) => new();
 
@@ -29,21 +31,24 @@ public sealed class TrainingRowsTests
     }
 
     [Fact]
-    public void Each_fold_fit_the_refit_and_a_single_training_run_announce_their_rows_classes_and_modality()
+    public void A_single_training_run_announces_its_training_rows_classes_and_modality()
     {
-        CandidateCatalog.Register(new RowsProbe());
         var ml = new MLContext(1);
-        RowsProbe.Announced.Clear();
-        ml.AutoMl().CreateExperiment(SampleDatasets.Iris(ml), "species")
-            .SetTrainers("rows-probe").SetCrossValidation(5).SetTrainingTime(null).SetMaxTrials(1).Run();
-        // Iris has 150 rows: each of 5 folds fits on 120, the refit on all 150.
-        Assert.Equal(new long[] { 120, 120, 120, 120, 120, 150 }, RowsProbe.Announced.Select(d => d!.Rows));
-        Assert.All(RowsProbe.Announced, d => Assert.Equal((3, DataModality.Tabular), (d!.Classes, d.Modality)));
-
-        RowsProbe.Announced.Clear();
-        SupervisedTraining.Run(ml, new TrainingRequest { Data = SampleDatasets.Iris(ml), LabelColumn = "species", Trainer = "rows-probe" });
+        var probe = new DataProbe();
+        SupervisedTraining.Run(ml, new TrainingRequest { Data = SampleDatasets.Iris(ml), LabelColumn = "species", Candidate = probe });
         // The default 20 % test split is stratified: 10 of each class's 50 rows are held out.
-        Assert.Equal(new DataShape?[] { new(120, 3, DataModality.Tabular) }, RowsProbe.Announced.ToArray());
+        Assert.Equal(new DataShape?[] { new(120, 3, DataModality.Tabular) }, probe.Announced.ToArray());
+    }
+
+    [Fact]
+    public void Each_fold_of_an_automl_trial_knows_the_rows_it_fits_on()
+    {
+        var ml = new MLContext(1);
+        var folds = DataSplits.KFold(SampleDatasets.Iris(ml), 5, seed: 1, stratifyColumn: "species");
+        var evaluator = new TrialEvaluator(PredictionTask.MulticlassClassification, MetricDefinition.Get(PredictionTask.MulticlassClassification, null), folds,
+            _ => throw new InvalidOperationException("no trial runs here"), 1, reportEpochs: false, Array.Empty<string>(), new DataShape(150, 3, DataModality.Tabular));
+        // Stratified 5-fold CV of iris's 150 rows (50 per class): each fold trains on 40 of each class.
+        Assert.Equal(Enumerable.Repeat(new DataShape(120, 3, DataModality.Tabular), 5), Enumerable.Range(0, 5).Select(evaluator.FoldData));
     }
 
     [Theory]
