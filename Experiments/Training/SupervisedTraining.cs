@@ -50,20 +50,20 @@ public static class SupervisedTraining
         var clock = Stopwatch.StartNew();
         var labelEncoder = label.Encoder(mlContext).Fit(train);
         var encoded = labelEncoder.Transform(train);
+        var trainRows = RowCounter.Count(train);
         var pipeline = trainer.CreatePipeline(mlContext, task, features, hyperparameters,
             new CandidateContext(request.Threads, request.Seed, cancellationToken)
             {
                 Progress = request.Progress,
-                Data = new DataShape(RowCounter.Count(encoded), label.Classes.Count, modality),
+                Data = new DataShape(trainRows, label.Classes.Count, modality),
             });
         var scorer = pipeline.Fit(encoded);
         clock.Stop();
         cancellationToken.ThrowIfCancellationRequested();
 
         var model = new TrainedModel(label.Describe(trainer.Name, features, train), request.Data.Schema, labelEncoder, scorer);
-        ScoreCheck.RequireFinite(scorer.Transform(encoded), $"The {trainer.Name} model trained on {train.GetRowCount() ?? 0:N0} rows");
+        ScoreCheck.RequireFinite(scorer.Transform(encoded), $"The {trainer.Name} model trained on {trainRows:N0} rows");
         var report = ModelEvaluator.Evaluate(mlContext, model, test);
-        var trainRows = train.GetRowCount() ?? 0;
         return new TrainingResult(model, report, trainRows, clock.Elapsed, hyperparameters);
     }
 
