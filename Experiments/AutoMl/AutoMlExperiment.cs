@@ -243,9 +243,9 @@ public sealed class AutoMlExperiment
     /// Time the search leaves for the refits, from the fits of the best trials so far (one fold's fit each, half as much
     /// again for the larger training set): the best trial's refit, up to half the budget, since the run must end with a
     /// model; or, with an ensemble, the refits of the best trial of each trainer among the best
-    /// <see cref="EnsembleBuilder.Candidates"/> trials (plus the selection, and the first fit's start-up in this process when trials ran in
-    /// workers), up to a fifth of the budget, since members that do not fit are left out (so are the pool's other
-    /// trainers' members when their refits do not fit). With the winner held to a fifth as well, on 5,000 IMDB reviews
+    /// <see cref="EnsembleBuilder.Candidates"/> trials, plus the selection and, when trials ran in workers, the first
+    /// fit's start-up in this process, up to a fifth of the budget, since members that do not fit are left out (so are
+    /// the pool's other trainers' members when their refits do not fit). With the winner held to a fifth as well, on 5,000 IMDB reviews
     /// with 30 s (TF-IDF + L-BFGS fits in 9 s, refits in 10 s) the search ran on and the run ended at 36 s.
     /// </summary>
     private TimeSpan RefitReserve(BestTracker best, Setup setup, TimeSpan budget)
