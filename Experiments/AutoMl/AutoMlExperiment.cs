@@ -221,9 +221,9 @@ public sealed class AutoMlExperiment
         {
             // An iterative winner stops its epochs when the budget is spent rather than overrun it (its folds may have
             // stopped early on their validation slices long before the refit on all rows does).
-            TimeSpan? Left() => budget is { } b ? TimeLeft(b, clock.Elapsed) : null;
-            model = setup.Refit(winner, Left(), cancellationToken);
-            (model, ensemble, noEnsemble) = Ensemble(setup, store, winner, model, Left, cancellationToken);
+            DateTimeOffset? deadline = budget is { } b ? DateTimeOffset.UtcNow + TimeLeft(b, clock.Elapsed) : null;
+            model = setup.Refit(winner, Until(deadline), cancellationToken);
+            (model, ensemble, noEnsemble) = Ensemble(setup, store, winner, model, deadline, cancellationToken);
             if (_testData is not null)
                 test = ModelEvaluator.Evaluate(new MLContext(Options.Seed), model, _testData);
         }
@@ -238,6 +238,8 @@ public sealed class AutoMlExperiment
     }
 
     private static TimeSpan TimeLeft(TimeSpan budget, TimeSpan elapsed) => budget > elapsed ? budget - elapsed : TimeSpan.Zero;
+
+    private static TimeSpan? Until(DateTimeOffset? deadline) => deadline is { } d ? TimeLeft(d - DateTimeOffset.UtcNow, TimeSpan.Zero) : null;
 
     /// <summary>
     /// Time the search leaves for the refits, from the fits of the best trials so far (one fold's fit each, half as much
@@ -260,10 +262,11 @@ public sealed class AutoMlExperiment
 
     /// <summary>
     /// The selected ensemble with its members refit on all rows, when it beats <paramref name="winner"/> on the
-    /// out-of-fold predictions and its refits finish within the time <paramref name="left"/> says is left once it is
-    /// selected; otherwise the single model and why no ensemble was kept (null when ensembles are off).
+    /// out-of-fold predictions and its refits finish by <paramref name="deadline"/>; otherwise the single model and why no
+    /// ensemble was kept (null when ensembles are off). Loading the trials and selecting the blend count against the
+    /// deadline (the search reserves <see cref="SelectionSeconds"/> for them).
     /// </summary>
-    private (TrainedModel Model, EnsembleSummary? Ensemble, string? WhyNot) Ensemble(Setup setup, IExperimentStore store, TrialRecord winner, TrainedModel single, Func<TimeSpan?> left, CancellationToken cancellationToken)
+    private (TrainedModel Model, EnsembleSummary? Ensemble, string? WhyNot) Ensemble(Setup setup, IExperimentStore store, TrialRecord winner, TrainedModel single, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         if (!Options.Ensemble || cancellationToken.IsCancellationRequested)
             return (single, null, null);
@@ -271,11 +274,9 @@ public sealed class AutoMlExperiment
         var builder = new EnsembleBuilder(setup.Task, setup.Metric, setup.Folds);
         if (builder.Select(trials, out var whyNot) is not { } selected)
             return (single, null, whyNot);
-        // Read after loading and selecting (SelectionSeconds): read before, it let the members' refits run that much past
-        // the budget.
-        var timeLeft = left();
+        var timeLeft = Until(deadline);
         var members = EnsembleRefit.Members(selected, trials, setup.Folds.Count, new Dictionary<int, TrainedModel> { [winner.Number] = single },
-            setup.Refit, timeLeft, TimeProvider.System, cancellationToken);
+            setup.Refit, deadline, TimeProvider.System, cancellationToken);
         if (selected.Weights.Keys.All(members.ContainsKey))
             return (EnsembleBuilder.Combine(selected, members, setup.Task, setup.Encoded.Schema), selected, null);
         // Keep the members refit in time if their blend still beats the best single trial out of fold, else the single model.

@@ -31,12 +31,13 @@ internal static class EnsembleRefit
 
     /// <summary>
     /// The members of <paramref name="selected"/> refit by <paramref name="refit"/>, by trial number, starting from
-    /// <paramref name="refitAlready"/> (the winner's model), each given its <see cref="TrainingLimit"/> (none without
-    /// <paramref name="timeLeft"/>); a member not refit in <paramref name="timeLeft"/> (read on
-    /// <paramref name="time"/>) is missing. Only <paramref name="cancellationToken"/> (the caller's) throws.
+    /// <paramref name="refitAlready"/> (the winner's model), each given its <see cref="TrainingLimit"/> (none without a
+    /// <paramref name="deadline"/>); a member not refit by <paramref name="deadline"/> (on <paramref name="time"/>'s
+    /// clock) is missing. Only <paramref name="cancellationToken"/> (the caller's) throws. The deadline is a moment, not
+    /// a time left, so that what the caller does before calling (loading trials, selecting the blend) counts against it.
     /// </summary>
     public static Dictionary<int, TModel> Members<TModel>(EnsembleSummary selected, IReadOnlyList<TrialRecord> trials, int folds,
-        IReadOnlyDictionary<int, TModel> refitAlready, Func<TrialRecord, TimeSpan?, CancellationToken, TModel> refit, TimeSpan? timeLeft,
+        IReadOnlyDictionary<int, TModel> refitAlready, Func<TrialRecord, TimeSpan?, CancellationToken, TModel> refit, DateTimeOffset? deadline,
         TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(selected);
@@ -44,16 +45,16 @@ internal static class EnsembleRefit
         ArgumentNullException.ThrowIfNull(refit);
         ArgumentNullException.ThrowIfNull(time);
         var members = new Dictionary<int, TModel>(refitAlready);
-        var start = time.GetTimestamp();
-        using var deadline = timeLeft is { } left ? new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, time) : new CancellationTokenSource();
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        TimeSpan? Remaining() => deadline - time.GetUtcNow();
+        using var timeUp = Remaining() is { } left ? new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, time) : new CancellationTokenSource();
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeUp.Token);
         try
         {
             var queue = selected.Weights.OrderByDescending(w => w.Value).Select(w => trials.Single(t => t.Number == w.Key))
                 .Where(t => !members.ContainsKey(t.Number)).ToList();
             for (var i = 0; i < queue.Count; i++)
             {
-                var remaining = timeLeft - time.GetElapsedTime(start);
+                var remaining = Remaining();
                 if (remaining is null)
                     members[queue[i].Number] = refit(queue[i], null, either.Token);
                 else if (Expected(queue[i], folds) < remaining.Value)
@@ -63,7 +64,7 @@ internal static class EnsembleRefit
                 }
             }
         }
-        catch (Exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception) when (timeUp.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // The budget ran out while refitting a member (ML.NET trainers rethrow the cancellation wrapped).
         }

@@ -87,16 +87,31 @@ public sealed class EnsembleRefitTests
     }
 
     [Fact]
+    public void The_deadline_is_a_moment_on_the_given_clock_and_time_spent_before_the_call_counts()
+    {
+        // The deadline is 12 s away when it is set; selecting the blend then takes 8 s. Of the 4 s left, trial 2 (expected
+        // 4 s) and trial 1 (10 s) do not fit; trial 3 (2 s) does. Given 12 s as a time left instead, trial 2 would start.
+        var clock = new ManualClock();
+        var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(12);
+        clock.Advance(TimeSpan.FromSeconds(8));
+        var (members, order, limits) = Refit(clock, deadline, (_, _) => clock.Advance(TimeSpan.FromSeconds(1)));
+        Assert.Equal(new[] { 3 }, order);
+        Assert.Equal(new TimeSpan?[] { TimeSpan.FromSeconds(4) }, limits);
+        Assert.Equal(new[] { 0, 3 }, members.Keys.Order());
+    }
+
+    [Fact]
     public void The_callers_cancellation_is_not_swallowed()
     {
         using var caller = new CancellationTokenSource();
+        var clock = new ManualClock();
         Assert.Throws<OperationCanceledException>(() => EnsembleRefit.Members(Blend, Trials, Folds, new Dictionary<int, string> { [0] = "winner" },
             (_, _, token) =>
             {
                 caller.Cancel();
                 token.ThrowIfCancellationRequested();
                 return "never";
-            }, TimeSpan.FromSeconds(30), new ManualClock(), caller.Token));
+            }, clock.GetUtcNow() + TimeSpan.FromSeconds(30), clock, caller.Token));
     }
 
     /// <summary>
@@ -104,6 +119,10 @@ public sealed class EnsembleRefitTests
     /// <paramref name="during"/> runs inside each refit.
     /// </summary>
     private static (Dictionary<int, string> Members, List<int> Started, List<TimeSpan?> Limits) Refit(ManualClock clock, TimeSpan? timeLeft,
+        Action<TrialRecord, CancellationToken> during, bool cancelAtDeadline = false) =>
+        Refit(clock, clock.GetUtcNow() + timeLeft, during, cancelAtDeadline);
+
+    private static (Dictionary<int, string> Members, List<int> Started, List<TimeSpan?> Limits) Refit(ManualClock clock, DateTimeOffset? deadline,
         Action<TrialRecord, CancellationToken> during, bool cancelAtDeadline = false)
     {
         var started = new List<int>();
@@ -114,7 +133,7 @@ public sealed class EnsembleRefitTests
             limits.Add(limit);
             during(trial, token);
             return $"refit {trial.Number}";
-        }, timeLeft, cancelAtDeadline ? new DeadlineAtOnce(clock) : clock, CancellationToken.None);
+        }, deadline, cancelAtDeadline ? new DeadlineAtOnce(clock) : clock, CancellationToken.None);
         return (members, started, limits);
     }
 
@@ -142,6 +161,8 @@ public sealed class EnsembleRefitTests
         public override long TimestampFrequency => clock.TimestampFrequency;
 
         public override long GetTimestamp() => clock.GetTimestamp();
+
+        public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
             base.CreateTimer(callback, state, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
