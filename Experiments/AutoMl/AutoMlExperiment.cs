@@ -239,6 +239,7 @@ public sealed class AutoMlExperiment
 
     private static TimeSpan TimeLeft(TimeSpan budget, TimeSpan elapsed) => budget > elapsed ? budget - elapsed : TimeSpan.Zero;
 
+    /// <summary>The time until <paramref name="deadline"/> (zero once it has passed); null without a deadline.</summary>
     private static TimeSpan? Until(DateTimeOffset? deadline) => deadline is { } d ? TimeLeft(d - DateTimeOffset.UtcNow, TimeSpan.Zero) : null;
 
     /// <summary>
@@ -247,8 +248,9 @@ public sealed class AutoMlExperiment
     /// model; or, with an ensemble, the refits of the best trial of each trainer among the best
     /// <see cref="EnsembleBuilder.Candidates"/> trials, plus the selection and, when trials ran in workers, the first
     /// fit's start-up in this process, up to a fifth of the budget, since members that do not fit are left out (so are
-    /// the pool's other trainers' members when their refits do not fit). With the winner held to a fifth as well, on 5,000 IMDB reviews
-    /// with 30 s (TF-IDF + L-BFGS fits in 9 s, refits in 10 s) the search ran on and the run ended at 36 s.
+    /// the pool's other trainers' members when their refits do not fit). With the winner held to a fifth as well, on
+    /// 5,000 IMDB reviews with 30 s (TF-IDF + L-BFGS fits in 9 s, refits in 10 s) the search ran on and the run ended at
+    /// 36 s.
     /// </summary>
     private TimeSpan RefitReserve(BestTracker best, Setup setup, TimeSpan budget)
     {
