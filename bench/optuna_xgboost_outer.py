@@ -5,9 +5,10 @@ For each fold k of BENCHMARK_DIR/NAME.folds.json: the study sees only the other 
 cross-validation inside them (stratified for classification) with TPE until the budget minus the refit's estimated
 time is spent, refits the best parameters on those four folds and is scored on fold k (accuracy, or R² for
 regression). A trial still running when the search's time is up stops (inside an XGBoost fit too) and is pruned, as
-AutoML's runner cancels its trials at the budget; before 2026-12-03 the study checked the time only between trials
-and overran by up to 11 s. The trials column counts completed trials. Categorical (text) columns are one-hot encoded; missing values are left to XGBoost. The whole fold,
-reading and refit included, counts against the budget. Prints the same TSV as the .NET outer loop.
+AutoML's runner cancels its trials at the budget; until session 24 (2026-12-02) the study checked the time only
+between trials and overran by up to 11 s. The trials column counts completed trials. Categorical (text) columns are
+one-hot encoded; missing values are left to XGBoost. The whole fold, reading and refit included, counts against the
+budget. Prints the same TSV as the .NET outer loop.
 Needs Debian's python3-optuna, python3-xgboost, python3-sklearn, python3-pandas (use /usr/bin/python3).
 """
 import argparse

@@ -286,7 +286,7 @@ public sealed class AutoMlExperiment
             return (EnsembleBuilder.Combine(partial, members, setup.Task, setup.Encoded.Schema), partial, null);
         var others = selected.Weights.Keys.Where(n => n != winner.Number).ToList();
         return (single, null, string.Create(CultureInfo.InvariantCulture,
-            $"a blend of {selected.Weights.Count} trials was selected, but refitting its members did not fit in the {Math.Max(0, timeLeft?.TotalSeconds ?? 0):0.0} s left ({others.Count(members.ContainsKey)} of {others.Count} refit) and those refit do not beat the best single trial"));
+            $"a blend of {selected.Weights.Count} trials was selected, but refitting its members did not fit in the {timeLeft?.TotalSeconds ?? 0:0.0} s left ({others.Count(members.ContainsKey)} of {others.Count} refit) and those refit do not beat the best single trial"));
     }
 
     /// <summary>
