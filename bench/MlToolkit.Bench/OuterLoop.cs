@@ -17,15 +17,15 @@ namespace MlToolkit.Bench;
 /// With replays (NAME=CLI), each fold's stored study is then run again by each of those builds of the CLI with a
 /// <c>--max-trials</c> that its trials already reach (see <see cref="ReplayCap"/>) and no time limit: no new trial runs, so
 /// the builds differ only in the final model they select and refit from identical trials; each is scored on fold k too
-/// (a last column names the run).
+/// (a last column names the run). A replay may add flags of its own to the same build (e.g. a final-model rule).
 /// </summary>
 internal static class OuterLoop
 {
     public static int Run(string benchmarkFolder, IReadOnlyList<string> tasks, double trainTime, string cli, string? extraArguments,
-        IReadOnlyList<(string Name, string Cli)> replays)
+        IReadOnlyList<(string Name, string Cli, string Arguments)> replays)
     {
         cli = Path.GetFullPath(cli);
-        replays = replays.Select(r => (r.Name, Path.GetFullPath(r.Cli))).ToList();
+        replays = replays.Select(r => (r.Name, Path.GetFullPath(r.Cli), r.Arguments)).ToList();
         var variant = replays.Count > 0 ? "\tvariant" : "";
         Console.WriteLine($"task\tfold\tmetric\ttest\tautoml_seconds\tprocess_seconds\ttrials\tbest_trainer\tensemble{variant}");
         foreach (var task in tasks)
@@ -63,10 +63,10 @@ internal static class OuterLoop
                     Report(task, k, metric, result, seconds, "search", replays.Count > 0, scores);
                     var storage = (string)result["storage"]!;
                     var cap = replays.Count > 0 ? ReplayCap(storage) : 0;
-                    foreach (var (name, replayCli) in replays)
+                    foreach (var (name, replayCli, replayArguments) in replays)
                     {
                         var (replayed, replaySeconds) = RunCli(replayCli, work.FullName, train, test, label, regression, ["--storage", storage,
-                            "--max-trials", cap.ToString(CultureInfo.InvariantCulture), "-o", Path.Combine(work.FullName, name)], extraArguments);
+                            "--max-trials", cap.ToString(CultureInfo.InvariantCulture), "-o", Path.Combine(work.FullName, name)], $"{extraArguments} {replayArguments}");
                         if ((int)replayed["trials"]! != (int)replayed["resumedTrials"]!)
                             throw new InvalidOperationException($"The replay {name} of {task} fold {k} ran new trials; its final model would not come from the same trials.");
                         Report(task, k, metric, replayed, replaySeconds, name, named: true, scores);

@@ -15,7 +15,8 @@ using MlToolkit.Bench;
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- compress --model cnn|transformer [--epochs 3]   (int8, magnitude and structured pruning)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- onnx-speed [--rows 10000] [--threads 2]   (ONNX Runtime vs Transform)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- outer-loop --benchmark DIR [--tasks glass,sonar,...] [--train-time 30] [--cli Cli/bin/Release/net10.0/mltoolkit.dll] [--args "..."]
-//       [--replay NAME=OTHER/mltoolkit.dll,...]   (each fold's stored study replayed by other builds: the final model alone differs)
+//       [--replay "NAME=OTHER/mltoolkit.dll[ --flag value...],..."]   (each fold's stored study replayed by other builds, or the same
+//       build with other flags after the path: the final model alone differs)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- shared-study --storage FILE|postgresql://... [--writers 1,2,4,8] [--trials 200] [--work-ms 20]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
@@ -46,8 +47,9 @@ return args.FirstOrDefault() switch
 
 string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
-static (string Name, string Cli) Replay(string entry) => entry.Split('=', 2) is [var name, var cli]
-    ? (name, cli) : throw new ArgumentException($"--replay takes NAME=PATH/mltoolkit.dll entries separated by commas, not '{entry}'.");
+static (string Name, string Cli, string Arguments) Replay(string entry) => entry.Split('=', 2) is [var name, var cli]
+    ? cli.IndexOf(" --", StringComparison.Ordinal) is var flags and >= 0 ? (name, cli[..flags], cli[(flags + 1)..]) : (name, cli, "")
+    : throw new ArgumentException($"--replay takes NAME=PATH/mltoolkit.dll[ --flag value...] entries separated by commas, not '{entry}'.");
 
 // Every task of the suite that has its folds, in name order.
 static string DefaultTasks(string folder) =>
