@@ -115,6 +115,7 @@ internal static class AutomlCommand
             options.TrialTimeout = TimeSpan.FromSeconds(timeout);
         options.MemoryLimitMb = result.GetValue(o.MemoryLimit);
         options.Folds = result.GetValue(o.Folds);
+        options.Repeats = result.GetValue(o.Repeats);
         options.Ensemble = result.GetValue(o.Ensemble);
         options.StrongStarts = result.GetValue(o.StrongStarts);
         if (result.GetValue(o.Isolation) == "process" && !result.GetValue(o.Worker))
@@ -174,7 +175,7 @@ internal static class AutomlCommand
         w.WriteLine();
         w.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Stopped  {Reason(summary.Reason)} after {summary.Elapsed.TotalSeconds:0.0} s; {summary.Trials.Count} trials{(summary.ResumedTrials > 0 ? $" ({summary.ResumedTrials} resumed from storage)" : "")}"));
-        w.WriteLine($"Dataset  {dataset}: {run.Task}, {(run.Folds > 1 ? $"{run.Folds}-fold cross-validation" : "holdout")}, maximizing {run.Metric.Name}".Replace("maximizing", run.Metric.Maximize ? "maximizing" : "minimizing", StringComparison.Ordinal));
+        w.WriteLine($"Dataset  {dataset}: {run.Task}, {run.Evaluation}, maximizing {run.Metric.Name}".Replace("maximizing", run.Metric.Maximize ? "maximizing" : "minimizing", StringComparison.Ordinal));
         w.WriteLine(run.Leaderboard.ToText());
         if (run.BestTrial is { } best)
         {
@@ -228,6 +229,7 @@ internal static class AutomlCommand
             ["metric"] = run.Metric.Name,
             ["maximize"] = run.Metric.Maximize,
             ["folds"] = run.Folds,
+            ["repeats"] = run.Repeats,
             ["stopReason"] = run.Summary.Reason.ToString(),
             ["elapsedSeconds"] = Math.Round(run.Summary.Elapsed.TotalSeconds, 3),
             ["trials"] = run.Trials.Count,

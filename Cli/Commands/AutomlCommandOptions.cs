@@ -18,6 +18,7 @@ internal sealed class AutomlCommandOptions
         Tuner = new Option<string>("--tuner") { Description = "tpe, cfo (cost-frugal, starts cheap), random or grid.", DefaultValueFactory = _ => "cfo" };
         Tuner.AcceptOnlyFromAmong("tpe", "cfo", "random", "grid");
         Folds = new Option<int?>("--cv") { Description = "Cross-validation folds per trial (stratified for classification); 1 = a 20% holdout. Default: 10 on tables of 100–199 rows, 5 on other small tables, or a holdout from 10,000 rows (or 200,000 cells) and on text or images." };
+        Repeats = new Option<int?>("--cv-repeats") { Description = "Times cross-validation is repeated on a new shuffle of the rows; a trial's score is the mean over all of them. Default: twice on tables of 200–999 rows when --cv is not given, else once." };
         Trainers = new Option<string[]>("--trainers") { Description = $"Trainers to sweep (comma-separated): {string.Join(", ", CandidateCatalog.All.Select(c => c.Name))}. Default: the classic ones and mlp.", AllowMultipleArgumentsPerToken = true };
         Metric = new Option<string?>("--metric") { Description = "Metric to optimize, e.g. accuracy, macro_accuracy, log_loss, auc, f1, r_squared, rmse. Default: accuracy (R² for regression)." };
         Storage = new Option<string?>("--storage") { Description = "Where trials are stored: an SQLite file, or a PostgreSQL connection string (postgresql://user@host:port/db; password from PGPASSWORD or ~/.pgpass) to share the study between machines. Re-running with it resumes; several processes may run one study at once. Default: <output>/experiment.db." };
@@ -58,6 +59,8 @@ internal sealed class AutomlCommandOptions
     public Option<int?> MaxTrials { get; }
     public Option<string> Tuner { get; }
     public Option<int?> Folds { get; }
+
+    public Option<int?> Repeats { get; }
     public Option<string[]> Trainers { get; }
     public Option<string?> Metric { get; }
     public Option<string?> Storage { get; }
@@ -75,5 +78,5 @@ internal sealed class AutomlCommandOptions
     public Option<bool> Json { get; }
 
     /// <summary>Every option, as the command lists them.</summary>
-    public IEnumerable<Option> All => Data.All.Concat(new Option[] { Label, Task, TrainTime, MaxTrials, Tuner, Folds, Trainers, Metric, Storage, Study, OutputFolder, Parallel, Threads, TrialTimeout, MemoryLimit, Isolation, Pruner, Seed, TestDataset, Ignore, Positive, Json, Verbosity, Ensemble, StrongStarts, Explain, Worker });
+    public IEnumerable<Option> All => Data.All.Concat(new Option[] { Label, Task, TrainTime, MaxTrials, Tuner, Folds, Repeats, Trainers, Metric, Storage, Study, OutputFolder, Parallel, Threads, TrialTimeout, MemoryLimit, Isolation, Pruner, Seed, TestDataset, Ignore, Positive, Json, Verbosity, Ensemble, StrongStarts, Explain, Worker });
 }

@@ -80,6 +80,18 @@ public static class DataSplits
         return result;
     }
 
+    /// <summary>
+    /// <paramref name="repeats"/> k-fold partitions one after another (<paramref name="repeats"/> × <paramref name="folds"/>
+    /// splits), each from its own shuffle, so that each row is tested once per repeat. The first repeat is exactly
+    /// <see cref="KFold"/> with <paramref name="seed"/>.
+    /// </summary>
+    public static IReadOnlyList<DataSplit> RepeatedKFold(IDataView data, int folds, int repeats, int seed, string? stratifyColumn = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
+        return Enumerable.Range(0, repeats).SelectMany(r => KFold(data, folds, unchecked(seed + r), stratifyColumn)).ToList();
+    }
+
     private static int[] StratifiedFolds(List<string> strata, int folds, Random random)
     {
         var foldOf = new int[strata.Count];

@@ -43,6 +43,14 @@ public sealed class AutoMlOptions
     /// </summary>
     public int? Folds { get; set; }
 
+    /// <summary>
+    /// Times cross-validation is repeated, each time on a new shuffle of the rows (ignored with a holdout): a trial's
+    /// score is the mean over every repeat's folds and its out-of-fold predictions cover each row once per repeat.
+    /// Default null: twice on tables of 200–999 rows when <see cref="Folds"/> is not set either, else once (see
+    /// <see cref="AutoMlExperiment.AutomaticRepeats"/>).
+    /// </summary>
+    public int? Repeats { get; set; }
+
     /// <summary>Share held out for validation when <see cref="Folds"/> is 1. Default 0.2.</summary>
     public double HoldoutFraction { get; set; } = 0.2;
 
@@ -121,6 +129,8 @@ public sealed class AutoMlOptions
     {
         if (Folds is { } folds)
             ArgumentOutOfRangeException.ThrowIfLessThan(folds, 1, nameof(Folds));
+        if (Repeats is { } repeats)
+            ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1, nameof(Repeats));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HoldoutFraction, 0.0, nameof(HoldoutFraction));
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(HoldoutFraction, 1.0, nameof(HoldoutFraction));
         ArgumentException.ThrowIfNullOrWhiteSpace(StudyName, nameof(StudyName));

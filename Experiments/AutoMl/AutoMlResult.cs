@@ -32,8 +32,14 @@ public sealed class AutoMlResult
     /// <summary>The metric optimized.</summary>
     public MetricDefinition Metric { get; }
 
-    /// <summary>Folds per trial (1 = holdout).</summary>
+    /// <summary>Folds per trial (1 = holdout), in each repeat of the cross-validation.</summary>
     public int Folds { get; }
+
+    /// <summary>Times the cross-validation was repeated on a new shuffle (1 with a holdout).</summary>
+    public int Repeats { get; init; } = 1;
+
+    /// <summary>How trials were evaluated, e.g. "5-fold cross-validation", "2×5-fold cross-validation" or "holdout".</summary>
+    public string Evaluation => Folds > 1 ? $"{(Repeats > 1 ? $"{Repeats}×" : "")}{Folds}-fold cross-validation" : "holdout";
 
     /// <summary>Every trial, the best, why the run stopped and how long it took.</summary>
     public RunSummary Summary { get; }

@@ -62,7 +62,7 @@ public static class NotebookDisplay
         var trials = result.Trials;
         var html = new StringBuilder("<div class=\"automl-result\">");
         html.Append(CultureInfo.InvariantCulture,
-            $"<p>{result.Task}, {(result.Folds > 1 ? $"{result.Folds}-fold cross-validation" : "holdout")}, {Encode(result.Metric.Name)}: {trials.Count} trials ({trials.Count(t => t.State == TrialState.Complete)} complete, {trials.Count(t => t.State == TrialState.Failed)} failed); stopped ({result.Summary.Reason}) after {result.Summary.Elapsed.TotalSeconds:0.0} s.</p>");
+            $"<p>{result.Task}, {result.Evaluation}, {Encode(result.Metric.Name)}: {trials.Count} trials ({trials.Count(t => t.State == TrialState.Complete)} complete, {trials.Count(t => t.State == TrialState.Failed)} failed); stopped ({result.Summary.Reason}) after {result.Summary.Elapsed.TotalSeconds:0.0} s.</p>");
         if (result.BestTrial is { } best)
             html.Append(CultureInfo.InvariantCulture, $"<p>Best: trial {best.Number}, {Encode(TrialConfiguration.Of(best))}, {Encode(result.Metric.Name)} {best.Value:0.0000}{(best.ValueStd is { } std ? $" ± {std:0.0000}" : "")}</p>");
         if (result.Ensemble is { } ensemble)

@@ -163,7 +163,7 @@ internal static class StudyCompatibility
         if (stored.Metric != requested.Metric || stored.Maximize != requested.Maximize)
             throw new ExperimentStorageException($"Study '{requested.Name}' in {location} optimizes {Goal(stored)}, not {Goal(requested)}. Use another study name or storage file, or the same metric.");
         if (stored.Data != requested.Data)
-            throw new ExperimentStorageException($"Study '{requested.Name}' in {location} was run on other data or another evaluation ({stored.Data}; now {requested.Data}), so its trials are not comparable. Use another study name or storage file, or the data and evaluation it was created with (the same rows, fold count or holdout, and seed).");
+            throw new ExperimentStorageException($"Study '{requested.Name}' in {location} was run on other data or another evaluation ({stored.Data}; now {requested.Data}), so its trials are not comparable. Use another study name or storage file, or the data and evaluation it was created with (the same rows, folds and repeats or holdout, and seed).");
         if (stored.SearchSpace != requested.SearchSpace)
             throw new ExperimentStorageException($"Study '{requested.Name}' in {location} was created with a different search space (other trainers, task or ranges), so its trials cannot be resumed. Use another study name or storage file.\nStored:\n{stored.SearchSpace}\nRequested:\n{requested.SearchSpace}");
     }

@@ -49,6 +49,30 @@ public sealed class AutomlCommandTests : IDisposable
     }
 
     [Fact]
+    public void Repeated_cross_validation_is_reported_and_a_study_run_with_other_repeats_is_not_resumed()
+    {
+        var output = _folder.File("repeats");
+        string[] Run(string repeats, string trials) => ["automl", "--sample", "iris", "--max-trials", trials, "--cv", "3", "--cv-repeats", repeats,
+            "--trainers", "lbfgs", "--explain", "false", "--ensemble", "false", "-o", output];
+
+        var json = CliRunner.InProcess([.. Run("2", "1"), "--json"]);
+        Assert.True(json.ExitCode == 0, json.Error);
+        var result = JsonNode.Parse(json.Out)!;
+        Assert.Equal(3, (int)result["folds"]!);
+        Assert.Equal(2, (int)result["repeats"]!);
+
+        var text = CliRunner.InProcess(Run("2", "2"));
+        Assert.True(text.ExitCode == 0, text.Error);
+        Assert.Contains(": MulticlassClassification, 2×3-fold cross-validation, maximizing accuracy", text.Out, StringComparison.Ordinal);
+
+        var once = CliRunner.InProcess(Run("1", "3"));
+        Assert.Equal(3, once.ExitCode);
+        Assert.Contains("(rows=150; columns=", once.Error, StringComparison.Ordinal);
+        Assert.Contains("2x3-fold; seed=1; now ", once.Error, StringComparison.Ordinal);
+        Assert.Contains("; 3-fold; seed=1), so its trials are not comparable.", once.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Text_output_shows_each_trial_and_the_leaderboard()
     {
         var result = CliRunner.InProcess("automl", "--sample", "breast-cancer", "--max-trials", "3", "--cv", "2", "--trainers", "lightgbm", "-o", _folder.File("bc"));

@@ -77,6 +77,23 @@ public sealed class DataSplitsTests
     }
 
     [Fact]
+    public void Repeated_k_fold_tests_each_row_once_per_repeat_and_starts_with_the_plain_k_fold()
+    {
+        var wine = SampleDatasets.Wine(_ml);
+        static List<float[]> Tested(IEnumerable<DataSplit> splits) => splits.Select(f => f.Test.GetColumn<float>("proline").ToArray()).ToList();
+        var repeated = DataSplits.RepeatedKFold(wine, 5, 2, seed: 1, stratifyColumn: "cultivar");
+
+        Assert.Equal(10, repeated.Count);
+        Assert.Equal(Tested(DataSplits.KFold(wine, 5, seed: 1, stratifyColumn: "cultivar")), Tested(repeated.Take(5)));
+        var all = wine.GetColumn<float>("proline").Order().ToList();
+        Assert.Equal(all, Tested(repeated.Take(5)).SelectMany(f => f).Order());
+        Assert.Equal(all, Tested(repeated.Skip(5)).SelectMany(f => f).Order());
+        // The second repeat is a new shuffle, not the first one again.
+        Assert.NotEqual(Tested(repeated.Take(5)), Tested(repeated.Skip(5)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DataSplits.RepeatedKFold(wine, 5, 0, seed: 1));
+    }
+
+    [Fact]
     public void Grouped_k_fold_never_splits_a_group()
     {
         var iris = SampleDatasets.Iris(_ml);

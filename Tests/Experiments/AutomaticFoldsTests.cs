@@ -40,4 +40,61 @@ public sealed class AutomaticFoldsTests
         Assert.Equal(10, result.Folds);
         Assert.Equal(10, Assert.Single(result.Trials).FoldValues.Count);
     }
+
+    [Theory]
+    [InlineData(150, 10, 2, 1)]
+    [InlineData(199, 10, 2, 1)]
+    [InlineData(200, 5, 2, 2)]
+    [InlineData(999, 5, 2, 2)]
+    [InlineData(405, 5, 0, 2)]
+    [InlineData(677, 5, 4, 2)]
+    [InlineData(1_000, 5, 2, 1)]
+    [InlineData(99, 5, 2, 1)]
+    [InlineData(500, 1, 2, 1)]
+    [InlineData(546, 5, 19, 1)]
+    [InlineData(792, 5, 11, 1)]
+    [InlineData(833, 5, 6, 2)]
+    [InlineData(834, 5, 6, 1)]
+    public void Tables_of_200_to_999_rows_get_their_five_folds_twice_unless_many_classes_make_trials_costly(long rows, int folds, int classes, int repeats) =>
+        Assert.Equal(repeats, AutoMlExperiment.AutomaticRepeats(rows, folds, classes));
+
+    [Fact]
+    public void Breast_cancer_with_its_569_rows_is_cross_validated_twice_unless_the_user_chose_the_folds()
+    {
+        AutoMlResult Run(int? folds)
+        {
+            var ml = new MLContext(1);
+            var experiment = ml.AutoMl().CreateExperiment(SampleDatasets.BreastCancer(ml), "diagnosis").SetTrainers("lbfgs").SetTrainingTime(null).SetMaxTrials(1);
+            experiment.Options.Folds = folds;
+            return experiment.Run();
+        }
+
+        var automatic = Run(null);
+        Assert.Equal((5, 2), (automatic.Folds, automatic.Repeats));
+        Assert.Equal(10, Assert.Single(automatic.Trials).FoldValues.Count);
+        var chosen = Run(5);
+        Assert.Equal((5, 1), (chosen.Folds, chosen.Repeats));
+        // The first repeat is the plain 5-fold partition: the same fold scores.
+        Assert.Equal(Assert.Single(chosen.Trials).FoldValues, automatic.Trials[0].FoldValues.Take(5));
+    }
+
+    [Fact]
+    public void Repeated_cross_validation_scores_each_trial_on_every_repeat_and_says_so()
+    {
+        var ml = new MLContext(1);
+        var experiment = ml.AutoMl().CreateExperiment(SampleDatasets.Wine(ml), "cultivar")
+            .SetTrainers("lbfgs").SetCrossValidation(5).SetTrainingTime(null).SetMaxTrials(1);
+        experiment.Options.Repeats = 2;
+
+        var result = experiment.Run();
+
+        Assert.Equal(5, result.Folds);
+        Assert.Equal(2, result.Repeats);
+        Assert.Equal("2×5-fold cross-validation", result.Evaluation);
+        var trial = Assert.Single(result.Trials);
+        Assert.Equal(10, trial.FoldValues.Count);
+        Assert.Equal(trial.FoldValues.Average(), trial.Value!.Value, 12);
+        // Out-of-fold predictions: one row of three class probabilities per wine, once per repeat.
+        Assert.Equal(2 * 178 * 3, OutOfFoldPredictions.FromDiagnostics(trial.Diagnostics)!.Value.Values.Length);
+    }
 }

@@ -212,7 +212,7 @@ public sealed class ExperimentRunnerTests
             var error = Assert.Throws<ExperimentStorageException>(() => store.OpenStudy(Study(other)));
             Assert.StartsWith($"Study 'default' in {folder.File("exp.db")} was created with a different search space", error.Message);
             error = Assert.Throws<ExperimentStorageException>(() => store.OpenStudy(Study(data: "other rows")));
-            Assert.Equal($"Study 'default' in {folder.File("exp.db")} was run on other data or another evaluation (branin; now other rows), so its trials are not comparable. Use another study name or storage file, or the data and evaluation it was created with (the same rows, fold count or holdout, and seed).", error.Message);
+            Assert.Equal($"Study 'default' in {folder.File("exp.db")} was run on other data or another evaluation (branin; now other rows), so its trials are not comparable. Use another study name or storage file, or the data and evaluation it was created with (the same rows, folds and repeats or holdout, and seed).", error.Message);
         }
         using (var foreign = new SqliteConnection($"Data Source={folder.File("app.db")}"))
         {
