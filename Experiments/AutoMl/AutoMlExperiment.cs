@@ -420,8 +420,8 @@ public sealed class AutoMlExperiment
     /// <see cref="AutoMlOptions.Folds"/> is set: twice (on two shuffles) when the table has 200–999 rows, gets 5 folds and
     /// has fewer than <see cref="RepeatedFoldsBelowCells"/> rows × classes, else once. On such tables many trials tie
     /// within a row or two, so one partition ranks them (and weighs them in the ensemble) partly by which rows fell
-    /// together, while their trials are cheap enough to fit ten times: outer loop, 30 s, two runs, boston_housing
-    /// +0.0129, ionosphere +0.0115, vehicle +0.0118, pima_diabetes +0.0020, concrete +0.0007 (bench/README.md, session 26).
+    /// together, while their trials are cheap enough to fit ten times: outer loop, 30 s, three rounds, boston_housing
+    /// +0.0145, ionosphere +0.0114, vehicle +0.0063, concrete +0.0010, pima_diabetes +0.0009 (bench/README.md, session 26).
     /// </summary>
     /// <param name="rows">Rows of the table.</param>
     /// <param name="folds">Folds per partition.</param>
