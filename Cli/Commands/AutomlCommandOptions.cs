@@ -59,7 +59,6 @@ internal sealed class AutomlCommandOptions
     public Option<int?> MaxTrials { get; }
     public Option<string> Tuner { get; }
     public Option<int?> Folds { get; }
-
     public Option<int?> Repeats { get; }
     public Option<string[]> Trainers { get; }
     public Option<string?> Metric { get; }
