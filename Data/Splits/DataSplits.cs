@@ -67,6 +67,28 @@ public static class DataSplits
         ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
         var random = new Random(seed);
         var foldOf = groupColumn is not null ? GroupFolds(ReadKeys(data, groupColumn), folds, random) : StratifiedFolds(ReadKeys(data, stratifyColumn), folds, random);
+        return Partition(data, foldOf, folds);
+    }
+
+    /// <summary>
+    /// <paramref name="repeats"/> k-fold partitions one after another (<paramref name="repeats"/> × <paramref name="folds"/>
+    /// splits), each from its own shuffle, so that each row is tested once per repeat. The first repeat is exactly
+    /// <see cref="KFold"/> with <paramref name="seed"/>.
+    /// </summary>
+    public static IReadOnlyList<DataSplit> RepeatedKFold(IDataView data, int folds, int repeats, int seed, string? stratifyColumn = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
+        // The column is read once; each repeat only reshuffles the rows it names.
+        var strata = ReadKeys(data, stratifyColumn);
+        return Enumerable.Range(0, repeats)
+            .SelectMany(r => Partition(data, StratifiedFolds(strata, folds, new Random(unchecked(seed + r))), folds)).ToList();
+    }
+
+    /// <summary>One split per fold: the rows <paramref name="foldOf"/> puts in that fold are its test part, the others its training part.</summary>
+    private static List<DataSplit> Partition(IDataView data, int[] foldOf, int folds)
+    {
         if (foldOf.Length < folds)
             throw new ArgumentOutOfRangeException(nameof(folds), folds, $"Cannot make {folds} folds of {foldOf.Length} rows.");
         var result = new List<DataSplit>(folds);
@@ -78,18 +100,6 @@ public static class DataSplits
             result.Add(new DataSplit(new RowSelectionView(data, new BitArray(test).Not()), new RowSelectionView(data, test)));
         }
         return result;
-    }
-
-    /// <summary>
-    /// <paramref name="repeats"/> k-fold partitions one after another (<paramref name="repeats"/> × <paramref name="folds"/>
-    /// splits), each from its own shuffle, so that each row is tested once per repeat. The first repeat is exactly
-    /// <see cref="KFold"/> with <paramref name="seed"/>.
-    /// </summary>
-    public static IReadOnlyList<DataSplit> RepeatedKFold(IDataView data, int folds, int repeats, int seed, string? stratifyColumn = null)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
-        return Enumerable.Range(0, repeats).SelectMany(r => KFold(data, folds, unchecked(seed + r), stratifyColumn)).ToList();
     }
 
     private static int[] StratifiedFolds(List<string> strata, int folds, Random random)

@@ -348,8 +348,7 @@ public sealed class AutoMlExperiment
         var stratify = task == PredictionTask.Regression ? null : "Label";
         var rows = RowCounter.Count(encoded);
         var foldCount = Options.Folds ?? AutomaticFolds(rows, _data.Schema.Count - 1, modality);
-        // Repeats the user's own fold count only when asked, so that a study they made with --cv N resumes as before.
-        var repeats = foldCount > 1 ? Options.Repeats ?? (Options.Folds is null ? AutomaticRepeats(rows, foldCount, label.Classes.Count) : 1) : 1;
+        var repeats = Repeats(rows, foldCount, label.Classes.Count);
         var folds = foldCount > 1
             ? DataSplits.RepeatedKFold(encoded, foldCount, repeats, Options.Seed, stratify)
             : new[] { DataSplits.TrainTest(encoded, Options.HoldoutFraction, Options.Seed, stratify) };
@@ -428,6 +427,18 @@ public sealed class AutoMlExperiment
     /// <param name="classes">Classes of the label (0 for regression).</param>
     public static int AutomaticRepeats(long rows, int folds, int classes) =>
         folds == 5 && rows >= TenFoldsBelowRows && rows < RepeatedFoldsBelowRows && rows * Math.Max(classes, 1) < RepeatedFoldsBelowCells ? 2 : 1;
+
+    /// <summary>
+    /// Repeats of the cross-validation: none with a holdout, else the user's, else <see cref="AutomaticRepeats"/> when
+    /// the folds are automatic too. A fold count the user chose is not repeated unasked, so that a study they made with
+    /// <c>--cv N</c> resumes as before.
+    /// </summary>
+    private int Repeats(long rows, int folds, int classes)
+    {
+        if (folds == 1)
+            return 1;
+        return Options.Repeats ?? (Options.Folds is null ? AutomaticRepeats(rows, folds, classes) : 1);
+    }
 
     private ColumnInformation? ColumnsWithIgnored()
     {
