@@ -17,6 +17,7 @@ using MlToolkit.Bench;
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- outer-loop --benchmark DIR [--tasks glass,sonar,...] [--train-time 30] [--cli Cli/bin/Release/net10.0/mltoolkit.dll] [--args "..."]
 //       [--replay "NAME=OTHER/mltoolkit.dll[ --flag value...],..."]   (each fold's stored study replayed by other builds, or the same
 //       build with other flags after the path: the final model alone differs)
+//   dotnet run -c Release --project bench/MlToolkit.Bench -- ensemble-selection [--candidates 30] [--repetitions 5]   (seconds per ensemble selection)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- shared-study --storage FILE|postgresql://... [--writers 1,2,4,8] [--trials 200] [--work-ms 20]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
@@ -40,6 +41,7 @@ return args.FirstOrDefault() switch
     "outer-loop" => OuterLoop.Run(Value("--benchmark") ?? "../shared/datasets/benchmark", (Value("--tasks") ?? DefaultTasks(Value("--benchmark") ?? "../shared/datasets/benchmark")).Split(','),
         double.Parse(Value("--train-time") ?? "30", CultureInfo.InvariantCulture), Value("--cli") ?? "Cli/bin/Release/net10.0/mltoolkit.dll", Value("--args"),
         (Value("--replay") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Replay).ToList()),
+    "ensemble-selection" => EnsembleSelectionSpeed.Run(int.Parse(Value("--candidates") ?? "30"), int.Parse(Value("--repetitions") ?? "5")),
     "imdb" => ImdbSequence.Run(options, args.SkipWhile(a => a != "--model").Skip(1).FirstOrDefault() ?? "lstm",
         int.Parse(args.SkipWhile(a => a != "--max-length").Skip(1).FirstOrDefault() ?? "256"), args),
     _ => Usage(),
