@@ -11,7 +11,7 @@ using MlToolkit.Models.Evaluation;
 namespace MlToolkit.Experiments.Ensembles;
 
 /// <summary>
-/// After a search: selects an ensemble (<see cref="EnsembleSelection.SelectBagged"/>, or a single greedy selection when the
+/// After a search: selects an ensemble (<see cref="EnsembleSelection.SelectBagged(IReadOnlyList{EnsembleCandidate}, OutOfFoldMetric, int, int, int, int)"/>, or a single greedy selection when the
 /// bagged blend does not beat the best single trial) from the stored out-of-fold predictions of
 /// the best completed trials and, when it beats the best single trial on them (on the Brier score for accuracy-like metrics),
 /// refits its members on all rows and combines them into one <see cref="TrainedModel"/>.

@@ -24,7 +24,15 @@ public static class EnsembleSelection
 {
     /// <summary>Selects from <paramref name="candidates"/> in <paramref name="rounds"/> rounds.</summary>
     /// <exception cref="ArgumentException">No candidates, or values that do not fit the metric's rows.</exception>
-    public static EnsembleSelectionResult Select(IReadOnlyList<EnsembleCandidate> candidates, OutOfFoldMetric metric, int width, int rounds = 25)
+    public static EnsembleSelectionResult Select(IReadOnlyList<EnsembleCandidate> candidates, OutOfFoldMetric metric, int width, int rounds = 25) =>
+        Select(candidates, metric, width, rounds, squaredErrorShortcut: true);
+
+    /// <summary>
+    /// <see cref="Select(IReadOnlyList{EnsembleCandidate}, OutOfFoldMetric, int, int)"/>, choosing each member through
+    /// <see cref="SquaredErrorChoice"/> when the metric allows it and <paramref name="squaredErrorShortcut"/> is set, else by
+    /// scoring every candidate blend (the tests compare both).
+    /// </summary>
+    internal static EnsembleSelectionResult Select(IReadOnlyList<EnsembleCandidate> candidates, OutOfFoldMetric metric, int width, int rounds, bool squaredErrorShortcut)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(metric);
@@ -36,25 +44,35 @@ public static class EnsembleSelection
 
         var sum = new double[size];
         var trial = new double[size];
+        var shortcut = squaredErrorShortcut && metric.SquaredErrorTargets(width) is { } targets ? new SquaredErrorChoice(candidates, targets) : null;
+        int Next(int members) => shortcut?.Best(sum, members) ?? LowestLoss(candidates, metric, width, trial, sum, members);
         var counts = new Dictionary<int, int>();
-        var bestSingle = candidates.Min(c => metric.Loss(Blend(trial, sum, c.Values, 0), width));
+        var bestSingle = metric.Loss(Blend(trial, sum, candidates[Next(0)].Values, 0), width);
         (IReadOnlyDictionary<int, int> Counts, double Loss) best = (new Dictionary<int, int>(), double.PositiveInfinity);
         for (var round = 1; round <= rounds; round++)
         {
-            var choice = -1;
-            var choiceLoss = double.PositiveInfinity;
-            for (var c = 0; c < candidates.Count; c++)
-            {
-                var loss = metric.Loss(Blend(trial, sum, candidates[c].Values, round - 1), width);
-                if (loss < choiceLoss)
-                    (choice, choiceLoss) = (c, loss);
-            }
+            var choice = Next(round - 1);
+            var choiceLoss = metric.Loss(Blend(trial, sum, candidates[choice].Values, round - 1), width);
             Add(sum, candidates[choice].Values);
             counts[candidates[choice].TrialNumber] = counts.GetValueOrDefault(candidates[choice].TrialNumber) + 1;
             if (choiceLoss < best.Loss)
                 best = (new Dictionary<int, int>(counts), choiceLoss);
         }
         return new EnsembleSelectionResult(best.Counts, best.Loss, bestSingle);
+    }
+
+    /// <summary>The index of the candidate whose addition to the blend (<paramref name="members"/> summing to <paramref name="sum"/>) scores lowest; the first of equals.</summary>
+    private static int LowestLoss(IReadOnlyList<EnsembleCandidate> candidates, OutOfFoldMetric metric, int width, double[] trial, double[] sum, int members)
+    {
+        var choice = 0;
+        var choiceLoss = double.PositiveInfinity;
+        for (var c = 0; c < candidates.Count; c++)
+        {
+            var loss = metric.Loss(Blend(trial, sum, candidates[c].Values, members), width);
+            if (loss < choiceLoss)
+                (choice, choiceLoss) = (c, loss);
+        }
+        return choice;
     }
 
     /// <summary>Each trial's share of <paramref name="counts"/>' picks, summing to 1, in the picks' order.</summary>
@@ -67,13 +85,17 @@ public static class EnsembleSelection
 
     /// <summary>
     /// Bagged ensemble selection (Caruana et al., 2004, section 4.3): <paramref name="bags"/> greedy selections
-    /// (<see cref="Select"/>), each from a random half of the candidates drawn with <paramref name="seed"/>, averaged with
+    /// (<see cref="Select(IReadOnlyList{EnsembleCandidate}, OutOfFoldMetric, int, int)"/>), each from a random half of the candidates drawn with <paramref name="seed"/>, averaged with
     /// equal weight per bag. No bag can lean on one lucky model, so the blend overfits the out-of-fold rows less than a
     /// single selection does (whose loss on those rows is by construction the lowest). Returns each picked trial's
     /// weight, summing to 1.
     /// </summary>
     /// <exception cref="ArgumentException">No candidates, no bags, or values that do not fit the metric's rows.</exception>
-    public static IReadOnlyDictionary<int, double> SelectBagged(IReadOnlyList<EnsembleCandidate> candidates, OutOfFoldMetric metric, int width, int rounds, int bags, int seed)
+    public static IReadOnlyDictionary<int, double> SelectBagged(IReadOnlyList<EnsembleCandidate> candidates, OutOfFoldMetric metric, int width, int rounds, int bags, int seed) =>
+        SelectBagged(candidates, metric, width, rounds, bags, seed, squaredErrorShortcut: true);
+
+    /// <summary><see cref="SelectBagged(IReadOnlyList{EnsembleCandidate}, OutOfFoldMetric, int, int, int, int)"/>, with or without <see cref="SquaredErrorChoice"/>.</summary>
+    internal static IReadOnlyDictionary<int, double> SelectBagged(IReadOnlyList<EnsembleCandidate> candidates, OutOfFoldMetric metric, int width, int rounds, int bags, int seed, bool squaredErrorShortcut)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentOutOfRangeException.ThrowIfLessThan(bags, 1);
@@ -83,7 +105,7 @@ public static class EnsembleSelection
         for (var bag = 0; bag < bags; bag++)
         {
             var half = candidates.Select(c => (Draw: random.Next(), Candidate: c)).OrderBy(p => p.Draw).Take(drawn).Select(p => p.Candidate).ToList();
-            foreach (var (trial, weight) in Select(half, metric, width, rounds).Weights)
+            foreach (var (trial, weight) in Select(half, metric, width, rounds, squaredErrorShortcut).Weights)
                 weights[trial] = weights.GetValueOrDefault(trial) + weight / bags;
         }
         return weights;

@@ -51,9 +51,32 @@ public sealed class OutOfFoldMetric
         _ => Regression(values),
     };
 
+    /// <summary>
+    /// The values (rows × <paramref name="width"/>) whose sum of squared differences from a blend this loss grows with,
+    /// when it does: the one-hot label for the Brier score, the label for MSE, RMSE and R²; otherwise null.
+    /// </summary>
+    internal double[]? SquaredErrorTargets(int width)
+    {
+        switch (_task)
+        {
+            case PredictionTask.MulticlassClassification when _metric == Brier:
+                var oneHot = new double[_labels.Length * width];
+                for (var i = 0; i < _labels.Length; i++)
+                    oneHot[i * width + (int)_labels[i]] = 1;
+                return oneHot;
+            case PredictionTask.BinaryClassification when _metric == Brier:
+            case PredictionTask.Regression when _metric is "mse" or "rmse" or "r_squared":
+                return _labels.Select(l => (double)l).ToArray();
+            default:
+                return null;
+        }
+    }
+
     private double Multiclass(ReadOnlySpan<double> p, int width)
     {
-        double correct = 0, logLoss = 0, brier = 0;
+        if (_metric == Brier)
+            return MulticlassBrier(p, width);
+        double correct = 0, logLoss = 0;
         var perClass = new double[width];
         var perClassRight = new double[width];
         // Selection scores hundreds of blends: each per-row term only when it is the metric asked for.
@@ -72,22 +95,29 @@ public sealed class OutOfFoldMetric
             perClassRight[label] += right;
             if (logLossAsked)
                 logLoss -= Math.Log(Math.Max(row[label], 1e-15));
-            if (_metric == Brier)
-            {
-                for (var c = 0; c < width; c++)
-                {
-                    var gap = row[c] - (c == label ? 1 : 0);
-                    brier += gap * gap;
-                }
-            }
         }
         return _metric switch
         {
             "accuracy" => -correct / _labels.Length,
             "macro_accuracy" => -Enumerable.Range(0, width).Where(c => perClass[c] > 0).Average(c => perClassRight[c] / perClass[c]),
-            Brier => brier / _labels.Length,
             _ => logLoss / _labels.Length,
         };
+    }
+
+    // Its own loop: selection scores every round's blend on it, and it needs neither the argmax nor the per-class counts.
+    private double MulticlassBrier(ReadOnlySpan<double> p, int width)
+    {
+        double brier = 0;
+        for (var i = 0; i < _labels.Length; i++)
+        {
+            var label = (int)_labels[i];
+            for (var c = 0; c < width; c++)
+            {
+                var gap = p[i * width + c] - (c == label ? 1 : 0);
+                brier += gap * gap;
+            }
+        }
+        return brier / _labels.Length;
     }
 
     private double Binary(ReadOnlySpan<double> p)

@@ -94,6 +94,11 @@ public sealed class EnsembleTests
         Assert.True(bagged.Count > greedy.Counts.Count, $"{bagged.Count} bagged members vs {greedy.Counts.Count}");
         Assert.InRange(Loss(bagged), greedy.Loss, greedy.BestSingleLoss);
         Assert.Throws<ArgumentOutOfRangeException>(() => EnsembleSelection.SelectBagged(candidates, metric, 1, 25, bags: 0, seed: 1));
+
+        // On the Brier score, which guides accuracy, members are chosen through the squared-error expansion: the same blends as scoring each.
+        var brier = new OutOfFoldMetric(PredictionTask.BinaryClassification, OutOfFoldMetric.Brier, OutOfFoldLabels());
+        Assert.Equal(EnsembleSelection.SelectBagged(candidates, brier, 1, 25, 20, seed: 1, squaredErrorShortcut: false),
+            EnsembleSelection.SelectBagged(candidates, brier, 1, 25, 20, seed: 1, squaredErrorShortcut: true));
     }
 
     [Fact]
