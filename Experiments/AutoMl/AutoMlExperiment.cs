@@ -40,7 +40,8 @@ public sealed class AutoMlExperiment
     /// <summary>
     /// Seconds the ensemble's selection takes before its members' refits start (loading the trials' out-of-fold
     /// predictions, 20 bagged greedy selections): measured 0.3–0.4 s on concrete and hpc_jobs, 1.4 s on shuttle's
-    /// 11,600-row holdout.
+    /// 11,600-row holdout; since the selection's squared-error shortcut, 0.3–0.5 s on shuttle and 0.2–0.4 s on soybean with
+    /// two repeats (1.0 s before).
     /// </summary>
     private const double SelectionSeconds = 0.5;
 
@@ -278,7 +279,9 @@ public sealed class AutoMlExperiment
         if (builder.Select(trials, out var whyNot) is not { } selected)
             return (single, null, whyNot);
         var timeLeft = Until(deadline);
-        var members = EnsembleRefit.Members(selected, trials, setup.Folds.Count, new Dictionary<int, TrainedModel> { [winner.Number] = single },
+        // Trials that ran in this process left their trainers loaded here; worker processes did not.
+        var firstRefit = TimeSpan.FromSeconds(Options.WorkerProcess is not null ? EnsembleRefit.FirstRefitSeconds : 0);
+        var members = EnsembleRefit.Members(selected, trials, setup.Folds.Count, firstRefit, new Dictionary<int, TrainedModel> { [winner.Number] = single },
             setup.Refit, deadline, TimeProvider.System, cancellationToken);
         if (selected.Weights.Keys.All(members.ContainsKey))
             return (EnsembleBuilder.Combine(selected, members, setup.Task, setup.Encoded.Schema), selected, null);

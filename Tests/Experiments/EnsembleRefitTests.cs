@@ -1,3 +1,4 @@
+using MlToolkit.Experiments.AutoMl;
 using MlToolkit.Experiments.Ensembles;
 using MlToolkit.Experiments.Tuning;
 using MlToolkit.Experiments.Tuning.SearchSpaces;
@@ -101,11 +102,40 @@ public sealed class EnsembleRefitTests
     }
 
     [Fact]
+    public void A_trainer_not_yet_refit_in_this_process_is_expected_to_take_its_first_refit_time_more()
+    {
+        // The winner is a forest. Two LightGBM members are expected to take 2 s each and a kNN member 0.5 s, each refit taking
+        // exactly that; a trainer's first refit here costs 1 s more. Of 5 s, the first LightGBM (3 s with its first refit)
+        // leaves 3 s, the second (2 s, LightGBM now loaded) leaves 1 s, and kNN (1.5 s with its first refit) does not fit.
+        // Without the first-refit time kNN would be refit too.
+        TrialRecord[] trials = { Trial(0, 4, "forest"), Trial(1, 8, "lightgbm"), Trial(2, 8, "lightgbm"), Trial(3, 2, "knn") };
+        var blend = new EnsembleSummary(new Dictionary<int, double> { [0] = 0.1, [1] = 0.4, [2] = 0.3, [3] = 0.2 }, -0.1, -0.2);
+        (List<int> Started, List<TimeSpan?> Limits) Run(TimeSpan firstRefit)
+        {
+            var clock = new ManualClock();
+            var (started, limits) = (new List<int>(), new List<TimeSpan?>());
+            EnsembleRefit.Members(blend, trials, Folds, firstRefit, new Dictionary<int, string> { [0] = "winner" }, (trial, limit, _) =>
+            {
+                (started, limits) = (started.Append(trial.Number).ToList(), limits.Append(limit).ToList());
+                clock.Advance(EnsembleRefit.Expected(trial, Folds));
+                return $"refit {trial.Number}";
+            }, clock.GetUtcNow() + TimeSpan.FromSeconds(5), clock, CancellationToken.None);
+            return (started, limits);
+        }
+
+        var (started, limits) = Run(TimeSpan.FromSeconds(1));
+        Assert.Equal(new[] { 1, 2 }, started);
+        // The first LightGBM may train 5 - (2 + 1.5) s: the second one's first refit is not counted, kNN's is.
+        Assert.Equal(new TimeSpan?[] { TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(1.5) }, limits);
+        Assert.Equal(new[] { 1, 2, 3 }, Run(TimeSpan.Zero).Started);
+    }
+
+    [Fact]
     public void The_callers_cancellation_is_not_swallowed()
     {
         using var caller = new CancellationTokenSource();
         var clock = new ManualClock();
-        Assert.Throws<OperationCanceledException>(() => EnsembleRefit.Members(Blend, Trials, Folds, new Dictionary<int, string> { [0] = "winner" },
+        Assert.Throws<OperationCanceledException>(() => EnsembleRefit.Members(Blend, Trials, Folds, TimeSpan.Zero, new Dictionary<int, string> { [0] = "winner" },
             (_, _, token) =>
             {
                 caller.Cancel();
@@ -127,7 +157,7 @@ public sealed class EnsembleRefitTests
     {
         var started = new List<int>();
         var limits = new List<TimeSpan?>();
-        var members = EnsembleRefit.Members(Blend, Trials, Folds, new Dictionary<int, string> { [0] = "winner" }, (trial, limit, token) =>
+        var members = EnsembleRefit.Members(Blend, Trials, Folds, TimeSpan.Zero, new Dictionary<int, string> { [0] = "winner" }, (trial, limit, token) =>
         {
             started.Add(trial.Number);
             limits.Add(limit);
@@ -144,11 +174,12 @@ public sealed class EnsembleRefitTests
         return token;
     }
 
-    private static TrialRecord Trial(int number, double crossValidationSeconds) => new()
+    private static TrialRecord Trial(int number, double crossValidationSeconds, string? trainer = null) => new()
     {
         Number = number,
         State = TrialState.Complete,
-        Configuration = new ParameterSet(null, new Dictionary<string, ParameterValue>()),
+        Configuration = new ParameterSet(null, trainer is null ? new Dictionary<string, ParameterValue>()
+            : new Dictionary<string, ParameterValue> { [AutoMlSpace.TrainerParameter] = ParameterValue.Of(trainer) }),
         Duration = TimeSpan.FromSeconds(crossValidationSeconds),
     };
 
