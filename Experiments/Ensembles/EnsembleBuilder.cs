@@ -11,10 +11,11 @@ using MlToolkit.Models.Evaluation;
 namespace MlToolkit.Experiments.Ensembles;
 
 /// <summary>
-/// After a search: selects an ensemble (<see cref="EnsembleSelection.SelectBagged(IReadOnlyList{EnsembleCandidate}, OutOfFoldMetric, int, int, int, int)"/>, or a single greedy selection when the
-/// bagged blend does not beat the best single trial) from the stored out-of-fold predictions of
-/// the best completed trials and, when it beats the best single trial on them (on the Brier score for accuracy-like metrics),
-/// refits its members on all rows and combines them into one <see cref="TrainedModel"/>.
+/// After a search: selects an ensemble
+/// (<see cref="EnsembleSelection.SelectBagged(IReadOnlyList{EnsembleCandidate}, OutOfFoldMetric, int, int, int, int)"/>,
+/// or a single greedy selection when the bagged blend does not beat the best single trial) from the stored out-of-fold
+/// predictions of the best completed trials and, when it beats the best single trial on them (on the Brier score for
+/// accuracy-like metrics), refits its members on all rows and combines them into one <see cref="TrainedModel"/>.
 /// </summary>
 internal sealed class EnsembleBuilder
 {

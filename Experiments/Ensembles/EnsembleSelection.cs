@@ -85,8 +85,8 @@ public static class EnsembleSelection
 
     /// <summary>
     /// Bagged ensemble selection (Caruana et al., 2004, section 4.3): <paramref name="bags"/> greedy selections
-    /// (<see cref="Select(IReadOnlyList{EnsembleCandidate}, OutOfFoldMetric, int, int)"/>), each from a random half of the candidates drawn with <paramref name="seed"/>, averaged with
-    /// equal weight per bag. No bag can lean on one lucky model, so the blend overfits the out-of-fold rows less than a
+    /// (<see cref="Select(IReadOnlyList{EnsembleCandidate}, OutOfFoldMetric, int, int)"/>), each from a random half of
+    /// the candidates drawn with <paramref name="seed"/>, averaged with equal weight per bag. No bag can lean on one lucky model, so the blend overfits the out-of-fold rows less than a
     /// single selection does (whose loss on those rows is by construction the lowest). Returns each picked trial's
     /// weight, summing to 1.
     /// </summary>
