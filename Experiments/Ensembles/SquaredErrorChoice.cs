@@ -24,7 +24,7 @@ internal sealed class SquaredErrorChoice
         _candidates = candidates;
         _targets = targets;
         _residual = new double[targets.Length];
-        _squaredNorms = candidates.Select(c => Dot(c.Values, c.Values)).ToArray();
+        _squaredNorms = candidates.Select(c => c.Values.Sum(v => (double)v * v)).ToArray();
     }
 
     /// <summary>
@@ -45,14 +45,6 @@ internal sealed class SquaredErrorChoice
                 (best, bestError) = (c, error);
         }
         return best;
-    }
-
-    private static double Dot(float[] values, float[] others)
-    {
-        var total = 0.0;
-        for (var i = 0; i < values.Length; i++)
-            total += (double)values[i] * others[i];
-        return total;
     }
 
     private static double Dot(float[] values, double[] residual)
