@@ -163,7 +163,7 @@ internal static class AutomlCommand
         var files = new SavedFiles(model, Path.Combine(folder, "leaderboard.txt"), Path.Combine(folder, "trials.csv"), Path.Combine(folder, "trials.json"), report.Html);
         File.WriteAllText(files.Leaderboard, run.Leaderboard.ToText(int.MaxValue) + Environment.NewLine + (run.Ensemble is { } ensemble
             ? string.Create(CultureInfo.InvariantCulture, $"ensemble (saved as the model): {EnsembleMembers(ensemble)}; {run.Metric.Name} {ensemble.Value:0.0000} out of fold, best single {ensemble.BestSingleValue:0.0000}{Environment.NewLine}")
-            : ""));
+            : "") + (run.Baseline is { } baseline ? $"baseline: {baseline.ToText(run.Metric.Name)}{Environment.NewLine}" : ""));
         File.WriteAllText(files.Csv, TrialHistoryExport.ToCsv(run.Trials));
         File.WriteAllText(files.Json, TrialHistoryExport.ToJson(run.Trials));
         return files;
@@ -181,6 +181,8 @@ internal static class AutomlCommand
         {
             var row = run.Leaderboard.Rows[0];
             w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Best     trial {best.Number}: {row.Trainer} {run.Metric.Name} {best.Value:0.0000}{(best.ValueStd is { } std ? $" ± {std:0.0000}" : "")}"));
+            if (run.Baseline is { } baseline)
+                w.WriteLine($"Baseline {baseline.ToText(run.Metric.Name)}");
             if (run.Ensemble is { } ensemble)
                 w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ensemble {EnsembleMembers(ensemble)}: {run.Metric.Name} {ensemble.Value:0.0000} out of fold (best single {ensemble.BestSingleValue:0.0000}); saved as the model"));
             else if (run.EnsembleSkipped is { } whyNot)
@@ -247,6 +249,14 @@ internal static class AutomlCommand
                 ["members"] = new JsonArray(ensemble.Weights.Select(w => (JsonNode?)new JsonObject { ["trial"] = w.Key, ["weight"] = Math.Round(w.Value, 6) }).ToArray()),
             } : null,
             ["ensembleSkipped"] = run.EnsembleSkipped,
+            ["baseline"] = run.Baseline is { } baseline ? new JsonObject
+            {
+                ["description"] = baseline.Description,
+                ["value"] = baseline.Value,
+                ["bestValue"] = baseline.BestValue,
+                ["beaten"] = baseline.Beaten,
+                ["saved"] = baseline.Saved,
+            } : null,
             ["refitSeconds"] = Math.Round(run.RefitDuration.TotalSeconds, 3),
             ["totalSeconds"] = Math.Round(run.TotalDuration.TotalSeconds, 3),
             ["test"] = run.Test?.ToJson(),

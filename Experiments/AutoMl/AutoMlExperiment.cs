@@ -217,14 +217,25 @@ public sealed class AutoMlExperiment
         EnsembleSummary? ensemble = null;
         string? noEnsemble = null;
         EvaluationReport? test = null;
+        var baseline = summary.Best is { } bestTrial ? ConstantBaseline.Compare(bestTrial, setup.Task, setup.Metric, setup.Folds, setup.Label) : null;
         var refitClock = Stopwatch.StartNew();
         if (Options.RefitBest && summary.Best is { } winner && !cancellationToken.IsCancellationRequested)
         {
-            // An iterative winner stops its epochs when the budget is spent rather than overrun it (its folds may have
-            // stopped early on their validation slices long before the refit on all rows does).
-            DateTimeOffset? deadline = budget is { } b ? DateTimeOffset.UtcNow + TimeLeft(b, clock.Elapsed) : null;
-            model = setup.Refit(winner, Until(deadline), cancellationToken);
-            (model, ensemble, noEnsemble) = Ensemble(setup, store, winner, model, deadline, cancellationToken);
+            if (baseline is { Beaten: false } && ConstantBaseline.CanSave(setup.Task))
+            {
+                // Saving the best trial would save a model that out of fold does no better than ignoring the columns.
+                baseline = baseline with { Saved = true };
+                model = setup.RefitConstant(winner, cancellationToken);
+                noEnsemble = Options.Ensemble ? "no trial beat the constant baseline, which is saved instead" : null;
+            }
+            else
+            {
+                // An iterative winner stops its epochs when the budget is spent rather than overrun it (its folds may have
+                // stopped early on their validation slices long before the refit on all rows does).
+                DateTimeOffset? deadline = budget is { } b ? DateTimeOffset.UtcNow + TimeLeft(b, clock.Elapsed) : null;
+                model = setup.Refit(winner, Until(deadline), cancellationToken);
+                (model, ensemble, noEnsemble) = Ensemble(setup, store, winner, model, deadline, baseline?.Value, cancellationToken);
+            }
             if (_testData is not null)
                 test = ModelEvaluator.Evaluate(new MLContext(Options.Seed), model, _testData);
         }
@@ -235,6 +246,7 @@ public sealed class AutoMlExperiment
             PreparationDuration = prepared,
             Ensemble = ensemble,
             EnsembleSkipped = noEnsemble,
+            Baseline = baseline,
             Repeats = setup.Repeats,
         };
     }
@@ -270,12 +282,13 @@ public sealed class AutoMlExperiment
     /// ensemble was kept (null when ensembles are off). Loading the trials and selecting the blend count against the
     /// deadline (the search reserves <see cref="SelectionSeconds"/> for them).
     /// </summary>
-    private (TrainedModel Model, EnsembleSummary? Ensemble, string? WhyNot) Ensemble(Setup setup, IExperimentStore store, TrialRecord winner, TrainedModel single, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    private (TrainedModel Model, EnsembleSummary? Ensemble, string? WhyNot) Ensemble(Setup setup, IExperimentStore store, TrialRecord winner, TrainedModel single, DateTimeOffset? deadline,
+        double? baselineValue, CancellationToken cancellationToken)
     {
         if (!Options.Ensemble || cancellationToken.IsCancellationRequested)
             return (single, null, null);
         var trials = store.LoadTrials(setup.Space);
-        var builder = new EnsembleBuilder(setup.Task, setup.Metric, setup.Folds);
+        var builder = new EnsembleBuilder(setup.Task, setup.Metric, setup.Folds, baselineValue);
         if (builder.Select(trials, out var whyNot) is not { } selected)
             return (single, null, whyNot);
         var timeLeft = Until(deadline);
@@ -324,7 +337,7 @@ public sealed class AutoMlExperiment
     /// <summary>Everything a run derives from the data and options before its first trial; the same in the runner and in every worker.</summary>
     private sealed record Setup(LabelSetup Label, PredictionTask Task, MetricDefinition Metric, IDataView Encoded, IReadOnlyList<DataSplit> Folds,
         int FoldCount, int Repeats, SearchSpace Space, TrialEvaluator Evaluator, Func<TrialRecord, TimeSpan?, CancellationToken, TrainedModel> Refit,
-        IReadOnlyList<TrialCandidate> Candidates, DataShape Shape, long Rows);
+        Func<TrialRecord, CancellationToken, TrainedModel> RefitConstant, IReadOnlyList<TrialCandidate> Candidates, DataShape Shape, long Rows);
 
     private Setup Prepare()
     {
@@ -382,8 +395,19 @@ public sealed class AutoMlExperiment
             return new TrainedModel(label.Describe(candidate.Name, features, encoded), _data.Schema, labelEncoder, scorer);
         }
 
+        // The constant model reads the winner's features: it ignores them, but takes the same input as any other model. A
+        // sequence model's token ids are no fixed vector of numbers to drop the slots of; the table's featurization is.
+        TrainedModel RefitConstant(TrialRecord winner, CancellationToken cancel)
+        {
+            var candidate = TrialEvaluator.Resolve(winner.Configuration).Candidate;
+            var features = candidate.ReadsTokenSequences ? label.DefaultFeatures(_data, false, ColumnsWithIgnored()) : plans[candidate.Name];
+            var ml = new MLContext(Options.Seed);
+            var scorer = ConstantBaseline.Model(ml, task, features.Build(ml, null)).Fit(new CancellingDataView(encoded, cancel));
+            return new TrainedModel(label.Describe(ConstantBaseline.TrainerName, features, encoded), _data.Schema, labelEncoder, scorer);
+        }
+
         var shape = allRows with { Rows = foldCount > 1 ? rows * (foldCount - 1) / foldCount : (long)(rows * (1 - Options.HoldoutFraction)) };
-        return new Setup(label, task, metric, encoded, folds, foldCount, repeats, space, evaluator, Refit, candidates, shape, rows);
+        return new Setup(label, task, metric, encoded, folds, foldCount, repeats, space, evaluator, Refit, RefitConstant, candidates, shape, rows);
     }
 
     /// <summary>

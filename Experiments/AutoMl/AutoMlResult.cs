@@ -68,6 +68,12 @@ public sealed class AutoMlResult
     /// <summary>Why no ensemble was saved although ensembles were on (e.g. no blend beat the best single trial); null otherwise.</summary>
     public string? EnsembleSkipped { get; internal init; }
 
+    /// <summary>
+    /// The constant predictor the best trial was measured against out of fold, or null when the metric or the stored
+    /// predictions do not allow it. When <see cref="BaselineSummary.Saved"/>, <see cref="BestModel"/> is that constant.
+    /// </summary>
+    public BaselineSummary? Baseline { get; internal init; }
+
     /// <summary>The refit model's metrics on the test data, when test data was given.</summary>
     public EvaluationReport? Test { get; }
 

@@ -53,6 +53,7 @@ public static class ExperimentReport
             """);
         AppendSummary(html, data);
         html.Append("<section id=\"leaderboard\"><h2>Leaderboard</h2>").Append(new Leaderboard(data.Trials, data.Metric).ToHtml(20)).Append("</section>\n");
+        AppendBaseline(html, data);
         AppendEnsemble(html, data);
         AppendInteractive(html, data);
         html.Append("<section id=\"history\"><h2>Optimization history</h2>\n")
@@ -191,6 +192,13 @@ public static class ExperimentReport
     private static string Slug(string name) => new(name.Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray());
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    /// <summary>The constant predictor the best trial was measured against, and whether it was saved in its place.</summary>
+    private static void AppendBaseline(StringBuilder html, ReportData data)
+    {
+        if (data.Baseline is { } baseline)
+            html.Append("<section id=\"baseline\"><h2>Baseline</h2><p>").Append(Encode(baseline.ToText(data.Metric.Name))).Append("</p></section>\n");
+    }
 
     /// <summary>The saved ensemble: its members with their weights, and its out-of-fold metric against the best single trial's.</summary>
     private static void AppendEnsemble(StringBuilder html, ReportData data)

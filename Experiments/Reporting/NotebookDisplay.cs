@@ -65,6 +65,8 @@ public static class NotebookDisplay
             $"<p>{result.Task}, {result.Evaluation}, {Encode(result.Metric.Name)}: {trials.Count} trials ({trials.Count(t => t.State == TrialState.Complete)} complete, {trials.Count(t => t.State == TrialState.Failed)} failed); stopped ({result.Summary.Reason}) after {result.Summary.Elapsed.TotalSeconds:0.0} s.</p>");
         if (result.BestTrial is { } best)
             html.Append(CultureInfo.InvariantCulture, $"<p>Best: trial {best.Number}, {Encode(TrialConfiguration.Of(best))}, {Encode(result.Metric.Name)} {best.Value:0.0000}{(best.ValueStd is { } std ? $" ± {std:0.0000}" : "")}</p>");
+        if (result.Baseline is { } baseline)
+            html.Append("<p>Baseline: ").Append(Encode(baseline.ToText(result.Metric.Name))).Append("</p>");
         if (result.Ensemble is { } ensemble)
             html.Append(CultureInfo.InvariantCulture, $"<p>Ensemble (saved as the model): {string.Join(" + ", ensemble.Weights.Select(w => $"trial {w.Key} × {w.Value:0.00}"))}</p>");
         if (result.Test is { } test)

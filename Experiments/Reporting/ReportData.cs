@@ -28,11 +28,14 @@ public sealed record ReportData(string StudyName, MetricDefinition Metric, IRead
     public static ReportData FromResult(AutoMlResult result, string studyName = "default")
     {
         ArgumentNullException.ThrowIfNull(result);
-        return new ReportData(studyName, result.Metric, result.Trials, result.Storage) { Ensemble = result.Ensemble };
+        return new ReportData(studyName, result.Metric, result.Trials, result.Storage) { Ensemble = result.Ensemble, Baseline = result.Baseline };
     }
 
     /// <summary>The ensemble the run saved as its model, if it did.</summary>
     public Ensembles.EnsembleSummary? Ensemble { get; init; }
+
+    /// <summary>The constant predictor the run measured its best trial against, when it did.</summary>
+    public BaselineSummary? Baseline { get; init; }
 
     /// <summary>The best model's explanation (column importance, a few explained rows), when it was computed.</summary>
     public MlToolkit.Models.Explanations.ModelSummary? Explanations { get; init; }

@@ -185,6 +185,26 @@ public sealed class AutomlCommandTests : IDisposable
         Assert.Contains($"Ensemble none: fewer than two complete trials stored out-of-fold predictions{Environment.NewLine}", alone.Out);
     }
 
+    [Fact]
+    public void When_no_trial_beats_the_majority_class_the_constant_model_is_saved_and_the_output_says_so()
+    {
+        var data = NoSignalData.Write(_folder, "noise.csv", new[] { "no", "yes" }, new[] { 0.85, 0.15 });
+        string[] args = { "automl", "--dataset", data, "--label-col", "outcome", "--trainers", "lbfgs,lightgbm", "--max-trials", "4", "--cv", "3", "--isolation", "thread", "--explain", "false" };
+        var json = CliRunner.InProcess([.. args, "-o", _folder.File("j"), "--json"]);
+        Assert.True(json.ExitCode == 0, json.Error);
+        var baseline = JsonNode.Parse(json.Out)!["baseline"]!;
+        Assert.Equal(("always 'no' (the training rows' class frequencies)", false, true), ((string?)baseline["description"], (bool)baseline["beaten"]!, (bool)baseline["saved"]!));
+        Assert.Equal("no trial beat the constant baseline, which is saved instead", (string?)JsonNode.Parse(json.Out)!["ensembleSkipped"]);
+
+        var text = CliRunner.InProcess([.. args, "-o", _folder.File("t")]);
+        Assert.True(text.ExitCode == 0, text.Error);
+        Assert.Matches(@"\nBaseline always 'no' \(the training rows' class frequencies\): accuracy 0\.\d{4} out of fold, best trial 0\.\d{4}; no trial beats it, so it is saved as the model ", text.Out);
+        Assert.Contains("baseline: always 'no'", File.ReadAllText(Path.Combine(_folder.File("t"), "leaderboard.txt")));
+        var predicted = CliRunner.InProcess("predict", "-m", Path.Combine(_folder.File("t"), "model.zip"), "--dataset", data, "-o", _folder.File("p.csv"));
+        Assert.True(predicted.ExitCode == 0, predicted.Error);
+        Assert.Contains("with prior (BinaryClassification)", predicted.Out);
+    }
+
     private static JsonArray TrialsJson(string output) => JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trials.json")))!.AsArray();
 
     [Fact]

@@ -49,6 +49,17 @@ public sealed class EnsembleTests
         Measured.AtMost(ensemble.Value, 0.073, 0.0713, "blend's out-of-fold log-loss");
         Assert.Equal("ensemble", result.BestModel!.Description.Trainer);
 
+        // The constant predictor (each fold's training rate of malignant) is far behind: its log-loss, computed here by hand.
+        var baseline = Assert.IsType<BaselineSummary>(result.Baseline);
+        var constantLoss = BreastCancerFolds().SelectMany(f =>
+        {
+            var rate = f.Train.GetColumn<bool>("Label").Average(l => l ? 1.0 : 0.0);
+            return f.Test.GetColumn<bool>("Label").Select(l => -Math.Log(l ? rate : 1 - rate));
+        }).Average();
+        Assert.Equal(constantLoss, baseline.Value, 9);
+        Assert.Equal(singles.Min(), baseline.BestValue, 9);
+        Assert.Equal((true, false), (baseline.Beaten, baseline.Saved));
+
         // The report shows the blend with its members and weights.
         using var folder = new TempFolder();
         var html = File.ReadAllText(ExperimentReport.Write(ReportData.FromResult(result), folder.Path).Html);
@@ -149,6 +160,21 @@ public sealed class EnsembleTests
         Assert.True(partial.Value < partial.BestSingleValue, $"four members {partial.Value} vs best single {partial.BestSingleValue}");
         Assert.True(partial.Value >= selected.Value, $"four members {partial.Value} vs all {selected.Value}");
         Assert.Throws<InvalidOperationException>(() => new EnsembleBuilder(PredictionTask.BinaryClassification, new MetricDefinition("log_loss", false), BreastCancerFolds()).Restrict(byWeight));
+    }
+
+    [Fact]
+    public void A_blend_that_does_not_beat_the_constant_baseline_on_the_metric_is_not_kept()
+    {
+        var result = FullBreastCancerRun.Value;
+        var selected = Assert.IsType<EnsembleSummary>(result.Ensemble);
+        var metric = new MetricDefinition("log_loss", false);
+        // A baseline below every blend's log-loss (0.0711 for the bagged one): none may be kept, and the reason names it.
+        var strict = new EnsembleBuilder(PredictionTask.BinaryClassification, metric, BreastCancerFolds(), baselineValue: 0.05);
+        Assert.Null(strict.Select(result.Trials, out var whyNot));
+        Assert.Equal("the blend of the 10 candidate trials does not beat the constant baseline's out-of-fold log_loss (0.0500)", whyNot);
+        // The real constant is far above it: the same blend is kept.
+        var real = new EnsembleBuilder(PredictionTask.BinaryClassification, metric, BreastCancerFolds(), result.Baseline!.Value);
+        Assert.Equal(selected.Weights.ToList(), real.Select(result.Trials, out _)!.Weights.ToList());
     }
 
     private static float[] OutOfFoldLabels() =>

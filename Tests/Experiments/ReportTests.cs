@@ -29,7 +29,10 @@ public sealed class ReportTests
         var files = ExperimentReport.Write(ReportData.FromResult(result), folder.Path);
 
         var html = Parse(files.Html);
-        Assert.Equal(new[] { "summary", "leaderboard", "ensemble", "interactive", "history", "parameters", "importance", "learning-curves", "confusion-matrix" }, Sections(html));
+        Assert.Equal(new[] { "summary", "leaderboard", "baseline", "ensemble", "interactive", "history", "parameters", "importance", "learning-curves", "confusion-matrix" }, Sections(html));
+        // Always "benign" is right on 357 of the 569 out-of-fold rows.
+        Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"always 'benign' (the training rows' class frequencies): accuracy 0.6274 out of fold, best trial {result.Baseline!.BestValue:0.0000}; the best trial beats it"),
+            Section(html, "baseline").Element("p")!.Value);
         // The leaderboard's numbers are the stored trials': each row's trial and value, best first.
         var shown = Section(html, "leaderboard").Descendants("tr").Skip(1).Select(r => r.Elements("td").ToList())
             .Select(cells => (Trial: int.Parse(cells[1].Value, CultureInfo.InvariantCulture), Value: cells[3].Value)).ToList();
