@@ -260,21 +260,33 @@ public sealed class AutoMlExperiment
     /// Time the search leaves for the refits, from the fits of the best trials so far (one fold's fit each, half as much
     /// again for the larger training set): the best trial's refit, up to half the budget, since the run must end with a
     /// model; or, with an ensemble, the refits of the best trial of each trainer among the best
-    /// <see cref="EnsembleBuilder.Candidates"/> trials, plus the selection and, when trials ran in workers, the first
-    /// fit's start-up in this process, up to a fifth of the budget, since members that do not fit are left out (so are
+    /// <see cref="EnsembleBuilder.Candidates"/> trials, plus the selection and, when trials ran in workers, each of those
+    /// trainers' first refit in this process (<see cref="BlendReserveSeconds"/>), up to a fifth of the budget, since members that do not fit are left out (so are
     /// the pool's other trainers' members when their refits do not fit). With the winner held to a fifth as well, on
     /// 5,000 IMDB reviews with 30 s (TF-IDF + L-BFGS fits in 9 s, refits in 10 s) the search ran on and the run ended at
     /// 36 s.
     /// </summary>
     private TimeSpan RefitReserve(BestTracker best, Setup setup, TimeSpan budget)
     {
-        double Seconds(int trials) => best.RefitSeconds(setup.Metric.Maximize, trials) / setup.Folds.Count * 1.5;
+        double Seconds(int trials) => best.RefitSeconds(setup.Metric.Maximize, trials).Seconds / setup.Folds.Count * 1.5;
         var winner = Math.Min(Seconds(1), budget.TotalSeconds / 2);
         var blend = Options.Ensemble
-            ? Math.Min(Seconds(EnsembleBuilder.Candidates) + SelectionSeconds + (Options.WorkerProcess is not null ? ColdStartSeconds : 0), budget.TotalSeconds / 5)
+            ? BlendReserveSeconds(Seconds(EnsembleBuilder.Candidates), best.RefitSeconds(setup.Metric.Maximize, EnsembleBuilder.Candidates).Trainers,
+                Options.WorkerProcess is not null, budget)
             : 0;
         return TimeSpan.FromSeconds(Math.Max(winner, blend));
     }
+
+    /// <summary>
+    /// Seconds the search leaves for an ensemble: the members' expected refits, the selection and, when trials ran in
+    /// worker processes, each trainer's first refit in this process (<see cref="EnsembleRefit.FirstRefitSeconds"/> per
+    /// trainer among the best trials, as the members' start rule counts it, and at least <see cref="ColdStartSeconds"/>),
+    /// up to a fifth of the budget. With the flat 2 s alone, a blend of four or more trainers on a small table found about
+    /// 1 s left and kept only its first members (outer loop, 30 s: boston_housing dropped its blend in 3 of 5 folds).
+    /// </summary>
+    internal static double BlendReserveSeconds(double refitSeconds, int trainers, bool workers, TimeSpan budget) =>
+        Math.Min(refitSeconds + SelectionSeconds + (workers ? Math.Max(ColdStartSeconds, trainers * EnsembleRefit.FirstRefitSeconds) : 0),
+            budget.TotalSeconds / 5);
 
     /// <summary>
     /// The selected ensemble with its members refit on all rows, when it beats <paramref name="winner"/> on the
@@ -501,13 +513,16 @@ public sealed class AutoMlExperiment
         /// Seconds (every fold) that the best trial of each trainer among the best <paramref name="count"/> complete
         /// trials took: an ensemble's members come from those, mostly one or two per trainer. The best four alone
         /// missed them: on pima_diabetes the members were an MLP, a forest and LightGBM ranked far below four SDCAs,
-        /// and the refit ran out of time.
+        /// and the refit ran out of time. Also how many trainers those are.
         /// </summary>
-        public double RefitSeconds(bool maximize, int count)
+        public (double Seconds, int Trainers) RefitSeconds(bool maximize, int count)
         {
             lock (_complete)
-                return _complete.OrderBy(t => maximize ? -t.Value!.Value : t.Value!.Value).Take(count)
-                    .GroupBy(t => t.Configuration.GetString(AutoMlSpace.TrainerParameter)).Sum(g => g.First().Duration.TotalSeconds);
+            {
+                var best = _complete.OrderBy(t => maximize ? -t.Value!.Value : t.Value!.Value).Take(count)
+                    .GroupBy(t => t.Configuration.GetString(AutoMlSpace.TrainerParameter)).Select(g => g.First().Duration.TotalSeconds).ToList();
+                return (best.Sum(), best.Count);
+            }
         }
 
         public void Report(ExperimentEvent value)

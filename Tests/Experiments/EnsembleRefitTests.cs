@@ -27,6 +27,19 @@ public sealed class EnsembleRefitTests
     private static readonly EnsembleSummary Blend = new(new Dictionary<int, double> { [3] = 0.1, [0] = 0.2, [1] = 0.3, [2] = 0.4 }, -0.1, -0.2);
 
     [Fact]
+    public void The_search_leaves_each_trainers_first_refit_for_the_blend_when_trials_ran_in_workers()
+    {
+        var budget = TimeSpan.FromSeconds(30);
+        // Five trainers among the best trials: 1 s of refits, 0.5 s of selection and 5 × 1 s of first refits.
+        Assert.Equal(6.0, AutoMlExperiment.BlendReserveSeconds(1.0, trainers: 5, workers: true, budget), 12);
+        // One trainer still gets the process's 2 s cold start; trials on threads left their trainers loaded here.
+        Assert.Equal(3.5, AutoMlExperiment.BlendReserveSeconds(1.0, trainers: 1, workers: true, budget), 12);
+        Assert.Equal(1.5, AutoMlExperiment.BlendReserveSeconds(1.0, trainers: 5, workers: false, budget), 12);
+        // Never more than a fifth of the budget.
+        Assert.Equal(6.0, AutoMlExperiment.BlendReserveSeconds(4.0, trainers: 5, workers: true, budget), 12);
+    }
+
+    [Fact]
     public void Expected_refit_is_one_fold_fit_and_a_quarter()
     {
         Assert.Equal(TimeSpan.FromSeconds(10), EnsembleRefit.Expected(Trials[1], Folds));
