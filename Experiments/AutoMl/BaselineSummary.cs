@@ -5,7 +5,7 @@ namespace MlToolkit.Experiments.AutoMl;
 /// rows' class frequencies (or mean), whatever the columns hold. A model that does not beat it out of fold has learned
 /// nothing the metric rewards.
 /// </summary>
-/// <param name="Description">What it predicts, e.g. "always 'good' (its rate among the training rows)".</param>
+/// <param name="Description">What it predicts, e.g. "always 'good' (the training rows' class frequencies)".</param>
 /// <param name="Value">Its metric on the rows of the trials' out-of-fold predictions.</param>
 /// <param name="BestValue">The best trial's metric on the same predictions.</param>
 /// <param name="Beaten">Whether the best trial scores strictly better than the constant.</param>

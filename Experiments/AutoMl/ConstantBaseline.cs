@@ -13,7 +13,7 @@ namespace MlToolkit.Experiments.AutoMl;
 
 /// <summary>
 /// The model that ignores every column (<see cref="BaselineSummary"/>), scored on the folds AutoML cross-validated, and
-/// the binary classifier that is saved when no trial beats it.
+/// the classifier that is saved when no trial beats it.
 /// </summary>
 internal static class ConstantBaseline
 {
