@@ -268,12 +268,12 @@ public sealed class AutoMlExperiment
     /// </summary>
     private TimeSpan RefitReserve(BestTracker best, Setup setup, TimeSpan budget)
     {
-        double Seconds(int trials) => best.RefitSeconds(setup.Metric.Maximize, trials).Seconds / setup.Folds.Count * 1.5;
-        var winner = Math.Min(Seconds(1), budget.TotalSeconds / 2);
-        var blend = Options.Ensemble
-            ? BlendReserveSeconds(Seconds(EnsembleBuilder.Candidates), best.RefitSeconds(setup.Metric.Maximize, EnsembleBuilder.Candidates).Trainers,
-                Options.WorkerProcess is not null, budget)
-            : 0;
+        double Refit(double crossValidationSeconds) => crossValidationSeconds / setup.Folds.Count * 1.5;
+        var winner = Math.Min(Refit(best.RefitSeconds(setup.Metric.Maximize, 1).Seconds), budget.TotalSeconds / 2);
+        if (!Options.Ensemble)
+            return TimeSpan.FromSeconds(winner);
+        var pool = best.RefitSeconds(setup.Metric.Maximize, EnsembleBuilder.Candidates);
+        var blend = BlendReserveSeconds(Refit(pool.Seconds), pool.Trainers, Options.WorkerProcess is not null, budget);
         return TimeSpan.FromSeconds(Math.Max(winner, blend));
     }
 

@@ -47,15 +47,28 @@ internal static class ConstantBaseline
         var values = new List<double>();
         foreach (var fold in folds)
         {
-            var training = FoldLabels.Of(task, fold.Train).ToArray();
-            var row = task == PredictionTask.MulticlassClassification
-                ? Enumerable.Range(0, width).Select(c => training.Count(l => (int)l == c) / (double)training.Length).ToArray()
-                : new[] { training.Average(l => (double)l) };
+            var row = Frequencies(task, FoldLabels.Of(task, fold.Train), width);
             var rows = RowCounter.Count(fold.Test);
             for (var i = 0L; i < rows; i++)
                 values.AddRange(row);
         }
         return values.ToArray();
+    }
+
+    /// <summary>The class frequencies of <paramref name="labels"/> (multiclass), else their mean: the positive rate or the mean value.</summary>
+    private static double[] Frequencies(PredictionTask task, IEnumerable<float> labels, int width)
+    {
+        var sums = new double[task == PredictionTask.MulticlassClassification ? width : 1];
+        var count = 0;
+        foreach (var label in labels)
+        {
+            if (task == PredictionTask.MulticlassClassification)
+                sums[(int)label]++;
+            else
+                sums[0] += label;
+            count++;
+        }
+        return sums.Select(s => s / count).ToArray();
     }
 
     /// <summary>Whether a constant model can be saved for <paramref name="task"/>: classification, by <see cref="Model"/>.</summary>
