@@ -13,7 +13,7 @@ internal sealed class AutomlCommandOptions
         Label = new Option<string?>("--label-col") { Description = "Column to predict. Required with --dataset; samples know theirs." };
         Task = new Option<string?>("--task") { Description = "binary, multiclass or regression. Default: inferred from the label." };
         Task.AcceptOnlyFromAmong("binary", "multiclass", "regression");
-        TrainTime = new Option<double?>("--train-time") { Description = "Time budget in seconds (search and refit); running trials are stopped at the deadline. Default 60 unless --max-trials is given." };
+        TrainTime = new Option<double?>("--train-time") { Description = "Time budget in seconds for the whole run: search, refit and, with --explain, the report's explanations (the last tenth, at most 60 s); running trials are stopped at the deadline. Default 60 unless --max-trials is given." };
         MaxTrials = new Option<int?>("--max-trials") { Description = "Trials to finish, counting those of a resumed experiment." };
         Tuner = new Option<string>("--tuner") { Description = "tpe, cfo (cost-frugal, starts cheap), random or grid.", DefaultValueFactory = _ => "cfo" };
         Tuner.AcceptOnlyFromAmong("tpe", "cfo", "random", "grid");
@@ -46,7 +46,7 @@ internal sealed class AutomlCommandOptions
 
     public Option<bool> StrongStarts { get; } = new("--strong-starts") { Description = "Evaluate each trainer's known-good configurations (cheapest first) before the tuner proposes.", DefaultValueFactory = _ => true };
 
-    public Option<bool> Explain { get; } = new("--explain") { Description = "Explain the best model in the report (column importance and a few SHAP rows, after the budget).", DefaultValueFactory = _ => true };
+    public Option<bool> Explain { get; } = new("--explain") { Description = "Explain the best model in the report (column importance and a few SHAP rows), cut down to fit the last tenth of --train-time.", DefaultValueFactory = _ => true };
 
     /// <summary>Hidden: serve trials to a parent automl process on standard input and output (see TrialWorker).</summary>
     public Option<bool> Worker { get; } = new("--worker") { Hidden = true };

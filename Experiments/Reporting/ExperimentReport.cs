@@ -174,6 +174,8 @@ public static class ExperimentReport
             .Append(CultureInfo.InvariantCulture, $"<p>Permutation importance: the {Encode(importance.Metric)} lost when a column is shuffled ({importance.Repeats} shuffles of {importance.Rows:N0} rows; baseline {importance.Baseline:0.####}).</p>\n")
             .Append(Image(chart("feature-importance", ReportCharts.Importance("Permutation importance",
                 importance.Columns.Take(20).Select(c => KeyValuePair.Create(c.Column, c.Importance)).ToList(), $"{importance.Metric} lost when the column is shuffled")), "permutation importance"));
+        if (summary.Limits is { } limits)
+            html.Append("<p>").Append(Encode(limits)).Append("</p>\n");
         foreach (var row in summary.Rows)
         {
             html.Append(CultureInfo.InvariantCulture, $"<h3>Row {row.Row}: {Encode(row.Output)} = {row.Prediction:0.####} (base {row.BaseValue:0.####})</h3>\n<table><tr><th>column</th><th>value</th><th>SHAP</th></tr>");

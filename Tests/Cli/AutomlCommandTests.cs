@@ -49,6 +49,21 @@ public sealed class AutomlCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_report_explanations_take_the_last_tenth_of_the_time_budget_at_most_a_minute_and_nothing_without_one()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(3), MlToolkit.Cli.Commands.AutomlCommand.ExplanationShare(TimeSpan.FromSeconds(30)));
+        Assert.Equal(TimeSpan.FromSeconds(6), MlToolkit.Cli.Commands.AutomlCommand.ExplanationShare(TimeSpan.FromSeconds(60)));
+        Assert.Equal(TimeSpan.FromSeconds(60), MlToolkit.Cli.Commands.AutomlCommand.ExplanationShare(TimeSpan.FromHours(1)));
+        Assert.Null(MlToolkit.Cli.Commands.AutomlCommand.ExplanationShare(null));
+
+        // With only a trial budget nothing limits the explanations: the report has them in full.
+        var run = CliRunner.InProcess("automl", "--sample", "iris", "--max-trials", "1", "--cv", "2", "--trainers", "lbfgs", "-o", _folder.File("explained"), "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Null(JsonNode.Parse(run.Out)!["explanationLimits"]);
+        Assert.Contains("(3 shuffles of 150 rows;", File.ReadAllText(_folder.File("explained/report.html")));
+    }
+
+    [Fact]
     public void Repeated_cross_validation_is_reported_and_a_study_run_with_other_repeats_is_not_resumed()
     {
         var output = _folder.File("repeats");

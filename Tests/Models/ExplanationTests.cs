@@ -139,4 +139,24 @@ public sealed class ExplanationTests
         foreach (var noise in result.Columns.Where(c => c.Column is "X4" or "X5" or "Unused"))
             Assert.True(Math.Abs(noise.Importance) < 0.01, $"{noise.Column}: {noise.Importance}");
     }
+
+    [Fact]
+    public void A_model_summary_explains_in_full_without_a_budget_and_with_no_time_left_keeps_a_100_row_importance_and_says_what_it_cut()
+    {
+        var ml = new MLContext(1);
+        var (model, _, data) = LinearModel(ml);
+        var full = ModelSummary.Compute(ml, model, data);
+        Assert.Equal((400, 3), (full.Importance.Rows, full.Importance.Repeats));
+        Assert.Equal(3, full.Rows.Count);
+        Assert.Null(full.Limits);
+        Assert.Equal(full.Rows.Count, ModelSummary.Compute(ml, model, data, TimeSpan.FromHours(1)).Rows.Count);
+
+        var cut = ModelSummary.Compute(ml, model, data, TimeSpan.Zero);
+        Assert.Equal((100, 1), (cut.Importance.Rows, cut.Importance.Repeats));
+        Assert.Empty(cut.Rows);
+        Assert.Equal("Cut to fit the 0.0 s left for explaining: importance shuffles each column once over 100 of 400 rows (in full: 3 times); "
+            + "SHAP explains no rows (one row with 128 coalitions would not fit).", cut.Limits);
+        // A hundred rows of the seeded sample still rank the columns by their weights (3, −2, 0.5).
+        Assert.Equal(new[] { "X1", "X2", "X3" }, cut.Importance.Columns.Take(3).Select(c => c.Column));
+    }
 }
