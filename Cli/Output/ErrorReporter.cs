@@ -17,6 +17,8 @@ public static class ErrorReporter
             MlToolkitException toolkit => (ExitCodes.InputError, toolkit.Message),
             // A null argument is a bug wherever it surfaces (ML.NET raises one on degenerate tree ensembles), not a usage error.
             ArgumentNullException => (ExitCodes.InternalError, $"unexpected {cause.GetType().Name}: {cause.Message}"),
+            // ML.NET and TorchSharp check the arguments our code passes them, not what the user typed: a failed check is a bug.
+            ArgumentException when RaisedByLibrary(cause) => (ExitCodes.InternalError, $"unexpected {cause.GetType().Name}: {cause.Message}"),
             ArgumentException argument => (ExitCodes.UsageError, argument.Message),
             _ => (ExitCodes.InternalError, $"unexpected {cause.GetType().Name}: {cause.Message}"),
         };
@@ -25,6 +27,11 @@ public static class ErrorReporter
             stderr.WriteLine(cause.StackTrace);
         return code;
     }
+
+    /// <summary>Whether <paramref name="error"/> was thrown inside ML.NET or TorchSharp rather than by MlToolkit or .NET itself.</summary>
+    private static bool RaisedByLibrary(Exception error) =>
+        error.TargetSite?.Module.Assembly.GetName().Name is { } assembly
+        && (assembly.StartsWith("Microsoft.ML", StringComparison.Ordinal) || assembly.StartsWith("TorchSharp", StringComparison.Ordinal));
 
     /// <summary>The toolkit error inside wrappers such as ML.NET's (which rethrow cursor errors wrapped).</summary>
     private static Exception Unwrap(Exception error)

@@ -101,7 +101,10 @@ internal static class OuterLoop
         IEnumerable<string> runArguments, string? extra)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { cli, "automl", "--dataset", train, "--label-col", label, "--test-dataset", test, "--json", "--explain", "false" }.Concat(runArguments))
+        // Without explanations unless --args asks for them: they do not change the model, and the figures before they fit
+        // the budget (session 29) were taken without them.
+        var explain = (extra ?? "").Contains("--explain", StringComparison.Ordinal) ? Array.Empty<string>() : ["--explain", "false"];
+        foreach (var argument in new[] { cli, "automl", "--dataset", train, "--label-col", label, "--test-dataset", test, "--json" }.Concat(explain).Concat(runArguments))
             start.ArgumentList.Add(argument);
         if (regression)
         {
