@@ -201,6 +201,28 @@ public sealed class AutomlCommandTests : IDisposable
     }
 
     [Fact]
+    public void When_a_sequence_model_on_text_does_not_beat_the_majority_class_the_saved_constant_predicts_the_training_rate()
+    {
+        // A review's words say nothing of a label drawn at random; the LSTM's holdout accuracy ties the constant's.
+        var data = NoSignalData.WriteReviews(_folder, "noise.tsv", 200, 0.8);
+        var run = CliRunner.InProcess("automl", "--dataset", data, "--label-col", "Label", "--trainers", "lstm", "--max-trials", "1",
+            "--explain", "false", "-o", _folder.File("text"), "--json");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var json = JsonNode.Parse(run.Out)!;
+        Assert.Equal("lstm", (string?)json["best"]!["trainer"]);
+        Assert.Equal((false, true), ((bool)json["baseline"]!["beaten"]!, (bool)json["baseline"]!["saved"]!));
+
+        var labels = File.ReadAllLines(data).Skip(1).Select(line => line[..3]).ToList();
+        var unlabelled = _folder.Write("texts.tsv", "Text\n" + string.Join("\n", File.ReadAllLines(data).Skip(1).Take(4).Select(line => line[4..])) + "\n");
+        var predicted = CliRunner.InProcess("predict", "-m", Path.Combine(_folder.File("text"), "model.zip"), "-d", unlabelled, "--separator", "tab", "-o", _folder.File("text.csv"));
+        Assert.True(predicted.ExitCode == 0, predicted.Error);
+        Assert.Contains("with prior (BinaryClassification)", predicted.Out);
+        var rate = labels.Count(l => l == "pos") / (double)labels.Count;
+        foreach (var line in File.ReadAllLines(_folder.File("text.csv")).Skip(1))
+            Assert.Equal(rate, double.Parse(line.Split(',')[3], CultureInfo.InvariantCulture), 5);
+    }
+
+    [Fact]
     public void When_no_trial_beats_the_majority_class_the_constant_model_is_saved_and_the_output_says_so()
     {
         var data = NoSignalData.Write(_folder, "noise.csv", new[] { "no", "yes" }, new[] { 0.85, 0.15 });

@@ -33,4 +33,22 @@ internal static class NoSignalData
         }
         return folder.Write(name, text.ToString());
     }
+
+    /// <summary>
+    /// Writes the first <paramref name="rows"/> reviews of the IMDB sample (tab-separated <c>Label</c> and <c>Text</c>, tabs,
+    /// line breaks and quotes in the text made spaces) with a label drawn with a fixed seed: <c>pos</c> with probability
+    /// <paramref name="share"/>, else <c>neg</c>.
+    /// </summary>
+    public static string WriteReviews(TempFolder folder, string name, int rows, double share, int seed = 7)
+    {
+        var reviews = SampleDatasets.Imdb(new MLContext(1)).GetColumn<ReadOnlyMemory<char>>("Text").Take(rows).ToList();
+        var random = new Random(seed);
+        var text = new StringBuilder("Label\tText\n");
+        foreach (var review in reviews)
+        {
+            var clean = new string(review.Span.ToArray().Select(c => c is '\t' or '\n' or '\r' or '"' ? ' ' : c).ToArray());
+            text.Append(random.NextDouble() < share ? "pos" : "neg").Append('\t').Append(clean).Append('\n');
+        }
+        return folder.Write(name, text.ToString());
+    }
 }
