@@ -75,15 +75,16 @@ internal static class ExplanationPlan
     /// <see cref="FewestShapBackground"/>, then fewer rows are explained, then one row gets fewer coalitions; null when not
     /// even one row with <see cref="FewestShapSamples"/> coalitions fits.
     /// </summary>
-    public static (int Rows, int Background, int Samples)? Shap(int rows, ScoringCost cost, double? seconds)
+    public static (int Rows, int Background, int Samples)? Shap(int rows, int columns, ScoringCost cost, double? seconds)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
         if (rows == 0)
             return null;
         var limit = Math.Max(0, seconds ?? double.PositiveInfinity);
-        if (rows * PerRow(cost, ShapBackground, ShapSamples) <= limit)
+        if (rows * PerRow(cost, columns, ShapBackground, ShapSamples) <= limit)
             return (rows, ShapBackground, ShapSamples);
-        var fittingRows = (int)Math.Min(rows, limit / PerRow(cost, FewestShapBackground, ShapSamples));
+        var fittingRows = (int)Math.Min(rows, limit / PerRow(cost, columns, FewestShapBackground, ShapSamples));
         if (fittingRows >= 1)
             return (fittingRows, FewestShapBackground, ShapSamples);
         var left = limit - 3 * cost.PerPass;
@@ -91,7 +92,10 @@ internal static class ExplanationPlan
         return samples >= FewestShapSamples ? (1, FewestShapBackground, samples) : null;
     }
 
+    /// <summary>Coalitions Kernel SHAP evaluates: all 2^M − 2 when they fit in <paramref name="samples"/>, else that many.</summary>
+    public static int Coalitions(int columns, int samples) => columns < 31 ? (int)Math.Min(samples, (1L << columns) - 2) : samples;
+
     // One explained row: its coalitions over the background, its own prediction and the background's (the base value).
-    private static double PerRow(ScoringCost cost, int background, int samples) =>
-        cost.Seconds(1, (long)background * samples) + cost.Seconds(1, 1) + cost.Seconds(1, background);
+    private static double PerRow(ScoringCost cost, int columns, int background, int samples) =>
+        cost.Seconds(1, (long)background * Math.Max(0, Coalitions(columns, samples))) + cost.Seconds(1, 1) + cost.Seconds(1, background);
 }

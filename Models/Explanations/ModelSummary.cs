@@ -40,7 +40,7 @@ public sealed record ModelSummary(PermutationImportanceResult Importance, IReadO
         var (importanceRows, repeats) = ExplanationPlan.Importance(table.Rows, columns, cost, seconds / 2 - clock.Elapsed.TotalSeconds);
         var importance = PermutationImportance.Compute(mlContext, model, table.Take(Enumerable.Range(0, importanceRows).ToArray()).ToDataView(),
             new PfiOptions { Repeats = repeats, MaxRows = importanceRows });
-        var shap = ExplanationPlan.Shap(rows, cost, seconds - clock.Elapsed.TotalSeconds);
+        var shap = ExplanationPlan.Shap(rows, columns, cost, seconds - clock.Elapsed.TotalSeconds);
         var explained = shap is { } plan
             ? mlContext.Explanations().KernelShap(model, table.ToDataView(), ColumnTable.Read(data, plan.Rows).ToDataView(), new ShapOptions { BackgroundRows = plan.Background, Samples = plan.Samples })
             : Array.Empty<RowExplanation>();

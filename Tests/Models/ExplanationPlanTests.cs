@@ -28,16 +28,22 @@ public sealed class ExplanationPlanTests
     public void Shap_shrinks_its_background_then_its_rows_then_its_coalitions_and_explains_no_row_when_even_that_does_not_fit()
     {
         // A row in full: 50 × 512 coalition rows, the row itself and 50 background rows, in three passes: 4.69 s.
-        Assert.Equal((3, 50, 512), ExplanationPlan.Shap(3, Ensemble, 14.1));
-        Assert.Equal((3, 50, 512), ExplanationPlan.Shap(3, Ensemble, null));
+        Assert.Equal((3, 50, 512), ExplanationPlan.Shap(3, 35, Ensemble, 14.1));
+        Assert.Equal((3, 50, 512), ExplanationPlan.Shap(3, 35, Ensemble, null));
         // With 20 background rows a row costs 1.92 s.
-        Assert.Equal((3, 20, 512), ExplanationPlan.Shap(3, Ensemble, 14));
-        Assert.Equal((2, 20, 512), ExplanationPlan.Shap(3, Ensemble, 4));
+        Assert.Equal((3, 20, 512), ExplanationPlan.Shap(3, 35, Ensemble, 14));
+        Assert.Equal((2, 20, 512), ExplanationPlan.Shap(3, 35, Ensemble, 4));
         // (1 − 3 × 0.025) / 0.00018 / 20 = 256 coalitions.
-        Assert.Equal((1, 20, 256), ExplanationPlan.Shap(3, Ensemble, 1));
-        Assert.Null(ExplanationPlan.Shap(3, Ensemble, 0.4));
-        Assert.Null(ExplanationPlan.Shap(3, new ScoringCost(0.5, 0), 1));
-        Assert.Null(ExplanationPlan.Shap(0, Ensemble, null));
+        Assert.Equal((1, 20, 256), ExplanationPlan.Shap(3, 35, Ensemble, 1));
+        Assert.Null(ExplanationPlan.Shap(3, 35, Ensemble, 0.4));
+        Assert.Null(ExplanationPlan.Shap(3, 35, new ScoringCost(0.5, 0), 1));
+        Assert.Null(ExplanationPlan.Shap(0, 35, Ensemble, null));
+
+        // Three columns have 2³ − 2 = 6 coalitions, all enumerated: a row in full costs (0.025 + 300 × 0.00018) + 0.034 + 0.025 = 0.138 s.
+        Assert.Equal(6, ExplanationPlan.Coalitions(3, 512));
+        Assert.Equal(512, ExplanationPlan.Coalitions(35, 512));
+        Assert.Equal((3, 50, 512), ExplanationPlan.Shap(3, 3, Ensemble, 0.42));
+        Assert.Equal((3, 20, 512), ExplanationPlan.Shap(3, 3, Ensemble, 0.41));
     }
 
     [Fact]
