@@ -128,8 +128,17 @@ public static class DelimitedSchemaInference
                 bestFields = fields;
             }
         }
-        return best;
+        return bestFields == 1 ? SingleColumnSeparator(lines) : best;
     }
+
+    /// <summary>
+    /// For a file of one column: a comma, unless its first line has none and later lines do (free text such as reviews
+    /// to score, which commas would split); then the first candidate no sampled line contains.
+    /// </summary>
+    private static char SingleColumnSeparator(List<string> lines) =>
+        CountOutsideQuotes(lines[0], ',') == 0 && lines.Any(l => CountOutsideQuotes(l, ',') > 0)
+            ? SeparatorCandidates.FirstOrDefault(c => lines.All(l => CountOutsideQuotes(l, c) == 0), ',')
+            : ',';
 
     private static int CountOutsideQuotes(string line, char separator)
     {

@@ -213,8 +213,9 @@ public sealed class AutomlCommandTests : IDisposable
         Assert.Equal((false, true), ((bool)json["baseline"]!["beaten"]!, (bool)json["baseline"]!["saved"]!));
 
         var labels = File.ReadAllLines(data).Skip(1).Select(line => line[..3]).ToList();
+        // One column of reviews, commas and all: read as one field per line without --separator.
         var unlabelled = _folder.Write("texts.tsv", "Text\n" + string.Join("\n", File.ReadAllLines(data).Skip(1).Take(4).Select(line => line[4..])) + "\n");
-        var predicted = CliRunner.InProcess("predict", "-m", Path.Combine(_folder.File("text"), "model.zip"), "-d", unlabelled, "--separator", "tab", "-o", _folder.File("text.csv"));
+        var predicted = CliRunner.InProcess("predict", "-m", Path.Combine(_folder.File("text"), "model.zip"), "-d", unlabelled, "-o", _folder.File("text.csv"));
         Assert.True(predicted.ExitCode == 0, predicted.Error);
         Assert.Contains("with prior (BinaryClassification)", predicted.Out);
         var rate = labels.Count(l => l == "pos") / (double)labels.Count;

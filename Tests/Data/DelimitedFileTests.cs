@@ -25,6 +25,20 @@ public sealed class DelimitedFileTests : IDisposable
     }
 
     [Fact]
+    public void A_single_column_of_free_text_with_commas_is_one_field_per_line()
+    {
+        var path = _folder.Write("texts.tsv", "Text\nGreat film, loved it\nBad, boring, and long\nFine\n");
+        var view = DelimitedFile.Load(path);
+        Assert.Equal('\t', view.Layout.Format.Separator);
+        Assert.Equal(new[] { "Great film, loved it", "Bad, boring, and long", "Fine" }, Column<ReadOnlyMemory<char>>(view, "Text").Select(v => v.ToString()));
+
+        // A comma in the first line is a separator: a row with one more field is an error, not a one-column file.
+        var ragged = _folder.Write("ragged.csv", "a,b\n1,2\n3,4,5\n");
+        var error = Assert.IsType<DataFormatException>(Record.Exception(() => Column<float>(DelimitedFile.Load(ragged), "a")));
+        Assert.Equal($"{ragged}, line 3: expected 2 fields (as in the header) but found 3", error.Message);
+    }
+
+    [Fact]
     public void Detects_semicolons_and_a_missing_header()
     {
         var path = _folder.Write("s.txt", "1;2;a\n3;4;b\n5;6;a\n");
