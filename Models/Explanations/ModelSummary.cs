@@ -77,12 +77,12 @@ public sealed record ModelSummary(PermutationImportanceResult Importance, IReadO
     {
         var cuts = new List<string>();
         if (repeats < ExplanationPlan.ImportanceRepeats)
-            cuts.Add(string.Create(CultureInfo.InvariantCulture, $"importance shuffles each column once over {importanceRows:N0} of {available:N0} rows (in full: {ExplanationPlan.ImportanceRepeats} times)"));
+            cuts.Add(string.Create(CultureInfo.InvariantCulture, $"importance shuffles each column once over {importanceRows:N0} rows (in full: {ExplanationPlan.ImportanceRepeats} times over {available:N0})"));
         if (shap is null && rows > 0)
             cuts.Add($"SHAP explains no rows (one row with {ExplanationPlan.FewestShapSamples} coalitions would not fit)");
         else if (shap is { } plan && (plan.Rows, plan.Background, plan.Samples) != (rows, ExplanationPlan.ShapBackground, ExplanationPlan.ShapSamples))
             cuts.Add(string.Create(CultureInfo.InvariantCulture, $"SHAP explains {plan.Rows} of {rows} rows against {plan.Background} background rows with {plan.Samples} coalitions (in full: {ExplanationPlan.ShapBackground} and {ExplanationPlan.ShapSamples})"));
         return cuts.Count == 0 ? null
-            : string.Create(CultureInfo.InvariantCulture, $"Cut to fit the {budget!.Value.TotalSeconds:0.0} s left for explaining: {string.Join("; ", cuts)}.");
+            : string.Create(CultureInfo.InvariantCulture, $"Cut to fit the {Math.Max(0, budget!.Value.TotalSeconds):0.0} s left for explaining: {string.Join("; ", cuts)}.");
     }
 }

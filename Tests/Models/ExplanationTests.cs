@@ -154,7 +154,7 @@ public sealed class ExplanationTests
         var cut = ModelSummary.Compute(ml, model, data, TimeSpan.Zero);
         Assert.Equal((100, 1), (cut.Importance.Rows, cut.Importance.Repeats));
         Assert.Empty(cut.Rows);
-        Assert.Equal("Cut to fit the 0.0 s left for explaining: importance shuffles each column once over 100 of 400 rows (in full: 3 times); "
+        Assert.Equal("Cut to fit the 0.0 s left for explaining: importance shuffles each column once over 100 rows (in full: 3 times over 400); "
             + "SHAP explains no rows (one row with 128 coalitions would not fit).", cut.Limits);
         // A hundred rows of the seeded sample still rank the columns by their weights (3, −2, 0.5).
         Assert.Equal(new[] { "X1", "X2", "X3" }, cut.Importance.Columns.Take(3).Select(c => c.Column));
