@@ -114,7 +114,7 @@ public sealed class WorkerReliabilityTests : IDisposable
     {
         // Measured: an MLP trial's worker (libtorch loaded) peaks at 209-248 MiB, an L-BFGS trial's fresh worker at 74-80 MiB.
         var run = CliProcess.Run(_folder.Path, Automl("--trainers", "mlp,lbfgs", "--strong-starts", "false", "--max-trials", "3", "--cv", "2", "--memory-limit", "150", "-o", _folder.File("m"), "--json"));
-        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.True(run.ExitCode == 0, run.Error + TrialErrors(_folder.File("m")));
         var trials = TrialsJson(_folder.File("m"));
         Assert.Equal("mlp", (string?)trials[0]!["parameters"]!["trainer"]);
         Assert.Matches(@"^Its worker process used \d+ MiB, over the memory cap of 150 MiB, and was killed\.$", (string?)trials[0]!["error"]);
@@ -173,6 +173,11 @@ public sealed class WorkerReliabilityTests : IDisposable
     private static string[] Automl(params string[] args) => ["automl", .. args, "--explain", "false", "--ensemble", "false"];
 
     private static JsonArray TrialsJson(string output) => JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trials.json")))!.AsArray();
+
+    /// <summary>Each trial's state and error, for a failure message (the run's own message only says none completed).</summary>
+    private static string TrialErrors(string output) => File.Exists(Path.Combine(output, "trials.json"))
+        ? string.Concat(TrialsJson(output).Select(t => $"{Environment.NewLine}trial {t!["number"]}: {t["state"]} {t["error"]}"))
+        : "";
 
     private static IEnumerable<int> Children(int parent) => Directory.EnumerateDirectories("/proc")
         .Select(Path.GetFileName).Where(name => name!.All(char.IsAsciiDigit)).Select(name => int.Parse(name!, CultureInfo.InvariantCulture))
