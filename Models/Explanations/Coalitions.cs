@@ -25,7 +25,7 @@ internal sealed class Coalitions
         var weights = new List<double>();
         if (features < 2)
             return new Coalitions(features, masks, weights, true);
-        if (features < 31 && (1L << features) - 2 <= budget)
+        if (IsExact(features, budget))
         {
             for (long bits = 1; bits < (1L << features) - 1; bits++)
             {
@@ -50,6 +50,15 @@ internal sealed class Coalitions
         }
         return new Coalitions(features, masks, weights, false);
     }
+
+    /// <summary>
+    /// How many coalitions <see cref="For"/> makes: none below 2 features, all 2^M − 2 when they fit in
+    /// <paramref name="budget"/>, else <paramref name="budget"/>/2 sampled pairs.
+    /// </summary>
+    public static int Count(int features, int budget) =>
+        features < 2 ? 0 : IsExact(features, budget) ? (int)((1L << features) - 2) : budget / 2 * 2;
+
+    private static bool IsExact(int features, int budget) => features < 31 && (1L << features) - 2 <= budget;
 
     /// <summary>(M − 1) / (C(M, s) · s · (M − s)).</summary>
     private static double ShapleyKernel(int m, int s) => (m - 1.0) / (Binomial(m, s) * s * (m - s));

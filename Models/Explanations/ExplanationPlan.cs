@@ -92,10 +92,7 @@ internal static class ExplanationPlan
         return samples >= FewestShapSamples ? (1, FewestShapBackground, samples) : null;
     }
 
-    /// <summary>Coalitions Kernel SHAP evaluates: all 2^M − 2 when they fit in <paramref name="samples"/>, else that many.</summary>
-    public static int Coalitions(int columns, int samples) => columns < 31 ? (int)Math.Min(samples, (1L << columns) - 2) : samples;
-
-    // One explained row: its coalitions over the background, its own prediction and the background's (the base value).
+    // One explained row: its coalitions (as Kernel SHAP draws them) over the background, its own prediction and the background's (the base value).
     private static double PerRow(ScoringCost cost, int columns, int background, int samples) =>
-        cost.Seconds(1, (long)background * Math.Max(0, Coalitions(columns, samples))) + cost.Seconds(1, 1) + cost.Seconds(1, background);
+        cost.Seconds(1, (long)background * Coalitions.Count(columns, samples)) + cost.Seconds(1, 1) + cost.Seconds(1, background);
 }

@@ -40,8 +40,8 @@ public sealed class ExplanationPlanTests
         Assert.Null(ExplanationPlan.Shap(0, 35, Ensemble, null));
 
         // Three columns have 2³ − 2 = 6 coalitions, all enumerated: a row in full costs (0.025 + 300 × 0.00018) + 0.034 + 0.025 = 0.138 s.
-        Assert.Equal(6, ExplanationPlan.Coalitions(3, 512));
-        Assert.Equal(512, ExplanationPlan.Coalitions(35, 512));
+        Assert.Equal(6, Coalitions.Count(3, 512));
+        Assert.Equal(512, Coalitions.Count(35, 512));
         Assert.Equal((3, 50, 512), ExplanationPlan.Shap(3, 3, Ensemble, 0.42));
         Assert.Equal((3, 20, 512), ExplanationPlan.Shap(3, 3, Ensemble, 0.41));
     }
