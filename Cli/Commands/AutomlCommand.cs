@@ -57,13 +57,18 @@ internal static class AutomlCommand
         var experiment = Configure(ml.AutoMl().CreateExperiment(dataset.Data, labelColumn), o, result, dataset, folder)
             .SetProgress(quiet || level == Verbosity.Quiet || live is not null ? null : new TrialLines(output.Out, level));
         var clock = Stopwatch.StartNew();
-        var run = live is null
-            ? experiment.Run(cancellationToken)
-            : LiveTrialProgress.Run(live, experiment.Options.TrainingTime, experiment.Options.MaxTrials, progress => experiment.SetProgress(progress).Run(cancellationToken));
-        // The report explains the best model on the training rows (importance, a few SHAP rows) in what the search left.
-        var explanations = result.GetValue(o.Explain) && run.BestModel is { } best
-            ? ModelSummary.Compute(ml, best, dataset.Data, Budget(o, result) - clock.Elapsed)
-            : null;
+        (AutoMlResult Run, ModelSummary? Explanations) SearchAndExplain(LiveTrialProgress? progress)
+        {
+            var run = (progress is null ? experiment : experiment.SetProgress(progress)).Run(cancellationToken);
+            if (!result.GetValue(o.Explain) || run.BestModel is not { } best)
+                return (run, null);
+            // The report explains the best model on the training rows (importance, a few SHAP rows) in what the search left.
+            progress?.Show("explaining the best model");
+            return (run, ModelSummary.Compute(ml, best, dataset.Data, Budget(o, result) - clock.Elapsed));
+        }
+        var (run, explanations) = live is null
+            ? SearchAndExplain(null)
+            : LiveTrialProgress.Run(live, Budget(o, result), experiment.Options.MaxTrials, SearchAndExplain);
         var files = Save(ml, run, folder, result.GetValue(o.Study)!, explanations);
         if (quiet)
             output.Out.WriteLine(ToJson(dataset.Name, run, files, explanations).ToJsonString(ToolkitJson.Indented));

@@ -8,10 +8,11 @@ using Spectre.Console;
 namespace MlToolkit.Cli.Output;
 
 /// <summary>
-/// Live progress on a terminal (Spectre.Console): a bar for the budget (elapsed against the time budget, or finished
-/// against the trial budget) titled with the trial count and the best so far, and one row for the latest trial (its
-/// epochs for torch trainers, a spinner otherwise; its outcome once it ends). Both rows stay on screen to the end, so
-/// the last frame shows the final count and best. A timer keeps the elapsed time and ETA moving between events.
+/// Live progress on a terminal (Spectre.Console): a bar for the whole run's budget (elapsed against --train-time, which
+/// also covers the refit and the report's explanations, or finished against the trial budget) titled with the trial
+/// count and the best so far, and one row for the latest trial (its epochs for torch trainers, a spinner otherwise; its
+/// outcome once it ends) or for the work after the search. Both rows stay on screen to the end, so the last frame shows
+/// the final count and best. A timer keeps the elapsed time and ETA moving between events.
 /// </summary>
 internal sealed class LiveTrialProgress : IProgress<ExperimentEvent>
 {
@@ -38,7 +39,7 @@ internal sealed class LiveTrialProgress : IProgress<ExperimentEvent>
     }
 
     /// <summary>Runs <paramref name="work"/> with live bars on <paramref name="console"/>, handing it the progress sink.</summary>
-    public static T Run<T>(IAnsiConsole console, TimeSpan? timeBudget, int? maxTrials, Func<IProgress<ExperimentEvent>, T> work) =>
+    public static T Run<T>(IAnsiConsole console, TimeSpan? timeBudget, int? maxTrials, Func<LiveTrialProgress, T> work) =>
         console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
@@ -99,6 +100,19 @@ internal sealed class LiveTrialProgress : IProgress<ExperimentEvent>
         }
     }
 
+    /// <summary>Shows on the second row what the run does after its search (e.g. explaining the best model).</summary>
+    public void Show(string step)
+    {
+        lock (_gate)
+        {
+            _shownTrial = -1;
+            _trial.IsIndeterminate = true;
+            _trial.Value = 0;
+            _trial.MaxValue = 1;
+            _trial.Description = Markup.Escape($"  {step}");
+        }
+    }
+
     private void Tick()
     {
         lock (_gate)
@@ -113,6 +127,11 @@ internal sealed class LiveTrialProgress : IProgress<ExperimentEvent>
         lock (_gate)
         {
             _budget.Value = _budget.MaxValue;
+            if (_shownTrial < 0)
+            {
+                _trial.IsIndeterminate = false;
+                _trial.Value = _trial.MaxValue;
+            }
             _budget.Description = Describe();
         }
     }

@@ -132,6 +132,24 @@ public sealed class AutomlCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_live_bar_counts_the_whole_budget_and_shows_the_explanations_after_the_search()
+    {
+        var screen = new StringWriter();
+        var terminal = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Yes, ColorSystem = ColorSystemSupport.Standard, Interactive = InteractionSupport.Yes, Out = new AnsiConsoleOutput(screen),
+        });
+        terminal.Profile.Width = 200;
+        var code = MlToolkit.Cli.CliApplication.Run(new[] { "automl", "--train-time", "600", "--max-trials", "1", "--cv", "2", "--trainers", "lbfgs", "--strong-starts", "false", "--ensemble", "false", "-o", _folder.File("live-explain") }, new StringWriter(), new StringWriter(), terminal);
+        Assert.Equal(0, code);
+        var frames = screen.ToString();
+        var drawn = Regex.Replace(Regex.Replace(frames[frames.LastIndexOf("automl ", StringComparison.Ordinal)..], @"\x1b\[[0-9;?]*[A-Za-z]", ""), @"\s+", " ");
+        // 600 s is --train-time, not the search's 540 s: the explanations' tenth is part of what the bar counts.
+        Assert.Matches(@"^automl \d+/600 s · 1 trials · best 0\.9\d{3} \(trial 0, lbfgs\)", drawn);
+        Assert.Contains("explaining the best model", drawn);
+    }
+
+    [Fact]
     public void Regression_minimizes_rmse_with_parallel_trials_a_timeout_a_memory_cap_and_a_pruner()
     {
         var output = _folder.File("rmse");
