@@ -26,23 +26,17 @@ public static class PermutationImportance
         var baseline = ModelEvaluator.Evaluate(mlContext, model, table.ToDataView());
         var features = ExplainedColumns.Of(model, table, options.IgnoreColumns.ToHashSet(StringComparer.Ordinal));
         var random = new Random(options.Seed);
+        // One shuffle per column and repeat, drawn in this order so that a seed always gives the same shuffles.
+        var shuffles = features.SelectMany(feature => Enumerable.Range(0, options.Repeats).Select(_ =>
+            Enumerable.Range(0, table.Schema.Count).Select(c => c == feature ? identity.ToArray().Shuffled(random) : identity).ToArray())).ToList();
+        var permuted = BatchedEvaluation.Metrics(mlContext, model, table, shuffles);
         var columns = new List<ColumnImportance>();
-        foreach (var feature in features)
+        for (var f = 0; f < features.Length; f++)
         {
-            var changes = new Dictionary<string, List<double>>();
-            for (var repeat = 0; repeat < options.Repeats; repeat++)
-            {
-                var rows = Enumerable.Range(0, table.Schema.Count).Select(c => c == feature ? identity.ToArray().Shuffled(random) : identity).ToArray();
-                var permuted = ModelEvaluator.Evaluate(mlContext, model, table.Compose(rows));
-                foreach (var (name, value) in permuted.Metrics)
-                {
-                    if (!changes.TryGetValue(name, out var list))
-                        changes[name] = list = new List<double>();
-                    list.Add(value - baseline[name]);
-                }
-            }
+            var repeats = permuted.Skip(f * options.Repeats).Take(options.Repeats).ToList();
+            var changes = baseline.Metrics.ToDictionary(p => p.Key, p => repeats.Select(r => r.First(m => m.Key == p.Key).Value - p.Value).ToList());
             var primary = changes[metric.Name].Select(c => metric.Maximize ? -c : c).ToList();
-            columns.Add(new ColumnImportance(table.Schema[feature].Name, primary.Average(), StandardError(primary),
+            columns.Add(new ColumnImportance(table.Schema[features[f]].Name, primary.Average(), StandardError(primary),
                 changes.ToDictionary(p => p.Key, p => p.Value.Average())));
         }
         return new PermutationImportanceResult(metric.Name, metric.Maximize, baseline[metric.Name], table.Rows, options.Repeats,

@@ -140,6 +140,44 @@ public sealed class ExplanationTests
             Assert.True(Math.Abs(noise.Importance) < 0.01, $"{noise.Column}: {noise.Importance}");
     }
 
+    [Theory]
+    [InlineData("wine", "cultivar")]
+    [InlineData("breast-cancer", "diagnosis")]
+    public void Permutation_importance_scored_in_batches_equals_one_evaluation_per_shuffle(string sample, string label)
+    {
+        var ml = new MLContext(1);
+        var data = SampleDatasets.Get(sample).Load(ml);
+        var model = SupervisedTraining.Run(ml, new TrainingRequest { Data = data, LabelColumn = label, Trainer = "lbfgs" }).Model;
+        var options = new PfiOptions { Repeats = 2, MaxRows = 150, Seed = 7 };
+        var batched = ml.Explanations().PermutationImportance(model, data, options);
+
+        // The same shuffles, drawn in the same order (column by column, repeat by repeat), each scored on its own.
+        var table = MlToolkit.Data.IO.ColumnTable.Read(data, options.MaxRows);
+        var identity = Enumerable.Range(0, table.Rows).ToArray();
+        var baseline = MlToolkit.Models.Evaluation.ModelEvaluator.Evaluate(ml, model, table.ToDataView());
+        var random = new Random(options.Seed);
+        var expected = new Dictionary<string, double>();
+        foreach (var feature in ExplainedColumns.Of(model, table, Array.Empty<string>()))
+        {
+            var losses = Enumerable.Range(0, options.Repeats).Select(_ =>
+            {
+                var rows = Enumerable.Range(0, table.Schema.Count).Select(c => c == feature ? identity.ToArray().Shuffled(random) : identity).ToArray();
+                return baseline["accuracy"] - MlToolkit.Models.Evaluation.ModelEvaluator.Evaluate(ml, model, table.Compose(rows))["accuracy"];
+            }).ToList();
+            expected[table.Schema[feature].Name] = losses.Average();
+        }
+        Assert.Equal(expected.Count, batched.Columns.Count);
+        Assert.Contains(batched.Columns, c => c.Importance > 0);
+        foreach (var column in batched.Columns)
+            Assert.Equal(expected[column.Column], column.Importance, 12);
+
+        // Split into passes of 2–3 variants, the metrics are the same as in one pass.
+        var variants = Enumerable.Range(0, table.Schema.Count).Select(c => Enumerable.Range(0, table.Schema.Count).Select(k => k == c ? identity.Reverse().ToArray() : identity).ToArray()).ToList();
+        var whole = BatchedEvaluation.Metrics(ml, model, table, variants);
+        var split = BatchedEvaluation.Metrics(ml, model, table, variants, rowsPerPass: 2 * table.Rows + 1);
+        Assert.Equal(whole.Select(m => m.Select(p => p.Value).ToArray()), split.Select(m => m.Select(p => p.Value).ToArray()));
+    }
+
     [Fact]
     public void A_model_summary_explains_in_full_without_a_budget_and_with_no_time_left_keeps_a_100_row_importance_and_says_what_it_cut()
     {
