@@ -14,7 +14,8 @@ namespace MlToolkit.Trainers.Torch.Runtime;
 /// libstdc++ lacks a required version that only binds link-time markers, a copy of the library with that
 /// version marked weak is written to a per-user cache and loaded instead. Elsewhere nothing is patched.
 /// libtorch itself is loaded by absolute path from the folder next to LibTorchSharp, before TorchSharp's
-/// own probing runs, so the process never loads two copies (which aborts libtorch).
+/// own probing runs, so the process never loads two copies (which aborts libtorch). glibc's heap is told to keep
+/// freed memory for reuse (<see cref="GlibcHeap"/>) unless the environment already tunes it.
 /// </remarks>
 public static class TorchRuntime
 {
@@ -42,6 +43,7 @@ public static class TorchRuntime
 
     private static TorchRuntimeInfo LoadOnLinux()
     {
+        GlibcHeap.Tune(Environment.GetEnvironmentVariables());
         var alreadyLoaded = LoadedModules.PathOf(TorchNativeLocator.LibTorchSharpFileName);
         if (alreadyLoaded is not null)
         {
