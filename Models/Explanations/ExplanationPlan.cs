@@ -24,7 +24,7 @@ internal readonly record struct ScoringCost(double PerPass, double PerRow)
 
 /// <summary>
 /// How much of <see cref="ModelSummary"/>'s explaining fits a time budget. Both explanations are rows scored: permutation
-/// importance scores its rows once, then once per shuffle of every column; Kernel SHAP scores background rows ×
+/// importance scores its rows once, then once per shuffle of every column (a batch of shuffles a pass); Kernel SHAP scores background rows ×
 /// coalitions per explained row (in three passes). Each is cut down from the full summary, in the order that loses
 /// least, until its price at the model's measured <see cref="ScoringCost"/> fits its share of the budget.
 /// </summary>
@@ -62,11 +62,23 @@ internal static class ExplanationPlan
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
         var full = Math.Min(rows, ImportanceRows);
         var limit = Math.Max(0, seconds ?? double.PositiveInfinity);
-        if (cost.Seconds((long)columns * ImportanceRepeats + 1, full) <= limit)
+        if (ImportanceSeconds(cost, columns, ImportanceRepeats, full) <= limit)
             return (full, ImportanceRepeats);
-        var passes = columns + 1;
-        var fitting = cost.PerRow == 0 ? (limit / passes >= cost.PerPass ? full : 0) : (int)Math.Clamp((limit / passes - cost.PerPass) / cost.PerRow, 0, full);
+        var (fitting, tooMany) = (0, full + 1);
+        while (tooMany - fitting > 1)
+        {
+            var middle = (fitting + tooMany) / 2;
+            (fitting, tooMany) = ImportanceSeconds(cost, columns, 1, middle) <= limit ? (middle, tooMany) : (fitting, middle);
+        }
         return (Math.Max(fitting, Math.Min(full, FewestImportanceRows)), 1);
+    }
+
+    // The unshuffled rows in one pass, then every shuffle of every column in passes of BatchedEvaluation.RowsPerPass rows.
+    private static double ImportanceSeconds(ScoringCost cost, int columns, int repeats, int rows)
+    {
+        var shuffled = (long)columns * repeats * rows;
+        var passes = 1 + Math.Max(1, (shuffled + BatchedEvaluation.RowsPerPass - 1) / BatchedEvaluation.RowsPerPass);
+        return passes * cost.PerPass + (rows + shuffled) * cost.PerRow;
     }
 
     /// <summary>

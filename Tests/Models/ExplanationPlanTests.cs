@@ -13,15 +13,20 @@ public sealed class ExplanationPlanTests
     [Fact]
     public void Importance_keeps_three_shuffles_of_up_to_1000_rows_when_they_fit_and_otherwise_shuffles_once_as_many_rows_as_fit()
     {
-        // 106 passes (a baseline, 3 shuffles of 35 columns) of 547 rows: 106 × (0.025 + 547 × 0.00018) = 13.1 s.
-        Assert.Equal((547, 3), ExplanationPlan.Importance(547, 35, Ensemble, 13.2));
+        // Two passes (the rows, then all 3 shuffles of 35 columns in one batch) of 547 + 57,435 rows:
+        // 2 × 0.025 + 57,982 × 0.00018 = 10.49 s.
+        Assert.Equal((547, 3), ExplanationPlan.Importance(547, 35, Ensemble, 10.5));
         Assert.Equal((547, 3), ExplanationPlan.Importance(547, 35, Ensemble, null));
         Assert.Equal((1000, 3), ExplanationPlan.Importance(5000, 35, ScoringCost.None, 0));
-        // One shuffle: 36 passes in 1.7 s leave (1.7 / 36 − 0.025) / 0.00018 = 123 rows.
-        Assert.Equal((123, 1), ExplanationPlan.Importance(547, 35, Ensemble, 1.7));
+        // One shuffle: 1.7 s leave (1.7 − 2 × 0.025) / (36 × 0.00018) = 254 rows.
+        Assert.Equal(1, ExplanationPlan.Importance(547, 35, Ensemble, 10.4).Repeats);
+        Assert.Equal((254, 1), ExplanationPlan.Importance(547, 35, Ensemble, 1.7));
         Assert.Equal((100, 1), ExplanationPlan.Importance(547, 35, Ensemble, 0.1));
         Assert.Equal((60, 1), ExplanationPlan.Importance(60, 35, Ensemble, 0));
-        Assert.Equal((100, 1), ExplanationPlan.Importance(547, 35, new ScoringCost(0.5, 0), 1));
+        // 2,000 columns shuffled 3 times over 1,000 rows are 60 passes of 100,000 rows: each pass is priced.
+        Assert.Equal((1000, 3), ExplanationPlan.Importance(1000, 2000, new ScoringCost(0.5, 0), 30.5));
+        Assert.Equal((1000, 1), ExplanationPlan.Importance(1000, 2000, new ScoringCost(0.5, 0), 30.4));
+        Assert.Equal((100, 1), ExplanationPlan.Importance(547, 35, new ScoringCost(0.5, 0), 0.9));
     }
 
     [Fact]
