@@ -15,6 +15,7 @@ using MlToolkit.Experiments.Tuning.Pruners;
 using MlToolkit.Experiments.Tuning.Tuners;
 using Microsoft.ML;
 using MlToolkit.Experiments.Ensembles;
+using MlToolkit.Models;
 using MlToolkit.Models.Explanations;
 
 namespace MlToolkit.Cli.Commands;
@@ -57,19 +58,22 @@ internal static class AutomlCommand
         var experiment = Configure(ml.AutoMl().CreateExperiment(dataset.Data, labelColumn), o, result, dataset, folder)
             .SetProgress(quiet || level == Verbosity.Quiet || live is not null ? null : new TrialLines(output.Out, level));
         var clock = Stopwatch.StartNew();
+        string? model = null;
         (AutoMlResult Run, ModelSummary? Explanations) SearchAndExplain(LiveTrialProgress? progress)
         {
             var run = (progress is null ? experiment : experiment.SetProgress(progress)).Run(cancellationToken);
+            // Saved before explaining: whatever goes wrong there must not cost the run its model.
+            model = SaveModel(ml, run, folder);
             if (!result.GetValue(o.Explain) || run.BestModel is not { } best)
                 return (run, null);
             // The report explains the best model on the training rows (importance, a few SHAP rows) in what the search left.
             progress?.Show("explaining the best model");
-            return (run, ModelSummary.Compute(ml, best, dataset.Data, Budget(o, result) - clock.Elapsed));
+            return (run, Explain(output.Error, ml, best, dataset.Data, Budget(o, result) - clock.Elapsed));
         }
         var (run, explanations) = live is null
             ? SearchAndExplain(null)
             : LiveTrialProgress.Run(live, Budget(o, result), experiment.Options.MaxTrials, SearchAndExplain);
-        var files = Save(ml, run, folder, result.GetValue(o.Study)!, explanations);
+        var files = Save(run, folder, model, result.GetValue(o.Study)!, explanations);
         if (quiet)
             output.Out.WriteLine(ToJson(dataset.Name, run, files, explanations).ToJsonString(ToolkitJson.Indented));
         else
@@ -172,14 +176,37 @@ internal static class AutomlCommand
 
     private sealed record SavedFiles(string? Model, string Leaderboard, string Csv, string Json, string Report);
 
-    private static SavedFiles Save(MLContext ml, AutoMlResult run, string folder, string study, ModelSummary? explanations)
+    private static string? SaveModel(MLContext ml, AutoMlResult run, string folder)
     {
-        string? model = null;
-        if (run.BestModel is { } best)
+        if (run.BestModel is not { } best)
+            return null;
+        var model = Path.Combine(folder, "model.zip");
+        best.Save(ml, model);
+        return model;
+    }
+
+    /// <summary>Hands explaining to another function in a test (the real one cannot be made to fail on demand).</summary>
+    internal static readonly AsyncLocal<Func<TrainedModel, ModelSummary>?> ExplainOverride = new();
+
+    /// <summary>
+    /// The report's explanations, or null with a warning (and the stack trace) on <paramref name="error"/> when explaining
+    /// fails: the search's result is saved by then, and an explanation is not worth losing it or failing the run.
+    /// </summary>
+    private static ModelSummary? Explain(TextWriter error, MLContext ml, TrainedModel model, IDataView data, TimeSpan? budget)
+    {
+        try
         {
-            model = Path.Combine(folder, "model.zip");
-            best.Save(ml, model);
+            return ExplainOverride.Value is { } explain ? explain(model) : ModelSummary.Compute(ml, model, data, budget);
         }
+        catch (Exception failure) when (failure is not OutOfMemoryException)
+        {
+            error.WriteLine($"warning: explaining the best model failed, so the report has no explanations; the model is saved. 'mltoolkit explain' explains it. {failure}");
+            return null;
+        }
+    }
+
+    private static SavedFiles Save(AutoMlResult run, string folder, string? model, string study, ModelSummary? explanations)
+    {
         var report = ExperimentReport.Write(ReportData.FromResult(run, study) with { Explanations = explanations }, folder);
         var files = new SavedFiles(model, Path.Combine(folder, "leaderboard.txt"), Path.Combine(folder, "trials.csv"), Path.Combine(folder, "trials.json"), report.Html);
         File.WriteAllText(files.Leaderboard, run.Leaderboard.ToText(int.MaxValue) + Environment.NewLine + (run.Ensemble is { } ensemble

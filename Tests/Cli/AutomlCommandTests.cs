@@ -150,6 +150,33 @@ public sealed class AutomlCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_failure_while_explaining_is_a_warning_with_its_stack_trace_and_the_model_is_already_saved()
+    {
+        var output = _folder.File("explain-fails");
+        var modelSavedFirst = false;
+        MlToolkit.Cli.Commands.AutomlCommand.ExplainOverride.Value = _ =>
+        {
+            modelSavedFirst = File.Exists(Path.Combine(output, "model.zip"));
+            throw new InvalidOperationException("injected explanation failure");
+        };
+        try
+        {
+            var run = CliRunner.InProcess("automl", "--sample", "iris", "--trainers", "lbfgs", "--max-trials", "1", "--cv", "2", "--isolation", "thread", "--json", "-o", output);
+            Assert.True(run.ExitCode == 0, run.Error);
+            Assert.True(modelSavedFirst);
+            Assert.StartsWith("warning: explaining the best model failed, so the report has no explanations; the model is saved. 'mltoolkit explain' explains it. System.InvalidOperationException: injected explanation failure", run.Error.TrimStart());
+            Assert.Contains("   at MlToolkit.Cli.Commands.AutomlCommand", run.Error);
+            Assert.True(File.Exists((string)JsonNode.Parse(run.Out)!["report"]!));
+            var evaluated = CliRunner.InProcess("evaluate", "-m", Path.Combine(output, "model.zip"), "--sample", "iris", "--json");
+            Assert.True(evaluated.ExitCode == 0, evaluated.Error);
+        }
+        finally
+        {
+            MlToolkit.Cli.Commands.AutomlCommand.ExplainOverride.Value = null;
+        }
+    }
+
+    [Fact]
     public void Regression_minimizes_rmse_with_parallel_trials_a_timeout_a_memory_cap_and_a_pruner()
     {
         var output = _folder.File("rmse");
