@@ -44,7 +44,7 @@ internal sealed class SequenceInput : nn.Module<Tensor, (Tensor States, Tensor M
         // The vocabulary is what the training rows held: an id only the validation or scored rows hold has no trained
         // embedding and is read as padding (ignored) instead of failing the lookup.
         var ids = input.to_type(ScalarType.Int64);
-        ids = ids.masked_fill(ids.ge(_vocabulary), 0);
+        ids = ids.FilledWhere(ids.GreaterOrEqualTo(_vocabulary), 0);
         return (embedding!.forward(ids), ids.NotEqualTo(0));
     }
 }

@@ -47,7 +47,7 @@ internal sealed class KernelMachineModule : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.reshape(input.shape[0], -1).to_type(ScalarType.Float64);
-        var kernel = SquaredDistances.Between(x, _landmarks).mul(-_gamma).exp();
+        var kernel = SquaredDistances.Between(x, _landmarks).Times(-_gamma).exp();
         return kernel.matmul(_coefficients).add(_bias).mul(_temperature).to_type(input.dtype).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using MlToolkit.Trainers.Torch.Training;
 using MlToolkit.Trainers.Torch.Neighbors;
 using static TorchSharp.torch;
 
@@ -19,7 +20,7 @@ internal static class KernelRidge
     {
         var kernel = Rbf(x, x, gamma);
         cancellation.ThrowIfCancellationRequested();
-        var inverse = cholesky_inverse(Cholesky(kernel.add_(eye(x.shape[0], dtype: ScalarType.Float64).mul(lambda)), "K + λI"));
+        var inverse = cholesky_inverse(Cholesky(kernel.add_(eye(x.shape[0], dtype: ScalarType.Float64).Times(lambda)), "K + λI"));
         cancellation.ThrowIfCancellationRequested();
         var coefficients = inverse.matmul(targets);
         var leaveOneOut = targets.sub(coefficients.div(inverse.diagonal().unsqueeze(1)));
@@ -46,20 +47,20 @@ internal static class KernelRidge
             gram.add_(block.t().matmul(block));
             projected.add_(block.t().matmul(targets.narrow(0, start, length)));
         }
-        var system = gram.add(Rbf(centres, centres, gamma).mul(lambda));
-        system.add_(eye(landmarks, dtype: ScalarType.Float64).mul(1e-10 * system.diagonal().mean().item<double>()));
+        var system = gram.add(Rbf(centres, centres, gamma).Times(lambda));
+        system.add_(eye(landmarks, dtype: ScalarType.Float64).Times(1e-10 * system.diagonal().mean().item<double>()));
         var inverse = cholesky_inverse(Cholesky(system, "KₙₘᵀKₙₘ + λKₘₘ"));
         var coefficients = inverse.matmul(projected);
 
         var sample = order[^(int)Math.Min(calibrationRows, n)..];
         var sampleKernel = Rbf(x.index_select(0, sample), centres, gamma);
         var sampleTargets = targets.index_select(0, sample);
-        var leverage = sampleKernel.matmul(inverse).mul(sampleKernel).sum(1, keepdim: true).clamp_max(1 - 1e-6);
-        var leaveOneOut = sampleKernel.matmul(coefficients).sub(leverage.mul(sampleTargets)).div(leverage.neg().add(1));
+        var leverage = sampleKernel.matmul(inverse).mul(sampleKernel).sum(1, keepdim: true).AtMost(1 - 1e-6);
+        var leaveOneOut = sampleKernel.matmul(coefficients).sub(leverage.mul(sampleTargets)).div(leverage.neg().Plus(1));
         return new KernelRidgeFit(centres, coefficients, leaveOneOut, sampleTargets);
     }
 
-    private static Tensor Rbf(Tensor a, Tensor b, double gamma) => SquaredDistances.Between(a, b).mul_(-gamma).exp_();
+    private static Tensor Rbf(Tensor a, Tensor b, double gamma) => SquaredDistances.Between(a, b).TimesInPlace(-gamma).exp_();
 
     private static Tensor Cholesky(Tensor matrix, string what)
     {
@@ -82,7 +83,7 @@ internal static class Temperature
         {
             var t = Math.Pow(10, -1 + i / 20.0);
             using var scope = NewDisposeScope();
-            var logits = scores.mul(t);
+            var logits = scores.Times(t);
             var loss = output == MlToolkit.Trainers.Torch.Training.ClosedFormOutput.BinaryLogit
                 ? nn.functional.binary_cross_entropy_with_logits(logits, targets).item<double>()
                 : nn.functional.cross_entropy(logits, classes).item<double>();

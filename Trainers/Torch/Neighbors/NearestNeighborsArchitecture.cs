@@ -74,8 +74,8 @@ internal sealed class NearestNeighborsModule : nn.Module<Tensor, Tensor>
     /// <summary>1 / distance; a row at distance 0 takes all the weight (with its exact twins), as scikit-learn does.</summary>
     private static Tensor DistanceWeights(Tensor squared)
     {
-        var exact = squared.le(ExactMatch);
-        var inverse = squared.clamp_min(ExactMatch).sqrt().reciprocal();
+        var exact = squared.LessOrEqualTo(ExactMatch);
+        var inverse = squared.AtLeast(ExactMatch).sqrt().reciprocal();
         var anyExact = exact.any(1, keepdim: true);
         return where(anyExact, exact.to_type(inverse.dtype), inverse);
     }
@@ -93,8 +93,8 @@ public static class SquaredDistances
     /// </summary>
     public static Tensor Between(Tensor x, Tensor y, Tensor yNorms) =>
         // In place after the product: one [a, b] matrix instead of five.
-        x.matmul(y.t()).mul_(-2).add_(yNorms.unsqueeze(0)).add_(Norms(x).unsqueeze(1)).clamp_min_(0);
+        x.matmul(y.t()).TimesInPlace(-2).add_(yNorms.unsqueeze(0)).add_(Norms(x).unsqueeze(1)).AtLeastInPlace(0);
 
     /// <summary>[n] squared Euclidean norms of the rows of <paramref name="rows"/> [n, d].</summary>
-    public static Tensor Norms(Tensor rows) => rows.pow(2).sum(1);
+    public static Tensor Norms(Tensor rows) => rows.Squared().sum(1);
 }

@@ -35,8 +35,8 @@ public static class ClosedFormOutputs
     /// </summary>
     public static Tensor FromProbabilities(Tensor probabilities, ClosedFormOutput output) => output switch
     {
-        ClosedFormOutput.ClassLogits => probabilities.clamp_min(Floor).log(),
-        ClosedFormOutput.BinaryLogit => probabilities.clamp(Floor, 1 - Floor).log().sub(probabilities.neg().add(1).clamp(Floor, 1 - Floor).log()),
+        ClosedFormOutput.ClassLogits => probabilities.AtLeast(Floor).log(),
+        ClosedFormOutput.BinaryLogit => probabilities.Clamped(Floor, 1 - Floor).log().sub(probabilities.neg().Plus(1).Clamped(Floor, 1 - Floor).log()),
         _ => probabilities,
     };
 }

@@ -7,7 +7,8 @@ namespace MlToolkit.Trainers.Torch.Training;
 /// Tensor-and-number operations that hold their <see cref="Scalar"/> until libtorch has used it. TorchSharp 0.107
 /// frees a Scalar in its finalizer, and an implicit conversion (<c>tensor * 2.0</c>) leaves nothing referencing the
 /// Scalar while the native call reads it, so a collection at that moment makes libtorch fail ("Unknown scalar type",
-/// "toFloat"). Every number that meets a tensor in our forward passes and losses goes through here.
+/// "toFloat"; "INTERNAL ASSERT FAILED at c10/core/Scalar.h" inside <c>pow</c> in a kernel machine's scoring, 2026-12-03).
+/// Every number that meets a tensor in our forward passes and losses goes through here.
 /// </summary>
 internal static class HeldScalars
 {
@@ -22,6 +23,25 @@ internal static class HeldScalars
     public static Tensor GreaterThan(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.gt);
 
     public static Tensor Squared(this Tensor tensor) => Held(2.0.ToScalar(), tensor.pow);
+
+    public static Tensor AtMost(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.clamp_max);
+
+    public static Tensor FilledWhere(this Tensor tensor, Tensor mask, long value) => Held(value.ToScalar(), scalar => tensor.masked_fill(mask, scalar));
+
+    public static Tensor GreaterOrEqualTo(this Tensor tensor, long value) => Held(value.ToScalar(), tensor.ge);
+
+    public static Tensor LessOrEqualTo(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.le);
+
+    public static Tensor Clamped(this Tensor tensor, double min, double max)
+    {
+        using var low = min.ToScalar();
+        using var high = max.ToScalar();
+        return tensor.clamp(low, high);
+    }
+
+    public static Tensor TimesInPlace(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.mul_);
+
+    public static Tensor AtLeastInPlace(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.clamp_min_);
 
     private static Tensor Held(Scalar scalar, Func<Scalar, Tensor> operation)
     {
