@@ -103,19 +103,9 @@ public sealed class AutomlCommandTests : IDisposable
     public void On_a_terminal_progress_is_drawn_live_and_diagnostic_verbosity_logs_every_epoch()
     {
         // Explanations and the ensemble are tested elsewhere; here they would only double the time of each run.
-        var screen = new StringWriter();
-        var terminal = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.Yes, ColorSystem = ColorSystemSupport.Standard, Interactive = InteractionSupport.Yes, Out = new AnsiConsoleOutput(screen),
-        });
-        // Wide enough that no description wraps; wrapping is Spectre's business, not ours.
-        terminal.Profile.Width = 200;
         var stdout = new StringWriter();
-        var code = MlToolkit.Cli.CliApplication.Run(new[] { "automl", "--max-trials", "2", "--cv", "2", "--trainers", "lbfgs,mlp", "--strong-starts", "false", "--explain", "false", "--ensemble", "false", "-o", _folder.File("live") }, stdout, new StringWriter(), terminal);
-        Assert.Equal(0, code);
         // The last frame, drawn after the run, must hold the final count, the best, and the last trial's epochs and outcome.
-        var frames = screen.ToString();
-        var drawn = Regex.Replace(Regex.Replace(frames[frames.LastIndexOf("automl ", StringComparison.Ordinal)..], @"\x1b\[[0-9;?]*[A-Za-z]", ""), @"\s+", " ");
+        var drawn = LastFrameOnATerminal(stdout, "automl", "--max-trials", "2", "--cv", "2", "--trainers", "lbfgs,mlp", "--strong-starts", "false", "--explain", "false", "--ensemble", "false", "-o", _folder.File("live"));
         Assert.Matches(@"^automl 2/2 trials · 2 trials · best 0\.9\d{3} \(trial \d, (lbfgs|mlp)\)", drawn);
         Assert.Matches(@"trial 1 mlp epoch 10 · 0\.9\d{3}", drawn);
         Assert.DoesNotContain("] trial ", stdout.ToString());
@@ -134,19 +124,25 @@ public sealed class AutomlCommandTests : IDisposable
     [Fact]
     public void The_live_bar_counts_the_whole_budget_and_shows_the_explanations_after_the_search()
     {
+        var drawn = LastFrameOnATerminal(new StringWriter(), "automl", "--train-time", "600", "--max-trials", "1", "--cv", "2", "--trainers", "lbfgs", "--strong-starts", "false", "--ensemble", "false", "-o", _folder.File("live-explain"));
+        // 600 s is --train-time, not the search's 540 s: the explanations' tenth is part of what the bar counts.
+        Assert.Matches(@"^automl \d+/600 s · 1 trials · best 0\.9\d{3} \(trial 0, lbfgs\)", drawn);
+        Assert.Contains("explaining the best model", drawn);
+    }
+
+    /// <summary>Runs the CLI on an interactive ANSI terminal and returns its last frame as plain text (escapes removed, spaces collapsed).</summary>
+    private static string LastFrameOnATerminal(TextWriter stdout, params string[] args)
+    {
         var screen = new StringWriter();
         var terminal = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.Yes, ColorSystem = ColorSystemSupport.Standard, Interactive = InteractionSupport.Yes, Out = new AnsiConsoleOutput(screen),
         });
+        // Wide enough that no description wraps; wrapping is Spectre's business, not ours.
         terminal.Profile.Width = 200;
-        var code = MlToolkit.Cli.CliApplication.Run(new[] { "automl", "--train-time", "600", "--max-trials", "1", "--cv", "2", "--trainers", "lbfgs", "--strong-starts", "false", "--ensemble", "false", "-o", _folder.File("live-explain") }, new StringWriter(), new StringWriter(), terminal);
-        Assert.Equal(0, code);
+        Assert.Equal(0, MlToolkit.Cli.CliApplication.Run(args, stdout, new StringWriter(), terminal));
         var frames = screen.ToString();
-        var drawn = Regex.Replace(Regex.Replace(frames[frames.LastIndexOf("automl ", StringComparison.Ordinal)..], @"\x1b\[[0-9;?]*[A-Za-z]", ""), @"\s+", " ");
-        // 600 s is --train-time, not the search's 540 s: the explanations' tenth is part of what the bar counts.
-        Assert.Matches(@"^automl \d+/600 s · 1 trials · best 0\.9\d{3} \(trial 0, lbfgs\)", drawn);
-        Assert.Contains("explaining the best model", drawn);
+        return Regex.Replace(Regex.Replace(frames[frames.LastIndexOf("automl ", StringComparison.Ordinal)..], @"\x1b\[[0-9;?]*[A-Za-z]", ""), @"\s+", " ");
     }
 
     [Fact]
