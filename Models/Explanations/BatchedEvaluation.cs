@@ -14,6 +14,20 @@ internal static class BatchedEvaluation
     /// <summary>Rows scored in one pass at most (more variants than fit are split into several passes).</summary>
     public const int RowsPerPass = 100_000;
 
+    /// <summary>Row indices one pass holds at most (every column of every variant in it): 16 MiB, however wide the table.</summary>
+    public const int IndicesPerPass = 4_000_000;
+
+    /// <summary>Variants of a table of <paramref name="rows"/> rows and <paramref name="columns"/> columns that one pass scores.</summary>
+    public static int VariantsPerPass(int rows, int columns, int rowsPerPass = RowsPerPass) =>
+        (int)Math.Max(1, Math.Min(rowsPerPass / Math.Max(1, rows), IndicesPerPass / Math.Max(1L, (long)rows * columns)));
+
+    /// <summary>Passes that <paramref name="variants"/> variants of such a table take.</summary>
+    public static long Passes(int rows, int columns, long variants)
+    {
+        var perPass = VariantsPerPass(rows, columns);
+        return (variants + perPass - 1) / perPass;
+    }
+
     // What ML.NET's evaluators read of a scored view; nothing else of it is kept.
     private static readonly string[] ScoredColumns = { "Label", "Score", "Probability", "PredictedLabel" };
 
@@ -25,7 +39,7 @@ internal static class BatchedEvaluation
     public static List<List<KeyValuePair<string, double>>> Metrics(MLContext ml, TrainedModel model, ColumnTable table, IReadOnlyList<int[][]> variants, int rowsPerPass = RowsPerPass)
     {
         var results = new List<List<KeyValuePair<string, double>>>(variants.Count);
-        var perPass = Math.Max(1, rowsPerPass / Math.Max(1, table.Rows));
+        var perPass = VariantsPerPass(table.Rows, table.Schema.Count, rowsPerPass);
         for (var first = 0; first < variants.Count; first += perPass)
             results.AddRange(ScoreBatch(ml, model, table, variants.Skip(first).Take(perPass).ToList()));
         return results;

@@ -73,12 +73,13 @@ internal static class ExplanationPlan
         return (Math.Max(fitting, Math.Min(full, FewestImportanceRows)), 1);
     }
 
-    // The unshuffled rows in one pass, then every shuffle of every column in passes of BatchedEvaluation.RowsPerPass rows.
+    // The unshuffled rows in one pass, then every shuffle of every column in BatchedEvaluation's passes (the label is a
+    // column of the table too).
     private static double ImportanceSeconds(ScoringCost cost, int columns, int repeats, int rows)
     {
-        var shuffled = (long)columns * repeats * rows;
-        var passes = 1 + Math.Max(1, (shuffled + BatchedEvaluation.RowsPerPass - 1) / BatchedEvaluation.RowsPerPass);
-        return passes * cost.PerPass + (rows + shuffled) * cost.PerRow;
+        var shuffles = (long)columns * repeats;
+        var passes = 1 + Math.Max(1, BatchedEvaluation.Passes(rows, columns + 1, shuffles));
+        return passes * cost.PerPass + rows * (1 + shuffles) * cost.PerRow;
     }
 
     /// <summary>

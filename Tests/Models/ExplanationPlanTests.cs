@@ -23,9 +23,12 @@ public sealed class ExplanationPlanTests
         Assert.Equal((254, 1), ExplanationPlan.Importance(547, 35, Ensemble, 1.7));
         Assert.Equal((100, 1), ExplanationPlan.Importance(547, 35, Ensemble, 0.1));
         Assert.Equal((60, 1), ExplanationPlan.Importance(60, 35, Ensemble, 0));
-        // 2,000 columns shuffled 3 times over 1,000 rows are 60 passes of 100,000 rows: each pass is priced.
-        Assert.Equal((1000, 3), ExplanationPlan.Importance(1000, 2000, new ScoringCost(0.5, 0), 30.5));
-        Assert.Equal((1000, 1), ExplanationPlan.Importance(1000, 2000, new ScoringCost(0.5, 0), 30.4));
+        // 200 columns and the label over 1,000 rows: a pass holds 19 shuffles (4,000,000 indices), so 3 shuffles of each
+        // column take 32 passes and the rows one more, 33 × 0.5 s; one shuffle of each takes 12 passes.
+        Assert.Equal((1000, 3), ExplanationPlan.Importance(1000, 200, new ScoringCost(0.5, 0), 16.5));
+        Assert.Equal((1000, 1), ExplanationPlan.Importance(1000, 200, new ScoringCost(0.5, 0), 16.4));
+        // In 5.9 s one shuffle of each fits over 995 rows, where a pass holds 20 shuffles: 11 passes.
+        Assert.Equal((995, 1), ExplanationPlan.Importance(1000, 200, new ScoringCost(0.5, 0), 5.9));
         Assert.Equal((100, 1), ExplanationPlan.Importance(547, 35, new ScoringCost(0.5, 0), 0.9));
     }
 
