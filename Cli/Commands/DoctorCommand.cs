@@ -21,7 +21,7 @@ internal static class DoctorCommand
         {
             var info = TorchRuntime.EnsureLoaded();
             // A real computation, not just a load: 1+2+...+10.
-            using var sum = torch.arange(1, 11, dtype: torch.float32).sum();
+            using var sum = torch.tensor(Enumerable.Range(1, 10).Select(i => (float)i).ToArray()).sum();
             var check = sum.item<float>();
             if (check != 55f)
                 throw new NativeLibraryLoadException($"libtorch loaded but computed 1+...+10 = {check}.");

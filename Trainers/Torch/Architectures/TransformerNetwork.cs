@@ -48,7 +48,7 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>, IEmbeddedS
         var steps = tokens.shape[1];
         var scaled = tokens.Times(Math.Sqrt(_spec.ModelDim));
         var position = positions is not null
-            ? positions.forward(arange(steps, dtype: ScalarType.Int64, device: tokens.device)).unsqueeze(0)
+            ? positions.forward(HeldScalars.Range(steps, ScalarType.Int64, tokens.device)).unsqueeze(0)
             : sinusoids!.narrow(0, 0, steps).unsqueeze(0);
         var x = dropout.forward(scaled + position);
         // Position 0 always stays attendable, so an all-padding (empty) text gives zeros, not NaN.

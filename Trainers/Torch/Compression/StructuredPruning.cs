@@ -115,7 +115,7 @@ public static class StructuredPruning
 
     /// <summary>The flattened [channel · area + position] columns of the kept channels.</summary>
     private static Tensor FlattenedIndexes(Tensor channels, long area) =>
-        (channels.unsqueeze(1) * area + arange(area, dtype: ScalarType.Int64).unsqueeze(0)).flatten();
+        (channels.unsqueeze(1).Times(area) + HeldScalars.Range(area, ScalarType.Int64).unsqueeze(0)).flatten();
 
     /// <summary>Keeps rows <paramref name="keep"/> (along <paramref name="dimension"/>) of every tensor of <paramref name="layer"/> that has that many entries.</summary>
     private static void Select(Dictionary<string, Tensor> state, string layer, long dimension, Tensor keep)

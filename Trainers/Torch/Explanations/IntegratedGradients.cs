@@ -81,7 +81,7 @@ public static class IntegratedGradients
     /// <summary><paramref name="steps"/> points along baseline → input, at the midpoints of equal segments.</summary>
     private static Tensor Path(Tensor baseline, Tensor input, int steps)
     {
-        var alphas = arange(steps, dtype: ScalarType.Float32).Plus(0.5).Times(1.0 / steps);
+        var alphas = HeldScalars.Range(steps, ScalarType.Float32).Plus(0.5).Times(1.0 / steps);
         var shape = new long[] { steps }.Concat(Enumerable.Repeat(1L, (int)input.dim() - 1)).ToArray();
         return baseline + alphas.reshape(shape) * (input - baseline);
     }

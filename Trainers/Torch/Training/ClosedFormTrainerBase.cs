@@ -132,7 +132,7 @@ public abstract class ClosedFormTrainerBase<TOptions> : IEstimator<TorchPredicti
         return Task switch
         {
             PredictionTask.MulticlassClassification => nn.functional.one_hot(values.squeeze(1).to_type(ScalarType.Int64), head.OutputSize).to_type(ScalarType.Float64),
-            PredictionTask.Regression => values.sub(head.State[0]).div(head.State[1]),
+            PredictionTask.Regression => values.Minus(head.State[0]).DividedBy(head.State[1]),
             _ => values,
         };
     }

@@ -30,6 +30,15 @@ internal static class HeldScalars
 
     public static Tensor GreaterOrEqualTo(this Tensor tensor, long value) => Held(value.ToScalar(), tensor.ge);
 
+    public static Tensor Times(this Tensor tensor, long value) => Held(value.ToScalar(), tensor.mul);
+
+    public static Tensor Minus(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.sub);
+
+    public static Tensor DividedBy(this Tensor tensor, double value) => Held(value.ToScalar(), scalar => tensor.div(scalar));
+
+    /// <summary>0, 1, …, <paramref name="count"/> − 1.</summary>
+    public static Tensor Range(long count, ScalarType dtype, Device? device = null) => Held(count.ToScalar(), stop => arange(stop, dtype, device));
+
     public static Tensor LessOrEqualTo(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.le);
 
     public static Tensor Clamped(this Tensor tensor, double min, double max)
