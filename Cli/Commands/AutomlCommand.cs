@@ -58,19 +58,18 @@ internal static class AutomlCommand
         var experiment = Configure(ml.AutoMl().CreateExperiment(dataset.Data, labelColumn), o, result, dataset, folder)
             .SetProgress(quiet || level == Verbosity.Quiet || live is not null ? null : new TrialLines(output.Out, level));
         var clock = Stopwatch.StartNew();
-        string? model = null;
-        (AutoMlResult Run, ModelSummary? Explanations) SearchAndExplain(LiveTrialProgress? progress)
+        (AutoMlResult Run, string? Model, ModelSummary? Explanations) SearchAndExplain(LiveTrialProgress? progress)
         {
             var run = (progress is null ? experiment : experiment.SetProgress(progress)).Run(cancellationToken);
             // Saved before explaining: whatever goes wrong there must not cost the run its model.
-            model = SaveModel(ml, run, folder);
+            var model = SaveModel(ml, run, folder);
             if (!result.GetValue(o.Explain) || run.BestModel is not { } best)
-                return (run, null);
+                return (run, model, null);
             // The report explains the best model on the training rows (importance, a few SHAP rows) in what the search left.
             progress?.Show("explaining the best model");
-            return (run, Explain(output.Error, ml, best, dataset.Data, Budget(o, result) - clock.Elapsed));
+            return (run, model, Explain(output.Error, ml, best, dataset.Data, Budget(o, result) - clock.Elapsed));
         }
-        var (run, explanations) = live is null
+        var (run, model, explanations) = live is null
             ? SearchAndExplain(null)
             : LiveTrialProgress.Run(live, Budget(o, result), experiment.Options.MaxTrials, SearchAndExplain);
         var files = Save(run, folder, model, result.GetValue(o.Study)!, explanations);

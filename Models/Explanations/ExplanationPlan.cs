@@ -24,9 +24,10 @@ internal readonly record struct ScoringCost(double PerPass, double PerRow)
 
 /// <summary>
 /// How much of <see cref="ModelSummary"/>'s explaining fits a time budget. Both explanations are rows scored: permutation
-/// importance scores its rows once, then once per shuffle of every column (a batch of shuffles a pass); Kernel SHAP scores background rows ×
-/// coalitions per explained row (in three passes). Each is cut down from the full summary, in the order that loses
-/// least, until its price at the model's measured <see cref="ScoringCost"/> fits its share of the budget.
+/// importance scores its rows once, then once per shuffle of every column (a batch of shuffles a pass); Kernel SHAP
+/// scores background rows × coalitions per explained row (in three passes). Each is cut down from the full summary, in
+/// the order that loses least, until its price at the model's measured <see cref="ScoringCost"/> fits its share of the
+/// budget.
 /// </summary>
 internal static class ExplanationPlan
 {
