@@ -234,7 +234,8 @@ internal static class AutomlCommand
                 w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ensemble {EnsembleMembers(ensemble)}: {run.Metric.Name} {ensemble.Value:0.0000} out of fold (best single {ensemble.BestSingleValue:0.0000}); saved as the model"));
             else if (run.EnsembleSkipped is { } whyNot)
                 w.WriteLine($"Ensemble none: {whyNot}");
-            w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Refit    on all training rows in {run.RefitDuration.TotalSeconds:0.0} s"));
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Refit    on all training rows in {run.RefitDuration.TotalSeconds:0.0} s{(run.FinalFitChange is { } change ? $"; trial {best.Number} with {change}" : "")}"));
         }
         if (run.Test is { } test)
         {
@@ -307,6 +308,7 @@ internal static class AutomlCommand
                 ["saved"] = baseline.Saved,
             } : null,
             ["refitSeconds"] = Math.Round(run.RefitDuration.TotalSeconds, 3),
+            ["finalFitChange"] = run.FinalFitChange,
             ["explanationLimits"] = explanations?.Limits,
             ["totalSeconds"] = Math.Round(run.TotalDuration.TotalSeconds, 3),
             ["test"] = run.Test?.ToJson(),

@@ -248,6 +248,7 @@ public sealed class AutoMlExperiment
             EnsembleSkipped = noEnsemble,
             Baseline = baseline,
             Repeats = setup.Repeats,
+            FinalFitChange = model is not null && baseline is not { Saved: true } && summary.Best is { } saved ? TrialConfiguration.FinalFit(saved).Change : null,
         };
     }
 
@@ -393,7 +394,8 @@ public sealed class AutoMlExperiment
 
         TrainedModel Refit(TrialRecord trial, TimeSpan? trainingLimit, CancellationToken cancel)
         {
-            var (candidate, parameters) = TrialEvaluator.Resolve(trial.Configuration);
+            var candidate = TrialEvaluator.Resolve(trial.Configuration).Candidate;
+            var parameters = TrialConfiguration.FinalFit(trial).Parameters;
             var features = plans[candidate.Name];
             var context = new CandidateContext(Options.Threads, Options.Seed, cancel)
             {
@@ -510,7 +512,7 @@ public sealed class AutoMlExperiment
         private readonly List<TrialRecord> _complete = new();
 
         /// <summary>
-        /// Seconds (every fold) that the best trial of each trainer among the best <paramref name="count"/> complete
+        /// Seconds (every fold, times its final fit's cost factor) that the best trial of each trainer among the best <paramref name="count"/> complete
         /// trials took: an ensemble's members come from those, mostly one or two per trainer. The best four alone
         /// missed them: on pima_diabetes the members were an MLP, a forest and LightGBM ranked far below four SDCAs,
         /// and the refit ran out of time. Also how many trainers those are.
@@ -520,7 +522,8 @@ public sealed class AutoMlExperiment
             lock (_complete)
             {
                 var best = _complete.OrderBy(t => maximize ? -t.Value!.Value : t.Value!.Value).Take(count)
-                    .GroupBy(t => t.Configuration.GetString(AutoMlSpace.TrainerParameter)).Select(g => g.First().Duration.TotalSeconds).ToList();
+                    .GroupBy(t => t.Configuration.GetString(AutoMlSpace.TrainerParameter))
+                    .Select(g => g.First().Duration.TotalSeconds * TrialConfiguration.FinalFit(g.First()).CostFactor).ToList();
                 return (best.Sum(), best.Count);
             }
         }

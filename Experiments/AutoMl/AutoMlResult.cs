@@ -74,6 +74,12 @@ public sealed class AutoMlResult
     /// </summary>
     public BaselineSummary? Baseline { get; internal init; }
 
+    /// <summary>
+    /// How the saved model's fit of <see cref="BestTrial"/> differs from that trial's configuration (e.g. "trees 36 → 100":
+    /// see <see cref="Candidates.TrialCandidate.FinalFit"/>), or null when it does not (or the constant is saved).
+    /// </summary>
+    public string? FinalFitChange { get; internal init; }
+
     /// <summary>The refit model's metrics on the test data, when test data was given.</summary>
     public EvaluationReport? Test { get; }
 

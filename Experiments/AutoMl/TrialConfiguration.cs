@@ -1,3 +1,4 @@
+using MlToolkit.Experiments.Candidates;
 using MlToolkit.Experiments.Tuning;
 using MlToolkit.Experiments.Tuning.SearchSpaces;
 
@@ -11,6 +12,18 @@ public static class TrialConfiguration
     {
         ArgumentNullException.ThrowIfNull(trial);
         return trial.Configuration.Contains(AutoMlSpace.TrainerParameter) ? trial.Configuration.GetString(AutoMlSpace.TrainerParameter) : "";
+    }
+
+    /// <summary>
+    /// How the saved model fits <paramref name="trial"/>'s configuration (<see cref="TrialCandidate.FinalFit"/>):
+    /// unchanged for a space without a registered trainer choice.
+    /// </summary>
+    public static FinalFit FinalFit(TrialRecord trial)
+    {
+        var parameters = Hyperparameters(trial);
+        var trainer = Of(trial);
+        return CandidateCatalog.All.FirstOrDefault(c => string.Equals(c.Name, trainer, StringComparison.OrdinalIgnoreCase)) is { } candidate
+            ? candidate.FinalFit(parameters) : Candidates.FinalFit.Unchanged(parameters);
     }
 
     /// <summary>The trainer's hyperparameters without the <c>trainer.</c> prefix; the whole configuration for a space without a trainer choice.</summary>

@@ -13,6 +13,11 @@ public sealed class ForestCandidate : TrialCandidate
 {
     private static readonly string[] FeatureShares = { "sqrt", "log2", "0.3", "0.6", "all" };
 
+    /// <summary>
+    /// Trees of the default forest (scikit-learn's too), and the fewest the saved model grows (<see cref="FinalFit"/>).
+    /// </summary>
+    public const int DefaultTrees = 100;
+
     /// <inheritdoc/>
     public override string Name => "forest";
 
@@ -22,7 +27,7 @@ public sealed class ForestCandidate : TrialCandidate
     /// <inheritdoc/>
     public override SearchSpace SearchSpace(PredictionTask task) => new SearchSpace()
         .Choice("kind", new[] { "random_forest", "extra_trees" }, "random_forest")
-        .Int("trees", 20, 500, log: true, defaultValue: 100)
+        .Int("trees", 20, 500, log: true, defaultValue: DefaultTrees)
         .Choice("max_features", FeatureShares, task == PredictionTask.Regression ? "all" : "sqrt")
         .Int("min_leaf", 1, 32, log: true, defaultValue: 1);
 
@@ -35,6 +40,20 @@ public sealed class ForestCandidate : TrialCandidate
         StrongStart.Defaults(3.5),
         new StrongStart(new Dictionary<string, ParameterValue> { ["kind"] = "extra_trees" }, 3.6),
     };
+
+    /// <summary>
+    /// A forest's trees average away variance and add no bias, so the saved model grows at least
+    /// <see cref="DefaultTrees"/>; the search still tunes them as a cost. Its ranking of many noisy trials favours small
+    /// forests' lucky draws: on glass's five outer folds (three seeds), extra-trees of 36 trees scored 0.8037 and of 100
+    /// 0.8271 (300: 0.8176); the search's winners there grew 28–54.
+    /// </summary>
+    public override FinalFit FinalFit(ParameterSet parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var trees = parameters.GetInt("trees");
+        return trees >= DefaultTrees ? Candidates.FinalFit.Unchanged(parameters)
+            : new FinalFit(parameters.With("trees", DefaultTrees), (double)DefaultTrees / trees, $"trees {trees} → {DefaultTrees}");
+    }
 
     /// <inheritdoc/>
     public override IEstimator<ITransformer> CreateTrainer(MLContext mlContext, PredictionTask task, ParameterSet parameters, CandidateContext context)

@@ -59,6 +59,14 @@ public abstract class TrialCandidate
     /// </summary>
     public virtual IReadOnlyList<StrongStart> StrongStarts(PredictionTask task, DataShape data) => Array.Empty<StrongStart>();
 
+    /// <summary>
+    /// How the saved model fits a trial's <paramref name="parameters"/> on all rows after the search. Default: unchanged.
+    /// A trainer with a hyperparameter that trades only time for variance, never bias, may raise it here: the search
+    /// tunes it as a cost (cheap trials first), and its ranking of many noisy trials favours high-variance settings,
+    /// whose luck does not carry over to a refit on other rows (a forest's trees, <see cref="ForestCandidate"/>).
+    /// </summary>
+    public virtual FinalFit FinalFit(ParameterSet parameters) => Candidates.FinalFit.Unchanged(parameters);
+
     /// <summary>The estimator (reading <c>Label</c> and <c>Features</c>) for one configuration of <see cref="SearchSpace"/>.</summary>
     /// <exception cref="ArgumentException">The candidate does not handle <paramref name="task"/>.</exception>
     public abstract IEstimator<ITransformer> CreateTrainer(MLContext mlContext, PredictionTask task, ParameterSet parameters, CandidateContext context);

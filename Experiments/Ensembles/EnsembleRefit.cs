@@ -13,9 +13,10 @@ internal static class EnsembleRefit
 {
     /// <summary>
     /// How long refitting <paramref name="trial"/> on all rows should take: one of its fits (it fit once per fold),
-    /// with a quarter more for the larger training set.
+    /// with a quarter more for the larger training set, times its <see cref="TrialConfiguration.FinalFit"/>'s cost factor.
     /// </summary>
-    public static TimeSpan Expected(TrialRecord trial, int folds) => trial.Duration / Math.Max(folds, 1) * 1.25;
+    public static TimeSpan Expected(TrialRecord trial, int folds) =>
+        trial.Duration / Math.Max(folds, 1) * 1.25 * TrialConfiguration.FinalFit(trial).CostFactor;
 
     /// <summary>
     /// Seconds the first refit of a trainer takes in this process beyond <see cref="Expected"/>, when the trials ran in

@@ -43,6 +43,14 @@ public sealed class ParameterSet : IEquatable<ParameterSet>
     /// <summary>A choice.</summary>
     public string GetString(string name) => Get(name).ToString();
 
+    /// <summary>A copy with <paramref name="name"/> set to <paramref name="value"/> (added last when it was not set).</summary>
+    public ParameterSet With(string name, ParameterValue value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var values = new Dictionary<string, ParameterValue>(_values, StringComparer.Ordinal) { [name] = value };
+        return new ParameterSet(null, _order.Append(name).Distinct(StringComparer.Ordinal).ToDictionary(n => n, n => values[n], StringComparer.Ordinal));
+    }
+
     /// <summary>The values under <c>prefix.</c> with the prefix removed: one branch of <see cref="SearchSpace.Branches"/>.</summary>
     public ParameterSet Scope(string prefix)
     {
