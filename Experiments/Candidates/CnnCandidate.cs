@@ -13,6 +13,9 @@ public sealed class CnnCandidate : TrialCandidate
     public override string Name => "cnn";
 
     /// <inheritdoc/>
+    public override bool TrainsWithTorch => true;
+
+    /// <inheritdoc/>
     public override string Description => "convolutional image classifier (TorchSharp; features read as a C×H×W image)";
 
     /// <inheritdoc/>

@@ -22,6 +22,9 @@ public sealed class ForestCandidate : TrialCandidate
     public override string Name => "forest";
 
     /// <inheritdoc/>
+    public override bool TrainsWithTorch => true;
+
+    /// <inheritdoc/>
     public override string Description => "random forest / extra-trees (deep CART trees as scikit-learn's defaults)";
 
     /// <inheritdoc/>

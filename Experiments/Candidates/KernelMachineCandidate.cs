@@ -15,6 +15,9 @@ public sealed class KernelMachineCandidate : TrialCandidate
     public override string Name => "kernel";
 
     /// <inheritdoc/>
+    public override bool TrainsWithTorch => true;
+
+    /// <inheritdoc/>
     public override string Description => "RBF kernel machine (kernel ridge, Nyström on large data; TorchSharp)";
 
     /// <inheritdoc/>

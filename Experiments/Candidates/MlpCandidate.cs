@@ -34,6 +34,9 @@ public sealed class MlpCandidate : TrialCandidate
     public override string Name => "mlp";
 
     /// <inheritdoc/>
+    public override bool TrainsWithTorch => true;
+
+    /// <inheritdoc/>
     public override string Description => "multilayer perceptron (TorchSharp)";
 
     /// <inheritdoc/>

@@ -12,6 +12,9 @@ public sealed class NearestNeighborsCandidate : TrialCandidate
     public override string Name => "knn";
 
     /// <inheritdoc/>
+    public override bool TrainsWithTorch => true;
+
+    /// <inheritdoc/>
     public override string Description => "k-nearest neighbours (exact, TorchSharp)";
 
     /// <inheritdoc/>

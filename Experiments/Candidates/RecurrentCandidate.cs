@@ -18,6 +18,9 @@ public sealed class RecurrentCandidate : TrialCandidate
     public override string Name => _cell == RnnCell.Lstm ? "lstm" : "gru";
 
     /// <inheritdoc/>
+    public override bool TrainsWithTorch => true;
+
+    /// <inheritdoc/>
     public override string Description => $"bidirectional {Name.ToUpperInvariant()} over token ids (TorchSharp; reads one text column)";
 
     /// <inheritdoc/>

@@ -12,6 +12,9 @@ public sealed class TransformerCandidate : TrialCandidate
     public override string Name => "transformer";
 
     /// <inheritdoc/>
+    public override bool TrainsWithTorch => true;
+
+    /// <inheritdoc/>
     public override string Description => "transformer encoder over token ids (TorchSharp; reads one text column)";
 
     /// <inheritdoc/>

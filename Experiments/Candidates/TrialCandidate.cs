@@ -44,6 +44,12 @@ public abstract class TrialCandidate
     /// <summary>True for convolutional models, which read images (<see cref="Pipelines.Featurization.IFeaturePlan.IsImage"/>).</summary>
     public bool ReadsImages => Input == TrainerInput.ImageTensor;
 
+    /// <summary>
+    /// True when the trainer trains and scores with TorchSharp. When trials run in worker processes, AutoML then loads
+    /// libtorch in its own process while they run, so that the refit after the search does not pay for it (about 0.5 s).
+    /// </summary>
+    public virtual bool TrainsWithTorch => false;
+
     /// <summary>Whether the candidate handles <paramref name="task"/>.</summary>
     public bool Supports(PredictionTask task) => Tasks.Contains(task);
 

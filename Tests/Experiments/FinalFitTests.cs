@@ -6,6 +6,7 @@ using MlToolkit.Data.Splits;
 using MlToolkit.Experiments.AutoMl;
 using MlToolkit.Experiments.Candidates;
 using MlToolkit.Experiments.Ensembles;
+using MlToolkit.Experiments.Training;
 using MlToolkit.Experiments.Tuning;
 using MlToolkit.Experiments.Tuning.SearchSpaces;
 using MlToolkit.Models;
@@ -16,8 +17,9 @@ using MlToolkit.Trainers.Torch.Scoring;
 namespace MlToolkit.Tests.Experiments;
 
 /// <summary>
-/// The saved model fits a trial's configuration as its candidate's <see cref="TrialCandidate.FinalFit"/> says: a forest
-/// grows at least its default trees, and the refit reserve counts what that costs.
+/// What a candidate declares about the saved model's fit: <see cref="TrialCandidate.FinalFit"/> (a forest grows at least
+/// its default trees, and the refit reserve counts what that costs) and <see cref="TrialCandidate.TrainsWithTorch"/> (libtorch
+/// is loaded before the refit).
 /// </summary>
 [Collection(TorchCollection.Name)]
 public sealed class FinalFitTests
@@ -88,4 +90,25 @@ public sealed class FinalFitTests
         // saved model is a working forest, not a better one.
         Assert.Equal(1.0, result.Test!["accuracy"], 12);
     }
+
+    [Fact]
+    public void Exactly_the_tabular_trainers_whose_models_score_with_torch_declare_it()
+    {
+        var ml = new MLContext(1);
+        var iris = SampleDatasets.Iris(ml);
+        foreach (var candidate in CandidateCatalog.Defaults(PredictionTask.MulticlassClassification))
+        {
+            var model = SupervisedTraining.Run(ml, new TrainingRequest { Data = iris, LabelColumn = "species", Candidate = candidate }).Model;
+            Assert.True(candidate.TrainsWithTorch == ScoresWithTorch(model.Scorer), $"{candidate.Name} declares TrainsWithTorch = {candidate.TrainsWithTorch}");
+        }
+        Assert.Equal(new[] { "cnn", "forest", "gru", "kernel", "knn", "lstm", "mlp", "transformer" },
+            CandidateCatalog.All.Where(c => c.TrainsWithTorch).Select(c => c.Name).Order());
+    }
+
+    private static bool ScoresWithTorch(ITransformer scorer) => scorer switch
+    {
+        TorchPredictionTransformer => true,
+        IEnumerable<ITransformer> chain => chain.Any(ScoresWithTorch),
+        _ => false,
+    };
 }
