@@ -220,6 +220,7 @@ public sealed class AutoMlExperiment
         EnsembleSummary? ensemble = null;
         string? noEnsemble = null;
         EvaluationReport? test = null;
+        string? finalFitChange = null;
         var baseline = summary.Best is { } bestTrial ? ConstantBaseline.Compare(bestTrial, setup.Task, setup.Metric, setup.Folds, setup.Label) : null;
         var refitClock = Stopwatch.StartNew();
         if (Options.RefitBest && summary.Best is { } winner && !cancellationToken.IsCancellationRequested)
@@ -236,7 +237,9 @@ public sealed class AutoMlExperiment
                 // An iterative winner stops its epochs when the budget is spent rather than overrun it (its folds may have
                 // stopped early on their validation slices long before the refit on all rows does).
                 DateTimeOffset? deadline = budget is { } b ? DateTimeOffset.UtcNow + TimeLeft(b, clock.Elapsed) : null;
-                model = setup.Refit(winner, Until(deadline), cancellationToken);
+                var winnerLimit = Until(deadline);
+                finalFitChange = FinalFitWithin(winner, setup.Folds.Count, winnerLimit).Change;
+                model = setup.Refit(winner, winnerLimit, cancellationToken);
                 (model, ensemble, noEnsemble) = Ensemble(setup, store, winner, model, deadline, baseline?.Value, cancellationToken);
             }
             if (_testData is not null)
@@ -251,13 +254,13 @@ public sealed class AutoMlExperiment
             EnsembleSkipped = noEnsemble,
             Baseline = baseline,
             Repeats = setup.Repeats,
-            FinalFitChange = model is not null && baseline is not { Saved: true } && summary.Best is { } saved ? TrialConfiguration.FinalFit(saved).Change : null,
+            FinalFitChange = finalFitChange,
         };
     }
 
     /// <summary>
     /// Loads libtorch in this process while the trials run in workers: otherwise the first torch refit after the search
-    /// loads it (0.5 s of a 2–3 s refit reserve on small tables), and a blend's last members miss the deadline. A failure
+    /// loads it (0.3–0.4 s of a 2–3 s refit reserve on small tables), and a blend's last members miss the deadline. A failure
     /// is left for that refit to report.
     /// </summary>
     private static void PreloadTorch()
@@ -270,6 +273,17 @@ public sealed class AutoMlExperiment
         {
         }
     }
+
+    /// <summary>
+    /// The configuration the saved model fits for <paramref name="trial"/> (cross-validated on <paramref name="folds"/>
+    /// folds): its candidate's <see cref="TrialCandidate.FinalFit"/> when that is expected to end within
+    /// <paramref name="limit"/> (always without one), else the trial's own, so that a forest of 20 trees that took 8 s on
+    /// a large table is not regrown with 100 into a budget it would overrun.
+    /// </summary>
+    internal static FinalFit FinalFitWithin(TrialRecord trial, int folds, TimeSpan? limit) =>
+        limit is { } left && EnsembleRefit.Expected(trial, folds) > left
+            ? FinalFit.Unchanged(TrialConfiguration.Hyperparameters(trial))
+            : TrialConfiguration.FinalFit(trial);
 
     private static TimeSpan TimeLeft(TimeSpan budget, TimeSpan elapsed) => budget > elapsed ? budget - elapsed : TimeSpan.Zero;
 
@@ -414,7 +428,7 @@ public sealed class AutoMlExperiment
         TrainedModel Refit(TrialRecord trial, TimeSpan? trainingLimit, CancellationToken cancel)
         {
             var candidate = TrialEvaluator.Resolve(trial.Configuration).Candidate;
-            var parameters = TrialConfiguration.FinalFit(trial).Parameters;
+            var parameters = FinalFitWithin(trial, folds.Count, trainingLimit).Parameters;
             var features = plans[candidate.Name];
             var context = new CandidateContext(Options.Threads, Options.Seed, cancel)
             {

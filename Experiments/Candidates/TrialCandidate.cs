@@ -46,7 +46,7 @@ public abstract class TrialCandidate
 
     /// <summary>
     /// True when the trainer trains and scores with TorchSharp. When trials run in worker processes, AutoML then loads
-    /// libtorch in its own process while they run, so that the refit after the search does not pay for it (about 0.5 s).
+    /// libtorch in its own process while they run, so that the refit after the search does not pay for it (0.3–0.4 s).
     /// </summary>
     public virtual bool TrainsWithTorch => false;
 

@@ -51,19 +51,34 @@ public sealed class FinalFitTests
         Assert.Equal(FinalFit.Unchanged(boosted), lightGbm.FinalFit(boosted));
     }
 
+    private static TrialRecord ForestTrial(int trees, double crossValidationSeconds) => new()
+    {
+        Number = 0,
+        State = TrialState.Complete,
+        Configuration = new ParameterSet(null, Forest(trees).Values.ToDictionary(p => "forest." + p.Key, p => p.Value)).With(AutoMlSpace.TrainerParameter, "forest"),
+        Duration = TimeSpan.FromSeconds(crossValidationSeconds),
+    };
+
     [Fact]
     public void The_expected_refit_of_a_small_forest_counts_its_larger_final_fit()
     {
-        var forest = new TrialRecord
-        {
-            Number = 0,
-            State = TrialState.Complete,
-            Configuration = new ParameterSet(null, Forest(25).Values.ToDictionary(p => "forest." + p.Key, p => p.Value)).With(AutoMlSpace.TrainerParameter, "forest"),
-            Duration = TimeSpan.FromSeconds(8),
-        };
+        var forest = ForestTrial(25, 8);
         // 8 s over 5 folds is 1.6 s a fit, a quarter more for all rows, and four times the trees.
         Assert.Equal(TimeSpan.FromSeconds(8), EnsembleRefit.Expected(forest, 5));
         Assert.Equal("trees 25 → 100", TrialConfiguration.FinalFit(forest).Change);
+    }
+
+    [Fact]
+    public void The_larger_final_fit_is_made_only_when_it_is_expected_to_end_in_the_time_the_refit_has()
+    {
+        var forest = ForestTrial(25, 8);
+        Assert.Equal(100, AutoMlExperiment.FinalFitWithin(forest, 5, null).Parameters.GetInt("trees"));
+        Assert.Equal(100, AutoMlExperiment.FinalFitWithin(forest, 5, TimeSpan.FromSeconds(8)).Parameters.GetInt("trees"));
+        // 100 trees are expected to take 8 s; with 7.9 s left the trial's own 25 trees (2 s) are refit, and nothing is reported.
+        var within = AutoMlExperiment.FinalFitWithin(forest, 5, TimeSpan.FromSeconds(7.9));
+        Assert.Equal(25, within.Parameters.GetInt("trees"));
+        Assert.Null(within.Change);
+        Assert.Equal(1.0, within.CostFactor);
     }
 
     [Fact]
