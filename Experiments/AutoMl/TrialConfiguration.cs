@@ -21,9 +21,7 @@ public static class TrialConfiguration
     public static FinalFit FinalFit(TrialRecord trial)
     {
         var parameters = Hyperparameters(trial);
-        var trainer = Of(trial);
-        return CandidateCatalog.All.FirstOrDefault(c => string.Equals(c.Name, trainer, StringComparison.OrdinalIgnoreCase)) is { } candidate
-            ? candidate.FinalFit(parameters) : Candidates.FinalFit.Unchanged(parameters);
+        return CandidateCatalog.Find(Of(trial)) is { } candidate ? candidate.FinalFit(parameters) : Candidates.FinalFit.Unchanged(parameters);
     }
 
     /// <summary>The trainer's hyperparameters without the <c>trainer.</c> prefix; the whole configuration for a space without a trainer choice.</summary>

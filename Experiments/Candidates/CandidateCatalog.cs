@@ -70,9 +70,12 @@ public static class CandidateCatalog
         _ => rows <= 2000 ? "kernel" : "lightgbm",
     });
 
+    /// <summary>The candidate called <paramref name="name"/> (case-insensitive), or null when none is registered.</summary>
+    public static TrialCandidate? Find(string name) => All.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The candidate called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the candidates.</exception>
     public static TrialCandidate Get(string name) =>
-        All.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
+        Find(name)
         ?? throw new ArgumentException($"Unknown trainer '{name}'. Trainers: {string.Join(", ", All.Select(c => c.Name))}.", nameof(name));
 }

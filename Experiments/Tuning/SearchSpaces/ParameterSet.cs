@@ -47,8 +47,8 @@ public sealed class ParameterSet : IEquatable<ParameterSet>
     public ParameterSet With(string name, ParameterValue value)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var values = new Dictionary<string, ParameterValue>(_values, StringComparer.Ordinal) { [name] = value };
-        return new ParameterSet(null, _order.Append(name).Distinct(StringComparer.Ordinal).ToDictionary(n => n, n => values[n], StringComparer.Ordinal));
+        return new ParameterSet(null, _order.Append(name).Distinct(StringComparer.Ordinal)
+            .ToDictionary(n => n, n => n == name ? value : _values[n], StringComparer.Ordinal));
     }
 
     /// <summary>The values under <c>prefix.</c> with the prefix removed: one branch of <see cref="SearchSpace.Branches"/>.</summary>
