@@ -46,7 +46,7 @@ public sealed class AutoMlOptions
     /// <summary>
     /// Times cross-validation is repeated, each time on a new shuffle of the rows (ignored with a holdout): a trial's
     /// score is the mean over every repeat's folds and its out-of-fold predictions cover each row once per repeat.
-    /// Default null: twice on tables of 200–999 rows when <see cref="Folds"/> is not set either, else once (see
+    /// Default null: twice on tables of 100–999 rows when <see cref="Folds"/> is not set either, else once (see
     /// <see cref="AutoMlExperiment.AutomaticRepeats"/>).
     /// </summary>
     public int? Repeats { get; set; }

@@ -31,19 +31,25 @@ public sealed class AutomaticFoldsTests
         Assert.Equal(1, AutoMlExperiment.AutomaticFolds(150, 2_000, DataModality.Tabular));
 
     [Fact]
-    public void Iris_with_its_150_rows_is_cross_validated_with_ten_folds()
+    public void Iris_with_its_150_rows_is_cross_validated_with_ten_folds_twice()
     {
         var ml = new MLContext(1);
         var result = ml.AutoMl().CreateExperiment(SampleDatasets.Iris(ml), "species")
             .SetTrainers("lbfgs").SetTrainingTime(null).SetMaxTrials(1).Run();
 
-        Assert.Equal(10, result.Folds);
-        Assert.Equal(10, Assert.Single(result.Trials).FoldValues.Count);
+        Assert.Equal((10, 2), (result.Folds, result.Repeats));
+        Assert.Equal("2×10-fold cross-validation", result.Evaluation);
+        Assert.Equal(20, Assert.Single(result.Trials).FoldValues.Count);
     }
 
     [Theory]
-    [InlineData(150, 10, 2, 1)]
-    [InlineData(199, 10, 2, 1)]
+    [InlineData(100, 10, 2, 2)]
+    [InlineData(150, 10, 2, 2)]
+    [InlineData(171, 10, 6, 2)]
+    [InlineData(199, 10, 2, 2)]
+    [InlineData(199, 10, 26, 1)]
+    [InlineData(150, 5, 2, 1)]
+    [InlineData(200, 10, 2, 1)]
     [InlineData(200, 5, 2, 2)]
     [InlineData(999, 5, 2, 2)]
     [InlineData(405, 5, 0, 2)]
@@ -55,7 +61,7 @@ public sealed class AutomaticFoldsTests
     [InlineData(792, 5, 11, 1)]
     [InlineData(833, 5, 6, 2)]
     [InlineData(834, 5, 6, 1)]
-    public void Tables_of_200_to_999_rows_get_their_five_folds_twice_unless_many_classes_make_trials_costly(long rows, int folds, int classes, int repeats) =>
+    public void Tables_of_100_to_999_rows_get_their_automatic_folds_twice_unless_many_classes_make_trials_costly(long rows, int folds, int classes, int repeats) =>
         Assert.Equal(repeats, AutoMlExperiment.AutomaticRepeats(rows, folds, classes));
 
     [Fact]
