@@ -482,7 +482,7 @@ public sealed class AutoMlExperiment
     public const int RepeatedFoldsBelowRows = 1_000;
 
     /// <summary>
-    /// Rows × classes from which a multiclass table keeps a single 5-fold partition: its trials cost about as many fits
+    /// Rows × classes from which a multiclass table keeps a single partition of its folds: its trials cost about as many fits
     /// as it has classes, and twice as many folds left soybean (546 rows, 19 classes) and vowel (792 rows, 11 classes)
     /// only their 11–20 strong starts per 30 s search, 0.0037 and 0.0026 below one partition.
     /// </summary>
