@@ -503,7 +503,7 @@ public sealed class AutoMlExperiment
     /// <param name="folds">Folds per partition.</param>
     /// <param name="classes">Classes of the label (0 for regression).</param>
     public static int AutomaticRepeats(long rows, int folds, int classes) =>
-        rows >= TenFoldsFromRows && rows < RepeatedFoldsBelowRows && folds == AutomaticFolds(rows, 0, DataModality.Tabular)
+        rows >= TenFoldsFromRows && rows < RepeatedFoldsBelowRows && folds == AutomaticFolds(rows, columns: 0, DataModality.Tabular)
         && rows * Math.Max(classes, 1) < RepeatedFoldsBelowCells ? 2 : 1;
 
     /// <summary>
