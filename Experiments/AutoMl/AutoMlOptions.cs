@@ -38,7 +38,8 @@ public sealed class AutoMlOptions
 
     /// <summary>
     /// Folds for cross-validation (stratified for classification); 1 uses a holdout of <see cref="HoldoutFraction"/>.
-    /// Default null: 10 folds on tables of 100–199 rows, 5 on other small tables, a holdout on large or wide data and on text or images (see
+    /// Default null: 10 folds on tables of 100–199 rows and on multiclass tables of up to 999 rows whose classes average
+    /// under 50 rows, 5 on other small tables, a holdout on large or wide data and on text or images (see
     /// <see cref="AutoMlExperiment.AutomaticFolds"/>), so that a short budget still completes trials.
     /// </summary>
     public int? Folds { get; set; }
@@ -46,7 +47,8 @@ public sealed class AutoMlOptions
     /// <summary>
     /// Times cross-validation is repeated, each time on a new shuffle of the rows (ignored with a holdout): a trial's
     /// score is the mean over every repeat's folds and its out-of-fold predictions cover each row once per repeat.
-    /// Default null: twice on tables of 100–999 rows when <see cref="Folds"/> is not set either, else once (see
+    /// Default null: twice on tables of 100–999 rows (with fewer than 5,000 rows × classes) when <see cref="Folds"/> is
+    /// not set either, else once (see
     /// <see cref="AutoMlExperiment.AutomaticRepeats"/>).
     /// </summary>
     public int? Repeats { get; set; }

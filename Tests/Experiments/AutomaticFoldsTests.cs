@@ -21,6 +21,34 @@ public sealed class AutomaticFoldsTests
         Assert.Equal(folds, AutoMlExperiment.AutomaticFolds(rows, 9, DataModality.Tabular));
 
     [Theory]
+    [InlineData(546, 19, 10)]
+    [InlineData(249, 5, 10)]
+    [InlineData(250, 5, 5)]
+    [InlineData(999, 20, 10)]
+    [InlineData(1_000, 30, 5)]
+    [InlineData(792, 11, 5)]
+    [InlineData(677, 4, 5)]
+    [InlineData(200, 2, 5)]
+    [InlineData(500, 0, 5)]
+    [InlineData(150, 2, 10)]
+    [InlineData(99, 26, 5)]
+    public void Multiclass_tables_of_200_to_999_rows_get_ten_folds_when_their_classes_average_under_50_rows(long rows, int classes, int folds) =>
+        Assert.Equal(folds, AutoMlExperiment.AutomaticFolds(rows, 9, DataModality.Tabular, classes));
+
+    [Fact]
+    public void Four_hundred_digits_with_40_rows_per_class_are_cross_validated_with_ten_folds_twice()
+    {
+        var ml = new MLContext(1);
+        var digits = ml.Data.TakeRows(SampleDatasets.Digits(ml), 400);
+        var result = ml.AutoMl().CreateExperiment(digits, "label")
+            .SetTrainers("lbfgs").SetTrainingTime(null).SetMaxTrials(1).Run();
+
+        Assert.Equal((10, 2), (result.Folds, result.Repeats));
+        Assert.Equal("2×10-fold cross-validation", result.Evaluation);
+        Assert.Equal(20, Assert.Single(result.Trials).FoldValues.Count);
+    }
+
+    [Theory]
     [InlineData(DataModality.Images)]
     [InlineData(DataModality.Text)]
     public void Images_and_text_get_a_holdout_even_when_small(DataModality modality) =>
@@ -58,6 +86,9 @@ public sealed class AutomaticFoldsTests
     [InlineData(99, 5, 2, 1)]
     [InlineData(500, 1, 2, 1)]
     [InlineData(546, 5, 19, 1)]
+    [InlineData(546, 10, 19, 1)]
+    [InlineData(249, 10, 5, 2)]
+    [InlineData(249, 5, 5, 1)]
     [InlineData(792, 5, 11, 1)]
     [InlineData(833, 5, 6, 2)]
     [InlineData(834, 5, 6, 1)]
