@@ -176,7 +176,7 @@ public sealed class WorkerReliabilityTests : IDisposable
 
     /// <summary>Each trial's state and error, for a failure message (the run's own message only says none completed).</summary>
     private static string TrialErrors(string output) => File.Exists(Path.Combine(output, "trials.json"))
-        ? string.Concat(TrialsJson(output).Select(t => $"{Environment.NewLine}trial {t!["number"]}: {t["state"]} {t["error"]}"))
+        ? string.Concat(TrialsJson(output).Select(t => $"{Environment.NewLine}trial {t!["number"]} ({t["parameters"]?["trainer"]}): {t["state"]} {t["error"]}"))
         : "";
 
     private static IEnumerable<int> Children(int parent) => Directory.EnumerateDirectories("/proc")

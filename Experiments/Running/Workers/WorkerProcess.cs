@@ -17,18 +17,23 @@ internal sealed class WorkerProcess : IDisposable
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TrialOnWorker? _current;
     private string? _fatal;
+    private bool _killed;
 
     private WorkerProcess(Process process) => _process = process;
 
     public int Id => _process.Id;
 
-    /// <summary>True while the process runs and holds no trial.</summary>
+    /// <summary>
+    /// True while the process runs, holds no trial and was not killed. The runner cancels a trial before it kills its
+    /// worker (over the memory cap), and the worker may answer the cancellation before the signal lands: its trial has
+    /// ended, but its output has not yet, so without the kill counted here it took the next trial and died with it.
+    /// </summary>
     public bool Idle
     {
         get
         {
             lock (_gate)
-                return _current is null && !_exited.Task.IsCompleted;
+                return _current is null && !_killed && !_exited.Task.IsCompleted;
         }
     }
 
@@ -107,6 +112,8 @@ internal sealed class WorkerProcess : IDisposable
 
     public void Kill()
     {
+        lock (_gate)
+            _killed = true;
         try
         {
             _process.Kill(entireProcessTree: true);

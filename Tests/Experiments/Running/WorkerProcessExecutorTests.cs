@@ -68,6 +68,33 @@ public sealed class WorkerProcessExecutorTests
     }
 
     [LinuxFact]
+    public void A_killed_worker_that_answered_its_cancellation_first_is_not_given_the_next_trial()
+    {
+        // Leaves trial 0 running and answers a cancellation at once, as an MLP does between two batches, so that its
+        // trial ends before the kill that follows the cancellation lands (the runner's memory cap: cancel, then kill).
+        const string script = Ready + "; while read line; do n=$(echo \"$line\" | sed -n 's/.*\"number\":\\([0-9]*\\).*/\\1/p'); " +
+            "case \"$line\" in *'\"kind\":\"cancel\"'*) echo \"{\\\"kind\\\":\\\"failed\\\",\\\"number\\\":$n,\\\"cancelled\\\":true}\";; " +
+            "*) [ \"$n\" != 0 ] && echo \"{\\\"kind\\\":\\\"outcome\\\",\\\"number\\\":$n,\\\"value\\\":$n,\\\"folds\\\":[$n],\\\"metrics\\\":{}}\";; esac; done";
+        using var executor = new WorkerProcessExecutor(() => Shell(script));
+        using var cancel = new CancellationTokenSource();
+        var first = executor.Start(Trial(0), new TrialContext(0, 1, cancel.Token, (_, _) => { }));
+        Assert.True(first.Evaluating!.Wait(TimeSpan.FromMinutes(1)), "trial 0 was never sent");
+        cancel.Cancel();
+        Assert.True(((Task)first.Work).ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromMinutes(1)), "trial 0 never ended");
+        Assert.True(first.Work.IsCanceled);
+        first.Kill!();
+
+        var second = executor.Start(Trial(1), new TrialContext(1, 1, CancellationToken.None, (_, _) => { }));
+
+        Assert.True(((Task)second.Work).ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromMinutes(1)), "trial 1 never ended");
+        Assert.Equal(1, second.Work.Result.Value);
+        Assert.Equal(2, executor.WorkersStarted);
+    }
+
+    private static TrialRecord Trial(int number) =>
+        new() { Number = number, Configuration = Space.Defaults(), State = TrialState.Running };
+
+    [LinuxFact]
     public void A_worker_that_ignores_cancellation_is_killed_after_the_grace_period()
     {
         // Says it is ready, then never answers: a native trainer that does not look at its cancellation token.
