@@ -36,13 +36,20 @@ public sealed class AutomaticFoldsTests
         Assert.Equal(folds, AutoMlExperiment.AutomaticFolds(rows, 9, DataModality.Tabular, classes));
 
     [Fact]
-    public void Four_hundred_digits_with_40_rows_per_class_are_cross_validated_with_ten_folds_twice()
+    public void Four_hundred_digits_with_40_rows_per_class_are_cross_validated_with_ten_folds_twice() =>
+        AssertTenFoldsTwice(OneTrial(ml => ml.Data.TakeRows(SampleDatasets.Digits(ml), 400), "label"));
+
+    /// <summary>One L-BFGS trial with no time budget, on folds chosen automatically unless <paramref name="folds"/> is given.</summary>
+    private static AutoMlResult OneTrial(Func<MLContext, IDataView> data, string label, int? folds = null)
     {
         var ml = new MLContext(1);
-        var digits = ml.Data.TakeRows(SampleDatasets.Digits(ml), 400);
-        var result = ml.AutoMl().CreateExperiment(digits, "label")
-            .SetTrainers("lbfgs").SetTrainingTime(null).SetMaxTrials(1).Run();
+        var experiment = ml.AutoMl().CreateExperiment(data(ml), label).SetTrainers("lbfgs").SetTrainingTime(null).SetMaxTrials(1);
+        experiment.Options.Folds = folds;
+        return experiment.Run();
+    }
 
+    private static void AssertTenFoldsTwice(AutoMlResult result)
+    {
         Assert.Equal((10, 2), (result.Folds, result.Repeats));
         Assert.Equal("2×10-fold cross-validation", result.Evaluation);
         Assert.Equal(20, Assert.Single(result.Trials).FoldValues.Count);
@@ -59,16 +66,8 @@ public sealed class AutomaticFoldsTests
         Assert.Equal(1, AutoMlExperiment.AutomaticFolds(150, 2_000, DataModality.Tabular));
 
     [Fact]
-    public void Iris_with_its_150_rows_is_cross_validated_with_ten_folds_twice()
-    {
-        var ml = new MLContext(1);
-        var result = ml.AutoMl().CreateExperiment(SampleDatasets.Iris(ml), "species")
-            .SetTrainers("lbfgs").SetTrainingTime(null).SetMaxTrials(1).Run();
-
-        Assert.Equal((10, 2), (result.Folds, result.Repeats));
-        Assert.Equal("2×10-fold cross-validation", result.Evaluation);
-        Assert.Equal(20, Assert.Single(result.Trials).FoldValues.Count);
-    }
+    public void Iris_with_its_150_rows_is_cross_validated_with_ten_folds_twice() =>
+        AssertTenFoldsTwice(OneTrial(ml => SampleDatasets.Iris(ml), "species"));
 
     [Theory]
     [InlineData(100, 10, 2, 2)]
@@ -98,13 +97,7 @@ public sealed class AutomaticFoldsTests
     [Fact]
     public void Breast_cancer_with_its_569_rows_is_cross_validated_twice_unless_the_user_chose_the_folds()
     {
-        AutoMlResult Run(int? folds)
-        {
-            var ml = new MLContext(1);
-            var experiment = ml.AutoMl().CreateExperiment(SampleDatasets.BreastCancer(ml), "diagnosis").SetTrainers("lbfgs").SetTrainingTime(null).SetMaxTrials(1);
-            experiment.Options.Folds = folds;
-            return experiment.Run();
-        }
+        AutoMlResult Run(int? folds) => OneTrial(ml => SampleDatasets.BreastCancer(ml), "diagnosis", folds);
 
         var automatic = Run(null);
         Assert.Equal((5, 2), (automatic.Folds, automatic.Repeats));
