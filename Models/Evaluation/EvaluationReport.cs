@@ -40,7 +40,7 @@ public sealed record EvaluationReport(PredictionTask Task, long Rows, IReadOnlyL
         var text = new StringBuilder();
         var width = Metrics.Max(m => m.Key.Length);
         foreach (var (name, value) in Metrics)
-            text.Append(CultureInfo.InvariantCulture, $"  {name.PadRight(width)}  {value:0.0000}").AppendLine();
+            text.Append(CultureInfo.InvariantCulture, $"  {name.PadRight(width)}  {(double.IsNaN(value) ? "undefined" : value.ToString("0.0000", CultureInfo.InvariantCulture))}").AppendLine();
         foreach (var (column, count) in (UnseenCategories ?? new Dictionary<string, long>()).Where(kv => kv.Value > 0))
             text.Append(CultureInfo.InvariantCulture, $"  note: {count} row(s) had a '{column}' value unseen in training (encoded as all zeros)").AppendLine();
         return text.ToString();

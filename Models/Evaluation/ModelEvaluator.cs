@@ -51,7 +51,8 @@ public static class ModelEvaluator
     /// <summary>
     /// The task's metrics of already scored data (ML.NET's standard score columns and the <c>Label</c> column), in this
     /// order: multiclass accuracy, macro_accuracy, log_loss, log_loss_reduction; binary accuracy, auc, f1, precision,
-    /// recall (and log_loss when calibrated); regression r_squared, rmse, mae, mse.
+    /// recall (and log_loss when calibrated); regression r_squared, rmse, mae, mse. Binary rows of one class only get
+    /// an AUC of NaN (undefined) and the other metrics (<see cref="SingleClassBinaryMetrics"/>).
     /// </summary>
     public static List<KeyValuePair<string, double>> Metrics(MLContext ml, PredictionTask task, IDataView scored)
     {
@@ -72,6 +73,8 @@ public static class ModelEvaluator
             }
             case PredictionTask.BinaryClassification:
             {
+                if (SingleClassBinaryMetrics.Applies(scored))
+                    return SingleClassBinaryMetrics.Compute(scored, calibrated: scored.Schema.GetColumnOrNull("Probability") is not null);
                 if (scored.Schema.GetColumnOrNull("Probability") is null)
                 {
                     var n = ml.BinaryClassification.EvaluateNonCalibrated(scored);
