@@ -35,15 +35,22 @@ internal static class TorchCandidateSupport
         options.Seed = context.Seed;
         options.Threads = context.Threads;
         options.CancellationToken = context.CancellationToken;
-        options.ValidationFraction = context.ValidationFraction;
+        options.ValidationFraction = ValidationFraction(context);
         // With a validation slice, stop once it has not improved for 5 epochs and keep the best epoch: the epoch count
         // becomes a ceiling, so a trial with many epochs costs only what it needs.
-        if (context.ValidationFraction > 0)
+        if (options.ValidationFraction > 0)
             options.EarlyStoppingPatience ??= EarlyStoppingPatience;
         options.TimeLimit = context.TimeLimit;
         options.Progress = context.EpochLoss is { } report ? new EpochReporter(report, context.Progress) : context.Progress;
         return options;
     }
+
+    /// <summary>Fewest rows a validation slice is held out with; fewer cannot rank epochs (an 8-row table's MLP trials had none left).</summary>
+    public const int MinimumValidationRows = 10;
+
+    /// <summary>The context's validation share, or none when it would hold fewer than <see cref="MinimumValidationRows"/> of the training rows.</summary>
+    private static double ValidationFraction(CandidateContext context) =>
+        context.Data is { Rows: > 0 } data && data.Rows * context.ValidationFraction < MinimumValidationRows ? 0 : context.ValidationFraction;
 
     private sealed class EpochReporter(Action<int, double> report, IProgress<TrainingProgress>? inner) : IProgress<TrainingProgress>
     {
