@@ -8,4 +8,7 @@ public sealed class UnusableModelException : MlToolkitException
 {
     /// <summary>Creates the exception with a message saying what was wrong with the model.</summary>
     public UnusableModelException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a message and the library error that revealed the problem.</summary>
+    public UnusableModelException(string message, Exception innerException) : base(message, innerException) { }
 }

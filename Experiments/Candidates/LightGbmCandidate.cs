@@ -66,28 +66,39 @@ public sealed class LightGbmCandidate : PerTaskCandidate
 
     /// <inheritdoc/>
     protected override IEstimator<ITransformer> Binary(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
+        new LightGbmSingleLeafGuard(MinimumLeafRows(parameters, context),
         mlContext.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
         {
-            NumberOfIterations = parameters.GetInt("iterations"), NumberOfLeaves = parameters.GetInt("leaves"), MinimumExampleCountPerLeaf = parameters.GetInt("min_leaf_examples"),
+            NumberOfIterations = parameters.GetInt("iterations"), NumberOfLeaves = parameters.GetInt("leaves"), MinimumExampleCountPerLeaf = MinimumLeafRows(parameters, context),
             LearningRate = parameters.GetDouble("learning_rate"), NumberOfThreads = context.ThreadsOnTablesWithOneBelow(SingleThreadBelowRows), Seed = context.Seed, Booster = Booster(parameters),
-        });
+        }));
 
     /// <inheritdoc/>
     protected override IEstimator<ITransformer> Multiclass(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
+        new LightGbmSingleLeafGuard(MinimumLeafRows(parameters, context),
         mlContext.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
         {
-            NumberOfIterations = parameters.GetInt("iterations"), NumberOfLeaves = parameters.GetInt("leaves"), MinimumExampleCountPerLeaf = parameters.GetInt("min_leaf_examples"),
+            NumberOfIterations = parameters.GetInt("iterations"), NumberOfLeaves = parameters.GetInt("leaves"), MinimumExampleCountPerLeaf = MinimumLeafRows(parameters, context),
             LearningRate = parameters.GetDouble("learning_rate"), NumberOfThreads = context.ThreadsOnTablesWithOneBelow(SingleThreadBelowRows), Seed = context.Seed, Booster = Booster(parameters),
             UseSoftmax = UsesSoftmax,
-        });
+        }));
 
     /// <inheritdoc/>
     protected override IEstimator<ITransformer> Regression(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
+        new LightGbmSingleLeafGuard(MinimumLeafRows(parameters, context),
         mlContext.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
         {
-            NumberOfIterations = parameters.GetInt("iterations"), NumberOfLeaves = parameters.GetInt("leaves"), MinimumExampleCountPerLeaf = parameters.GetInt("min_leaf_examples"),
+            NumberOfIterations = parameters.GetInt("iterations"), NumberOfLeaves = parameters.GetInt("leaves"), MinimumExampleCountPerLeaf = MinimumLeafRows(parameters, context),
             LearningRate = parameters.GetDouble("learning_rate"), NumberOfThreads = context.ThreadsOnTablesWithOneBelow(SingleThreadBelowRows), Seed = context.Seed, Booster = Booster(parameters),
-        });
+        }));
+
+    /// <summary>
+    /// The leaf minimum, at most half the training rows: below twice the minimum LightGBM cannot split at all and grows
+    /// trees of one leaf, which ML.NET fails to convert ("Value cannot be null. (Parameter 'items')",
+    /// dotnet/machinelearning#5022). Every LightGBM trial on an 8-row table failed that way.
+    /// </summary>
+    private static int MinimumLeafRows(ParameterSet parameters, CandidateContext context) =>
+        context.Data is { Rows: > 0 } data ? (int)Math.Min(parameters.GetInt("min_leaf_examples"), Math.Max(1, data.Rows / 2)) : parameters.GetInt("min_leaf_examples");
 
     private static GradientBooster.Options Booster(ParameterSet parameters) => new()
     {

@@ -127,7 +127,7 @@ internal sealed class RunningTrial
                 return record with { State = TrialState.Failed, Error = $"The metric is {outcome.Value}." };
             return record with { State = TrialState.Complete, Value = outcome.Value, ValueStd = outcome.Std, FoldValues = outcome.FoldValues, Metrics = outcome.Metrics, Diagnostics = outcome.Diagnostics };
         }
-        var error = Work.Exception?.GetBaseException();
+        var error = Work.Exception is { } failure ? FailureCause.Of(failure) : null;
         // ML.NET wraps a cancellation raised inside a cursor (e.g. "Shuffle input cursor reader failed"), so look at the causes too.
         if (_cancellation.IsCancellationRequested && (Work.IsCanceled || CausedByCancellation(error)))
             return Stopped(record, runStop);

@@ -69,7 +69,7 @@ public static class TrialWorker
         }
         catch (Exception error)
         {
-            var cause = error.GetBaseException();
+            var cause = FailureCause.Of(error);
             channel.Send(new WorkerMessage
             {
                 Kind = WorkerMessage.Failed, Number = number, Cancelled = cancellation.IsCancellationRequested,

@@ -1,0 +1,21 @@
+namespace MlToolkit.Experiments.Running;
+
+/// <summary>Which error of a chain a failed trial reports.</summary>
+internal static class FailureCause
+{
+    /// <summary>
+    /// The outermost <see cref="MlToolkitException"/> in <paramref name="error"/>'s chain, which says what went wrong in the
+    /// user's terms and wraps the library error that revealed it; otherwise the innermost cause, since ML.NET wraps the
+    /// real error in its own (a failed cursor, a failed training step).
+    /// </summary>
+    public static Exception Of(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        for (var cause = error; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is MlToolkitException)
+                return cause;
+        }
+        return error.GetBaseException();
+    }
+}
