@@ -4,6 +4,7 @@ using MlToolkit.Trainers.Torch.Architectures;
 using MlToolkit.Trainers.Torch.Scoring;
 using MlToolkit.Trainers.Torch.Training;
 using static TorchSharp.torch;
+using MlToolkit.Trainers.Torch.Runtime;
 
 namespace MlToolkit.Trainers.Torch.Compression;
 
@@ -42,8 +43,7 @@ internal static class FineTuning
         var teacher = TeacherScores.Column(options.TeacherScoreColumnName, data.Schema, network.Head);
         var features = data.Schema[options.FeatureColumnName];
         var label = data.Schema[options.LabelColumnName];
-        if (options.Threads is { } threads)
-            set_num_threads(threads);
+        TorchThreads.Apply(options.Threads);
         manual_seed(options.Seed);
         var loop = new TrainingLoop(options, module, network.Head, network.InputShape, features, network.FeatureSize, (batch, _) => batch, afterStep, teacher);
         loop.Run(data, label, validationData: null, RowCounter.Count(data));

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlToolkit.Data;
 using MlToolkit.Trainers.Torch.Training;
+using MlToolkit.Trainers.Torch.Runtime;
 
 namespace MlToolkit.Trainers.Torch.Scoring;
 
@@ -97,11 +98,7 @@ public sealed class TorchPredictionTransformer : ITransformer, IDisposable
         _ => -1,
     };
 
-    internal void ApplyThreads()
-    {
-        if (Threads is { } threads)
-            TorchSharp.torch.set_num_threads(threads);
-    }
+    internal void ApplyThreads() => TorchThreads.Apply(Threads);
 
     /// <inheritdoc/>
     public void Dispose() => Network.Dispose();

@@ -82,8 +82,7 @@ public abstract class ClosedFormTrainerBase<TOptions> : IEstimator<TorchPredicti
         if (count == 0)
             throw TrainerColumns.NoRows(labelColumn.Name);
         head.CheckDistinctLabels(labelColumn.Name, distinct);
-        if (options.Threads is { } threads)
-            torch.set_num_threads(threads);
+        TorchThreads.Apply(options.Threads);
 
         var (features, labels) = ReadAll(input, featureColumn, featureSize, labelColumn, head, options.CancellationToken);
         ClosedFormModel solved;

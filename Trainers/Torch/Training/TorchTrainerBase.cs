@@ -107,8 +107,7 @@ public abstract class TorchTrainerBase<TOptions> : IEstimator<TorchPredictionTra
             throw TrainerColumns.NoRows(labelColumn.Name);
         head.CheckDistinctLabels(labelColumn.Name, distinct);
 
-        if (options.Threads is { } threads)
-            torch.set_num_threads(threads);
+        TorchThreads.Apply(options.Threads);
         torch.manual_seed(options.Seed);
         var architecture = CreateArchitecture(options, inputShape, head.OutputSize, new TrainingData(trainData, featureColumn));
         var module = architecture.Build(inputShape, head.OutputSize);
