@@ -66,39 +66,46 @@ public sealed class LightGbmCandidate : PerTaskCandidate
 
     /// <inheritdoc/>
     protected override IEstimator<ITransformer> Binary(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
-        new LightGbmSingleLeafGuard(MinimumLeafRows(parameters, context),
-        mlContext.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
+        Guarded(parameters, context, minimumLeafRows => mlContext.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
         {
-            NumberOfIterations = parameters.GetInt("iterations"), NumberOfLeaves = parameters.GetInt("leaves"), MinimumExampleCountPerLeaf = MinimumLeafRows(parameters, context),
+            NumberOfIterations = parameters.GetInt("iterations"), NumberOfLeaves = parameters.GetInt("leaves"), MinimumExampleCountPerLeaf = minimumLeafRows,
             LearningRate = parameters.GetDouble("learning_rate"), NumberOfThreads = context.ThreadsOnTablesWithOneBelow(SingleThreadBelowRows), Seed = context.Seed, Booster = Booster(parameters),
         }));
 
     /// <inheritdoc/>
     protected override IEstimator<ITransformer> Multiclass(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
-        new LightGbmSingleLeafGuard(MinimumLeafRows(parameters, context),
-        mlContext.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
+        Guarded(parameters, context, minimumLeafRows => mlContext.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
         {
-            NumberOfIterations = parameters.GetInt("iterations"), NumberOfLeaves = parameters.GetInt("leaves"), MinimumExampleCountPerLeaf = MinimumLeafRows(parameters, context),
+            NumberOfIterations = parameters.GetInt("iterations"), NumberOfLeaves = parameters.GetInt("leaves"), MinimumExampleCountPerLeaf = minimumLeafRows,
             LearningRate = parameters.GetDouble("learning_rate"), NumberOfThreads = context.ThreadsOnTablesWithOneBelow(SingleThreadBelowRows), Seed = context.Seed, Booster = Booster(parameters),
             UseSoftmax = UsesSoftmax,
         }));
 
     /// <inheritdoc/>
     protected override IEstimator<ITransformer> Regression(MLContext mlContext, ParameterSet parameters, CandidateContext context) =>
-        new LightGbmSingleLeafGuard(MinimumLeafRows(parameters, context),
-        mlContext.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
+        Guarded(parameters, context, minimumLeafRows => mlContext.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
         {
-            NumberOfIterations = parameters.GetInt("iterations"), NumberOfLeaves = parameters.GetInt("leaves"), MinimumExampleCountPerLeaf = MinimumLeafRows(parameters, context),
+            NumberOfIterations = parameters.GetInt("iterations"), NumberOfLeaves = parameters.GetInt("leaves"), MinimumExampleCountPerLeaf = minimumLeafRows,
             LearningRate = parameters.GetDouble("learning_rate"), NumberOfThreads = context.ThreadsOnTablesWithOneBelow(SingleThreadBelowRows), Seed = context.Seed, Booster = Booster(parameters),
         }));
+
+    /// <summary>LightGBM built with <see cref="MinimumLeafRows"/>, its failure to split reported as such (<see cref="LightGbmSingleLeafGuard"/>).</summary>
+    private static IEstimator<ITransformer> Guarded(ParameterSet parameters, CandidateContext context, Func<int, IEstimator<ITransformer>> lightGbm)
+    {
+        var minimumLeafRows = MinimumLeafRows(parameters, context);
+        return new LightGbmSingleLeafGuard(minimumLeafRows, lightGbm(minimumLeafRows));
+    }
 
     /// <summary>
     /// The leaf minimum, at most half the training rows: below twice the minimum LightGBM cannot split at all and grows
     /// trees of one leaf, which ML.NET fails to convert ("Value cannot be null. (Parameter 'items')",
     /// dotnet/machinelearning#5022). Every LightGBM trial on an 8-row table failed that way.
     /// </summary>
-    private static int MinimumLeafRows(ParameterSet parameters, CandidateContext context) =>
-        context.Data is { Rows: > 0 } data ? (int)Math.Min(parameters.GetInt("min_leaf_examples"), Math.Max(1, data.Rows / 2)) : parameters.GetInt("min_leaf_examples");
+    private static int MinimumLeafRows(ParameterSet parameters, CandidateContext context)
+    {
+        var asked = parameters.GetInt("min_leaf_examples");
+        return context.Data is { Rows: > 0 } data ? (int)Math.Min(asked, Math.Max(1, data.Rows / 2)) : asked;
+    }
 
     private static GradientBooster.Options Booster(ParameterSet parameters) => new()
     {

@@ -3,8 +3,8 @@ using MlToolkit.Data.IO;
 using MlToolkit.Trainers.Torch.Architectures;
 using MlToolkit.Trainers.Torch.Scoring;
 using MlToolkit.Trainers.Torch.Training;
-using static TorchSharp.torch;
 using MlToolkit.Trainers.Torch.Runtime;
+using static TorchSharp.torch;
 
 namespace MlToolkit.Trainers.Torch.Compression;
 
