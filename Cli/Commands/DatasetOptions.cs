@@ -64,7 +64,7 @@ internal sealed class DatasetOptions
 
     public Option<string[]> ColumnTypes { get; } = new("--column-type")
     {
-        Description = "Override an inferred column type: NAME=numeric|boolean|text (repeatable).",
+        Description = "Override an inferred column type: NAME=numeric|boolean|text (repeatable; text also keeps a column of dates as text).",
         AllowMultipleArgumentsPerToken = true,
     };
 

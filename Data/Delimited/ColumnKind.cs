@@ -30,4 +30,7 @@ public enum ColumnPurpose
 
     /// <summary>Paths of image files: load them into a pixel tensor.</summary>
     ImagePath,
+
+    /// <summary>Calendar dates or date-times (see <see cref="DateText"/>): expand them into numeric parts.</summary>
+    DateTime,
 }

@@ -9,7 +9,8 @@ namespace MlToolkit.Data.Delimited;
 /// <param name="DistinctValues">Distinct non-missing values seen, counted up to <see cref="DistinctCap"/>.</param>
 /// <param name="MeanLength">Mean length in characters of the non-missing values.</param>
 /// <param name="ImagePaths">Fields ending in an image file extension.</param>
-public sealed record ColumnStatistics(int Values, int Missing, int Numeric, int Booleans, bool AllIntegers, int DistinctValues, double MeanLength, int ImagePaths = 0)
+/// <param name="Dates">Fields that read as dates or date-times (<see cref="DateText"/>).</param>
+public sealed record ColumnStatistics(int Values, int Missing, int Numeric, int Booleans, bool AllIntegers, int DistinctValues, double MeanLength, int ImagePaths = 0, int Dates = 0)
 {
     /// <summary>Distinct values are counted up to this many.</summary>
     public const int DistinctCap = 10_000;

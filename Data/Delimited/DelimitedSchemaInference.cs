@@ -61,7 +61,14 @@ public static class DelimitedSchemaInference
             var index = columns.FindIndex(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
             if (index < 0)
                 throw new SchemaException($"Column '{name}' given a type override is not in {source.Name}. Columns: {string.Join(", ", names)}.");
-            columns[index] = columns[index].Kind == kind ? columns[index] : DelimitedColumn.OfKind(columns[index].Name, index, kind);
+            columns[index] = columns[index] switch
+            {
+                // Text asked of a date column: what it would be without date reading (categories or free text).
+                { Purpose: ColumnPurpose.DateTime } when kind == ColumnKind.Text =>
+                    columns[index] with { Purpose = PurposeOfText(statistics[columns[index].Name] with { Dates = 0 }) },
+                var same when same.Kind == kind => same,
+                _ => DelimitedColumn.OfKind(columns[index].Name, index, kind),
+            };
         }
         return new DelimitedSchema(new DelimitedFormat(separator, hasHeader, allowQuoting, decimalMark), columns, statistics, data.Count) { Warnings = warnings };
     }
@@ -210,7 +217,7 @@ public static class DelimitedSchemaInference
 
     private static ColumnStatistics Measure(IEnumerable<string> values, IReadOnlySet<string> missingTokens, char decimalMark)
     {
-        int count = 0, missing = 0, numeric = 0, booleans = 0, imagePaths = 0;
+        int count = 0, missing = 0, numeric = 0, booleans = 0, imagePaths = 0, dates = 0;
         var allIntegers = true;
         long totalLength = 0;
         var distinct = new HashSet<string>(StringComparer.Ordinal);
@@ -234,6 +241,10 @@ public static class DelimitedSchemaInference
             {
                 booleans++;
             }
+            else if (DateText.TryParse(value, out _))
+            {
+                dates++;
+            }
             else if (Images.ImageFolder.ImageExtensions.Contains(Path.GetExtension(value.Trim())))
             {
                 imagePaths++;
@@ -241,7 +252,7 @@ public static class DelimitedSchemaInference
         }
         var present = count - missing;
         return new ColumnStatistics(count, missing, numeric, booleans, allIntegers && numeric > 0, distinct.Count,
-            present == 0 ? 0 : (double)totalLength / present, imagePaths);
+            present == 0 ? 0 : (double)totalLength / present, imagePaths, dates);
     }
 
     private static DelimitedColumn Classify(string name, int index, ColumnStatistics stats)
@@ -254,14 +265,17 @@ public static class DelimitedSchemaInference
     }
 
     /// <summary>
-    /// What a text column is for, from its statistics: image paths (90% name image files), categories (few distinct,
-    /// short values) or free text.
+    /// What a text column is for, from its statistics: image paths (90% name image files), dates (every value reads as
+    /// one), categories (few distinct, short values) or free text.
     /// </summary>
     public static ColumnPurpose PurposeOfText(ColumnStatistics stats)
     {
         ArgumentNullException.ThrowIfNull(stats);
         if (stats.Present > 0 && stats.ImagePaths >= 0.9 * stats.Present)
             return ColumnPurpose.ImagePath;
+        // All of them, not most: a value that is no date would silently become a missing one.
+        if (stats.Present > 0 && stats.Dates == stats.Present)
+            return ColumnPurpose.DateTime;
         var categorical = stats.Present > 0 && stats.DistinctValues <= Math.Max(2, stats.Present / 2) && stats.MeanLength <= 50;
         return categorical ? ColumnPurpose.Categorical : ColumnPurpose.Text;
     }

@@ -9,7 +9,8 @@ namespace MlToolkit.Pipelines.Featurization;
 
 /// <summary>
 /// Builds the preprocessing that turns every input column into one numeric <c>Features</c> vector, by each
-/// column's purpose: numeric columns get missing values replaced by the mean, Boolean columns become 0/1,
+/// column's purpose: numeric columns get missing values replaced by the mean, dates become their numeric parts
+/// (<see cref="Dates.DateTimePartsTransformer"/>) treated as numbers, Boolean columns become 0/1,
 /// categorical columns are one-hot encoded (hashed into 2^10 slots above <see cref="MaxOneHotValues"/> distinct
 /// values; a value unseen in training maps to all zeros, as documented), free text is n-gram featurized
 /// (an empty text gives an all-zero vector), and image paths are loaded into 32×32 RGB pixel tensors.
@@ -56,7 +57,9 @@ public static class AutoFeaturizer
         IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
         var outputs = new List<string>();
 
-        var numeric = columns.Where(c => c.Purpose == ColumnPurpose.Numeric).Select(c => new InputOutputColumnPair(c.Name, c.Name)).ToArray();
+        foreach (var column in columns.Where(c => c.Purpose == ColumnPurpose.DateTime))
+            pipeline = pipeline.Append(new Dates.DateTimePartsEstimator(column.Name, column.Name));
+        var numeric = columns.Where(c => c.Purpose is ColumnPurpose.Numeric or ColumnPurpose.DateTime).Select(c => new InputOutputColumnPair(c.Name, c.Name)).ToArray();
         if (numeric.Length > 0)
         {
             pipeline = pipeline.Append(transforms.ReplaceMissingValues(numeric, MissingValueReplacingEstimator.ReplacementMode.Mean));

@@ -4,7 +4,7 @@ namespace MlToolkit.Pipelines.Featurization;
 
 /// <summary>
 /// What the user says about input columns, overriding what inference would decide (as ML.NET AutoML's
-/// <c>ColumnInformation</c>): categories, free text, numbers, image paths, or columns to leave out.
+/// <c>ColumnInformation</c>): categories, free text, numbers, dates, image paths, or columns to leave out.
 /// </summary>
 public sealed class ColumnInformation
 {
@@ -16,6 +16,9 @@ public sealed class ColumnInformation
 
     /// <summary>Numeric columns (missing values imputed; scaled for linear and neural trainers).</summary>
     public ISet<string> NumericColumnNames { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Columns of dates or date-times, expanded into numeric parts (<see cref="Dates.DateTimePartsTransformer"/>).</summary>
+    public ISet<string> DateTimeColumnNames { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Columns holding image file paths.</summary>
     public ISet<string> ImagePathColumnNames { get; } = new HashSet<string>(StringComparer.Ordinal);
@@ -31,6 +34,7 @@ public sealed class ColumnInformation
         copy.TextColumnNames.UnionWith(TextColumnNames);
         copy.NumericColumnNames.UnionWith(NumericColumnNames);
         copy.ImagePathColumnNames.UnionWith(ImagePathColumnNames);
+        copy.DateTimeColumnNames.UnionWith(DateTimeColumnNames);
         copy.IgnoredColumnNames.UnionWith(IgnoredColumnNames);
         return copy;
     }
@@ -41,9 +45,10 @@ public sealed class ColumnInformation
         : TextColumnNames.Contains(column) ? ColumnPurpose.Text
         : NumericColumnNames.Contains(column) ? ColumnPurpose.Numeric
         : ImagePathColumnNames.Contains(column) ? ColumnPurpose.ImagePath
+        : DateTimeColumnNames.Contains(column) ? ColumnPurpose.DateTime
         : null;
 
     /// <summary>Every column named here, to check against the data.</summary>
     public IEnumerable<string> Named =>
-        CategoricalColumnNames.Concat(TextColumnNames).Concat(NumericColumnNames).Concat(ImagePathColumnNames).Concat(IgnoredColumnNames);
+        CategoricalColumnNames.Concat(TextColumnNames).Concat(NumericColumnNames).Concat(ImagePathColumnNames).Concat(DateTimeColumnNames).Concat(IgnoredColumnNames);
 }

@@ -8,7 +8,7 @@ namespace MlToolkit.Pipelines.Featurization;
 /// <summary>
 /// Features of any <see cref="IDataView"/> (ML.NET's <c>LoadFromTextFile&lt;T&gt;</c>, <c>LoadFromEnumerable</c>, a
 /// database reader), planned from its schema: numbers and number vectors of any width are converted to Single,
-/// Booleans to 0/1, keys one-hot; text columns are sampled to tell categories, free text and image paths apart.
+/// Booleans to 0/1, keys one-hot, dates and times to their numeric parts; text columns are sampled to tell categories, free text and image paths apart.
 /// <see cref="ColumnInformation"/> overrides any of it.
 /// </summary>
 public sealed class SchemaFeaturePlan : IFeaturePlan
@@ -47,6 +47,10 @@ public sealed class SchemaFeaturePlan : IFeaturePlan
             else if (itemType is BooleanDataViewType && column.Type is not VectorDataViewType)
             {
                 features.Add(new FeatureColumn(column.Name, ColumnPurpose.Boolean));
+            }
+            else if (itemType is DateTimeDataViewType or DateTimeOffsetDataViewType && column.Type is not VectorDataViewType)
+            {
+                features.Add(new FeatureColumn(column.Name, ColumnPurpose.DateTime));
             }
             else if (itemType is TextDataViewType && column.Type is not VectorDataViewType)
             {

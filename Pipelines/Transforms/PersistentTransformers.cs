@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.ML;
+using MlToolkit.Pipelines.Dates;
 using MlToolkit.Pipelines.Text;
 
 namespace MlToolkit.Pipelines.Transforms;
@@ -15,6 +16,7 @@ public static class PersistentTransformers
     private static readonly Dictionary<string, Func<JsonObject, ITransformer>> Loaders = new(StringComparer.Ordinal)
     {
         [TokenIdTransformer.Kind] = TokenIdTransformer.Load,
+        [DateTimePartsTransformer.Kind] = DateTimePartsTransformer.Load,
     };
 
     /// <summary>Registers how to rebuild a transformer saved as <paramref name="kind"/> (the kind its <c>SaveState</c> returns).</summary>
