@@ -231,7 +231,7 @@ internal static class AutomlCommand
             if (run.Baseline is { } baseline)
                 w.WriteLine($"Baseline {baseline.ToText(run.Metric.Name)}");
             if (run.Ensemble is { } ensemble)
-                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ensemble {EnsembleMembers(ensemble)}: {run.Metric.Name} {ensemble.Value:0.0000} out of fold (best single {ensemble.BestSingleValue:0.0000}); saved as the model"));
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ensemble {EnsembleMembers(ensemble)}: {run.Metric.Name} {ensemble.Value:0.0000} out of fold (best single {ensemble.BestSingleValue:0.0000}){JudgedOn(ensemble)}; saved as the model"));
             else if (run.EnsembleSkipped is { } whyNot)
                 w.WriteLine($"Ensemble none: {whyNot}");
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -253,6 +253,11 @@ internal static class AutomlCommand
 
     private static string EnsembleMembers(EnsembleSummary ensemble) =>
         string.Join(" + ", ensemble.Weights.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Value:0.00}×trial {w.Key}")));
+
+    /// <summary>What the blend beat the best single trial on, when that is not the metric: a lower accuracy is then no slip.</summary>
+    private static string JudgedOn(EnsembleSummary ensemble) => ensemble.JudgedOn is { } judged
+        ? string.Create(CultureInfo.InvariantCulture, $", kept on its {(judged.Name == "brier" ? "Brier score" : judged.Name)} {judged.Value:0.0000} against {judged.BestSingleValue:0.0000} (lower is better)")
+        : "";
 
     private static string Reason(StopReason reason) => reason switch
     {
@@ -296,6 +301,9 @@ internal static class AutomlCommand
             {
                 ["value"] = ensemble.Value,
                 ["bestSingleValue"] = ensemble.BestSingleValue,
+                ["judgedOn"] = ensemble.JudgedOn is { } judged
+                    ? new JsonObject { ["score"] = judged.Name, ["value"] = judged.Value, ["bestSingleValue"] = judged.BestSingleValue }
+                    : null,
                 ["members"] = new JsonArray(ensemble.Weights.Select(w => (JsonNode?)new JsonObject { ["trial"] = w.Key, ["weight"] = Math.Round(w.Value, 6) }).ToArray()),
             } : null,
             ["ensembleSkipped"] = run.EnsembleSkipped,

@@ -161,7 +161,8 @@ internal sealed class EnsembleBuilder
         if (weights.Count < 2)
             return null;
         var blend = EnsembleSelection.Average(judging.Usable, weights);
-        if (judging.Guide.Loss(blend, judging.Width) >= judging.BestSingleGuideLoss)
+        var guideLoss = judging.Guide.Loss(blend, judging.Width);
+        if (guideLoss >= judging.BestSingleGuideLoss)
             return null;
         var loss = judging.Metric.Loss(blend, judging.Width);
         // The metric's loss is its negation when higher is better, so ToMetric maps the baseline's value to its loss too.
@@ -169,7 +170,8 @@ internal sealed class EnsembleBuilder
         if (_belowBaseline)
             return null;
         var total = weights.Values.Sum();
-        return new EnsembleSummary(weights.ToDictionary(p => p.Key, p => p.Value / total), ToMetric(loss), ToMetric(judging.BestSingleMetricLoss));
+        var judgedOn = judging.Guide.Name == judging.Metric.Name ? null : new JudgedScore(judging.Guide.Name, guideLoss, judging.BestSingleGuideLoss);
+        return new EnsembleSummary(weights.ToDictionary(p => p.Key, p => p.Value / total), ToMetric(loss), ToMetric(judging.BestSingleMetricLoss), judgedOn);
     }
 
     /// <summary>One model averaging <paramref name="members"/> (refit on all rows) with the selected weights.</summary>

@@ -284,6 +284,22 @@ public sealed class AutomlCommandTests : IDisposable
         Assert.Contains("with prior (BinaryClassification)", predicted.Out);
     }
 
+    [Fact]
+    public void A_blend_kept_on_accuracy_says_the_Brier_scores_it_was_judged_on()
+    {
+        string[] args = { "automl", "--sample", "breast-cancer", "--trainers", "lbfgs,knn,kernel", "--max-trials", "6", "--cv", "3", "--isolation", "thread", "--explain", "false" };
+        var json = CliRunner.InProcess([.. args, "-o", _folder.File("j"), "--json"]);
+        Assert.True(json.ExitCode == 0, json.Error);
+        var ensemble = JsonNode.Parse(json.Out)!["ensemble"]!;
+        var judged = ensemble["judgedOn"]!;
+        Assert.Equal("brier", (string?)judged["score"]);
+        Assert.True((double)judged["value"]! < (double)judged["bestSingleValue"]!, ensemble.ToJsonString());
+
+        var text = CliRunner.InProcess([.. args, "-o", _folder.File("t")]);
+        Assert.True(text.ExitCode == 0, text.Error);
+        Assert.Matches(@"\nEnsemble .+: accuracy 0\.\d{4} out of fold \(best single 0\.\d{4}\), kept on its Brier score 0\.\d{4} against 0\.\d{4} \(lower is better\); saved as the model", text.Out);
+    }
+
     private static JsonArray TrialsJson(string output) => JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trials.json")))!.AsArray();
 
     [Fact]

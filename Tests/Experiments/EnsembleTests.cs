@@ -46,6 +46,7 @@ public sealed class EnsembleTests
             .Select(p => metric.Loss(p!.Value.Values.Select(v => (double)v).ToArray(), 1)).ToList();
         Assert.Equal(singles.Min(), ensemble.BestSingleValue, 9);
         Assert.True(ensemble.Value < singles.Min(), $"blend {ensemble.Value} vs best single {singles.Min()}");
+        Assert.Null(ensemble.JudgedOn);
         Measured.AtMost(ensemble.Value, 0.073, 0.0713, "blend's out-of-fold log-loss");
         Assert.Equal("ensemble", result.BestModel!.Description.Trainer);
 
