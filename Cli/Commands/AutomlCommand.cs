@@ -222,7 +222,8 @@ internal static class AutomlCommand
         w.WriteLine();
         w.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Stopped  {Reason(summary.Reason)} after {summary.Elapsed.TotalSeconds:0.0} s; {summary.Trials.Count} trials{(summary.ResumedTrials > 0 ? $" ({summary.ResumedTrials} resumed from storage)" : "")}"));
-        w.WriteLine($"Dataset  {dataset}: {run.Task}, {run.Evaluation}, maximizing {run.Metric.Name}".Replace("maximizing", run.Metric.Maximize ? "maximizing" : "minimizing", StringComparison.Ordinal));
+        var withoutLabel = run.RowsWithoutLabel > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {run.RowsWithoutLabel:N0} rows without a label left out") : "";
+        w.WriteLine($"Dataset  {dataset}: {run.Task}, {run.Evaluation}, maximizing {run.Metric.Name}{withoutLabel}".Replace("maximizing", run.Metric.Maximize ? "maximizing" : "minimizing", StringComparison.Ordinal));
         w.WriteLine(run.Leaderboard.ToText());
         if (run.BestTrial is { } best)
         {
@@ -287,6 +288,7 @@ internal static class AutomlCommand
             ["maximize"] = run.Metric.Maximize,
             ["folds"] = run.Folds,
             ["repeats"] = run.Repeats,
+            ["rowsWithoutLabel"] = run.RowsWithoutLabel,
             ["stopReason"] = run.Summary.Reason.ToString(),
             ["elapsedSeconds"] = Math.Round(run.Summary.Elapsed.TotalSeconds, 3),
             ["trials"] = run.Trials.Count,

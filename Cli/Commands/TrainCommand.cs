@@ -178,7 +178,7 @@ internal static class TrainCommand
         w.WriteLine(DatasetLine(dataset));
         w.WriteLine($"Label    {d.LabelColumn} -> {d.Task}{classes}");
         w.WriteLine($"Trainer  {d.Trainer}: {trained.Hyperparameters}");
-        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained  on {trained.TrainRows:N0} rows in {trained.Duration.TotalSeconds:0.0} s"));
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained  on {trained.TrainRows:N0} rows in {trained.Duration.TotalSeconds:0.0} s{(trained.RowsWithoutLabel > 0 ? $" ({trained.RowsWithoutLabel:N0} rows without a label left out)" : "")}"));
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test metrics ({trained.Test.Rows:N0} held-out rows):"));
         w.Write(trained.Test.ToText());
         w.WriteLine($"Model    {path}");
@@ -197,6 +197,7 @@ internal static class TrainCommand
             ["trainer"] = d.Trainer,
             ["hyperparameters"] = JsonNode.Parse(trained.Hyperparameters.ToJson()),
             ["trainRows"] = trained.TrainRows,
+            ["rowsWithoutLabel"] = trained.RowsWithoutLabel,
             ["trainingSeconds"] = Math.Round(trained.Duration.TotalSeconds, 3),
             ["test"] = trained.Test.ToJson(),
             ["model"] = path,

@@ -172,25 +172,14 @@ public static class DataSplits
         using var cursor = data.GetRowCursor(new[] { schemaColumn });
         Func<string> read = schemaColumn.Type switch
         {
-            NumberDataViewType n when n == NumberDataViewType.Single => Reader<float>(cursor, schemaColumn, v => v.ToString("R", CultureInfo.InvariantCulture)),
-            BooleanDataViewType => Reader<bool>(cursor, schemaColumn, v => v ? "1" : "0"),
-            TextDataViewType => Reader<ReadOnlyMemory<char>>(cursor, schemaColumn, v => v.ToString()),
-            KeyDataViewType => Reader<uint>(cursor, schemaColumn, v => v.ToString(CultureInfo.InvariantCulture)),
+            NumberDataViewType n when n == NumberDataViewType.Single => ColumnReader.Bind<float, string>(cursor, schemaColumn, v => v.ToString("R", CultureInfo.InvariantCulture)),
+            BooleanDataViewType => ColumnReader.Bind<bool, string>(cursor, schemaColumn, v => v ? "1" : "0"),
+            TextDataViewType => ColumnReader.Bind<ReadOnlyMemory<char>, string>(cursor, schemaColumn, v => v.ToString()),
+            KeyDataViewType => ColumnReader.Bind<uint, string>(cursor, schemaColumn, v => v.ToString(CultureInfo.InvariantCulture)),
             _ => throw new SchemaException($"Column '{column}' has type {schemaColumn.Type}; splits can stratify or group by text, numbers, Booleans or keys."),
         };
         while (cursor.MoveNext())
             keys.Add(read());
         return keys;
-    }
-
-    private static Func<string> Reader<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, string> format)
-    {
-        var getter = cursor.GetGetter<T>(column);
-        T value = default!;
-        return () =>
-        {
-            getter(ref value);
-            return format(value);
-        };
     }
 }

@@ -54,6 +54,7 @@ public sealed class AutoMlExperiment
 
     private readonly MLContext _mlContext;
     private readonly IDataView _data;
+    private int _rowsWithoutLabel;
     private readonly string _labelColumn;
     private readonly List<IReadOnlyDictionary<string, ParameterValue>> _enqueued = new();
     private IDataView? _testData;
@@ -254,6 +255,7 @@ public sealed class AutoMlExperiment
             EnsembleSkipped = noEnsemble,
             Baseline = baseline,
             Repeats = setup.Repeats,
+            RowsWithoutLabel = _rowsWithoutLabel,
             FinalFitChange = finalFitChange,
         };
     }
@@ -405,8 +407,10 @@ public sealed class AutoMlExperiment
             ImageFiles.Check(_data, column);
 
         var ml = new MLContext(Options.Seed);
-        var labelEncoder = label.Encoder(ml).Fit(_data);
-        var encoded = ml.Data.Cache(labelEncoder.Transform(_data));
+        var (labelled, withoutLabel) = LabelledRows.Of(_data, label.LabelColumn);
+        _rowsWithoutLabel = withoutLabel;
+        var labelEncoder = label.Encoder(ml).Fit(labelled);
+        var encoded = ml.Data.Cache(labelEncoder.Transform(labelled));
         var stratify = task == PredictionTask.Regression ? null : "Label";
         var rows = RowCounter.Count(encoded);
         var foldCount = Options.Folds ?? AutomaticFolds(rows, _data.Schema.Count - 1, modality, label.Classes.Count);

@@ -38,6 +38,9 @@ public sealed class AutoMlResult
     /// <summary>Times the cross-validation was repeated on a new shuffle (1 with a holdout).</summary>
     public int Repeats { get; init; } = 1;
 
+    /// <summary>Rows of the training data left out because their label is missing (<see cref="Data.Splits.LabelledRows"/>).</summary>
+    public int RowsWithoutLabel { get; init; }
+
     /// <summary>How trials were evaluated, e.g. "5-fold cross-validation", "2×5-fold cross-validation" or "holdout".</summary>
     public string Evaluation => Folds > 1 ? $"{(Repeats > 1 ? $"{Repeats}×" : "")}{Folds}-fold cross-validation" : "holdout";
 

@@ -33,6 +33,8 @@ public static class SupervisedTraining
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.TestFraction, 0.0, nameof(request.TestFraction));
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(request.TestFraction, 1.0, nameof(request.TestFraction));
         var label = LabelSetup.Resolve(request.Data, request.LabelColumn, request.Task, request.PositiveClass);
+        var (labelled, withoutLabel) = LabelledRows.Of(request.Data, label.LabelColumn);
+        request = request with { Data = labelled };
         var task = label.Task;
         var modality = label.Modality(request.Features, request.IgnoreColumns);
         var trainer = request.Candidate ?? (request.Trainer is { } name ? CandidateCatalog.Get(name)
@@ -64,7 +66,7 @@ public static class SupervisedTraining
         var model = new TrainedModel(label.Describe(trainer.Name, features, train), request.Data.Schema, labelEncoder, scorer);
         ScoreCheck.RequireFinite(scorer.Transform(encoded), $"The {trainer.Name} model trained on {trainRows:N0} rows");
         var report = ModelEvaluator.Evaluate(mlContext, model, test);
-        return new TrainingResult(model, report, trainRows, clock.Elapsed, hyperparameters);
+        return new TrainingResult(model, report, trainRows, clock.Elapsed, hyperparameters) { RowsWithoutLabel = withoutLabel };
     }
 
     private static (IDataView Train, IDataView Test) Split(TrainingRequest request, LabelSetup label)

@@ -10,4 +10,8 @@ namespace MlToolkit.Experiments.Training;
 /// <param name="TrainRows">Rows trained on.</param>
 /// <param name="Duration">Wall-clock time of fitting (not of evaluation).</param>
 /// <param name="Hyperparameters">The configuration the trainer was built from: its defaults with the request's overrides.</param>
-public sealed record TrainingResult(TrainedModel Model, EvaluationReport Test, long TrainRows, TimeSpan Duration, ParameterSet Hyperparameters);
+public sealed record TrainingResult(TrainedModel Model, EvaluationReport Test, long TrainRows, TimeSpan Duration, ParameterSet Hyperparameters)
+{
+    /// <summary>Rows of the data left out, before the split, because their label is missing.</summary>
+    public int RowsWithoutLabel { get; init; }
+}

@@ -13,6 +13,9 @@ namespace MlToolkit.Models.Evaluation;
 /// <param name="UnseenCategories">Per one-hot column, rows whose value was not seen in training (encoded as all zeros).</param>
 public sealed record EvaluationReport(PredictionTask Task, long Rows, IReadOnlyList<KeyValuePair<string, double>> Metrics, IReadOnlyDictionary<string, long>? UnseenCategories = null)
 {
+    /// <summary>Rows of the data left out of the metrics because their label is missing.</summary>
+    public int RowsWithoutLabel { get; init; }
+
     /// <summary>The first metric: accuracy for classification, R² for regression.</summary>
     public KeyValuePair<string, double> Primary => Metrics[0];
 
@@ -22,7 +25,7 @@ public sealed record EvaluationReport(PredictionTask Task, long Rows, IReadOnlyL
         Metrics.FirstOrDefault(m => m.Key == name) is { Key: not null } found ? found.Value
         : throw new KeyNotFoundException($"No metric '{name}'. Metrics: {string.Join(", ", Metrics.Select(m => m.Key))}.");
 
-    /// <summary>A JSON object: task, rows and metrics.</summary>
+    /// <summary>A JSON object: task, rows (and those without a label, left out) and metrics.</summary>
     public JsonObject ToJson()
     {
         var metrics = new JsonObject();
@@ -31,7 +34,7 @@ public sealed record EvaluationReport(PredictionTask Task, long Rows, IReadOnlyL
         var unseen = new JsonObject();
         foreach (var (column, count) in UnseenCategories ?? new Dictionary<string, long>())
             unseen[column] = count;
-        return new JsonObject { ["task"] = Task.ToString(), ["rows"] = Rows, ["metrics"] = metrics, ["unseenCategories"] = unseen };
+        return new JsonObject { ["task"] = Task.ToString(), ["rows"] = Rows, ["rowsWithoutLabel"] = RowsWithoutLabel, ["metrics"] = metrics, ["unseenCategories"] = unseen };
     }
 
     /// <summary>Aligned <c>name  value</c> lines.</summary>
@@ -43,6 +46,8 @@ public sealed record EvaluationReport(PredictionTask Task, long Rows, IReadOnlyL
             text.Append(CultureInfo.InvariantCulture, $"  {name.PadRight(width)}  {(double.IsNaN(value) ? "undefined" : value.ToString("0.0000", CultureInfo.InvariantCulture))}").AppendLine();
         foreach (var (column, count) in (UnseenCategories ?? new Dictionary<string, long>()).Where(kv => kv.Value > 0))
             text.Append(CultureInfo.InvariantCulture, $"  note: {count} row(s) had a '{column}' value unseen in training (encoded as all zeros)").AppendLine();
+        if (RowsWithoutLabel > 0)
+            text.Append(CultureInfo.InvariantCulture, $"  note: {RowsWithoutLabel} row(s) without a label left out").AppendLine();
         return text.ToString();
     }
 

@@ -9,7 +9,7 @@ namespace MlToolkit.Models.Evaluation;
 /// <summary>Evaluates a <see cref="TrainedModel"/> on labelled data with ML.NET's evaluators.</summary>
 public static class ModelEvaluator
 {
-    /// <summary>Scores <paramref name="data"/> and computes the task's metrics.</summary>
+    /// <summary>Scores <paramref name="data"/> and computes the task's metrics; rows whose label is missing are left out and counted.</summary>
     /// <exception cref="SchemaException">The data lacks the label or an input column, or has label classes the model never saw.</exception>
     public static EvaluationReport Evaluate(MLContext mlContext, TrainedModel model, IDataView data)
     {
@@ -26,6 +26,9 @@ public static class ModelEvaluator
             if (unseen.Count > 0)
                 throw new SchemaException($"Label column '{description.LabelColumn}' has values the model was not trained on: {string.Join(", ", unseen.Take(10))}. Known classes: {string.Join(", ", description.Classes)}.");
         }
+        var withoutLabel = 0;
+        if (!model.IsPipeline)
+            (data, withoutLabel) = MlToolkit.Data.Splits.LabelledRows.Of(data, description.LabelColumn);
         var scored = model.Score(model.LabelEncoder.Transform(data));
         if (scored.Schema.GetColumnOrNull("Label") is null)
             throw new SchemaException($"Neither the data nor the model gives a 'Label' column to evaluate against; the model's label is '{description.LabelColumn}' (a pipeline file is evaluated on the Label column it makes, or on one in the data).");
@@ -33,7 +36,7 @@ public static class ModelEvaluator
         if (rows == 0)
             throw new SchemaException("The evaluation data has no rows.");
         var unseenCategories = description.KnownCategories is { Count: > 0 } known ? Pipelines.Featurization.CategoryCensus.CountUnseen(data, known) : null;
-        return new EvaluationReport(description.Task, rows, Metrics(mlContext, description.Task, scored), unseenCategories);
+        return new EvaluationReport(description.Task, rows, Metrics(mlContext, description.Task, scored), unseenCategories) { RowsWithoutLabel = withoutLabel };
     }
 
     private static void CheckInputs(TrainedModel model, IDataView data)

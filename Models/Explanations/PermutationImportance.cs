@@ -20,6 +20,9 @@ public static class PermutationImportance
         ArgumentNullException.ThrowIfNull(data);
         options ??= new PfiOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Repeats, 1, nameof(PfiOptions.Repeats));
+        // A row without a label cannot lose or gain the metric when a column is shuffled.
+        if (!model.IsPipeline)
+            data = MlToolkit.Data.Splits.LabelledRows.Of(data, model.Description.LabelColumn).Rows;
         var table = ColumnTable.Read(data, options.MaxRows);
         var metric = MetricDefinition.Get(model.Description.Task, options.Metric);
         var identity = Enumerable.Range(0, table.Rows).ToArray();
