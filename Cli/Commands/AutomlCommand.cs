@@ -164,10 +164,24 @@ internal static class AutomlCommand
         }
         if (run.BestTrial is null)
         {
-            error.WriteLine("error: no trial completed within the budget; give more --train-time, or see the errors in trials.csv.");
+            error.WriteLine(NoTrialCompleted(run.Trials));
             return ExitCodes.NoModel;
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Why no model came out: when every trial that ended failed, the commonest failure (more time would not help);
+    /// otherwise the budget ran out first.
+    /// </summary>
+    private static string NoTrialCompleted(IReadOnlyList<TrialRecord> trials)
+    {
+        var ended = trials.Where(t => t.State != TrialState.Cancelled).ToList();
+        if (ended.Count == 0 || ended.Any(t => t.State != TrialState.Failed))
+            return "error: no trial completed within the budget; give more --train-time, or see the errors in trials.csv.";
+        var commonest = ended.GroupBy(t => t.Error ?? "no error recorded").OrderByDescending(g => g.Count()).First();
+        var failed = ended.Count == 1 ? "the only trial that ended failed:" : string.Create(CultureInfo.InvariantCulture, $"all {ended.Count} trials that ended failed, {commonest.Count()} of them with:");
+        return $"error: {failed} {commonest.Key} The errors of every trial are in trials.csv.";
     }
 
     private static List<string> Split(string[]? values) =>

@@ -90,7 +90,7 @@ internal sealed class RunningTrial
             return;
         _evaluatingSince ??= _clock.Elapsed;
         if (_clock.Elapsed - _evaluatingSince.Value >= limit)
-            Stop(TrialState.Failed, $"Exceeded the trial timeout of {limit.TotalSeconds:0.#} s.");
+            Stop(TrialState.Failed, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Exceeded the trial timeout of {limit.TotalSeconds:0.###} s."));
     }
 
     public void ObserveMemory(double workingSetMb) => _peakMb = Math.Max(_peakMb, workingSetMb);

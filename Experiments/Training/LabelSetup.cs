@@ -34,6 +34,9 @@ public sealed record LabelSetup(string LabelColumn, DataViewType LabelType, IRea
               ?? throw new SchemaException($"Label column '{labelColumn}' not found. Columns: {string.Join(", ", data.Schema.Select(c => c.Name))}.");
         var classes = LabelEncoding.Classes(data, column.Name);
         var resolved = task ?? InferTask(layout, column.Name, classes.Count);
+        // R² of a constant is 0/0: every trial would fail with a NaN metric rather than say what is wrong.
+        if (resolved == PredictionTask.Regression && classes.Count == 1)
+            throw new SchemaException($"Label column '{column.Name}' holds the same value ({classes[0]}) in every row that has a label; a regression has nothing to learn from it.");
         var positive = resolved == PredictionTask.BinaryClassification ? positiveClass ?? classes.LastOrDefault() : null;
         return new LabelSetup(column.Name, column.Type, resolved == PredictionTask.Regression ? Array.Empty<string>() : classes, resolved, positive, layout);
     }

@@ -209,7 +209,7 @@ public sealed class AutomlCommandTests : IDisposable
         Assert.Equal(5, timedOut.ExitCode);
         Assert.Equal("Exceeded the trial timeout of 0.5 s.", (string?)TrialsJson(_folder.File("t"))[0]!["error"]);
         Assert.False(File.Exists(Path.Combine(_folder.File("t"), "model.zip")));
-        Assert.Contains("error: no trial completed within the budget", timedOut.Error);
+        Assert.Contains("error: the only trial that ended failed: Exceeded the trial timeout of 0.5 s. The errors of every trial are in trials.csv.", timedOut.Error);
 
         var capped = CliRunner.InProcess("automl", "--trainers", "mlp", "--max-trials", "1", "--cv", "2", "--memory-limit", "1", "-o", _folder.File("m"), "--json");
         Assert.Equal(5, capped.ExitCode);
@@ -298,6 +298,20 @@ public sealed class AutomlCommandTests : IDisposable
         var text = CliRunner.InProcess([.. args, "-o", _folder.File("t")]);
         Assert.True(text.ExitCode == 0, text.Error);
         Assert.Matches(@"\nEnsemble .+: accuracy 0\.\d{4} out of fold \(best single 0\.\d{4}\), kept on its Brier score 0\.\d{4} against 0\.\d{4} \(lower is better\); saved as the model", text.Out);
+    }
+
+    [Fact]
+    public void A_constant_regression_label_is_refused_and_trials_that_all_fail_say_why()
+    {
+        var constant = _folder.Write("constant.csv", "x,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},7.5\n")));
+        var refused = CliRunner.InProcess("automl", "--dataset", constant, "--label-col", "y", "--task", "regression", "--max-trials", "2", "-o", _folder.File("c"));
+        Assert.Equal(3, refused.ExitCode);
+        Assert.Equal("error: Label column 'y' holds the same value (7.5) in every row that has a label; a regression has nothing to learn from it.", refused.Error.Trim());
+
+        var failing = CliRunner.InProcess("automl", "--sample", "iris", "--trainers", "mlp", "--max-trials", "2", "--cv", "2", "--trial-timeout", "0.01",
+            "--isolation", "thread", "--explain", "false", "-o", _folder.File("f"));
+        Assert.Equal(5, failing.ExitCode);
+        Assert.Contains("error: all 2 trials that ended failed, 2 of them with: Exceeded the trial timeout of 0.01 s. The errors of every trial are in trials.csv.", failing.Error);
     }
 
     private static JsonArray TrialsJson(string output) => JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trials.json")))!.AsArray();
