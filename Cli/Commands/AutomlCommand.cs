@@ -162,6 +162,12 @@ internal static class AutomlCommand
             error.WriteLine(FormattableString.Invariant($"error: reading and preparing the data took {run.PreparationDuration.TotalSeconds:0.0} s, the whole budget, so no trial started; give more --train-time."));
             return ExitCodes.NoModel;
         }
+        if (run.BestTrial is null && BadInput(run.Trials) is { } badInput)
+        {
+            // Every trial stopped on the same bad value (one past the schema's sample): an input error, as train reports it.
+            error.WriteLine($"error: {badInput}");
+            return ExitCodes.InputError;
+        }
         if (run.BestTrial is null)
         {
             error.WriteLine(NoTrialCompleted(run.Trials));
@@ -182,6 +188,14 @@ internal static class AutomlCommand
         var commonest = ended.GroupBy(t => t.Error ?? "no error recorded").OrderByDescending(g => g.Count()).First();
         var failed = ended.Count == 1 ? "the only trial that ended failed:" : string.Create(CultureInfo.InvariantCulture, $"all {ended.Count} trials that ended failed, {commonest.Count()} of them with:");
         return $"error: {failed} {commonest.Key} The errors of every trial are in trials.csv.";
+    }
+
+    /// <summary>The data error every trial that ended failed with, when they all failed on the same one; else null.</summary>
+    private static string? BadInput(IReadOnlyList<TrialRecord> trials)
+    {
+        const string Prefix = nameof(DataFormatException) + ": ";
+        var errors = trials.Where(t => t.State != TrialState.Cancelled).Select(t => t.State == TrialState.Failed ? t.Error : null).Distinct().ToList();
+        return errors is [{ } only] && only.StartsWith(Prefix, StringComparison.Ordinal) ? only[Prefix.Length..] : null;
     }
 
     private static List<string> Split(string[]? values) =>

@@ -7,7 +7,7 @@ namespace MlToolkit.Data.Delimited;
 /// <summary>
 /// A streaming <see cref="IDataView"/> over a delimited file: every cursor reads the file from the start and
 /// parses only the columns it needs, so memory does not grow with the file. A value that does not fit its
-/// column's kind, or a record with the wrong number of fields, raises a <see cref="DataFormatException"/>
+/// column's kind (or, in a column inferred as dates, is no date), or a record with the wrong number of fields, raises a <see cref="DataFormatException"/>
 /// naming the file, line, column and value.
 /// </summary>
 public sealed class DelimitedDataView : IDataView
@@ -169,6 +169,9 @@ public sealed class DelimitedDataView : IDataView
                         throw BadValue(column, field, "expected true or false");
                     break;
                 default:
+                    // Inference saw dates in its sample only; a later value that is none would become a missing date.
+                    if (!missing && column.Purpose == ColumnPurpose.DateTime && !DateText.TryParse(field, out _))
+                        throw BadValue(column, field, "expected a date written year first, such as 2024-03-15 or 2024-03-15 13:45:30, or a missing value (the column was read as dates; read it as text with --column-type NAME=text)");
                     _texts[i] = missing ? ReadOnlyMemory<char>.Empty : field.AsMemory();
                     break;
             }

@@ -314,6 +314,18 @@ public sealed class AutomlCommandTests : IDisposable
         Assert.Contains("error: all 2 trials that ended failed, 2 of them with: Exceeded the trial timeout of 0.01 s. The errors of every trial are in trials.csv.", failing.Error);
     }
 
+    [Fact]
+    public void A_bad_value_past_the_schema_sample_is_an_input_error_naming_its_line_not_a_run_of_failed_trials()
+    {
+        var rows = Enumerable.Range(0, 1100).Select(i => i == 1050 ? "oops,b" : $"{i % 10},{(i % 10 < 5 ? "a" : "b")}");
+        var data = _folder.Write("late.csv", "x,y\n" + string.Join("\n", rows) + "\n");
+        var run = CliRunner.InProcess("automl", "--dataset", data, "--label-col", "y", "--trainers", "lbfgs", "--max-trials", "2", "--cv", "2",
+            "--isolation", "thread", "--explain", "false", "-o", _folder.File("o"));
+        Assert.Equal(3, run.ExitCode);
+        Assert.EndsWith($"error: {data}, line 1052, column 'x': value 'oops': expected a number with '.' as decimal mark (the column was read as numeric; override its type if it holds text)",
+            run.Error.Trim());
+    }
+
     private static JsonArray TrialsJson(string output) => JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trials.json")))!.AsArray();
 
     [Fact]

@@ -74,6 +74,17 @@ public sealed class DateTimePartsTests : IDisposable
     }
 
     [Fact]
+    public void A_value_that_is_no_date_past_the_inference_sample_is_an_error_naming_file_line_column_and_value()
+    {
+        var path = _folder.Write("late.csv", "when,y\n2024-03-15,a\n2024-03-16,b\n2024-03-17,a\nunknown,b\n");
+        var data = DelimitedFile.Load(path, new DelimitedLoadOptions { InferenceRows = 3 });
+        Assert.Equal(ColumnPurpose.DateTime, data.Layout.GetColumn("when").Purpose);
+        var error = Assert.Throws<DataFormatException>(() => data.GetColumn<ReadOnlyMemory<char>>("when").ToList());
+        Assert.Equal($"{path}, line 5, column 'when': value 'unknown': expected a date written year first, such as 2024-03-15 or 2024-03-15 13:45:30, "
+            + "or a missing value (the column was read as dates; read it as text with --column-type NAME=text)", error.Message);
+    }
+
+    [Fact]
     public void A_featurizer_with_dates_saves_loads_and_serves_a_prediction_engine_with_the_same_features()
     {
         var ml = new MLContext(seed: 1);
