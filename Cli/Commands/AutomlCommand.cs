@@ -162,40 +162,31 @@ internal static class AutomlCommand
             error.WriteLine(FormattableString.Invariant($"error: reading and preparing the data took {run.PreparationDuration.TotalSeconds:0.0} s, the whole budget, so no trial started; give more --train-time."));
             return ExitCodes.NoModel;
         }
-        if (run.BestTrial is null && BadInput(run.Trials) is { } badInput)
-        {
-            // Every trial stopped on the same bad value (one past the schema's sample): an input error, as train reports it.
-            error.WriteLine($"error: {badInput}");
-            return ExitCodes.InputError;
-        }
         if (run.BestTrial is null)
         {
-            error.WriteLine(NoTrialCompleted(run.Trials));
-            return ExitCodes.NoModel;
+            var (message, exitCode) = NoTrialCompleted(run.Trials);
+            error.WriteLine(message);
+            return exitCode;
         }
         return ExitCodes.Success;
     }
 
     /// <summary>
-    /// Why no model came out: when every trial that ended failed, the commonest failure (more time would not help);
-    /// otherwise the budget ran out first.
+    /// Why no model came out, and the exit code. When every trial that ended stopped on the same bad value in the data
+    /// (one past the schema's sample), that is an input error, as <c>train</c> reports it; when they all failed
+    /// otherwise, the commonest failure (more time would not help); else the budget ran out first.
     /// </summary>
-    private static string NoTrialCompleted(IReadOnlyList<TrialRecord> trials)
+    private static (string Message, int ExitCode) NoTrialCompleted(IReadOnlyList<TrialRecord> trials)
     {
+        const string DataError = nameof(DataFormatException) + ": ";
         var ended = trials.Where(t => t.State != TrialState.Cancelled).ToList();
         if (ended.Count == 0 || ended.Any(t => t.State != TrialState.Failed))
-            return "error: no trial completed within the budget; give more --train-time, or see the errors in trials.csv.";
+            return ("error: no trial completed within the budget; give more --train-time, or see the errors in trials.csv.", ExitCodes.NoModel);
         var commonest = ended.GroupBy(t => t.Error ?? "no error recorded").OrderByDescending(g => g.Count()).First();
+        if (commonest.Count() == ended.Count && commonest.Key.StartsWith(DataError, StringComparison.Ordinal))
+            return ($"error: {commonest.Key[DataError.Length..]}", ExitCodes.InputError);
         var failed = ended.Count == 1 ? "the only trial that ended failed:" : string.Create(CultureInfo.InvariantCulture, $"all {ended.Count} trials that ended failed, {commonest.Count()} of them with:");
-        return $"error: {failed} {commonest.Key} The errors of every trial are in trials.csv.";
-    }
-
-    /// <summary>The data error every trial that ended failed with, when they all failed on the same one; else null.</summary>
-    private static string? BadInput(IReadOnlyList<TrialRecord> trials)
-    {
-        const string Prefix = nameof(DataFormatException) + ": ";
-        var errors = trials.Where(t => t.State != TrialState.Cancelled).Select(t => t.State == TrialState.Failed ? t.Error : null).Distinct().ToList();
-        return errors is [{ } only] && only.StartsWith(Prefix, StringComparison.Ordinal) ? only[Prefix.Length..] : null;
+        return ($"error: {failed} {commonest.Key} The errors of every trial are in trials.csv.", ExitCodes.NoModel);
     }
 
     private static List<string> Split(string[]? values) =>

@@ -12,6 +12,10 @@ public static class DateText
 {
     private static readonly string[] Formats = BuildFormats();
 
+    /// <summary>What a date column expects, for the error about a value that is no date; <paramref name="asText"/> says how to read the column as text instead.</summary>
+    public static string Expected(string asText) =>
+        $"expected a date written year first, such as 2024-03-15 or 2024-03-15 13:45:30, or a missing value (the column was read as dates; read it as text with {asText})";
+
     /// <summary>Whether <paramref name="text"/> is a date or date-time in one of the forms read; <paramref name="value"/> is it.</summary>
     public static bool TryParse(ReadOnlySpan<char> text, out DateTimeOffset value)
     {

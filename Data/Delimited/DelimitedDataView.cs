@@ -171,7 +171,7 @@ public sealed class DelimitedDataView : IDataView
                 default:
                     // Inference saw dates in its sample only; a later value that is none would become a missing date.
                     if (!missing && column.Purpose == ColumnPurpose.DateTime && !DateText.TryParse(field, out _))
-                        throw BadValue(column, field, "expected a date written year first, such as 2024-03-15 or 2024-03-15 13:45:30, or a missing value (the column was read as dates; read it as text with --column-type NAME=text)");
+                        throw BadValue(column, field, DateText.Expected("--column-type NAME=text"));
                     _texts[i] = missing ? ReadOnlyMemory<char>.Empty : field.AsMemory();
                     break;
             }

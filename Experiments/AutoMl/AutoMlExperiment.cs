@@ -54,7 +54,6 @@ public sealed class AutoMlExperiment
 
     private readonly MLContext _mlContext;
     private readonly IDataView _data;
-    private int _rowsWithoutLabel;
     private readonly string _labelColumn;
     private readonly List<IReadOnlyDictionary<string, ParameterValue>> _enqueued = new();
     private IDataView? _testData;
@@ -255,7 +254,7 @@ public sealed class AutoMlExperiment
             EnsembleSkipped = noEnsemble,
             Baseline = baseline,
             Repeats = setup.Repeats,
-            RowsWithoutLabel = _rowsWithoutLabel,
+            RowsWithoutLabel = setup.RowsWithoutLabel,
             FinalFitChange = finalFitChange,
         };
     }
@@ -385,7 +384,7 @@ public sealed class AutoMlExperiment
     /// <summary>Everything a run derives from the data and options before its first trial; the same in the runner and in every worker.</summary>
     private sealed record Setup(LabelSetup Label, PredictionTask Task, MetricDefinition Metric, IDataView Encoded, IReadOnlyList<DataSplit> Folds,
         int FoldCount, int Repeats, SearchSpace Space, TrialEvaluator Evaluator, Func<TrialRecord, TimeSpan?, CancellationToken, TrainedModel> Refit,
-        Func<TrialRecord, CancellationToken, TrainedModel> RefitConstant, IReadOnlyList<TrialCandidate> Candidates, DataShape Shape, long Rows);
+        Func<TrialRecord, CancellationToken, TrainedModel> RefitConstant, IReadOnlyList<TrialCandidate> Candidates, DataShape Shape, long Rows, int RowsWithoutLabel);
 
     private Setup Prepare()
     {
@@ -408,7 +407,6 @@ public sealed class AutoMlExperiment
 
         var ml = new MLContext(Options.Seed);
         var (labelled, withoutLabel) = LabelledRows.Of(_data, label.LabelColumn);
-        _rowsWithoutLabel = withoutLabel;
         var labelEncoder = label.Encoder(ml).Fit(labelled);
         var encoded = ml.Data.Cache(labelEncoder.Transform(labelled));
         var stratify = task == PredictionTask.Regression ? null : "Label";
@@ -458,7 +456,7 @@ public sealed class AutoMlExperiment
         }
 
         var shape = allRows with { Rows = foldCount > 1 ? rows * (foldCount - 1) / foldCount : (long)(rows * (1 - Options.HoldoutFraction)) };
-        return new Setup(label, task, metric, encoded, folds, foldCount, repeats, space, evaluator, Refit, RefitConstant, candidates, shape, rows);
+        return new Setup(label, task, metric, encoded, folds, foldCount, repeats, space, evaluator, Refit, RefitConstant, candidates, shape, rows, withoutLabel);
     }
 
     /// <summary>

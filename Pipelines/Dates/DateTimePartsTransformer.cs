@@ -104,8 +104,7 @@ public sealed class DateTimePartsTransformer : ColumnAddingTransformer
         if (trimmed.Length == 0 || MissingTokens.Contains(trimmed))
             return null;
         var source = position >= 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"data row {position + 1}") : "the row scored";
-        throw new DataFormatException(source, "expected a date written year first, such as 2024-03-15 or 2024-03-15 13:45:30, or a missing value "
-            + "(the column was read as dates; read it as text with --column-type NAME=text or ColumnInformation.TextColumnNames)", column: column, value: trimmed);
+        throw new DataFormatException(source, DateText.Expected("--column-type NAME=text or ColumnInformation.TextColumnNames"), column: column, value: trimmed);
     }
 
     /// <inheritdoc/>
