@@ -73,10 +73,11 @@ internal static class AutomlCommand
             ? SearchAndExplain(null)
             : LiveTrialProgress.Run(live, Budget(o, result), experiment.Options.MaxTrials, SearchAndExplain);
         var files = Save(run, folder, model, result.GetValue(o.Study)!, explanations);
+        var identifiers = dataset.IdentifierColumns(labelColumn, experiment.Options.IgnoreColumns);
         if (quiet)
-            output.Out.WriteLine(ToJson(dataset.Name, run, files, explanations).ToJsonString(ToolkitJson.Indented));
+            output.Out.WriteLine(ToJson(dataset.Name, run, files, explanations, identifiers).ToJsonString(ToolkitJson.Indented));
         else
-            WriteText(output.Out, dataset.Name, run, files, explanations);
+            WriteText(output.Out, dataset.Name, run, files, explanations, identifiers);
         return ExitCode(output.Error, run);
     }
 
@@ -235,7 +236,7 @@ internal static class AutomlCommand
         return files;
     }
 
-    private static void WriteText(TextWriter w, string dataset, AutoMlResult run, SavedFiles files, ModelSummary? explanations)
+    private static void WriteText(TextWriter w, string dataset, AutoMlResult run, SavedFiles files, ModelSummary? explanations, IReadOnlyList<string> identifiers)
     {
         var summary = run.Summary;
         w.WriteLine();
@@ -243,6 +244,8 @@ internal static class AutomlCommand
             $"Stopped  {Reason(summary.Reason)} after {summary.Elapsed.TotalSeconds:0.0} s; {summary.Trials.Count} trials{(summary.ResumedTrials > 0 ? $" ({summary.ResumedTrials} resumed from storage)" : "")}"));
         var withoutLabel = run.RowsWithoutLabel > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {run.RowsWithoutLabel:N0} rows without a label left out") : "";
         w.WriteLine($"Dataset  {dataset}: {run.Task}, {run.Evaluation}, maximizing {run.Metric.Name}{withoutLabel}".Replace("maximizing", run.Metric.Maximize ? "maximizing" : "minimizing", StringComparison.Ordinal));
+        if (LoadedDataset.IdentifierLine(identifiers) is { } leftOut)
+            w.WriteLine(leftOut);
         w.WriteLine(run.Leaderboard.ToText());
         if (run.BestTrial is { } best)
         {
@@ -287,7 +290,7 @@ internal static class AutomlCommand
         _ => "on cancellation",
     };
 
-    private static JsonObject ToJson(string dataset, AutoMlResult run, SavedFiles files, ModelSummary? explanations)
+    private static JsonObject ToJson(string dataset, AutoMlResult run, SavedFiles files, ModelSummary? explanations, IReadOnlyList<string> identifiers)
     {
         var rows = new JsonArray(run.Leaderboard.Rows.Select(r => (JsonNode?)new JsonObject
         {
@@ -308,6 +311,7 @@ internal static class AutomlCommand
             ["folds"] = run.Folds,
             ["repeats"] = run.Repeats,
             ["rowsWithoutLabel"] = run.RowsWithoutLabel,
+            ["identifierColumns"] = new JsonArray(identifiers.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["stopReason"] = run.Summary.Reason.ToString(),
             ["elapsedSeconds"] = Math.Round(run.Summary.Elapsed.TotalSeconds, 3),
             ["trials"] = run.Trials.Count,

@@ -83,9 +83,9 @@ internal static class TrainCommand
             var trained = EpochProgress.Run(output, level, progress => SupervisedTraining.Run(ml, request with { Progress = progress }, cancellationToken));
             trained.Model.Save(ml, path);
             if (result.GetValue(json))
-                output.Out.WriteLine(ToJson(dataset, trained, path).ToJsonString(ToolkitJson.Indented));
+                output.Out.WriteLine(ToJson(dataset, trained, path, request.IgnoreColumns).ToJsonString(ToolkitJson.Indented));
             else
-                WriteText(output.Out, dataset, trained, path);
+                WriteText(output.Out, dataset, trained, path, request.IgnoreColumns);
         })));
         return command;
     }
@@ -171,11 +171,13 @@ internal static class TrainCommand
     private static JsonArray Columns(LoadedDataset dataset) => new((dataset.Layout?.Columns ?? Array.Empty<DelimitedColumn>())
         .Select(c => (JsonNode?)new JsonObject { ["name"] = c.Name, ["kind"] = c.Kind.ToString(), ["purpose"] = c.Purpose.ToString() }).ToArray());
 
-    private static void WriteText(TextWriter w, LoadedDataset dataset, TrainingResult trained, string path)
+    private static void WriteText(TextWriter w, LoadedDataset dataset, TrainingResult trained, string path, IReadOnlyList<string> ignored)
     {
         var d = trained.Model.Description;
         var classes = d.Classes.Count > 0 ? $" ({d.Classes.Count} classes{(d.PositiveClass is null ? "" : $", positive '{d.PositiveClass}'")})" : "";
         w.WriteLine(DatasetLine(dataset));
+        if (LoadedDataset.IdentifierLine(dataset.IdentifierColumns(d.LabelColumn, ignored)) is { } identifiers)
+            w.WriteLine(identifiers);
         w.WriteLine($"Label    {d.LabelColumn} -> {d.Task}{classes}");
         w.WriteLine($"Trainer  {d.Trainer}: {trained.Hyperparameters}");
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained  on {trained.TrainRows:N0} rows in {trained.Duration.TotalSeconds:0.0} s{(trained.RowsWithoutLabel > 0 ? $" ({trained.RowsWithoutLabel:N0} rows without a label left out)" : "")}"));
@@ -184,13 +186,14 @@ internal static class TrainCommand
         w.WriteLine($"Model    {path}");
     }
 
-    private static JsonObject ToJson(LoadedDataset dataset, TrainingResult trained, string path)
+    private static JsonObject ToJson(LoadedDataset dataset, TrainingResult trained, string path, IReadOnlyList<string> ignored)
     {
         var d = trained.Model.Description;
         return new JsonObject
         {
             ["dataset"] = dataset.Name,
             ["columns"] = Columns(dataset),
+            ["identifierColumns"] = new JsonArray(dataset.IdentifierColumns(d.LabelColumn, ignored).Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["label"] = d.LabelColumn,
             ["task"] = d.Task.ToString(),
             ["classes"] = new JsonArray(d.Classes.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),

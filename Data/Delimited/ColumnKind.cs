@@ -33,4 +33,11 @@ public enum ColumnPurpose
 
     /// <summary>Calendar dates or date-times (see <see cref="DateText"/>): expand them into numeric parts.</summary>
     DateTime,
+
+    /// <summary>
+    /// A key that differs in every row (an id, an order number, a row number): it says nothing about other rows, so it
+    /// is not a feature. Give the column a type (<c>--column-type</c>, <see cref="DelimitedLoadOptions.ColumnKinds"/>)
+    /// to use it anyway.
+    /// </summary>
+    Identifier,
 }

@@ -10,7 +10,10 @@ namespace MlToolkit.Data.Delimited;
 /// <param name="MeanLength">Mean length in characters of the non-missing values.</param>
 /// <param name="ImagePaths">Fields ending in an image file extension.</param>
 /// <param name="Dates">Fields that read as dates or date-times (<see cref="DateText"/>).</param>
-public sealed record ColumnStatistics(int Values, int Missing, int Numeric, int Booleans, bool AllIntegers, int DistinctValues, double MeanLength, int ImagePaths = 0, int Dates = 0)
+/// <param name="Spaced">Non-missing fields with white space inside them (words rather than one token).</param>
+/// <param name="RowNumbers">True when no field is missing and the fields count rows: 0 or 1 first, then one more in each row.</param>
+public sealed record ColumnStatistics(int Values, int Missing, int Numeric, int Booleans, bool AllIntegers, int DistinctValues, double MeanLength,
+    int ImagePaths = 0, int Dates = 0, int Spaced = 0, bool RowNumbers = false)
 {
     /// <summary>Distinct values are counted up to this many.</summary>
     public const int DistinctCap = 10_000;

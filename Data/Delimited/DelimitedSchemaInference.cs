@@ -11,6 +11,8 @@ public static class DelimitedSchemaInference
 {
     private static readonly char[] SeparatorCandidates = { '\t', ',', ';', '|' };
 
+    private static readonly System.Buffers.SearchValues<char> WhiteSpace = System.Buffers.SearchValues.Create(" \t\r\n\u00A0");
+
     /// <summary>A numeric column may have this share of unparseable values in the sample; reading them later is an error, not a silent text column.</summary>
     private const double NumericShare = 0.95;
 
@@ -61,17 +63,24 @@ public static class DelimitedSchemaInference
             var index = columns.FindIndex(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
             if (index < 0)
                 throw new SchemaException($"Column '{name}' given a type override is not in {source.Name}. Columns: {string.Join(", ", names)}.");
-            columns[index] = columns[index] switch
-            {
-                // Text asked of a date column: what it would be without date reading (categories or free text).
-                { Purpose: ColumnPurpose.DateTime } when kind == ColumnKind.Text =>
-                    columns[index] with { Purpose = PurposeOfText(statistics[columns[index].Name] with { Dates = 0 }) },
-                var same when same.Kind == kind => same,
-                _ => DelimitedColumn.OfKind(columns[index].Name, index, kind),
-            };
+            columns[index] = Overridden(columns[index], kind, statistics[columns[index].Name]);
         }
         return new DelimitedSchema(new DelimitedFormat(separator, hasHeader, allowQuoting, decimalMark), columns, statistics, data.Count) { Warnings = warnings };
     }
+
+    /// <summary>
+    /// <paramref name="column"/> read as <paramref name="kind"/> because the user said so. A type given is a decision
+    /// inference does not second-guess: a column given one is never an identifier, and text asked of a date column is
+    /// what it would be without date reading (categories or free text).
+    /// </summary>
+    private static DelimitedColumn Overridden(DelimitedColumn column, ColumnKind kind, ColumnStatistics stats) => column switch
+    {
+        { Purpose: ColumnPurpose.DateTime or ColumnPurpose.Identifier, Kind: ColumnKind.Text } when kind == ColumnKind.Text =>
+            column with { Purpose = CategoricalOrText(stats) },
+        { Purpose: ColumnPurpose.Identifier, Kind: ColumnKind.Numeric } when kind == ColumnKind.Numeric => column with { Purpose = ColumnPurpose.Numeric },
+        _ when column.Kind == kind => column,
+        _ => DelimitedColumn.OfKind(column.Name, column.Index, kind),
+    };
 
     /// <summary>
     /// A decimal comma: the separator is not a comma, and some column's values read as numbers only when a comma is
@@ -179,7 +188,9 @@ public static class DelimitedSchemaInference
     /// </summary>
     private static bool LooksLikeHeader(SampledRecord first, List<SampledRecord> rest, DelimitedLoadOptions options)
     {
-        if (first.Fields.Any(f => f.Trim().Length == 0 || TryParseNumber(f, out _) || TryParseBoolean(f, out _)))
+        // An empty first name is the unnamed index column that pandas writes by default (DataFrame.to_csv).
+        var unnamedIndex = first.Fields.Length > 1 && first.Fields[0].Trim().Length == 0;
+        if (first.Fields.Where((_, i) => i > 0 || !unnamedIndex).Any(f => f.Trim().Length == 0 || TryParseNumber(f, out _) || TryParseBoolean(f, out _)))
             return false;
         var namesAboveTypedColumns = 0;
         for (var i = 0; i < first.Fields.Length; i++)
@@ -192,7 +203,7 @@ public static class DelimitedSchemaInference
             return first.Fields.Count(f => !IsMissing(f, options.MissingValueTokens)) > 0;
         for (var i = 0; i < first.Fields.Length; i++)
         {
-            if (IsMissing(first.Fields[i], options.MissingValueTokens) || rest.Any(r => i < r.Fields.Length && r.Fields[i] == first.Fields[i]))
+            if ((IsMissing(first.Fields[i], options.MissingValueTokens) && !(i == 0 && unnamedIndex)) || rest.Any(r => i < r.Fields.Length && r.Fields[i] == first.Fields[i]))
                 return false;
         }
         return true;
@@ -217,8 +228,10 @@ public static class DelimitedSchemaInference
 
     private static ColumnStatistics Measure(IEnumerable<string> values, IReadOnlySet<string> missingTokens, char decimalMark)
     {
-        int count = 0, missing = 0, numeric = 0, booleans = 0, imagePaths = 0, dates = 0;
+        int count = 0, missing = 0, numeric = 0, booleans = 0, imagePaths = 0, dates = 0, spaced = 0;
         var allIntegers = true;
+        var rowNumbers = true;
+        var previous = 0f;
         long totalLength = 0;
         var distinct = new HashSet<string>(StringComparer.Ordinal);
         foreach (var value in values)
@@ -227,38 +240,47 @@ public static class DelimitedSchemaInference
             if (IsMissing(value, missingTokens))
             {
                 missing++;
+                rowNumbers = false;
                 continue;
             }
             totalLength += value.Length;
             if (distinct.Count < ColumnStatistics.DistinctCap)
                 distinct.Add(value);
+            if (value.AsSpan().Trim().IndexOfAny(WhiteSpace) >= 0)
+                spaced++;
             if (TryParseNumber(value, decimalMark, out var number))
             {
                 numeric++;
                 allIntegers &= number == MathF.Round(number);
+                rowNumbers &= count == 1 ? number is 0 or 1 : number == previous + 1;
+                previous = number;
             }
             else if (TryParseBoolean(value, out _))
             {
+                rowNumbers = false;
                 booleans++;
             }
             else if (DateText.TryParse(value, out _))
             {
+                rowNumbers = false;
                 dates++;
             }
-            else if (Images.ImageFolder.ImageExtensions.Contains(Path.GetExtension(value.Trim())))
+            else
             {
-                imagePaths++;
+                rowNumbers = false;
+                if (Images.ImageFolder.ImageExtensions.Contains(Path.GetExtension(value.Trim())))
+                    imagePaths++;
             }
         }
         var present = count - missing;
         return new ColumnStatistics(count, missing, numeric, booleans, allIntegers && numeric > 0, distinct.Count,
-            present == 0 ? 0 : (double)totalLength / present, imagePaths, dates);
+            present == 0 ? 0 : (double)totalLength / present, imagePaths, dates, spaced, rowNumbers && numeric > 0);
     }
 
     private static DelimitedColumn Classify(string name, int index, ColumnStatistics stats)
     {
         if (stats.Present > 0 && stats.Numeric >= NumericShare * stats.Present)
-            return new DelimitedColumn(name, index, ColumnKind.Numeric, ColumnPurpose.Numeric);
+            return new DelimitedColumn(name, index, ColumnKind.Numeric, IsRowNumber(stats) ? ColumnPurpose.Identifier : ColumnPurpose.Numeric);
         if (stats.Missing == 0 && stats.Booleans == stats.Values)
             return new DelimitedColumn(name, index, ColumnKind.Boolean, ColumnPurpose.Boolean);
         return new DelimitedColumn(name, index, ColumnKind.Text, PurposeOfText(stats));
@@ -266,7 +288,8 @@ public static class DelimitedSchemaInference
 
     /// <summary>
     /// What a text column is for, from its statistics: image paths (90% name image files), dates (every value reads as
-    /// one), categories (few distinct, short values) or free text.
+    /// one), identifiers (a different single token in each of at least <see cref="IdentifierMinimumRows"/> rows),
+    /// categories (few distinct, short values) or free text.
     /// </summary>
     public static ColumnPurpose PurposeOfText(ColumnStatistics stats)
     {
@@ -276,8 +299,33 @@ public static class DelimitedSchemaInference
         // All of them, not most: a value that is no date would silently become a missing one.
         if (stats.Present > 0 && stats.Dates == stats.Present)
             return ColumnPurpose.DateTime;
+        // Unique words are keys (customer ids, order numbers, e-mail addresses): read as free text they would make a
+        // table "text" and turn AutoML to sequence models; one-hot encoded, each value would fit one training row only.
+        if (stats.Present >= IdentifierMinimumRows && stats.DistinctValues == stats.Present && stats.Spaced == 0)
+            return ColumnPurpose.Identifier;
+        return CategoricalOrText(stats);
+    }
+
+    private static ColumnPurpose CategoricalOrText(ColumnStatistics stats)
+    {
         var categorical = stats.Present > 0 && stats.DistinctValues <= Math.Max(2, stats.Present / 2) && stats.MeanLength <= 50;
         return categorical ? ColumnPurpose.Categorical : ColumnPurpose.Text;
+    }
+
+    /// <summary>
+    /// Fewer rows than this cannot show that a column is an identifier: a short sample of categories is often all
+    /// different by chance.
+    /// </summary>
+    public const int IdentifierMinimumRows = 20;
+
+    /// <summary>
+    /// A numeric column that counts the rows (0 or 1, then one more per row, none missing): a row number, such as the
+    /// index pandas writes by default. Its value says where a row sits in the file, which a model must not learn.
+    /// </summary>
+    public static bool IsRowNumber(ColumnStatistics stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        return stats.RowNumbers && stats.Present >= IdentifierMinimumRows;
     }
 
     /// <summary>Statistics of text values (the missing-value tokens of <see cref="DelimitedLoadOptions"/> count as missing).</summary>

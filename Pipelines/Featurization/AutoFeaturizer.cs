@@ -13,7 +13,8 @@ namespace MlToolkit.Pipelines.Featurization;
 /// (<see cref="Dates.DateTimePartsTransformer"/>) treated as numbers, Boolean columns become 0/1,
 /// categorical columns are one-hot encoded (hashed into 2^10 slots above <see cref="MaxOneHotValues"/> distinct
 /// values; a value unseen in training maps to all zeros, as documented), free text is n-gram featurized
-/// (an empty text gives an all-zero vector), and image paths are loaded into 32×32 RGB pixel tensors.
+/// (an empty text gives an all-zero vector), and image paths are loaded into 32×32 RGB pixel tensors. Identifier
+/// columns (<see cref="ColumnPurpose.Identifier"/>) give no features.
 /// </summary>
 public static class AutoFeaturizer
 {
@@ -41,6 +42,20 @@ public static class AutoFeaturizer
         if (features.Count == 0)
             throw new SchemaException($"No feature columns are left besides the label '{label}'; the data needs at least one input column.");
         return features;
+    }
+
+    /// <summary>
+    /// The error text when every feature column of a table is an identifier (<see cref="ColumnPurpose.Identifier"/>),
+    /// naming them and how to use one anyway.
+    /// </summary>
+    public static string OnlyIdentifiersLeft(string labelColumn, IReadOnlyList<string> identifiers)
+    {
+        ArgumentNullException.ThrowIfNull(identifiers);
+        var names = string.Join(", ", identifiers.Select(n => $"'{n}'"));
+        var what = identifiers.Count == 1 ? "holds a different value in every row, so it is read as an identifier, which is not a feature"
+            : "hold a different value in every row, so they are read as identifiers, which are not features";
+        return $"No feature columns are left besides the label '{labelColumn}': {names} {what}. "
+            + $"To use one, give it a type (--column-type {identifiers.FirstOrDefault()}=text, or DelimitedLoadOptions.ColumnKinds / ColumnInformation).";
     }
 
     /// <summary>

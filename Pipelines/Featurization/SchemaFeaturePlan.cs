@@ -8,7 +8,8 @@ namespace MlToolkit.Pipelines.Featurization;
 /// <summary>
 /// Features of any <see cref="IDataView"/> (ML.NET's <c>LoadFromTextFile&lt;T&gt;</c>, <c>LoadFromEnumerable</c>, a
 /// database reader), planned from its schema: numbers and number vectors of any width are converted to Single,
-/// Booleans to 0/1, keys one-hot, dates and times to their numeric parts; text columns are sampled to tell categories, free text and image paths apart.
+/// Booleans to 0/1, keys one-hot, dates and times to their numeric parts; text columns are sampled to tell categories, free text,
+/// image paths and identifiers (left out) apart.
 /// <see cref="ColumnInformation"/> overrides any of it.
 /// </summary>
 public sealed class SchemaFeaturePlan : IFeaturePlan
@@ -29,6 +30,7 @@ public sealed class SchemaFeaturePlan : IFeaturePlan
         var features = new List<FeatureColumn>();
         var toSingle = new List<string>();
         var keys = new List<string>();
+        var identifiers = new List<string>();
         foreach (var column in data.Schema.Where(c => !c.IsHidden && c.Name != labelColumn && !columns.IgnoredColumnNames.Contains(c.Name)))
         {
             var given = columns.PurposeOf(column.Name);
@@ -55,16 +57,23 @@ public sealed class SchemaFeaturePlan : IFeaturePlan
             else if (itemType is TextDataViewType && column.Type is not VectorDataViewType)
             {
                 var stats = DelimitedSchemaInference.MeasureText(Sample(data, column, sampleRows));
-                features.Add(new FeatureColumn(column.Name, given ?? DelimitedSchemaInference.PurposeOfText(stats), stats.DistinctValues));
+                var purpose = given ?? DelimitedSchemaInference.PurposeOfText(stats);
+                if (purpose == ColumnPurpose.Identifier)
+                    identifiers.Add(column.Name);
+                else
+                    features.Add(new FeatureColumn(column.Name, purpose, stats.DistinctValues));
             }
             else
             {
                 throw new SchemaException($"Column '{column.Name}' has type {column.Type}, which AutoML cannot turn into features; convert it first, or leave it out (ColumnInformation.IgnoredColumnNames).");
             }
         }
+        if (features.Count == 0 && identifiers.Count > 0)
+            throw new SchemaException(AutoFeaturizer.OnlyIdentifiersLeft(labelColumn, identifiers));
         if (features.Count == 0)
             throw new SchemaException($"No feature columns are left besides the label '{labelColumn}'; the data needs at least one input column.");
         _features = features;
+        IdentifierColumns = identifiers;
         _toSingle = toSingle;
         _keys = keys;
         ImagePathColumns = features.Where(f => f.Purpose == ColumnPurpose.ImagePath).Select(f => f.Name).ToList();
@@ -73,6 +82,9 @@ public sealed class SchemaFeaturePlan : IFeaturePlan
 
     /// <summary>The feature columns and what each is for.</summary>
     public IReadOnlyList<FeatureColumn> Columns => _features;
+
+    /// <summary>Text columns left out as identifiers (<see cref="ColumnPurpose.Identifier"/>): a different key in every sampled row.</summary>
+    public IReadOnlyList<string> IdentifierColumns { get; }
 
     /// <inheritdoc/>
     public IReadOnlyList<DelimitedColumn> DelimitedInputs => Array.Empty<DelimitedColumn>();
