@@ -64,7 +64,7 @@ internal sealed class DatasetOptions
 
     public Option<string[]> ColumnTypes { get; } = new("--column-type")
     {
-        Description = "Override an inferred column type: NAME=numeric|boolean|text (repeatable; text also keeps a column of dates as text).",
+        Description = "Override an inferred column type: NAME=numeric|boolean|text, or NAME=monthfirst|dayfirst for dates such as 03/04/2024 (repeatable; text also keeps a column of dates as text).",
         AllowMultipleArgumentsPerToken = true,
     };
 
@@ -106,6 +106,7 @@ internal sealed class DatasetOptions
             var images = result.GetValue(IdxImages) ?? throw new ArgumentException("--idx-labels needs --idx-images.");
             return IdxDataset(images, result.GetValue(IdxLabels) ?? IdxDataView.LabelsBeside(images));
         }
+        var (kinds, dateOrders) = ParseColumnTypes(result.GetValue(ColumnTypes));
         var options = new DelimitedLoadOptions
         {
             Separator = ParseSeparator(result.GetValue(Separator)),
@@ -117,7 +118,8 @@ internal sealed class DatasetOptions
                 "," or "comma" => ',',
                 var other => throw new ArgumentException($"--decimal-separator '{other}' is not . or ,."),
             },
-            ColumnKinds = columnKinds ?? ParseColumnTypes(result.GetValue(ColumnTypes)),
+            ColumnKinds = columnKinds ?? kinds,
+            DateOrders = dateOrders,
         };
         var path = result.GetValue(Dataset);
         if (path is not null && Directory.Exists(path))
@@ -140,17 +142,22 @@ internal sealed class DatasetOptions
     private static LoadedDataset IdxDataset(string images, string labels) =>
         new(images, IdxDataView.Load(images, labels), IdxDataView.LabelColumn, new TensorFeaturePlan(IdxDataView.ImageColumn));
 
-    private static Dictionary<string, ColumnKind> ParseColumnTypes(string[]? values)
+    private static (Dictionary<string, ColumnKind> Kinds, Dictionary<string, DateOrder> DateOrders) ParseColumnTypes(string[]? values)
     {
         var kinds = new Dictionary<string, ColumnKind>(StringComparer.OrdinalIgnoreCase);
+        var dateOrders = new Dictionary<string, DateOrder>(StringComparer.OrdinalIgnoreCase);
         foreach (var value in values ?? Array.Empty<string>())
         {
             var parts = value.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (parts.Length != 2 || parts[0].Length == 0 || !Enum.TryParse<ColumnKind>(parts[1], ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
-                throw new ArgumentException($"--column-type '{value}' is not NAME=numeric, NAME=boolean or NAME=text.");
-            kinds[parts[0]] = kind;
+            var type = parts.Length == 2 && parts[0].Length > 0 ? parts[1].ToLowerInvariant() : "";
+            if (type is "monthfirst" or "dayfirst")
+                dateOrders[parts[0]] = type == "monthfirst" ? DateOrder.MonthFirst : DateOrder.DayFirst;
+            else if (type is "numeric" or "boolean" or "text")
+                kinds[parts[0]] = Enum.Parse<ColumnKind>(type, ignoreCase: true);
+            else
+                throw new ArgumentException($"--column-type '{value}' is not NAME=numeric, NAME=boolean, NAME=text, NAME=monthfirst or NAME=dayfirst.");
         }
-        return kinds;
+        return (kinds, dateOrders);
     }
 
     private static char? ParseSeparator(string? value) => value?.ToLowerInvariant() switch

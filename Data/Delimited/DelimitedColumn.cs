@@ -7,6 +7,9 @@ namespace MlToolkit.Data.Delimited;
 /// <param name="Purpose">What the column is for when featurizing.</param>
 public sealed record DelimitedColumn(string Name, int Index, ColumnKind Kind, ColumnPurpose Purpose)
 {
+    /// <summary>How the dates of a <see cref="ColumnPurpose.DateTime"/> column are written (year first unless inferred or given otherwise).</summary>
+    public DateOrder DateOrder { get; init; } = DateOrder.YearFirst;
+
     /// <summary>A column whose purpose follows from its kind (text columns count as free text).</summary>
     public static DelimitedColumn OfKind(string name, int index, ColumnKind kind) => new(name, index, kind, kind switch
     {

@@ -170,8 +170,8 @@ public sealed class DelimitedDataView : IDataView
                     break;
                 default:
                     // Inference saw dates in its sample only; a later value that is none would become a missing date.
-                    if (!missing && column.Purpose == ColumnPurpose.DateTime && !DateText.TryParse(field, out _))
-                        throw BadValue(column, field, DateText.Expected("--column-type NAME=text"));
+                    if (!missing && column.Purpose == ColumnPurpose.DateTime && !DateText.TryParse(field, column.DateOrder, out _))
+                        throw BadValue(column, field, DateText.Expected(column.DateOrder, "--column-type NAME=text"));
                     _texts[i] = missing ? ReadOnlyMemory<char>.Empty : field.AsMemory();
                     break;
             }

@@ -24,6 +24,12 @@ public sealed record DelimitedLoadOptions
     /// <summary>Column kinds that override inference, by column name.</summary>
     public IReadOnlyDictionary<string, ColumnKind> ColumnKinds { get; init; } = new Dictionary<string, ColumnKind>();
 
+    /// <summary>
+    /// Columns to read as dates written in the given order, by column name: for dates whose values do not settle it
+    /// (<c>03/04/2024</c> is the 4th of March or the 3rd of April), or to read a column inference left as text.
+    /// </summary>
+    public IReadOnlyDictionary<string, DateOrder> DateOrders { get; init; } = new Dictionary<string, DateOrder>();
+
     /// <summary>Field values read as missing (case-insensitive), besides the empty field. Default: NA, N/A, NaN, null, None, ?.</summary>
     public IReadOnlySet<string> MissingValueTokens { get; init; } =
         new HashSet<string>(new[] { "NA", "N/A", "NaN", "null", "None", "?" }, StringComparer.OrdinalIgnoreCase);

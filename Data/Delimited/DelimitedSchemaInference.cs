@@ -56,6 +56,8 @@ public static class DelimitedSchemaInference
             columns.Add(Classify(names[i], i, stats));
             if (columns[i].Kind == ColumnKind.Text && stats.Present > 0 && stats.Numeric >= 0.5 * stats.Present)
                 warnings.Add(MostlyNumericWarning(source.Name, names[i], stats, data.Select(r => (r.Line, r.Fields[i])), options.MissingValueTokens, decimalMark));
+            if (stats.AmbiguousDates && !options.DateOrders.Keys.Contains(names[i], StringComparer.OrdinalIgnoreCase))
+                warnings.Add(AmbiguousDatesWarning(source.Name, names[i], data.Select(r => r.Fields[i]).First(f => !IsMissing(f, options.MissingValueTokens))));
         }
 
         foreach (var (name, kind) in options.ColumnKinds)
@@ -65,8 +67,19 @@ public static class DelimitedSchemaInference
                 throw new SchemaException($"Column '{name}' given a type override is not in {source.Name}. Columns: {string.Join(", ", names)}.");
             columns[index] = Overridden(columns[index], kind, statistics[columns[index].Name]);
         }
+        foreach (var (name, order) in options.DateOrders)
+        {
+            var index = columns.FindIndex(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+                throw new SchemaException($"Column '{name}' given a date order is not in {source.Name}. Columns: {string.Join(", ", names)}.");
+            columns[index] = new DelimitedColumn(columns[index].Name, index, ColumnKind.Text, ColumnPurpose.DateTime) { DateOrder = order };
+        }
         return new DelimitedSchema(new DelimitedFormat(separator, hasHeader, allowQuoting, decimalMark), columns, statistics, data.Count) { Warnings = warnings };
     }
+
+    private static string AmbiguousDatesWarning(string source, string column, string example) =>
+        $"{source}: column '{column}' holds dates that read both month first and day first (such as '{example}'), so it is read as text; "
+        + $"say which with --column-type {column}=monthfirst or {column}=dayfirst (DelimitedLoadOptions.DateOrders)";
 
     /// <summary>
     /// <paramref name="column"/> read as <paramref name="kind"/> because the user said so. A type given is a decision
@@ -228,7 +241,7 @@ public static class DelimitedSchemaInference
 
     private static ColumnStatistics Measure(IEnumerable<string> values, IReadOnlySet<string> missingTokens, char decimalMark)
     {
-        int count = 0, missing = 0, numeric = 0, booleans = 0, imagePaths = 0, dates = 0, spaced = 0;
+        int count = 0, missing = 0, numeric = 0, booleans = 0, imagePaths = 0, dates = 0, spaced = 0, monthFirst = 0, dayFirst = 0;
         var allIntegers = true;
         var rowNumbers = true;
         var previous = 0f;
@@ -260,21 +273,20 @@ public static class DelimitedSchemaInference
                 rowNumbers = false;
                 booleans++;
             }
-            else if (DateText.TryParse(value, out _))
-            {
-                rowNumbers = false;
-                dates++;
-            }
             else
             {
                 rowNumbers = false;
-                if (Images.ImageFolder.ImageExtensions.Contains(Path.GetExtension(value.Trim())))
+                var orders = DateText.OrdersOf(value);
+                dates += orders.YearFirst ? 1 : 0;
+                monthFirst += orders.MonthFirst ? 1 : 0;
+                dayFirst += orders.DayFirst ? 1 : 0;
+                if (!orders.YearFirst && !orders.MonthFirst && !orders.DayFirst && Images.ImageFolder.ImageExtensions.Contains(Path.GetExtension(value.Trim())))
                     imagePaths++;
             }
         }
         var present = count - missing;
         return new ColumnStatistics(count, missing, numeric, booleans, allIntegers && numeric > 0, distinct.Count,
-            present == 0 ? 0 : (double)totalLength / present, imagePaths, dates, spaced, rowNumbers && numeric > 0);
+            present == 0 ? 0 : (double)totalLength / present, imagePaths, dates, spaced, rowNumbers && numeric > 0, monthFirst, dayFirst);
     }
 
     private static DelimitedColumn Classify(string name, int index, ColumnStatistics stats)
@@ -283,7 +295,8 @@ public static class DelimitedSchemaInference
             return new DelimitedColumn(name, index, ColumnKind.Numeric, IsRowNumber(stats) ? ColumnPurpose.Identifier : ColumnPurpose.Numeric);
         if (stats.Missing == 0 && stats.Booleans == stats.Values)
             return new DelimitedColumn(name, index, ColumnKind.Boolean, ColumnPurpose.Boolean);
-        return new DelimitedColumn(name, index, ColumnKind.Text, PurposeOfText(stats));
+        var purpose = PurposeOfText(stats);
+        return new DelimitedColumn(name, index, ColumnKind.Text, purpose) { DateOrder = purpose == ColumnPurpose.DateTime ? stats.DateOrder!.Value : DateOrder.YearFirst };
     }
 
     /// <summary>
@@ -297,7 +310,7 @@ public static class DelimitedSchemaInference
         if (stats.Present > 0 && stats.ImagePaths >= 0.9 * stats.Present)
             return ColumnPurpose.ImagePath;
         // All of them, not most: a value that is no date would silently become a missing one.
-        if (stats.Present > 0 && stats.Dates == stats.Present)
+        if (stats.DateOrder is not null)
             return ColumnPurpose.DateTime;
         // Unique words are keys (customer ids, order numbers, e-mail addresses): read as free text they would make a
         // table "text" and turn AutoML to sequence models; one-hot encoded, each value would fit one training row only.

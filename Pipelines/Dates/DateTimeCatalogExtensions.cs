@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MlToolkit.Data.Delimited;
 
 namespace MlToolkit.Pipelines.Dates;
 
@@ -12,9 +13,10 @@ public static class DateTimeCatalogExtensions
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="outputColumnName">The vector column written.</param>
     /// <param name="inputColumnName">The date column; default: <paramref name="outputColumnName"/>.</param>
-    public static DateTimePartsEstimator ExpandDateTime(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null)
+    /// <param name="order">How dates written as text order their parts (<see cref="DateText"/>); year first by default.</param>
+    public static DateTimePartsEstimator ExpandDateTime(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null, DateOrder order = DateOrder.YearFirst)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new DateTimePartsEstimator(outputColumnName, inputColumnName ?? outputColumnName);
+        return new DateTimePartsEstimator(outputColumnName, inputColumnName ?? outputColumnName, order);
     }
 }

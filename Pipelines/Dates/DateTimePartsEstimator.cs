@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlToolkit.Data.Delimited;
 using MlToolkit.Pipelines.Transforms;
 
 namespace MlToolkit.Pipelines.Dates;
@@ -11,9 +12,10 @@ namespace MlToolkit.Pipelines.Dates;
 /// </summary>
 /// <param name="outputColumnName">The vector column written.</param>
 /// <param name="inputColumnName">The date column read.</param>
-public sealed class DateTimePartsEstimator(string outputColumnName, string inputColumnName) : IEstimator<DateTimePartsTransformer>
+/// <param name="order">How dates written as text order their parts.</param>
+public sealed class DateTimePartsEstimator(string outputColumnName, string inputColumnName, DateOrder order = DateOrder.YearFirst) : IEstimator<DateTimePartsTransformer>
 {
-    private readonly DateTimePartsTransformer _transformer = new(outputColumnName, inputColumnName);
+    private readonly DateTimePartsTransformer _transformer = new(outputColumnName, inputColumnName, order);
 
     /// <inheritdoc/>
     public DateTimePartsTransformer Fit(IDataView input)

@@ -12,7 +12,7 @@ namespace MlToolkit.Pipelines.Dates;
 /// Expands a date column into numbers a model can split or weigh: year, month, day, day of the week (Monday 1 …
 /// Sunday 7), day of the year, hour, minute, second (as written, before any zone offset) and the days since
 /// 2000-01-01 UTC (fractional; the instant, after the offset). The column may hold text (<see cref="DateText"/>'s
-/// forms), <see cref="DateTime"/> or <see cref="DateTimeOffset"/> values. An empty value or a missing-value token
+/// forms, in the <see cref="DateOrder"/> given), <see cref="DateTime"/> or <see cref="DateTimeOffset"/> values. An empty value or a missing-value token
 /// (<c>NA</c>, <c>null</c>, …) gives NaN in every part, which the featurizer then imputes as a missing number; any other
 /// text that is no date is a <see cref="DataFormatException"/> naming the row, the column and the value, so that a
 /// value the model cannot read is never scored as if it were missing.
@@ -30,15 +30,22 @@ public sealed class DateTimePartsTransformer : ColumnAddingTransformer
 
     private readonly string _outputColumnName;
     private readonly string _inputColumnName;
+    private readonly DateOrder _order;
 
-    /// <summary>Writes the parts of <paramref name="inputColumnName"/> to <paramref name="outputColumnName"/>.</summary>
-    public DateTimePartsTransformer(string outputColumnName, string inputColumnName)
+    /// <summary>Writes the parts of <paramref name="inputColumnName"/> to <paramref name="outputColumnName"/>; dates written as text are read in <paramref name="order"/>.</summary>
+    public DateTimePartsTransformer(string outputColumnName, string inputColumnName, DateOrder order = DateOrder.YearFirst)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
         ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
+        if (!Enum.IsDefined(order))
+            throw new ArgumentOutOfRangeException(nameof(order), order, "Not a date order.");
         _outputColumnName = outputColumnName;
         _inputColumnName = inputColumnName;
+        _order = order;
     }
+
+    /// <summary>How dates written as text order their parts.</summary>
+    public DateOrder Order => _order;
 
     /// <summary>The column read.</summary>
     public string InputColumnName => _inputColumnName;
@@ -90,26 +97,26 @@ public sealed class DateTimePartsTransformer : ColumnAddingTransformer
     }
 
     /// <inheritdoc/>
-    protected override RowComputation Bind(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputs) => new Computation(input, inputs[0]);
+    protected override RowComputation Bind(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputs) => new Computation(input, inputs[0], _order);
 
     private static readonly IReadOnlySet<string> MissingTokens = new DelimitedLoadOptions().MissingValueTokens;
 
     /// <summary>The date <paramref name="text"/> holds; null when it is empty or a missing-value token.</summary>
     /// <exception cref="DataFormatException">The text is neither a date nor missing.</exception>
-    private static DateTimeOffset? ParseOrMissing(ReadOnlySpan<char> text, string column, long position)
+    private static DateTimeOffset? ParseOrMissing(ReadOnlySpan<char> text, DateOrder order, string column, long position)
     {
-        if (DateText.TryParse(text, out var parsed))
+        if (DateText.TryParse(text, order, out var parsed))
             return parsed;
         var trimmed = text.Trim().ToString();
         if (trimmed.Length == 0 || MissingTokens.Contains(trimmed))
             return null;
         var source = position >= 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"data row {position + 1}") : "the row scored";
-        throw new DataFormatException(source, DateText.Expected("--column-type NAME=text or ColumnInformation.TextColumnNames"), column: column, value: trimmed);
+        throw new DataFormatException(source, DateText.Expected(order, "--column-type NAME=text or ColumnInformation.TextColumnNames"), column: column, value: trimmed);
     }
 
     /// <inheritdoc/>
     public override (string Kind, JsonObject State) SaveState() =>
-        (Kind, new JsonObject { ["output"] = _outputColumnName, ["input"] = _inputColumnName });
+        (Kind, new JsonObject { ["output"] = _outputColumnName, ["input"] = _inputColumnName, ["order"] = _order.ToString() });
 
     /// <summary>Rebuilds a transformer from <see cref="SaveState"/>'s output.</summary>
     public static DateTimePartsTransformer Load(JsonObject state)
@@ -117,7 +124,11 @@ public sealed class DateTimePartsTransformer : ColumnAddingTransformer
         ArgumentNullException.ThrowIfNull(state);
         var output = (string?)state["output"] ?? throw new ModelFormatException("A date-parts transformer's state has no output column.");
         var input = (string?)state["input"] ?? throw new ModelFormatException("A date-parts transformer's state has no input column.");
-        return new DateTimePartsTransformer(output, input);
+        // Models saved before month-first and day-first dates were read have no order: theirs is year first.
+        var written = (string?)state["order"] ?? nameof(DateOrder.YearFirst);
+        if (!Enum.TryParse<DateOrder>(written, out var order) || !Enum.IsDefined(order))
+            throw new ModelFormatException($"A date-parts transformer's state has an unknown date order '{written}'.");
+        return new DateTimePartsTransformer(output, input, order);
     }
 
     private sealed class Computation : RowComputation
@@ -125,7 +136,7 @@ public sealed class DateTimePartsTransformer : ColumnAddingTransformer
         private readonly float[] _parts = new float[PartNames.Count];
         private readonly Func<DateTimeOffset?> _read;
 
-        public Computation(DataViewRow input, DataViewSchema.Column column) => _read = Reader(input, column);
+        public Computation(DataViewRow input, DataViewSchema.Column column, DateOrder order) => _read = Reader(input, column, order);
 
         public override void Compute()
         {
@@ -142,7 +153,7 @@ public sealed class DateTimePartsTransformer : ColumnAddingTransformer
             value = editor.Commit();
         });
 
-        private static Func<DateTimeOffset?> Reader(DataViewRow input, DataViewSchema.Column column)
+        private static Func<DateTimeOffset?> Reader(DataViewRow input, DataViewSchema.Column column, DateOrder order)
         {
             switch (column.Type)
             {
@@ -168,7 +179,7 @@ public sealed class DateTimePartsTransformer : ColumnAddingTransformer
                     {
                         ReadOnlyMemory<char> value = default;
                         text(ref value);
-                        return ParseOrMissing(value.Span, column.Name, input.Position);
+                        return ParseOrMissing(value.Span, order, column.Name, input.Position);
                     };
             }
         }

@@ -37,7 +37,7 @@ public static class AutoFeaturizer
             ignored.Add(layout.GetColumn(name).Name);
         var features = layout.Columns
             .Where(c => c.Name != label && !ignored.Contains(c.Name))
-            .Select(c => new FeatureColumn(c.Name, c.Purpose, layout.Statistics.TryGetValue(c.Name, out var stats) ? stats.DistinctValues : 0))
+            .Select(c => new FeatureColumn(c.Name, c.Purpose, layout.Statistics.TryGetValue(c.Name, out var stats) ? stats.DistinctValues : 0, c.DateOrder))
             .ToList();
         if (features.Count == 0)
             throw new SchemaException($"No feature columns are left besides the label '{label}'; the data needs at least one input column.");
@@ -73,7 +73,7 @@ public static class AutoFeaturizer
         var outputs = new List<string>();
 
         foreach (var column in columns.Where(c => c.Purpose == ColumnPurpose.DateTime))
-            pipeline = pipeline.Append(new Dates.DateTimePartsEstimator(column.Name, column.Name));
+            pipeline = pipeline.Append(new Dates.DateTimePartsEstimator(column.Name, column.Name, column.DateOrder));
         var numeric = columns.Where(c => c.Purpose is ColumnPurpose.Numeric or ColumnPurpose.DateTime).Select(c => new InputOutputColumnPair(c.Name, c.Name)).ToArray();
         if (numeric.Length > 0)
         {

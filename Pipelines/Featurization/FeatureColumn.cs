@@ -6,4 +6,5 @@ namespace MlToolkit.Pipelines.Featurization;
 /// <param name="Name">Column name in the input data.</param>
 /// <param name="Purpose">How to turn it into features.</param>
 /// <param name="DistinctValues">Distinct values seen by inference (0 when unknown); decides one-hot vs hashing for categories.</param>
-public sealed record FeatureColumn(string Name, ColumnPurpose Purpose, int DistinctValues = 0);
+/// <param name="DateOrder">How a date column written as text orders its parts.</param>
+public sealed record FeatureColumn(string Name, ColumnPurpose Purpose, int DistinctValues = 0, DateOrder DateOrder = DateOrder.YearFirst);

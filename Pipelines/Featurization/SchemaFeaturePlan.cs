@@ -61,7 +61,7 @@ public sealed class SchemaFeaturePlan : IFeaturePlan
                 if (purpose == ColumnPurpose.Identifier)
                     identifiers.Add(column.Name);
                 else
-                    features.Add(new FeatureColumn(column.Name, purpose, stats.DistinctValues));
+                    features.Add(new FeatureColumn(column.Name, purpose, stats.DistinctValues, stats.DateOrder ?? DateOrder.YearFirst));
             }
             else
             {

@@ -170,14 +170,17 @@ public static class ModelArchive
         }
         catch (Exception e) when (e is InvalidDataException or JsonException or EndOfStreamException)
         {
-            throw new ModelFormatException($"{path}: not a readable MlToolkit model file (truncated or corrupt: {e.Message})", e);
+            throw new ModelFormatException($"{path}: not a readable MlToolkit model file (truncated or corrupt: {OneLine(e.Message)})", e);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
         {
             // A manifest field of the wrong JSON kind (a number where text belongs, ...): the file was edited or damaged.
-            throw new ModelFormatException($"{path}: {ManifestEntry} is malformed ({e.Message})", e);
+            throw new ModelFormatException($"{path}: {ManifestEntry} is malformed ({OneLine(e.Message)})", e);
         }
     }
+
+    // A parser's message may quote the damaged bytes, line breaks and all; the error must stay one line.
+    private static string OneLine(string message) => string.Join(' ', message.Split(new[] { "\r\n", "\n", "\r" }, StringSplitOptions.TrimEntries));
 
     private static byte[] ReadAll(ZipArchiveEntry entry)
     {

@@ -159,7 +159,7 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
 
         var bad = CliRunner.InProcess("train", "-d", file, "--label-col", "y", "--column-type", "code=date");
         Assert.Equal(2, bad.ExitCode);
-        Assert.Equal("error: --column-type 'code=date' is not NAME=numeric, NAME=boolean or NAME=text.", bad.Error.Trim());
+        Assert.Equal("error: --column-type 'code=date' is not NAME=numeric, NAME=boolean, NAME=text, NAME=monthfirst or NAME=dayfirst.", bad.Error.Trim());
     }
 
     [Fact]

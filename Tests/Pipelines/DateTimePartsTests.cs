@@ -36,7 +36,7 @@ public sealed class DateTimePartsTests : IDisposable
     [InlineData("2024-02-30")]
     [InlineData("20240315")]
     [InlineData("2024-03-15 soon")]
-    public void Day_first_month_first_and_impossible_dates_are_not_read(string text) => Assert.False(DateText.TryParse(text, out _));
+    public void Day_first_month_first_and_impossible_dates_are_not_read_as_year_first(string text) => Assert.False(DateText.TryParse(text, out _));
 
     [Fact]
     public void A_column_of_dates_is_inferred_as_dates_unless_one_value_is_no_date_or_text_is_asked_for()
