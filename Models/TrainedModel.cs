@@ -150,6 +150,7 @@ public sealed class TrainedModel : ITransformer
 /// <param name="InputColumns">The delimited-file columns the model reads, with their kinds (empty for image data).</param>
 /// <param name="ImagePathColumns">Columns of image file paths, checked before scoring.</param>
 /// <param name="KnownCategories">Per one-hot-encoded column, the values seen in training; others encode as all zeros and are counted at evaluation.</param>
+/// <param name="IdentifierColumns">Columns of the training data left out as identifiers; predictions copy them from the scored file.</param>
 public sealed record ModelDescription(
     PredictionTask Task,
     string LabelColumn,
@@ -158,6 +159,7 @@ public sealed record ModelDescription(
     string Trainer,
     IReadOnlyList<DelimitedColumn> InputColumns,
     IReadOnlyList<string>? ImagePathColumns = null,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? KnownCategories = null)
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? KnownCategories = null,
+    IReadOnlyList<string>? IdentifierColumns = null)
 {
 }

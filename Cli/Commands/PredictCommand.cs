@@ -12,7 +12,10 @@ using MlToolkit.Models;
 
 namespace MlToolkit.Cli.Commands;
 
-/// <summary><c>mltoolkit predict</c>: scores a file (labelled or not) with a saved model and writes one row of predictions per input row.</summary>
+/// <summary>
+/// <c>mltoolkit predict</c>: scores a file (labelled or not) with a saved model and writes one row of predictions per
+/// input row: its number, the identifier columns the model was trained beside (when the file has them), the prediction.
+/// </summary>
 internal static class PredictCommand
 {
     public static Command Create(CliOutput output)
@@ -44,7 +47,8 @@ internal static class PredictCommand
                     throw new SchemaException($"Column '{column}' the model needs is not in {dataset.Name}. Columns: {string.Join(", ", dataset.Data.Schema.Select(c => c.Name))}.");
             }
             var path = Path.GetFullPath(result.GetValue(predictions)!);
-            var rows = Write(trained, trained.Score(dataset.Data), path);
+            using var keys = new PredictionKeys(dataset.Data, description.IdentifierColumns);
+            var rows = Write(trained, trained.Score(dataset.Data), keys, path);
             if (result.GetValue(json))
                 output.Out.WriteLine(new JsonObject { ["dataset"] = dataset.Name, ["model"] = Path.GetFullPath(result.GetValue(model)!), ["rows"] = rows, ["predictions"] = path }.ToJsonString(ToolkitJson.Indented));
             else
@@ -53,7 +57,7 @@ internal static class PredictCommand
         return command;
     }
 
-    private static long Write(TrainedModel model, IDataView scored, string path)
+    private static long Write(TrainedModel model, IDataView scored, PredictionKeys keys, string path)
     {
         var description = model.Description;
         var temporary = path + ".tmp";
@@ -117,9 +121,9 @@ internal static class PredictCommand
                     break;
                 }
             }
-            writer.WriteLine(string.Join(",", header.Select(CsvText.Quote)));
+            writer.WriteLine(string.Join(",", header.Take(1).Concat(keys.Names).Concat(header.Skip(1)).Select(CsvText.Quote)));
             while (cursor.MoveNext())
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{++rows},{line()}"));
+                writer.WriteLine(string.Join(",", keys.Next().Prepend((++rows).ToString(CultureInfo.InvariantCulture)).Append(line())));
         }
         File.Move(temporary, path, overwrite: true);
         return rows;

@@ -91,7 +91,7 @@ public sealed record LabelSetup(string LabelColumn, DataViewType LabelType, IRea
     {
         ArgumentNullException.ThrowIfNull(features);
         return new ModelDescription(Task, LabelColumn, Classes, PositiveClass, trainer, features.DelimitedInputs, features.ImagePathColumns,
-            CategoryCensus.Distinct(train, features.OneHotColumns));
+            CategoryCensus.Distinct(train, features.OneHotColumns), features.IdentifierColumns);
     }
 
     private static PredictionTask InferTask(DelimitedSchema? layout, string label, int classCount)

@@ -23,6 +23,12 @@ public interface IFeaturePlan
     IReadOnlyList<string> OneHotColumns => Array.Empty<string>();
 
     /// <summary>
+    /// Columns left out as identifiers (<see cref="ColumnPurpose.Identifier"/>): no features, but the keys that
+    /// predictions are joined back to their rows by.
+    /// </summary>
+    IReadOnlyList<string> IdentifierColumns => Array.Empty<string>();
+
+    /// <summary>
     /// Whether the features are an image a convolutional network can read: image files, an image tensor, or a table of
     /// at least 8×8 numeric pixel columns (a square count).
     /// </summary>

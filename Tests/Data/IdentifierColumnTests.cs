@@ -114,6 +114,27 @@ public sealed class IdentifierColumnTests : IDisposable
     }
 
     [Fact]
+    public void Predictions_carry_the_keys_the_model_was_trained_beside()
+    {
+        var keyed = BreastCancer(withKeys: true);
+        var model = _folder.File("m.zip");
+        var trained = CliRunner.InProcess("train", "--dataset", keyed, "--label-col", "diagnosis", "--trainer", "lbfgs", "-o", model);
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        // Three rows: too few to be read as identifiers here, and still copied, since the model names them.
+        var few = _folder.Write("few.csv", string.Join('\n', File.ReadLines(keyed).Take(4)) + "\n");
+        var run = CliRunner.InProcess("predict", "--model", model, "--dataset", few, "-o", _folder.File("p.csv"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        var lines = File.ReadAllLines(_folder.File("p.csv"));
+        Assert.Equal("row,Column0,patient,predicted_diagnosis,score,probability_malignant", lines[0]);
+        Assert.Equal(new[] { "1,0,P01EEF,benign,", "2,1,P03DDE,benign,", "3,2,P05CCD,benign," }, lines.Skip(1).Select(l => string.Join(',', l.Split(',').Take(4)) + ","));
+
+        var plain = CliRunner.InProcess("train", "--dataset", BreastCancer(withKeys: false), "--label-col", "diagnosis", "--trainer", "lbfgs", "-o", _folder.File("plain.zip"));
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        Assert.Equal(0, CliRunner.InProcess("predict", "--model", _folder.File("plain.zip"), "--dataset", few, "-o", _folder.File("q.csv")).ExitCode);
+        Assert.Equal("row,predicted_diagnosis,score,probability_malignant", File.ReadLines(_folder.File("q.csv")).First());
+    }
+
+    [Fact]
     public void Automl_on_a_table_with_keys_searches_it_as_the_table_it_is()
     {
         JsonNode Search(string file)
