@@ -109,8 +109,9 @@ public static class DelimitedSchemaInference
             var values = data.Select(r => r.Fields[i]).Where(v => !IsMissing(v, missingTokens)).ToList();
             if (values.Count == 0)
                 continue;
-            var withDot = values.Count(v => TryParseNumber(v, '.', out _));
-            var withComma = values.Count(v => TryParseNumber(v, ',', out _));
+            // Plain numbers only: "0,125" is a decimal comma here, not 125 with its thousands grouped.
+            var withDot = values.Count(v => TryParseNumber(v, '.', written: false, out _));
+            var withComma = values.Count(v => TryParseNumber(v, ',', written: false, out _));
             if (withDot >= NumericShare * values.Count && values.Any(v => v.Contains('.', StringComparison.Ordinal)))
                 return '.';
             if (withComma >= NumericShare * values.Count && withDot < NumericShare * values.Count)
@@ -355,24 +356,25 @@ public static class DelimitedSchemaInference
     /// "inf") count as numbers here so that their column stays numeric; reading them is then an error (see
     /// <see cref="IsInfinite"/>). NaN is not a number: as a token it is a missing value.
     /// </summary>
-    internal static bool TryParseNumber(string value, char decimalMark, out float number)
+    internal static bool TryParseNumber(string value, char decimalMark, out float number) => TryParseNumber(value, decimalMark, written: true, out number);
+
+    /// <summary>
+    /// As <see cref="TryParseNumber(string, char, out float)"/>; <paramref name="written"/> also reads numbers with a
+    /// currency sign, a percent sign or grouped thousands (<see cref="WrittenNumber"/>).
+    /// </summary>
+    private static bool TryParseNumber(string value, char decimalMark, bool written, out float number)
     {
         // The common case (a plain number with a dot) costs one parse and no allocation: this runs for every field.
-        if (decimalMark == ',')
-        {
-            if (value.Contains('.', StringComparison.Ordinal))
-            {
-                number = float.NaN;
-                return false;
-            }
-            value = value.Replace(',', '.');
-        }
-        if (float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out number))
+        var plain = decimalMark != ',' ? value : value.Contains('.', StringComparison.Ordinal) ? null : value.Replace(',', '.');
+        if (plain is not null && float.TryParse(plain, NumberStyles.Float, CultureInfo.InvariantCulture, out number))
             return !float.IsNaN(number);
-        if (!IsInfinite(value))
-            return false;
-        number = value.TrimStart().StartsWith('-') ? float.NegativeInfinity : float.PositiveInfinity;
-        return true;
+        if (IsInfinite(value))
+        {
+            number = value.TrimStart().StartsWith('-') ? float.NegativeInfinity : float.PositiveInfinity;
+            return true;
+        }
+        number = float.NaN;
+        return written && WrittenNumber.TryParse(value, decimalMark, out number);
     }
 
     /// <summary>Whether <paramref name="value"/> spells an infinity (Infinity, inf, ∞, with a sign or not).</summary>
