@@ -78,6 +78,8 @@ internal static class AutomlCommand
             output.Out.WriteLine(ToJson(dataset.Name, run, files, explanations, identifiers).ToJsonString(ToolkitJson.Indented));
         else
             WriteText(output.Out, dataset.Name, run, files, explanations, identifiers);
+        if (run.BestModel is { } saved)
+            DatasetOptions.WarnConfusableClasses(saved.Description, output.Error);
         return ExitCode(output.Error, run);
     }
 

@@ -84,6 +84,17 @@ internal sealed class DatasetOptions
             error.WriteLine($"warning: {warning}");
     }
 
+    /// <summary>Warns when the label's classes include ones that differ only in case or surrounding spaces (they are learned as different classes).</summary>
+    public static void WarnConfusableClasses(Models.ModelDescription description, TextWriter error)
+    {
+        var groups = Pipelines.Labels.LabelEncoding.ConfusableClasses(description.Classes);
+        if (groups.Count == 0)
+            return;
+        var written = string.Join("; ", groups.Select(g => string.Join(", ", g.Select(c => $"'{c}'"))));
+        error.WriteLine($"warning: label '{description.LabelColumn}' has classes that differ only in letter case or surrounding spaces ({written}); "
+            + "they were learned as different classes: if each group is one class, write it one way in the file");
+    }
+
     /// <summary>The data, read with the column kinds <paramref name="model"/> was trained on (so that both parse alike); warnings go to <paramref name="error"/>.</summary>
     public LoadedDataset LoadFor(ParseResult result, Models.TrainedModel model, TextWriter error)
     {

@@ -82,6 +82,7 @@ internal static class TrainCommand
             };
             var trained = EpochProgress.Run(output, level, progress => SupervisedTraining.Run(ml, request with { Progress = progress }, cancellationToken));
             trained.Model.Save(ml, path);
+            DatasetOptions.WarnConfusableClasses(trained.Model.Description, output.Error);
             if (result.GetValue(json))
                 output.Out.WriteLine(ToJson(dataset, trained, path, request.IgnoreColumns).ToJsonString(ToolkitJson.Indented));
             else

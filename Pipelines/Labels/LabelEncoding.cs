@@ -37,6 +37,19 @@ public static class LabelEncoding
         throw new SchemaException($"Label column '{labelColumn}' has type {column.Type}; expected text, a number or a Boolean.");
     }
 
+    /// <summary>
+    /// Groups of <paramref name="classes"/> that differ only in letter case or surrounding white space ("Yes", "Yes ",
+    /// "yes"): usually one class written several ways, which a model would learn as several.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<string>> ConfusableClasses(IReadOnlyList<string> classes)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        return classes.GroupBy(c => c.Trim().ToUpperInvariant(), StringComparer.Ordinal)
+            .Where(g => g.Count() > 1)
+            .Select(g => (IReadOnlyList<string>)g.ToList())
+            .ToList();
+    }
+
     /// <summary>The task a label calls for when none is given: text and Booleans classify, whole numbers with few values classify, other numbers regress.</summary>
     public static PredictionTask InferTask(DelimitedColumn label, ColumnStatistics? statistics, int classCount)
     {
