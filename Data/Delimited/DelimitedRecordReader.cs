@@ -32,9 +32,10 @@ public sealed class DelimitedRecordReader : IDisposable
     /// <exception cref="DataFormatException">A quoted field is not closed, or text follows its closing quote.</exception>
     public bool TryRead(List<string> fields)
     {
-        fields.Clear();
         while (true)
         {
+            // Cleared on every pass: a blank line read before a record must not leave its empty field in front of it.
+            fields.Clear();
             if (_reader.Peek() < 0)
                 return false;
             RecordLine = _line;

@@ -152,6 +152,19 @@ public sealed class DelimitedFileTests : IDisposable
     }
 
     [Fact]
+    public void Blank_lines_between_and_after_records_are_skipped_and_lines_still_counted()
+    {
+        // Each blank line once left its empty field in front of the next record: "expected 3 fields but found 4".
+        var path = _folder.Write("blank.csv", "x,note,y\n1,\"a\nb\",p\n\n2,c,q\r\n\r\n3,d,p\n\n\n");
+        var view = DelimitedFile.Load(path);
+        Assert.Equal(new[] { 1f, 2f, 3f }, Column<float>(view, "x"));
+        Assert.Equal(new[] { "a\nb", "c", "d" }, Column<ReadOnlyMemory<char>>(view, "note").Select(v => v.ToString()));
+        var bad = _folder.Write("bad.csv", "x,y\n1,p\n\n\n2,q,extra\n");
+        Assert.Equal($"{bad}, line 5: expected 2 fields (as in the header) but found 3",
+            Assert.Throws<DataFormatException>(() => Column<float>(DelimitedFile.Load(bad, new DelimitedLoadOptions { InferenceRows = 1 }), "x")).Message);
+    }
+
+    [Fact]
     public void Decimal_commas_are_detected_with_semicolons_and_read_as_numbers()
     {
         var path = _folder.Write("eu.csv", "length;width;species\n5,1;3,5;setosa\n7,0;3,2;versicolor\n6,3;3,3;virginica\n4,9;3;setosa\n");
