@@ -11,8 +11,6 @@ public static class DelimitedSchemaInference
 {
     private static readonly char[] SeparatorCandidates = { '\t', ',', ';', '|' };
 
-    private static readonly System.Buffers.SearchValues<char> WhiteSpace = System.Buffers.SearchValues.Create(" \t\r\n\u00A0");
-
     /// <summary>A numeric column may have this share of unparseable values in the sample; reading them later is an error, not a silent text column.</summary>
     private const double NumericShare = 0.95;
 
@@ -125,7 +123,7 @@ public static class DelimitedSchemaInference
     {
         var (line, value) = values.First(v => !IsMissing(v.Value, missingTokens) && !TryParseNumber(v.Value, decimalMark, out _));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{source}: column '{column}' holds numbers in {stats.Numeric} of {stats.Present} sampled rows but was read as text (line {line} has '{value}'); if it is a measurement, fix those values or read it as a number (--column-type {column}=numeric).");
+            $"{source}: column '{column}' holds numbers in {stats.Numeric} of {stats.Present} sampled rows but was read as text (line {line} has '{value}'); if it is a measurement, fix those values, declare them missing (--missing-values {value}) or read it as a number (--column-type {column}=numeric).");
     }
 
     internal static DataFormatException FieldCountError(string source, long line, int expected, int found, bool hasHeader) =>
@@ -242,52 +240,10 @@ public static class DelimitedSchemaInference
 
     private static ColumnStatistics Measure(IEnumerable<string> values, IReadOnlySet<string> missingTokens, char decimalMark)
     {
-        int count = 0, missing = 0, numeric = 0, booleans = 0, imagePaths = 0, dates = 0, spaced = 0, monthFirst = 0, dayFirst = 0;
-        var allIntegers = true;
-        var rowNumbers = true;
-        var previous = 0f;
-        long totalLength = 0;
-        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        var tally = new ColumnTally(missingTokens, decimalMark);
         foreach (var value in values)
-        {
-            count++;
-            if (IsMissing(value, missingTokens))
-            {
-                missing++;
-                rowNumbers = false;
-                continue;
-            }
-            totalLength += value.Length;
-            if (distinct.Count < ColumnStatistics.DistinctCap)
-                distinct.Add(value);
-            if (value.AsSpan().Trim().IndexOfAny(WhiteSpace) >= 0)
-                spaced++;
-            if (TryParseNumber(value, decimalMark, out var number))
-            {
-                numeric++;
-                allIntegers &= number == MathF.Round(number);
-                rowNumbers &= count == 1 ? number is 0 or 1 : number == previous + 1;
-                previous = number;
-            }
-            else if (TryParseBoolean(value, out _))
-            {
-                rowNumbers = false;
-                booleans++;
-            }
-            else
-            {
-                rowNumbers = false;
-                var orders = DateText.OrdersOf(value);
-                dates += orders.YearFirst ? 1 : 0;
-                monthFirst += orders.MonthFirst ? 1 : 0;
-                dayFirst += orders.DayFirst ? 1 : 0;
-                if (!orders.YearFirst && !orders.MonthFirst && !orders.DayFirst && Images.ImageFolder.ImageExtensions.Contains(Path.GetExtension(value.Trim())))
-                    imagePaths++;
-            }
-        }
-        var present = count - missing;
-        return new ColumnStatistics(count, missing, numeric, booleans, allIntegers && numeric > 0, distinct.Count,
-            present == 0 ? 0 : (double)totalLength / present, imagePaths, dates, spaced, rowNumbers && numeric > 0, monthFirst, dayFirst);
+            tally.Add(value);
+        return tally.ToStatistics();
     }
 
     private static DelimitedColumn Classify(string name, int index, ColumnStatistics stats)
