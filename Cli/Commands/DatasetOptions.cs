@@ -68,6 +68,12 @@ internal sealed class DatasetOptions
         AllowMultipleArgumentsPerToken = true,
     };
 
+    public Option<string[]> MissingValues { get; } = new("--missing-values")
+    {
+        Description = "Values to read as missing besides the empty field and NA, N/A, NaN, null, None, ? (comma-separated or repeated; e.g. --missing-values -,n.a.).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     /// <summary>The input paths given on the command line, by option (for checks that an output is not one of them).</summary>
     public IEnumerable<(string Option, string? Path)> Inputs(ParseResult result) => new[]
     {
@@ -75,7 +81,7 @@ internal sealed class DatasetOptions
         ("--idx-images", result.GetValue(IdxImages)), ("--idx-labels", result.GetValue(IdxLabels)),
     };
 
-    public IEnumerable<Option> All => new Option[] { Dataset, Sample, Separator, HasHeader, DecimalSeparator, ColumnTypes, Images, ImageSize, Grayscale, IdxImages, IdxLabels };
+    public IEnumerable<Option> All => new Option[] { Dataset, Sample, Separator, HasHeader, DecimalSeparator, ColumnTypes, MissingValues, Images, ImageSize, Grayscale, IdxImages, IdxLabels };
 
     /// <summary>Prints what inference was unsure of (e.g. a mostly numeric column read as text) as warnings.</summary>
     public static void Warn(LoadedDataset dataset, TextWriter error)
@@ -132,6 +138,7 @@ internal sealed class DatasetOptions
             ColumnKinds = columnKinds ?? kinds,
             DateOrders = dateOrders,
         };
+        options = options with { MissingValueTokens = WithMissingValues(options.MissingValueTokens, result.GetValue(MissingValues)) };
         var path = result.GetValue(Dataset);
         if (path is not null && Directory.Exists(path))
             return ImageFolderDataset(path, result);
@@ -152,6 +159,14 @@ internal sealed class DatasetOptions
 
     private static LoadedDataset IdxDataset(string images, string labels) =>
         new(images, IdxDataView.Load(images, labels), IdxDataView.LabelColumn, new TensorFeaturePlan(IdxDataView.ImageColumn));
+
+    private static IReadOnlySet<string> WithMissingValues(IReadOnlySet<string> defaults, string[]? given)
+    {
+        var tokens = new HashSet<string>(defaults, StringComparer.OrdinalIgnoreCase);
+        foreach (var token in (given ?? Array.Empty<string>()).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)))
+            tokens.Add(token.Length > 0 ? token : throw new ArgumentException("--missing-values holds an empty value; the empty field is always missing."));
+        return tokens;
+    }
 
     private static (Dictionary<string, ColumnKind> Kinds, Dictionary<string, DateOrder> DateOrders) ParseColumnTypes(string[]? values)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using MlToolkit.Tests.Support;
 
@@ -160,6 +161,34 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
         var bad = CliRunner.InProcess("train", "-d", file, "--label-col", "y", "--column-type", "code=date");
         Assert.Equal(2, bad.ExitCode);
         Assert.Equal("error: --column-type 'code=date' is not NAME=numeric, NAME=boolean, NAME=text, NAME=monthfirst or NAME=dayfirst.", bad.Error.Trim());
+    }
+
+    [Fact]
+    public void Values_declared_missing_leave_a_column_numeric_and_are_imputed()
+    {
+        // One weight in four is written "-": read as text by default (with a warning), as a number with gaps when declared missing.
+        var rows = Enumerable.Range(0, 40).Select(i => string.Create(CultureInfo.InvariantCulture, $"{(i % 4 == 3 ? "-" : (i * 1.5).ToString(CultureInfo.InvariantCulture))},{(i < 20 ? "light" : "heavy")}"));
+        var file = _folder.Write("dashes.csv", "weight,y\n" + string.Join("\n", rows) + "\n");
+        var plain = CliRunner.InProcess("train", "-d", file, "--label-col", "y", "--show-schema");
+        Assert.Matches(@"0  weight\s+Text\s+", plain.Out);
+        Assert.Contains("declare them missing (--missing-values -)", plain.Error);
+
+        var declared = CliRunner.InProcess("train", "-d", file, "--label-col", "y", "--trainer", "forest", "--missing-values", "-,n.a.", "-o", _folder.File("d.zip"), "--json");
+        Assert.True(declared.ExitCode == 0, declared.Error);
+        Assert.Equal("Numeric", (string)JsonNode.Parse(declared.Out)!["columns"]![0]!["kind"]!);
+        Assert.DoesNotContain("warning", declared.Error);
+
+        // Like the separator, the missing values are a property of each file read: say them again for new data.
+        var fresh = _folder.Write("fresh.csv", "weight,y\n-,light\n3,light\n");
+        var scored = CliRunner.InProcess("predict", "--model", _folder.File("d.zip"), "-d", fresh, "--missing-values", "-", "-o", _folder.File("p.csv"));
+        Assert.True(scored.ExitCode == 0, scored.Error);
+        Assert.Equal(3, File.ReadAllLines(_folder.File("p.csv")).Length);
+        var unsaid = CliRunner.InProcess("predict", "--model", _folder.File("d.zip"), "-d", fresh, "-o", _folder.File("q.csv"));
+        Assert.Equal(3, unsaid.ExitCode);
+        Assert.Contains($"{fresh}, line 2, column 'weight': value '-': expected a number", unsaid.Error);
+
+        var empty = CliRunner.InProcess("train", "-d", file, "--label-col", "y", "--missing-values", "-,");
+        Assert.Equal((2, "error: --missing-values holds an empty value; the empty field is always missing."), (empty.ExitCode, empty.Error.Trim()));
     }
 
     [Fact]

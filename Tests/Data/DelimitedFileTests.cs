@@ -188,7 +188,7 @@ public sealed class DelimitedFileTests : IDisposable
         var path = _folder.Write("mixed.csv", "id,weight,label\n" + string.Join("\n", rows) + "\n");
         var view = DelimitedFile.Load(path);
         Assert.Equal(ColumnKind.Text, view.Layout.GetColumn("weight").Kind);
-        Assert.Equal($"{path}: column 'weight' holds numbers in 15 of 20 sampled rows but was read as text (line 5 has 'n.a.'); if it is a measurement, fix those values or read it as a number (--column-type weight=numeric).",
+        Assert.Equal($"{path}: column 'weight' holds numbers in 15 of 20 sampled rows but was read as text (line 5 has 'n.a.'); if it is a measurement, fix those values, declare them missing (--missing-values n.a.) or read it as a number (--column-type weight=numeric).",
             Assert.Single(view.Layout.Warnings));
     }
 
