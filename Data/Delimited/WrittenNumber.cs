@@ -57,7 +57,8 @@ internal static class WrittenNumber
         var point = text.IndexOf(decimalMark);
         fraction = point >= 0 ? text[(point + 1)..] : ReadOnlySpan<char>.Empty;
         var whole = point >= 0 ? text[..point] : text;
-        if (whole.Length == 0 || (point >= 0 && fraction.Length == 0) || !AllDigits(fraction))
+        // Cheap rejection first: inference asks this of every text field that is no plain number, reviews and all.
+        if (whole.Length == 0 || !char.IsAsciiDigit(whole[0]) || !char.IsAsciiDigit(whole[^1]) || (point >= 0 && fraction.Length == 0) || !AllDigits(fraction))
             return false;
         var group = decimalMark == '.' ? ',' : '.';
         var parts = whole.ToString().Split(group);
