@@ -137,8 +137,8 @@ internal sealed class DatasetOptions
             },
             ColumnKinds = columnKinds ?? kinds,
             DateOrders = dateOrders,
+            MissingValueTokens = WithMissingValues(new DelimitedLoadOptions().MissingValueTokens, result.GetValue(MissingValues)),
         };
-        options = options with { MissingValueTokens = WithMissingValues(options.MissingValueTokens, result.GetValue(MissingValues)) };
         var path = result.GetValue(Dataset);
         if (path is not null && Directory.Exists(path))
             return ImageFolderDataset(path, result);
