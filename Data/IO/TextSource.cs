@@ -41,7 +41,10 @@ public sealed class TextSource
         return new TextSource(name, open);
     }
 
-    /// <summary>Opens a fresh reader positioned at the start of the text (UTF-8, BOM honoured).</summary>
+    /// <summary>
+    /// Opens a fresh reader positioned at the start of the text: UTF-8, a byte-order mark honoured (UTF-16 and UTF-32
+    /// too), and bytes that are not UTF-8 read as Windows-1252 (<see cref="Windows1252Fallback"/>).
+    /// </summary>
     public TextReader OpenReader()
     {
         var stream = _open();
@@ -57,6 +60,6 @@ public sealed class TextSource
             isGzip = Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
         }
         Stream content = isGzip ? new GZipStream(stream, CompressionMode.Decompress) : stream;
-        return new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        return new StreamReader(content, Windows1252Fallback.Utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
     }
 }
