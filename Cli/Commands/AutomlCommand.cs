@@ -73,7 +73,8 @@ internal static class AutomlCommand
             ? SearchAndExplain(null)
             : LiveTrialProgress.Run(live, Budget(o, result), experiment.Options.MaxTrials, SearchAndExplain);
         var files = Save(run, folder, model, result.GetValue(o.Study)!, explanations);
-        var identifiers = dataset.IdentifierColumns(labelColumn, experiment.Options.IgnoreColumns);
+        // The saved model names the columns its features left out as identifiers.
+        var identifiers = run.BestModel?.Description.IdentifierColumns ?? Array.Empty<string>();
         if (quiet)
             output.Out.WriteLine(ToJson(dataset.Name, run, files, explanations, identifiers).ToJsonString(ToolkitJson.Indented));
         else

@@ -208,16 +208,6 @@ internal sealed record LoadedDataset(string Name, IDataView Data, string? Defaul
     /// <summary>The inferred layout of delimited data; null for images.</summary>
     public DelimitedSchema? Layout => (Data as DelimitedDataView)?.Layout;
 
-    /// <summary>The columns read as identifiers, which the features leave out (neither the label nor those ignored).</summary>
-    public IReadOnlyList<string> IdentifierColumns(string labelColumn, IEnumerable<string> ignored)
-    {
-        if (Layout is not { } layout)
-            return Array.Empty<string>();
-        var label = layout.GetColumn(labelColumn).Name;
-        var skipped = ignored.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return layout.Columns.Where(c => c.Purpose == ColumnPurpose.Identifier && c.Name != label && !skipped.Contains(c.Name)).Select(c => c.Name).ToList();
-    }
-
     /// <summary>The line that tells which columns were left out as identifiers and how to use one; null when none were.</summary>
     public static string? IdentifierLine(IReadOnlyList<string> identifiers) => identifiers.Count == 0 ? null
         : $"Left out {string.Join(", ", identifiers)}: a different value in every row, read as {(identifiers.Count == 1 ? "an identifier" : "identifiers")}, not a feature (--column-type {identifiers[0]}=text or =numeric uses it)";

@@ -84,9 +84,9 @@ internal static class TrainCommand
             trained.Model.Save(ml, path);
             DatasetOptions.WarnConfusableClasses(trained.Model.Description, output.Error);
             if (result.GetValue(json))
-                output.Out.WriteLine(ToJson(dataset, trained, path, request.IgnoreColumns).ToJsonString(ToolkitJson.Indented));
+                output.Out.WriteLine(ToJson(dataset, trained, path).ToJsonString(ToolkitJson.Indented));
             else
-                WriteText(output.Out, dataset, trained, path, request.IgnoreColumns);
+                WriteText(output.Out, dataset, trained, path);
         })));
         return command;
     }
@@ -172,12 +172,12 @@ internal static class TrainCommand
     private static JsonArray Columns(LoadedDataset dataset) => new((dataset.Layout?.Columns ?? Array.Empty<DelimitedColumn>())
         .Select(c => (JsonNode?)new JsonObject { ["name"] = c.Name, ["kind"] = c.Kind.ToString(), ["purpose"] = c.Purpose.ToString() }).ToArray());
 
-    private static void WriteText(TextWriter w, LoadedDataset dataset, TrainingResult trained, string path, IReadOnlyList<string> ignored)
+    private static void WriteText(TextWriter w, LoadedDataset dataset, TrainingResult trained, string path)
     {
         var d = trained.Model.Description;
         var classes = d.Classes.Count > 0 ? $" ({d.Classes.Count} classes{(d.PositiveClass is null ? "" : $", positive '{d.PositiveClass}'")})" : "";
         w.WriteLine(DatasetLine(dataset));
-        if (LoadedDataset.IdentifierLine(dataset.IdentifierColumns(d.LabelColumn, ignored)) is { } identifiers)
+        if (LoadedDataset.IdentifierLine(d.IdentifierColumns ?? Array.Empty<string>()) is { } identifiers)
             w.WriteLine(identifiers);
         w.WriteLine($"Label    {d.LabelColumn} -> {d.Task}{classes}");
         w.WriteLine($"Trainer  {d.Trainer}: {trained.Hyperparameters}");
@@ -187,14 +187,14 @@ internal static class TrainCommand
         w.WriteLine($"Model    {path}");
     }
 
-    private static JsonObject ToJson(LoadedDataset dataset, TrainingResult trained, string path, IReadOnlyList<string> ignored)
+    private static JsonObject ToJson(LoadedDataset dataset, TrainingResult trained, string path)
     {
         var d = trained.Model.Description;
         return new JsonObject
         {
             ["dataset"] = dataset.Name,
             ["columns"] = Columns(dataset),
-            ["identifierColumns"] = new JsonArray(dataset.IdentifierColumns(d.LabelColumn, ignored).Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+            ["identifierColumns"] = new JsonArray((d.IdentifierColumns ?? Array.Empty<string>()).Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["label"] = d.LabelColumn,
             ["task"] = d.Task.ToString(),
             ["classes"] = new JsonArray(d.Classes.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
