@@ -1,3 +1,4 @@
+using MlToolkit.Trainers.Torch.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -38,11 +39,11 @@ internal sealed class EncoderBlock : nn.Module<Tensor, Tensor, Tensor>
     {
         if (_preNorm)
         {
-            x = x + Attend(norm1.forward(x), attend);
-            return x + FeedForward(norm2.forward(x));
+            x = x.Plus(Attend(norm1.forward(x), attend));
+            return x.Plus(FeedForward(norm2.forward(x)));
         }
-        x = norm1.forward(x + Attend(x, attend));
-        return norm2.forward(x + FeedForward(x));
+        x = norm1.forward(x.Plus(Attend(x, attend)));
+        return norm2.forward(x.Plus(FeedForward(x)));
     }
 
     private Tensor Attend(Tensor h, Tensor attend)

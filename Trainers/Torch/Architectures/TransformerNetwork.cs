@@ -50,7 +50,7 @@ internal sealed class TransformerNetwork : nn.Module<Tensor, Tensor>, IEmbeddedS
         var position = positions is not null
             ? positions.forward(HeldScalars.Range(steps, ScalarType.Int64, tokens.device)).unsqueeze(0)
             : sinusoids!.narrow(0, 0, steps).unsqueeze(0);
-        var x = dropout.forward(scaled + position);
+        var x = dropout.forward(scaled.Plus(position));
         // Position 0 always stays attendable, so an all-padding (empty) text gives zeros, not NaN.
         var attend = mask.clone();
         attend[.., 0] = true;

@@ -65,7 +65,7 @@ public static class StructuredPruning
         {
             var block = cnn.Blocks[i];
             var filters = state[$"conv{i}.weight"];
-            var strength = filters.flatten(1).square().sum(1).sqrt();
+            var strength = filters.flatten(1).Squared().sum(1).sqrt();
             if (block.BatchNorm)
                 strength = strength * NormScale(state, $"norm{i}");
             var keep = Strongest(strength, fraction);
@@ -89,9 +89,9 @@ public static class StructuredPruning
     /// <summary>Removes the weakest units of Linear layer <paramref name="layer"/> (and its norm), and their columns in <paramref name="next"/>.</summary>
     private static Tensor DropUnits(Dictionary<string, Tensor> state, string layer, string? norm, string next, double fraction)
     {
-        var incoming = norm is null ? state[$"{layer}.weight"].square().sum(1).sqrt() : NormScale(state, norm);
+        var incoming = norm is null ? state[$"{layer}.weight"].Squared().sum(1).sqrt() : NormScale(state, norm);
         // Column norms via the transpose: a literal 0 as sum's argument would bind to its ScalarType overload.
-        var outgoing = state[$"{next}.weight"].t().square().sum(1).sqrt();
+        var outgoing = state[$"{next}.weight"].t().Squared().sum(1).sqrt();
         var keep = Strongest(incoming * outgoing, fraction);
         Select(state, layer, 0, keep);
         if (norm is not null)
@@ -102,7 +102,7 @@ public static class StructuredPruning
 
     /// <summary>|γ| / √(running variance + ε): how much a batch norm amplifies its unit.</summary>
     private static Tensor NormScale(Dictionary<string, Tensor> state, string norm) =>
-        state[$"{norm}.weight"].abs() / (state[$"{norm}.running_var"] + NormEpsilon).sqrt();
+        state[$"{norm}.weight"].abs() / state[$"{norm}.running_var"].Plus(NormEpsilon).sqrt();
 
     /// <summary>Indexes of the strongest (1 − <paramref name="fraction"/>) entries, at least one, in their original order.</summary>
     private static Tensor Strongest(Tensor strength, double fraction)
@@ -115,7 +115,7 @@ public static class StructuredPruning
 
     /// <summary>The flattened [channel · area + position] columns of the kept channels.</summary>
     private static Tensor FlattenedIndexes(Tensor channels, long area) =>
-        (channels.unsqueeze(1).Times(area) + HeldScalars.Range(area, ScalarType.Int64).unsqueeze(0)).flatten();
+        channels.unsqueeze(1).Times(area).Plus(HeldScalars.Range(area, ScalarType.Int64).unsqueeze(0)).flatten();
 
     /// <summary>Keeps rows <paramref name="keep"/> (along <paramref name="dimension"/>) of every tensor of <paramref name="layer"/> that has that many entries.</summary>
     private static void Select(Dictionary<string, Tensor> state, string layer, long dimension, Tensor keep)

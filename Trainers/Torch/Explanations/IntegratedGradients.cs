@@ -83,7 +83,7 @@ public static class IntegratedGradients
     {
         var alphas = HeldScalars.Range(steps, ScalarType.Float32).Plus(0.5).Times(1.0 / steps);
         var shape = new long[] { steps }.Concat(Enumerable.Repeat(1L, (int)input.dim() - 1)).ToArray();
-        return baseline + alphas.reshape(shape) * (input - baseline);
+        return baseline.Plus(alphas.reshape(shape) * (input - baseline));
     }
 
     private static IntegratedGradientsResult Result(TorchNetwork network, Tensor input, Tensor baseline, Tensor attributions, int outputIndex)

@@ -48,6 +48,6 @@ internal sealed class KernelMachineModule : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var x = input.reshape(input.shape[0], -1).to_type(ScalarType.Float64);
         var kernel = SquaredDistances.Between(x, _landmarks).Times(-_gamma).exp();
-        return kernel.matmul(_coefficients).add(_bias).mul(_temperature).to_type(input.dtype).MoveToOuterDisposeScope();
+        return kernel.matmul(_coefficients).Plus(_bias).mul(_temperature).to_type(input.dtype).MoveToOuterDisposeScope();
     }
 }

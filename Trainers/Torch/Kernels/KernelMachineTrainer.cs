@@ -67,7 +67,7 @@ public sealed class KernelMachineTrainer : ClosedFormTrainerBase<KernelMachineTr
             ? KernelRidge.Exact(x, centered, gamma, options.Regularization, rows.CancellationToken)
             : KernelRidge.Nystrom(x, centered, gamma, options.Regularization, Math.Min(options.Landmarks, (int)rows.Count), options.Seed, CalibrationRows, rows.CancellationToken);
         var bias = rows.Output == ClosedFormOutput.BinaryLogit ? mean.Plus(-0.5) : mean;
-        var temperature = rows.Output == ClosedFormOutput.Value ? 1.0 : Temperature.Fit(fit.LeaveOneOut.add(bias.unsqueeze(0)), fit.LeaveOneOutTargets.add(mean.unsqueeze(0)), rows.Output);
+        var temperature = rows.Output == ClosedFormOutput.Value ? 1.0 : Temperature.Fit(fit.LeaveOneOut.Plus(bias.unsqueeze(0)), fit.LeaveOneOutTargets.Plus(mean.unsqueeze(0)), rows.Output);
         var architecture = new KernelMachineArchitecture(checked((int)fit.Landmarks.shape[0]), gamma, rows.Output);
         return new ClosedFormModel(architecture, new Dictionary<string, Tensor>
         {

@@ -20,7 +20,7 @@ internal static class KernelRidge
     {
         var kernel = Rbf(x, x, gamma);
         cancellation.ThrowIfCancellationRequested();
-        var inverse = cholesky_inverse(Cholesky(kernel.add_(eye(x.shape[0], dtype: ScalarType.Float64).Times(lambda)), "K + λI"));
+        var inverse = cholesky_inverse(Cholesky(kernel.PlusInPlace(eye(x.shape[0], dtype: ScalarType.Float64).Times(lambda)), "K + λI"));
         cancellation.ThrowIfCancellationRequested();
         var coefficients = inverse.matmul(targets);
         var leaveOneOut = targets.sub(coefficients.div(inverse.diagonal().unsqueeze(1)));
@@ -44,11 +44,11 @@ internal static class KernelRidge
             using var scope = NewDisposeScope();
             var length = Math.Min(Block, n - start);
             var block = Rbf(x.narrow(0, start, length), centres, gamma);
-            gram.add_(block.t().matmul(block));
-            projected.add_(block.t().matmul(targets.narrow(0, start, length)));
+            gram.PlusInPlace(block.t().matmul(block));
+            projected.PlusInPlace(block.t().matmul(targets.narrow(0, start, length)));
         }
-        var system = gram.add(Rbf(centres, centres, gamma).Times(lambda));
-        system.add_(eye(landmarks, dtype: ScalarType.Float64).Times(1e-10 * system.diagonal().mean().item<double>()));
+        var system = gram.Plus(Rbf(centres, centres, gamma).Times(lambda));
+        system.PlusInPlace(eye(landmarks, dtype: ScalarType.Float64).Times(1e-10 * system.diagonal().mean().item<double>()));
         var inverse = cholesky_inverse(Cholesky(system, "KₙₘᵀKₙₘ + λKₘₘ"));
         var coefficients = inverse.matmul(projected);
 

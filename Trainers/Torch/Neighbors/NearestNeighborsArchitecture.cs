@@ -93,7 +93,7 @@ public static class SquaredDistances
     /// </summary>
     public static Tensor Between(Tensor x, Tensor y, Tensor yNorms) =>
         // In place after the product: one [a, b] matrix instead of five.
-        x.matmul(y.t()).TimesInPlace(-2).add_(yNorms.unsqueeze(0)).add_(Norms(x).unsqueeze(1)).AtLeastInPlace(0);
+        x.matmul(y.t()).TimesInPlace(-2).PlusInPlace(yNorms.unsqueeze(0)).PlusInPlace(Norms(x).unsqueeze(1)).AtLeastInPlace(0);
 
     /// <summary>[n] squared Euclidean norms of the rows of <paramref name="rows"/> [n, d].</summary>
     public static Tensor Norms(Tensor rows) => rows.Squared().sum(1);

@@ -8,13 +8,25 @@ namespace MlToolkit.Trainers.Torch.Training;
 /// frees a Scalar in its finalizer, and an implicit conversion (<c>tensor * 2.0</c>) leaves nothing referencing the
 /// Scalar while the native call reads it, so a collection at that moment makes libtorch fail ("Unknown scalar type",
 /// "toFloat"; "INTERNAL ASSERT FAILED at c10/core/Scalar.h" inside <c>pow</c> in a kernel machine's scoring, 2026-12-03).
-/// Every number that meets a tensor in our forward passes and losses goes through here.
+/// Every number that meets a tensor in our forward passes and losses goes through here, and so do the TorchSharp
+/// calls that make such a number themselves: <c>a + b</c> is <c>a.add(b)</c>, which TorchSharp writes as
+/// <c>add(b, 1)</c>, and <c>square()</c> is <c>pow(2)</c>.
 /// </summary>
 internal static class HeldScalars
 {
+    // Held by a static field for the life of the process, so no collection can finalize them; libtorch only reads them.
+    private static readonly Scalar One = 1.ToScalar();
+    private static readonly Scalar Zero = 0.ToScalar();
+
+    /// <summary><paramref name="tensor"/> + <paramref name="other"/>.</summary>
+    public static Tensor Plus(this Tensor tensor, Tensor other) => tensor.add(other, One);
+
+    /// <summary>Adds <paramref name="other"/> into <paramref name="tensor"/>.</summary>
+    public static Tensor PlusInPlace(this Tensor tensor, Tensor other) => tensor.add_(other, One);
+
     public static Tensor Times(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.mul);
 
-    public static Tensor Plus(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.add);
+    public static Tensor Plus(this Tensor tensor, double value) => Held(value.ToScalar(), scalar => tensor.add(scalar, One));
 
     public static Tensor AtLeast(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.clamp_min);
 
@@ -37,7 +49,7 @@ internal static class HeldScalars
     public static Tensor DividedBy(this Tensor tensor, double value) => Held(value.ToScalar(), scalar => tensor.div(scalar));
 
     /// <summary>0, 1, …, <paramref name="count"/> − 1.</summary>
-    public static Tensor Range(long count, ScalarType dtype, Device? device = null) => Held(count.ToScalar(), stop => arange(stop, dtype, device));
+    public static Tensor Range(long count, ScalarType dtype, Device? device = null) => Held(count.ToScalar(), stop => arange(Zero, stop, One, dtype, device));
 
     public static Tensor LessOrEqualTo(this Tensor tensor, double value) => Held(value.ToScalar(), tensor.le);
 

@@ -135,15 +135,15 @@ internal sealed class TrainingLoop
         var soft = nn.functional.softmax(teacher.AtLeast(1e-8).log().Times(1 / temperature), 1);
         var student = nn.functional.log_softmax(output.Times(1 / temperature), 1);
         var divergence = (soft * (soft.AtLeast(1e-12).log() - student)).sum(1).mean();
-        return _head.Loss(output, targets, _options).Times(1 - weight) + divergence.Times(weight * temperature * temperature);
+        return _head.Loss(output, targets, _options).Times(1 - weight).Plus(divergence.Times(weight * temperature * temperature));
     }
 
     private Tensor AddPenalties(Tensor loss)
     {
         if (_options.L1 > 0)
-            loss = loss + _penalized.Select(w => w.abs().sum()).Aggregate((a, b) => a + b).Times(_options.L1);
+            loss = loss.Plus(_penalized.Select(w => w.abs().sum()).Aggregate((a, b) => a.Plus(b)).Times(_options.L1));
         if (_options.L2 > 0)
-            loss = loss + _penalized.Select(w => w.Squared().sum()).Aggregate((a, b) => a + b).Times(_options.L2);
+            loss = loss.Plus(_penalized.Select(w => w.Squared().sum()).Aggregate((a, b) => a.Plus(b)).Times(_options.L2));
         return loss;
     }
 
