@@ -249,7 +249,7 @@ public static class DelimitedSchemaInference
     private static DelimitedColumn Classify(string name, int index, ColumnStatistics stats)
     {
         if (stats.Present > 0 && stats.Numeric >= NumericShare * stats.Present)
-            return new DelimitedColumn(name, index, ColumnKind.Numeric, IsRowNumber(stats) ? ColumnPurpose.Identifier : ColumnPurpose.Numeric);
+            return new DelimitedColumn(name, index, ColumnKind.Numeric, IsRowNumber(stats) || IsNumberedKey(name, stats) ? ColumnPurpose.Identifier : ColumnPurpose.Numeric);
         if (stats.Missing == 0 && stats.Booleans == stats.Values)
             return new DelimitedColumn(name, index, ColumnKind.Boolean, ColumnPurpose.Boolean);
         var purpose = PurposeOfText(stats);
@@ -296,6 +296,18 @@ public static class DelimitedSchemaInference
     {
         ArgumentNullException.ThrowIfNull(stats);
         return stats.RowNumbers && stats.Present >= IdentifierMinimumRows;
+    }
+
+    /// <summary>
+    /// A numeric column of whole numbers, a different one in each of at least <see cref="IdentifierMinimumRows"/> rows
+    /// and none missing, under a name that says it holds keys (<see cref="KeyColumnNames"/>): customer or employee
+    /// numbers. Their order follows when a row was entered, not what it describes.
+    /// </summary>
+    public static bool IsNumberedKey(string name, ColumnStatistics stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        return stats.Missing == 0 && stats.AllIntegers && stats.Present >= IdentifierMinimumRows && stats.DistinctValues == stats.Present
+            && KeyColumnNames.NamesKeys(name);
     }
 
     /// <summary>Statistics of text values (the missing-value tokens of <see cref="DelimitedLoadOptions"/> count as missing).</summary>
