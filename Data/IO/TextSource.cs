@@ -45,10 +45,36 @@ public sealed class TextSource
     /// Opens a fresh reader positioned at the start of the text: UTF-8, a byte-order mark honoured (UTF-16 and UTF-32
     /// too), and bytes that are not UTF-8 read as Windows-1252 (<see cref="Windows1252Fallback"/>).
     /// </summary>
+    /// <exception cref="DataFormatException">The content is not text: an Excel workbook, a ZIP archive, Parquet, JSON or binary data (<see cref="FileKindSniffer"/>).</exception>
     public TextReader OpenReader()
     {
-        var stream = _open();
+        if (!_checkedKind)
+        {
+            ThrowIfNotText();
+            _checkedKind = true;
+        }
+        return new StreamReader(OpenContent(), Windows1252Fallback.Utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+    }
+
+    private volatile bool _checkedKind;
+
+    private void ThrowIfNotText()
+    {
+        var head = new byte[FileKindSniffer.HeadLength];
+        int read;
         bool isGzip;
+        using (var content = OpenContent(out isGzip))
+            read = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var entries = !isGzip && head.AsSpan(0, read).StartsWith("PK\u0003\u0004"u8) ? FileKindSniffer.ZipEntries(_open) : null;
+        if (FileKindSniffer.NotText(head.AsSpan(0, read), entries) is { } what)
+            throw new DataFormatException(Name, what);
+    }
+
+    private Stream OpenContent() => OpenContent(out _);
+
+    private Stream OpenContent(out bool isGzip)
+    {
+        var stream = _open();
         if (stream.CanSeek)
         {
             Span<byte> magic = stackalloc byte[2];
@@ -59,7 +85,6 @@ public sealed class TextSource
         {
             isGzip = Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
         }
-        Stream content = isGzip ? new GZipStream(stream, CompressionMode.Decompress) : stream;
-        return new StreamReader(content, Windows1252Fallback.Utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        return isGzip ? new GZipStream(stream, CompressionMode.Decompress) : stream;
     }
 }
