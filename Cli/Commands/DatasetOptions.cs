@@ -12,7 +12,7 @@ internal sealed class DatasetOptions
 {
     public Option<string?> Dataset { get; } = new("--dataset", "-d")
     {
-        Description = "CSV/TSV file (optionally .gz), an image folder (root/<class>/<image>, as --images), or an IDX images file (as --idx-images, its labels found beside it). Omit it to use the built-in sample named by --sample.",
+        Description = "CSV/TSV file (optionally .gz) or Excel workbook (.xlsx, its first sheet), an image folder (root/<class>/<image>, as --images), or an IDX images file (as --idx-images, its labels found beside it). Omit it to use the built-in sample named by --sample.",
     };
 
     public Option<string> Sample { get; } = new("--sample")

@@ -24,7 +24,7 @@ internal static class PredictCommand
         var model = new Option<string>("--model", "-m") { Description = "Model file written by 'mltoolkit train' or 'mltoolkit automl'.", Required = true };
         var predictions = new Option<string>("--output", "-o") { Description = "CSV file of predictions to write.", DefaultValueFactory = _ => "predictions.csv" };
         var json = new Option<bool>("--json") { Description = "Print a summary as JSON on standard output." };
-        var command = new Command("predict", "Score a CSV/TSV file (the label column may be absent) with a saved model and write the predictions as CSV.");
+        var command = new Command("predict", "Score a CSV/TSV file or Excel workbook (the label column may be absent) with a saved model and write the predictions as CSV.");
         foreach (var option in data.All.Append(model).Append(predictions).Append(json))
             command.Options.Add(option);
 

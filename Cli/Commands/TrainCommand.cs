@@ -41,7 +41,7 @@ internal static class TrainCommand
         var testIdxLabels = new Option<string?>("--test-idx-labels") { Description = "Separate test IDX labels (with --idx-labels)." };
         var verbosity = VerbosityOption.Create("Epoch progress of torch trainers: quiet, normal (a status line on a terminal, a line per epoch on standard error otherwise) or diagnostic (every step).");
 
-        var command = new Command("train", "Train a model on a CSV/TSV file (or a built-in sample), print its test metrics and save it.");
+        var command = new Command("train", "Train a model on a CSV/TSV file or Excel workbook (or a built-in sample), print its test metrics and save it.");
         foreach (var option in data.All.Concat(new Option[] { label, task, trainer, hyperparameters, modelPath, testDataset, testImages, testIdxImages, testIdxLabels, testFraction, seed, ignore, positive, threads, epochsOption, showSchema, json, force, verbosity }))
             command.Options.Add(option);
 

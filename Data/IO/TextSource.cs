@@ -1,11 +1,12 @@
 using System.IO.Compression;
 using System.Text;
+using MlToolkit.Data.IO.Excel;
 
 namespace MlToolkit.Data.IO;
 
 /// <summary>
 /// Something that can be opened for reading as text more than once: a file on disk (gzip-compressed or not,
-/// told by its first bytes) or a stream factory such as an embedded resource. Each reader is independent, so
+/// told by its first bytes; an Excel workbook reads as the CSV of its first sheet, <see cref="XlsxWorkbook"/>) or a stream factory such as an embedded resource. Each reader is independent, so
 /// several cursors can stream the same data at once without holding it in memory.
 /// </summary>
 public sealed class TextSource
@@ -31,14 +32,33 @@ public sealed class TextSource
             throw new DataFormatException(path, "is a folder; expected a delimited text file (.csv, .tsv, optionally .gz)");
         if (!File.Exists(full))
             throw new DataFormatException(path, "file not found");
-        return new TextSource(path, () => new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+        return Readable(path, () => new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
     }
 
     /// <summary>Any re-openable stream; gzip content is decompressed on the fly.</summary>
     public static TextSource FromStream(string name, Func<Stream> open)
     {
         ArgumentNullException.ThrowIfNull(open);
-        return new TextSource(name, open);
+        return Readable(name, open);
+    }
+
+    // An Excel workbook is read as the CSV text of its first sheet, converted once, when first opened.
+    private static TextSource Readable(string name, Func<Stream> open)
+    {
+        if (!IsZip(open))
+            return new TextSource(name, open);
+        var entries = FileKindSniffer.ZipEntries(open);
+        if (!XlsxWorkbook.IsWorkbook(entries))
+            return new TextSource(name, open);
+        var csv = new Lazy<byte[]>(() => XlsxWorkbook.FirstSheetAsCsv(open, name));
+        return new TextSource(name, () => new MemoryStream(csv.Value, writable: false));
+    }
+
+    private static bool IsZip(Func<Stream> open)
+    {
+        using var stream = open();
+        Span<byte> magic = stackalloc byte[4];
+        return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("PK\u0003\u0004"u8);
     }
 
     /// <summary>
