@@ -105,8 +105,10 @@ public sealed class ExcelWorkbookTests : IDisposable
             + "<cellXfs count=\"5\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"164\"/><xf numFmtId=\"165\"/><xf numFmtId=\"20\"/></cellXfs>";
         var sheet = "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"inlineStr\"><is><t>when</t></is></c><c r=\"C1\" t=\"str\"><v>n</v></c><c r=\"D1\" t=\"inlineStr\"><is><t>ok</t></is></c><c r=\"E1\" t=\"inlineStr\"><is><t>late</t></is></c></row>"
             + "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>1</v></c><c r=\"B2\" s=\"1\"><v>45366</v></c><c r=\"C2\" s=\"3\"><v>2.5</v></c><c r=\"D2\" t=\"b\"><v>1</v></c><c r=\"E2\" s=\"4\"><v>0.5</v></c></row>"
-            + "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t>say \"hi\"</t></is></c><c r=\"B4\" s=\"2\"><v>45366.5625</v></c><c t=\"e\"><v>#N/A</v></c><c><f>1=0</f><v>0</v></c></row>";
-        Assert.Equal("name,when,n,ok,late\n\"Malmö, SE\",2024-03-15,2.5,TRUE,0.5\n\n\"say \"\"hi\"\"\",2024-03-15 13:30:00,,0,\n", Csv(Workbook(sheet, shared, styles)));
+            + "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t>say \"hi\"</t></is></c><c r=\"B4\" s=\"2\"><v>45366.5625</v></c><c t=\"e\"><v>#N/A</v></c><c><f>1=0</f><v>0</v></c></row>"
+            + "<row r=\"5\"><c r=\"A5\" s=\"1\"/><c r=\"C5\" t=\"e\"><v>#DIV/0!</v></c></row><row r=\"6\"><c r=\"C6\"><v>7</v></c></row>";
+        // Row 3 is missing and row 5 holds only a formatted blank and an error: both are blank lines, which the reader skips.
+        Assert.Equal("name,when,n,ok,late\n\"Malmö, SE\",2024-03-15,2.5,TRUE,0.5\n\n\"say \"\"hi\"\"\",2024-03-15 13:30:00,,0,\n\n,,7,,\n", Csv(Workbook(sheet, shared, styles)));
         // The 1904 system counts from 1 January 1904; serial 60 of the 1900 system is the 29 February Excel believes in.
         Assert.Equal("d\n2028-03-16\n", Csv(Workbook("<row r=\"1\"><c t=\"inlineStr\"><is><t>d</t></is></c></row><row r=\"2\"><c s=\"1\"><v>45366</v></c></row>", styles: styles, date1904: true)));
         Assert.Equal("1900-02-28", ExcelDates.FromSerial(59, date1904: false));

@@ -39,19 +39,21 @@ public static class XlsxWorkbook
         }
     }
 
-    private static string ToCsv(List<(int Row, List<(int Column, string Text)> Cells)> rows)
+    // Each row becomes one line holding its fields up to its last non-empty cell; lines are padded to the widest row at
+    // the end, so memory stays near the size of the text rather than a record per cell.
+    private static string ToCsv(List<(int Row, string Line, int Fields)> rows)
     {
-        var width = rows.Count == 0 ? 0 : rows.Max(r => r.Cells.Count == 0 ? 0 : r.Cells.Max(c => c.Column) + 1);
+        var width = rows.Count == 0 ? 0 : rows.Max(r => r.Fields);
         var csv = new StringBuilder();
         var line = 1;
-        foreach (var (row, cells) in rows)
+        foreach (var (row, text, fields) in rows)
         {
             for (; line < row; line++)
                 csv.Append('\n'); // empty rows keep line numbers equal to row numbers; the reader skips blank lines
-            var fields = new string[width];
-            foreach (var (column, text) in cells)
-                fields[column] = Quoted(text);
-            csv.AppendJoin(',', fields.Select(f => f ?? "")).Append('\n');
+            // A row whose cells are all empty (formatted blanks) is a blank line, skipped as in a CSV.
+            if (fields > 0)
+                csv.Append(text).Append(',', width - fields);
+            csv.Append('\n');
             line++;
         }
         return csv.ToString();
@@ -60,11 +62,11 @@ public static class XlsxWorkbook
     private static string Quoted(string text) =>
         text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
 
-    private static List<(int Row, List<(int Column, string Text)> Cells)> Rows(ZipArchiveEntry sheet, CellText cells, string file)
+    private static List<(int Row, string Line, int Fields)> Rows(ZipArchiveEntry sheet, CellText cells, string file)
     {
-        var rows = new List<(int, List<(int, string)>)>();
+        var rows = new List<(int, string, int)>();
+        var current = new List<(int Column, string Text)>();
         using var reader = XlsxParts.Open(sheet);
-        List<(int, string)>? current = null;
         var rowNumber = 0;
         var column = -1;
         while (reader.Read())
@@ -73,11 +75,13 @@ public static class XlsxWorkbook
                 continue;
             if (reader.LocalName == "row")
             {
+                if (rowNumber > 0)
+                    rows.Add(Line(rowNumber, current));
                 rowNumber = int.TryParse(reader.GetAttribute("r"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : rowNumber + 1;
-                rows.Add((rowNumber, current = new List<(int, string)>()));
+                current.Clear();
                 column = -1;
             }
-            else if (reader.LocalName == "c" && current is not null)
+            else if (reader.LocalName == "c" && rowNumber > 0)
             {
                 column = ColumnIndex(reader.GetAttribute("r"), column + 1);
                 var text = cells.Read(reader, file, rowNumber);
@@ -85,7 +89,23 @@ public static class XlsxWorkbook
                     current.Add((column, text));
             }
         }
+        if (rowNumber > 0)
+            rows.Add(Line(rowNumber, current));
         return rows;
+    }
+
+    private static (int Row, string Line, int Fields) Line(int row, List<(int Column, string Text)> cells)
+    {
+        var line = new StringBuilder();
+        var next = 0;
+        foreach (var (column, text) in cells.OrderBy(c => c.Column))
+        {
+            for (; next < column; next++)
+                line.Append(next == 0 ? "" : ",");
+            line.Append(next == 0 ? "" : ",").Append(Quoted(text));
+            next++;
+        }
+        return (row, line.ToString(), next);
     }
 
     // "BC12" -> 54 (0-based); a cell without a reference follows the one before it.
