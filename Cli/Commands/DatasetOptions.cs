@@ -26,6 +26,11 @@ internal sealed class DatasetOptions
         Description = "Field separator: comma, tab, semicolon, pipe or one character. Default: detected.",
     };
 
+    public Option<string?> Sheet { get; } = new("--sheet")
+    {
+        Description = "The worksheet to read when --dataset is an Excel workbook (.xlsx), by name; the first sheet when omitted. Give it again to predict, evaluate or explain with the same workbook layout.",
+    };
+
     public Option<bool?> HasHeader { get; } = new("--has-header")
     {
         Description = "Whether the first row names the columns. Default: detected.",
@@ -81,7 +86,7 @@ internal sealed class DatasetOptions
         ("--idx-images", result.GetValue(IdxImages)), ("--idx-labels", result.GetValue(IdxLabels)),
     };
 
-    public IEnumerable<Option> All => new Option[] { Dataset, Sample, Separator, HasHeader, DecimalSeparator, ColumnTypes, MissingValues, Images, ImageSize, Grayscale, IdxImages, IdxLabels };
+    public IEnumerable<Option> All => new Option[] { Dataset, Sample, Sheet, Separator, HasHeader, DecimalSeparator, ColumnTypes, MissingValues, Images, ImageSize, Grayscale, IdxImages, IdxLabels };
 
     /// <summary>Prints what inference was unsure of (e.g. a mostly numeric column read as text) as warnings.</summary>
     public static void Warn(LoadedDataset dataset, TextWriter error)
@@ -126,6 +131,7 @@ internal sealed class DatasetOptions
         var (kinds, dateOrders) = ParseColumnTypes(result.GetValue(ColumnTypes));
         var options = new DelimitedLoadOptions
         {
+            Sheet = result.GetValue(Sheet),
             Separator = ParseSeparator(result.GetValue(Separator)),
             HasHeader = result.GetValue(HasHeader),
             DecimalSeparator = result.GetValue(DecimalSeparator) switch

@@ -128,9 +128,9 @@ internal static class TrainCommand
         if (IdxDataView.IsImagesFile(path))
             return IdxDataView.Load(path, IdxDataView.LabelsBeside(path));
         var layout = dataset.Layout ?? throw new ArgumentException("--test-dataset goes with --dataset; use --test-images or --test-idx-images for images.");
-        // The test file is read as the training file was: same separator, header and quoting, same column types.
+        // The test file is read as the training file was: same sheet, separator, header and quoting, same column types.
         var format = layout.Format;
-        var options = new DelimitedLoadOptions { Separator = format.Separator, HasHeader = format.HasHeader, AllowQuoting = format.AllowQuoting, DecimalSeparator = format.DecimalSeparator };
+        var options = new DelimitedLoadOptions { Sheet = format.Sheet, Separator = format.Separator, HasHeader = format.HasHeader, AllowQuoting = format.AllowQuoting, DecimalSeparator = format.DecimalSeparator };
         var test = DelimitedFile.Load(path, options);
         var missing = layout.Columns.Select(c => c.Name).Where(n => !test.Layout.Columns.Any(t => t.Name == n)).ToList();
         if (missing.Count > 0)

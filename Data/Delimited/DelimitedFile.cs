@@ -9,7 +9,7 @@ public static class DelimitedFile
     /// <summary>Infers the schema of the file at <paramref name="path"/> and returns a streaming view of it.</summary>
     /// <exception cref="DataFormatException">The file is missing, empty or malformed.</exception>
     public static DelimitedDataView Load(string path, DelimitedLoadOptions? options = null) =>
-        Load(TextSource.FromFile(path), options);
+        Load(TextSource.FromFile(path, options?.Sheet), options);
 
     /// <summary>Infers the schema of <paramref name="source"/> and returns a streaming view of it.</summary>
     public static DelimitedDataView Load(TextSource source, DelimitedLoadOptions? options = null)
@@ -19,8 +19,11 @@ public static class DelimitedFile
     }
 
     /// <summary>Reads the file at <paramref name="path"/> with a known schema (e.g. the one a model was trained with).</summary>
-    public static DelimitedDataView Load(string path, DelimitedSchema schema) =>
-        new(TextSource.FromFile(path), schema);
+    public static DelimitedDataView Load(string path, DelimitedSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return new(TextSource.FromFile(path, schema.Format.Sheet), schema);
+    }
 
     /// <summary>ML.NET-style entry: <c>mlContext.Data.LoadFromDelimitedFile(path)</c>.</summary>
     public static DelimitedDataView LoadFromDelimitedFile(this DataOperationsCatalog catalog, string path, DelimitedLoadOptions? options = null)

@@ -7,6 +7,9 @@ namespace MlToolkit.Data.Delimited;
 /// <param name="DecimalSeparator">The decimal mark of numbers: <c>.</c>, or <c>,</c> (as in <c>1,5</c>, with a separator other than comma).</param>
 public sealed record DelimitedFormat(char Separator, bool HasHeader, bool AllowQuoting, char DecimalSeparator = '.')
 {
+    /// <summary>The worksheet read when the file is an Excel workbook; null for its first sheet (or a text file).</summary>
+    public string? Sheet { get; init; }
+
     /// <summary>Comma-separated with a header and RFC 4180 quoting.</summary>
     public static DelimitedFormat Csv { get; } = new(',', true, true);
 

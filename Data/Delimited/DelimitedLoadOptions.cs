@@ -18,6 +18,9 @@ public sealed record DelimitedLoadOptions
     /// </summary>
     public char? DecimalSeparator { get; init; }
 
+    /// <summary>The worksheet to read, by name, when the file is an Excel workbook; null reads its first sheet.</summary>
+    public string? Sheet { get; init; }
+
     /// <summary>How many data rows schema inference reads. Default 1,000.</summary>
     public int InferenceRows { get; init; } = 1000;
 

@@ -72,7 +72,7 @@ public static class DelimitedSchemaInference
                 throw new SchemaException($"Column '{name}' given a date order is not in {source.Name}. Columns: {string.Join(", ", names)}.");
             columns[index] = new DelimitedColumn(columns[index].Name, index, ColumnKind.Text, ColumnPurpose.DateTime) { DateOrder = order };
         }
-        return new DelimitedSchema(new DelimitedFormat(separator, hasHeader, allowQuoting, decimalMark), columns, statistics, data.Count) { Warnings = warnings };
+        return new DelimitedSchema(new DelimitedFormat(separator, hasHeader, allowQuoting, decimalMark) { Sheet = options.Sheet }, columns, statistics, data.Count) { Warnings = warnings };
     }
 
     private static string AmbiguousDatesWarning(string source, string column, string example) =>

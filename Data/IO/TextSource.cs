@@ -22,9 +22,13 @@ public sealed class TextSource
     /// <summary>The file path or dataset name, used in error messages.</summary>
     public string Name { get; }
 
-    /// <summary>A file on disk; gzip files are decompressed on the fly.</summary>
+    /// <summary>A file on disk; gzip files are decompressed on the fly, and an Excel workbook reads as its first sheet.</summary>
     /// <exception cref="DataFormatException">The file does not exist.</exception>
-    public static TextSource FromFile(string path)
+    public static TextSource FromFile(string path) => FromFile(path, sheet: null);
+
+    /// <summary>A file on disk; an Excel workbook reads as its worksheet <paramref name="sheet"/> (null: the first).</summary>
+    /// <exception cref="DataFormatException">The file does not exist, or <paramref name="sheet"/> is given and the file is no workbook.</exception>
+    public static TextSource FromFile(string path, string? sheet)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
@@ -32,26 +36,29 @@ public sealed class TextSource
             throw new DataFormatException(path, "is a folder; expected a delimited text file (.csv, .tsv, optionally .gz)");
         if (!File.Exists(full))
             throw new DataFormatException(path, "file not found");
-        return Readable(path, () => new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+        return Readable(path, () => new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan), sheet);
     }
 
     /// <summary>Any re-openable stream; gzip content is decompressed on the fly.</summary>
     public static TextSource FromStream(string name, Func<Stream> open)
     {
         ArgumentNullException.ThrowIfNull(open);
-        return Readable(name, open);
+        return Readable(name, open, sheet: null);
     }
 
-    // An Excel workbook is read as the CSV text of its first sheet, converted once, when first opened.
-    private static TextSource Readable(string name, Func<Stream> open)
+    // An Excel workbook is read as the CSV text of one sheet, converted once, when first opened.
+    private static TextSource Readable(string name, Func<Stream> open, string? sheet)
     {
-        if (!IsZip(open))
-            return new TextSource(name, open);
-        var entries = FileKindSniffer.ZipEntries(open);
-        if (!XlsxWorkbook.IsWorkbook(entries))
-            return new TextSource(name, open);
-        var csv = new Lazy<byte[]>(() => XlsxWorkbook.FirstSheetAsCsv(open, name));
-        return new TextSource(name, () => new MemoryStream(csv.Value, writable: false));
+        var workbook = IsZip(open) && XlsxWorkbook.IsWorkbook(FileKindSniffer.ZipEntries(open));
+        if (!workbook)
+        {
+            return sheet is null ? new TextSource(name, open)
+                : throw new DataFormatException(name, $"is not an Excel workbook, so it has no sheet '{sheet}'; give a sheet (--sheet) only with an .xlsx file");
+        }
+        // Errors then name the sheet with the file: "book.xlsx, sheet 'Data', line 28, column 'x'".
+        var named = $"{name}, sheet '{XlsxWorkbook.SheetName(open, name, sheet)}'";
+        var csv = new Lazy<byte[]>(() => XlsxWorkbook.SheetAsCsv(open, name, sheet));
+        return new TextSource(named, () => new MemoryStream(csv.Value, writable: false));
     }
 
     private static bool IsZip(Func<Stream> open)

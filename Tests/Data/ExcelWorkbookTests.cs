@@ -68,7 +68,8 @@ public sealed class ExcelWorkbookTests : IDisposable
         Assert.Equal(61, File.ReadAllLines(_folder.File("p.csv")).Length);
     }
 
-    private static byte[] Workbook(string sheet, string? sharedStrings = null, string? styles = null, bool date1904 = false)
+    private static byte[] Workbook(string sheet, string? sharedStrings = null, string? styles = null, bool date1904 = false,
+        string other = "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>wrong sheet</t></is></c></row>")
     {
         const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
         const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -77,7 +78,7 @@ public sealed class ExcelWorkbookTests : IDisposable
             ["xl/workbook.xml"] = $"<workbook xmlns=\"{Main}\" xmlns:r=\"{Relationships}\"><workbookPr date1904=\"{(date1904 ? 1 : 0)}\"/><sheets><sheet name=\"Data\" sheetId=\"1\" r:id=\"rId7\"/><sheet name=\"Other\" sheetId=\"2\" r:id=\"rId8\"/></sheets></workbook>",
             ["xl/_rels/workbook.xml.rels"] = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId8\" Target=\"worksheets/other.xml\"/><Relationship Id=\"rId7\" Target=\"/xl/worksheets/data.xml\"/></Relationships>",
             ["xl/worksheets/data.xml"] = $"<worksheet xmlns=\"{Main}\"><sheetData>{sheet}</sheetData></worksheet>",
-            ["xl/worksheets/other.xml"] = $"<worksheet xmlns=\"{Main}\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>wrong sheet</t></is></c></row></sheetData></worksheet>",
+            ["xl/worksheets/other.xml"] = $"<worksheet xmlns=\"{Main}\"><sheetData>{other}</sheetData></worksheet>",
         };
         if (sharedStrings is not null)
             parts["xl/sharedStrings.xml"] = $"<sst xmlns=\"{Main}\">{sharedStrings}</sst>";
@@ -119,7 +120,7 @@ public sealed class ExcelWorkbookTests : IDisposable
     }
 
     [Fact]
-    public void A_workbook_error_names_the_file_and_a_bad_value_names_the_sheet_row_as_its_line()
+    public void A_workbook_error_names_the_file_and_a_bad_value_names_the_sheet_and_its_row_as_the_line()
     {
         var sheet = "<row r=\"1\"><c t=\"s\"><v>9</v></c></row>";
         Assert.Equal("w.xlsx: row 1 refers to shared string '9', which the workbook does not have; expected an index below 1",
@@ -133,7 +134,49 @@ public sealed class ExcelWorkbookTests : IDisposable
         File.WriteAllBytes(path, Workbook(rows.ToString()));
         var data = DelimitedFile.Load(path, new DelimitedLoadOptions { InferenceRows = 30 });
         var error = Assert.Throws<DataFormatException>(() => data.GetColumn<float>("x").ToList());
-        Assert.Contains($"{path}, line 45", error.Message);
+        Assert.Contains($"{path}, sheet 'Data', line 45", error.Message);
         Assert.Contains("'n/a?'", error.Message);
+    }
+
+    [Fact]
+    public void A_sheet_is_chosen_by_name_and_an_unknown_one_is_refused_naming_the_sheets()
+    {
+        var workbook = Workbook("<row r=\"1\"><c t=\"inlineStr\"><is><t>a</t></is></c></row>");
+        Assert.Equal("wrong sheet\n", Encoding.UTF8.GetString(XlsxWorkbook.SheetAsCsv(() => new MemoryStream(workbook), "w.xlsx", "OTHER")));
+        Assert.Equal("w.xlsx: has no sheet 'Summary'; its sheets are 'Data', 'Other'",
+            Assert.Throws<DataFormatException>(() => XlsxWorkbook.SheetAsCsv(() => new MemoryStream(workbook), "w.xlsx", "Summary")).Message);
+        var csv = _folder.Write("plain.csv", "x,y\n1,a\n");
+        Assert.Equal($"{csv}: is not an Excel workbook, so it has no sheet 'Data'; give a sheet (--sheet) only with an .xlsx file",
+            Assert.Throws<DataFormatException>(() => DelimitedFile.Load(csv, new DelimitedLoadOptions { Sheet = "Data" })).Message);
+    }
+
+    [Fact]
+    public void Train_and_predict_read_the_sheet_given_with_sheet()
+    {
+        // The iris sample on a workbook's second sheet, behind a first sheet of notes.
+        using var reader = SampleDatasets.IrisInfo.OpenSource().OpenReader();
+        var rows = new StringBuilder();
+        var number = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            number++;
+            var cells = line.Split(',').Select(v => double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
+                ? $"<c><v>{v}</v></c>" : $"<c t=\"inlineStr\"><is><t>{v}</t></is></c>");
+            rows.Append($"<row r=\"{number}\">").AppendJoin("", cells).Append("</row>");
+        }
+        var path = _folder.File("iris-second.xlsx");
+        File.WriteAllBytes(path, Workbook("<row r=\"1\"><c t=\"inlineStr\"><is><t>Measured in 1935 on the Gaspé Peninsula.</t></is></c></row>", other: rows.ToString()));
+        var model = _folder.File("iris.zip");
+        var first = CliRunner.InProcess("train", "--dataset", path, "--label-col", "species", "--trainer", "lbfgs", "-o", model);
+        Assert.Equal(3, first.ExitCode);
+        Assert.Contains($"{path}, sheet 'Data': the file has a header row but no data rows", first.Error);
+        var trained = CliRunner.InProcess("train", "--dataset", path, "--sheet", "Other", "--label-col", "species", "--trainer", "lbfgs", "-o", model, "--json");
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        var sample = CliRunner.InProcess("train", "--sample", "iris", "--trainer", "lbfgs", "-o", _folder.File("sample.zip"), "--json");
+        // Same rows in the same order as the built-in sample: the same split and the same held-out accuracy.
+        Assert.Equal((double)JsonNode.Parse(sample.Out)!["test"]!["metrics"]!["accuracy"]!, (double)JsonNode.Parse(trained.Out)!["test"]!["metrics"]!["accuracy"]!);
+        var predicted = CliRunner.InProcess("predict", "--model", model, "--dataset", path, "--sheet", "other", "-o", _folder.File("p.csv"));
+        Assert.True(predicted.ExitCode == 0, predicted.Error);
+        Assert.Equal(151, File.ReadAllLines(_folder.File("p.csv")).Length);
     }
 }

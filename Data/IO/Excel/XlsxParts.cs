@@ -12,11 +12,14 @@ internal static class XlsxParts
     public static XmlReader Open(ZipArchiveEntry entry) =>
         XmlReader.Create(entry.Open(), new XmlReaderSettings { IgnoreComments = true, IgnoreWhitespace = false, DtdProcessing = DtdProcessing.Prohibit });
 
-    /// <summary>The path inside the package of the workbook's first sheet, its name, and whether dates count from 1904.</summary>
-    public static (string Path, string Name, bool Date1904) FirstSheet(ZipArchive package, string file)
+    /// <summary>
+    /// The path inside the package of the worksheet named <paramref name="name"/> (case-insensitive, as Excel names
+    /// them; null for the first), its name as the workbook writes it, and whether the workbook's dates count from 1904.
+    /// </summary>
+    public static (string Path, string Name, bool Date1904) Sheet(ZipArchive package, string file, string? name)
     {
         var workbook = package.GetEntry(Workbook) ?? throw new DataFormatException(file, $"is a ZIP archive without {Workbook}; expected an Excel workbook");
-        string? id = null, name = null;
+        var sheets = new List<(string Name, string? Id)>();
         var date1904 = false;
         using (var reader = Open(workbook))
         {
@@ -26,13 +29,20 @@ internal static class XlsxParts
                     continue;
                 if (reader.LocalName == "workbookPr")
                     date1904 = reader.GetAttribute("date1904") is "1" or "true";
-                else if (reader.LocalName == "sheet" && id is null)
-                    (id, name) = (RelationshipId(reader), reader.GetAttribute("name") ?? "Sheet1");
+                else if (reader.LocalName == "sheet")
+                    sheets.Add((reader.GetAttribute("name") ?? "", RelationshipId(reader)));
             }
         }
-        if (id is null)
+        if (sheets.Count == 0)
             throw new DataFormatException(file, "is an Excel workbook without sheets; expected at least one worksheet");
-        return (SheetPath(package, id, file), name!, date1904);
+        var chosen = name is null ? sheets[0] : sheets.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (chosen.Id is null)
+        {
+            throw name is not null && chosen.Name is null
+                ? new DataFormatException(file, $"has no sheet '{name}'; its sheets are {string.Join(", ", sheets.Select(s => $"'{s.Name}'"))}")
+                : new DataFormatException(file, $"is an Excel workbook whose sheet '{chosen.Name}' names no part; expected a relationship id on it");
+        }
+        return (SheetPath(package, chosen.Id, file), chosen.Name, date1904);
     }
 
     private static string? RelationshipId(XmlReader reader)

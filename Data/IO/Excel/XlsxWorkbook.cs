@@ -6,7 +6,7 @@ using System.Xml;
 namespace MlToolkit.Data.IO.Excel;
 
 /// <summary>
-/// Reads the first worksheet of an Excel workbook (.xlsx) as CSV text, so that everything the delimited reader does
+/// Reads one worksheet of an Excel workbook (.xlsx), the first unless another is named, as CSV text, so that everything the delimited reader does
 /// (schema inference, overrides, errors naming line and column) works on it unchanged. Line n of the text is row n of
 /// the sheet. Shared, inline and formula strings are text, Booleans TRUE or FALSE, numbers as stored, numbers in a date
 /// format ISO dates (<see cref="ExcelDates"/>), and error values (<c>#N/A</c>, <c>#DIV/0!</c>) missing.
@@ -22,16 +22,29 @@ public static class XlsxWorkbook
 
     /// <summary>The first worksheet of the workbook <paramref name="open"/> gives, as UTF-8 CSV.</summary>
     /// <exception cref="DataFormatException">The package is not a readable workbook.</exception>
-    public static byte[] FirstSheetAsCsv(Func<Stream> open, string file)
+    public static byte[] FirstSheetAsCsv(Func<Stream> open, string file) => SheetAsCsv(open, file, sheet: null);
+
+    /// <summary>The name, as the workbook writes it, of the worksheet <paramref name="sheet"/> (null: the first) names.</summary>
+    /// <exception cref="DataFormatException">The package is not a readable workbook, or has no such sheet.</exception>
+    public static string SheetName(Func<Stream> open, string file, string? sheet)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        using var package = new ZipArchive(open(), ZipArchiveMode.Read);
+        return XlsxParts.Sheet(package, file, sheet).Name;
+    }
+
+    /// <summary>The worksheet named <paramref name="sheet"/> (null: the first) of the workbook <paramref name="open"/> gives, as UTF-8 CSV.</summary>
+    /// <exception cref="DataFormatException">The package is not a readable workbook, or has no such sheet.</exception>
+    public static byte[] SheetAsCsv(Func<Stream> open, string file, string? sheet)
     {
         ArgumentNullException.ThrowIfNull(open);
         try
         {
             using var package = new ZipArchive(open(), ZipArchiveMode.Read);
-            var (path, _, date1904) = XlsxParts.FirstSheet(package, file);
-            var sheet = package.GetEntry(path) ?? throw new DataFormatException(file, $"is an Excel workbook whose first sheet part '{path}' is missing");
+            var (path, _, date1904) = XlsxParts.Sheet(package, file, sheet);
+            var part = package.GetEntry(path) ?? throw new DataFormatException(file, $"is an Excel workbook whose sheet part '{path}' is missing");
             var cells = new CellText(XlsxParts.SharedStrings(package), XlsxParts.DateStyles(package), date1904);
-            return Encoding.UTF8.GetBytes(ToCsv(Rows(sheet, cells, file)));
+            return Encoding.UTF8.GetBytes(ToCsv(Rows(part, cells, file)));
         }
         catch (XmlException e)
         {
