@@ -59,6 +59,8 @@ public static class FileKindSniffer
     {
         if (entries.Any(e => e.StartsWith("xl/", StringComparison.Ordinal)))
             return $"is an Excel workbook (.xlsx); {Remedy}: save the sheet as CSV (File > Save As > CSV UTF-8) and give that file";
+        if (entries.Contains("content.xml") && entries.Contains("mimetype"))
+            return $"is an OpenDocument file (.ods, as LibreOffice saves); {Remedy}: save the sheet as CSV or as an Excel workbook (.xlsx) and give that file";
         var csv = entries.Where(e => e.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || e.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase)).Take(3).ToList();
         if (csv.Count > 0)
             return $"is a ZIP archive holding {string.Join(", ", csv.Select(c => $"'{c}'"))}; {Remedy}: extract the file and give it (or gzip it: only gzip is read as it is)";

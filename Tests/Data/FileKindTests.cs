@@ -64,6 +64,8 @@ public sealed class FileKindTests : IDisposable
     {
         var zipped = Write("data.zip", ZipOf(("train.csv", "x,y\n1,a\n"), ("readme.txt", "hi")));
         Assert.Equal($"{zipped}: is a ZIP archive holding 'train.csv'; {Csv}: extract the file and give it (or gzip it: only gzip is read as it is)", Refusal(zipped));
+        var calc = Write("t.ods", ZipOf(("mimetype", "application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", "<office:document-content/>")));
+        Assert.Equal($"{calc}: is an OpenDocument file (.ods, as LibreOffice saves); {Csv}: save the sheet as CSV or as an Excel workbook (.xlsx) and give that file", Refusal(calc));
         var other = Write("other.zip", ZipOf(("notes.txt", "hi")));
         Assert.Equal($"{other}: is a ZIP archive (first entry 'notes.txt'); {Csv}. A saved model is given with --model.", Refusal(other));
         var parquet = Write("t.parquet", Encoding.ASCII.GetBytes("PAR1\u0015\u0004\u0015"));
