@@ -60,19 +60,23 @@ public static class DelimitedSchemaInference
 
         foreach (var (name, kind) in options.ColumnKinds)
         {
-            var index = columns.FindIndex(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
-            if (index < 0)
-                throw new SchemaException($"Column '{name}' given a type override is not in {source.Name}. Columns: {string.Join(", ", names)}.");
+            var index = IndexOf(columns, name, "given a type override", source.Name);
             columns[index] = Overridden(columns[index], kind, statistics[columns[index].Name]);
         }
         foreach (var (name, order) in options.DateOrders)
         {
-            var index = columns.FindIndex(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
-            if (index < 0)
-                throw new SchemaException($"Column '{name}' given a date order is not in {source.Name}. Columns: {string.Join(", ", names)}.");
+            var index = IndexOf(columns, name, "given a date order", source.Name);
             columns[index] = new DelimitedColumn(columns[index].Name, index, ColumnKind.Text, ColumnPurpose.DateTime) { DateOrder = order };
         }
         return new DelimitedSchema(new DelimitedFormat(separator, hasHeader, allowQuoting, decimalMark) { Sheet = options.Sheet }, columns, statistics, data.Count) { Warnings = warnings };
+    }
+
+    /// <summary>The index of the column an option names (<paramref name="what"/>, for the error), matched ignoring case.</summary>
+    private static int IndexOf(List<DelimitedColumn> columns, string name, string what, string source)
+    {
+        var index = columns.FindIndex(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+        return index >= 0 ? index
+            : throw new SchemaException($"Column '{name}' {what} is not in {source}. Columns: {string.Join(", ", columns.Select(c => c.Name))}.");
     }
 
     private static string AmbiguousDatesWarning(string source, string column, string example) =>

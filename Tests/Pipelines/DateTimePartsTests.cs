@@ -124,19 +124,7 @@ public sealed class DateTimePartsTests : IDisposable
         Measured.AtLeast((double)result["test"]!["metrics"]!["accuracy"]!, 0.99, 1.0, "held-out accuracy of a weekend label from its date");
     }
 
-    /// <summary>A table whose label is whether the date falls on a weekend, beside a column of noise.</summary>
-    private string WeekendTable(string name, DateTime first, int days)
-    {
-        var random = new Random(days);
-        var text = new StringBuilder("when,noise,busy\n");
-        for (var i = 0; i < days; i++)
-        {
-            var day = first.AddDays(i);
-            var weekend = day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
-            text.Append(CultureInfo.InvariantCulture, $"{day:yyyy-MM-dd},{random.NextDouble():0.000},{(weekend ? "yes" : "no")}\n");
-        }
-        return _folder.Write(name, text.ToString());
-    }
+    private string WeekendTable(string name, DateTime first, int days) => _folder.Write(name, WeekendTables.Days("yyyy-MM-dd", first, days));
 
     private static void AssertClose(IEnumerable<double> expected, IEnumerable<float> actual)
     {

@@ -54,18 +54,7 @@ public sealed class DayAndMonthFirstDateTests : IDisposable
     private static DelimitedSchema Infer(string text, DelimitedLoadOptions? options = null) =>
         DelimitedSchemaInference.Infer(TextSource.FromStream("t.csv", () => new MemoryStream(Encoding.UTF8.GetBytes(text))), options);
 
-    /// <summary>One row per day from <paramref name="first"/>, the date written with <paramref name="format"/>, labelled by whether it is a weekend.</summary>
-    private static string Days(string format, DateTime first, int days, Func<DateTime, bool>? keep = null)
-    {
-        var random = new Random(days);
-        var text = new StringBuilder("when,noise,busy\n");
-        foreach (var day in Enumerable.Range(0, days).Select(i => first.AddDays(i)).Where(keep ?? (_ => true)))
-        {
-            var weekend = day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
-            text.Append(CultureInfo.InvariantCulture, $"{day.ToString(format, CultureInfo.InvariantCulture)},{random.NextDouble():0.000},{(weekend ? "yes" : "no")}\n");
-        }
-        return text.ToString();
-    }
+    private static string Days(string format, DateTime first, int days, Func<DateTime, bool>? keep = null) => WeekendTables.Days(format, first, days, keep);
 
     [Fact]
     public void A_column_whose_values_settle_the_order_is_read_as_dates_in_it()
