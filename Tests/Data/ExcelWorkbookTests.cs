@@ -139,6 +139,18 @@ public sealed class ExcelWorkbookTests : IDisposable
     }
 
     [Fact]
+    public void Title_rows_above_the_table_are_left_out_and_line_numbers_still_follow_the_rows()
+    {
+        string Cell(string reference, string text) => $"<c r=\"{reference}\" t=\"inlineStr\"><is><t>{text}</t></is></c>";
+        var sheet = $"<row r=\"1\">{Cell("B1", "Sales by region, 2024")}</row><row r=\"2\">{Cell("A2", "Source: ledger")}</row>"
+            + $"<row r=\"4\">{Cell("A4", "region")}{Cell("B4", "units")}{Cell("C4", "busy")}</row>"
+            + "<row r=\"5\"><c r=\"A5\" t=\"inlineStr\"><is><t>north</t></is></c><c r=\"B5\"><v>12</v></c><c r=\"C5\" t=\"b\"><v>1</v></c></row>";
+        Assert.Equal("\n\n\nregion,units,busy\nnorth,12,TRUE\n", Csv(Workbook(sheet)));
+        // A table of one column keeps its rows: each holds one cell, and none is a title.
+        Assert.Equal("a\n1\n", Csv(Workbook($"<row r=\"1\">{Cell("A1", "a")}</row><row r=\"2\"><c r=\"A2\"><v>1</v></c></row>")));
+    }
+
+    [Fact]
     public void A_sheet_is_chosen_by_name_and_an_unknown_one_is_refused_naming_the_sheets()
     {
         var workbook = Workbook("<row r=\"1\"><c t=\"inlineStr\"><is><t>a</t></is></c></row>");

@@ -54,17 +54,22 @@ public static class XlsxWorkbook
 
     // Each row becomes one line holding its fields up to its last non-empty cell; lines are padded to the widest row at
     // the end, so memory stays near the size of the text rather than a record per cell.
-    private static string ToCsv(List<(int Row, string Line, int Fields)> rows)
+    private static string ToCsv(List<(int Row, string Line, int Fields, int Filled)> rows)
     {
         var width = rows.Count == 0 ? 0 : rows.Max(r => r.Fields);
+        var titles = width >= 3 ? rows.TakeWhile(r => r.Filled <= 1).Count() : 0;
+        if (titles == rows.Count)
+            titles = 0; // no row holds two cells: a one-column table, not titles
         var csv = new StringBuilder();
         var line = 1;
-        foreach (var (row, text, fields) in rows)
+        for (var i = 0; i < rows.Count; i++)
         {
+            var (row, text, fields, _) = rows[i];
             for (; line < row; line++)
                 csv.Append('\n'); // empty rows keep line numbers equal to row numbers; the reader skips blank lines
-            // A row whose cells are all empty (formatted blanks) is a blank line, skipped as in a CSV.
-            if (fields > 0)
+            // A row whose cells are all empty (formatted blanks), or a title above the table (a single cell in the rows
+            // before the first with two, in a sheet three or more columns wide), is a blank line, skipped as in a CSV.
+            if (fields > 0 && i >= titles)
                 csv.Append(text).Append(',', width - fields);
             csv.Append('\n');
             line++;
@@ -75,9 +80,9 @@ public static class XlsxWorkbook
     private static string Quoted(string text) =>
         text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
 
-    private static List<(int Row, string Line, int Fields)> Rows(ZipArchiveEntry sheet, CellText cells, string file)
+    private static List<(int Row, string Line, int Fields, int Filled)> Rows(ZipArchiveEntry sheet, CellText cells, string file)
     {
-        var rows = new List<(int, string, int)>();
+        var rows = new List<(int, string, int, int)>();
         var current = new List<(int Column, string Text)>();
         using var reader = XlsxParts.Open(sheet);
         var rowNumber = 0;
@@ -107,7 +112,7 @@ public static class XlsxWorkbook
         return rows;
     }
 
-    private static (int Row, string Line, int Fields) Line(int row, List<(int Column, string Text)> cells)
+    private static (int Row, string Line, int Fields, int Filled) Line(int row, List<(int Column, string Text)> cells)
     {
         var line = new StringBuilder();
         var next = 0;
@@ -118,7 +123,7 @@ public static class XlsxWorkbook
             line.Append(next == 0 ? "" : ",").Append(Quoted(text));
             next++;
         }
-        return (row, line.ToString(), next);
+        return (row, line.ToString(), next, cells.Count);
     }
 
     // "BC12" -> 54 (0-based); a cell without a reference follows the one before it.
