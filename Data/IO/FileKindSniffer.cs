@@ -22,7 +22,7 @@ public static class FileKindSniffer
     /// </summary>
     public static string? NotText(ReadOnlySpan<byte> head, IReadOnlyList<string>? entries = null)
     {
-        if (head.StartsWith("PK\u0003\u0004"u8))
+        if (IsZip(head))
             return Zip(entries ?? Array.Empty<string>());
         if (head.StartsWith(new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 }))
             return $"is an Excel 97-2003 workbook (.xls) or another legacy Office file; {Remedy}: save the sheet as CSV (File > Save As > CSV UTF-8) and give that file";
@@ -34,6 +34,9 @@ public static class FileKindSniffer
             return $"is binary data (it holds NUL bytes); {Remedy}";
         return null;
     }
+
+    /// <summary>Whether <paramref name="head"/> starts with a ZIP archive's local file header (an .xlsx is one too).</summary>
+    public static bool IsZip(ReadOnlySpan<byte> head) => head.StartsWith("PK\u0003\u0004"u8);
 
     /// <summary>The entry names of the ZIP archive <paramref name="open"/> gives, or none when it cannot be read as one.</summary>
     public static IReadOnlyList<string> ZipEntries(Func<Stream> open)

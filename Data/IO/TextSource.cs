@@ -5,13 +5,15 @@ using MlToolkit.Data.IO.Excel;
 namespace MlToolkit.Data.IO;
 
 /// <summary>
-/// Something that can be opened for reading as text more than once: a file on disk (gzip-compressed or not,
-/// told by its first bytes; an Excel workbook reads as the CSV of its first sheet, <see cref="XlsxWorkbook"/>) or a stream factory such as an embedded resource. Each reader is independent, so
-/// several cursors can stream the same data at once without holding it in memory.
+/// Something that can be opened for reading as text more than once: a file on disk (gzip-compressed or not, told by
+/// its first bytes; an Excel workbook reads as the CSV of one sheet, <see cref="XlsxWorkbook"/>) or a stream factory
+/// such as an embedded resource. Each reader is independent, so several cursors can stream the same data at once
+/// without holding it in memory.
 /// </summary>
 public sealed class TextSource
 {
     private readonly Func<Stream> _open;
+    private volatile bool _checkedKind;
 
     private TextSource(string name, Func<Stream> open)
     {
@@ -49,23 +51,23 @@ public sealed class TextSource
     // An Excel workbook is read as the CSV text of one sheet, converted once, when first opened.
     private static TextSource Readable(string name, Func<Stream> open, string? sheet)
     {
-        var workbook = IsZip(open) && XlsxWorkbook.IsWorkbook(FileKindSniffer.ZipEntries(open));
-        if (!workbook)
+        var sheetName = StartsAsZip(open) ? XlsxWorkbook.SheetNameIfWorkbook(open, name, sheet) : null;
+        if (sheetName is null)
         {
             return sheet is null ? new TextSource(name, open)
                 : throw new DataFormatException(name, $"is not an Excel workbook, so it has no sheet '{sheet}'; give a sheet (--sheet) only with an .xlsx file");
         }
         // Errors then name the sheet with the file: "book.xlsx, sheet 'Data', line 28, column 'x'".
-        var named = $"{name}, sheet '{XlsxWorkbook.SheetName(open, name, sheet)}'";
+        var named = $"{name}, sheet '{sheetName}'";
         var csv = new Lazy<byte[]>(() => XlsxWorkbook.SheetAsCsv(open, name, sheet));
         return new TextSource(named, () => new MemoryStream(csv.Value, writable: false));
     }
 
-    private static bool IsZip(Func<Stream> open)
+    private static bool StartsAsZip(Func<Stream> open)
     {
         using var stream = open();
         Span<byte> magic = stackalloc byte[4];
-        return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("PK\u0003\u0004"u8);
+        return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && FileKindSniffer.IsZip(magic);
     }
 
     /// <summary>
@@ -83,8 +85,6 @@ public sealed class TextSource
         return new StreamReader(OpenContent(), Windows1252Fallback.Utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
     }
 
-    private volatile bool _checkedKind;
-
     private void ThrowIfNotText()
     {
         var head = new byte[FileKindSniffer.HeadLength];
@@ -92,7 +92,7 @@ public sealed class TextSource
         bool isGzip;
         using (var content = OpenContent(out isGzip))
             read = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        var entries = !isGzip && head.AsSpan(0, read).StartsWith("PK\u0003\u0004"u8) ? FileKindSniffer.ZipEntries(_open) : null;
+        var entries = !isGzip && FileKindSniffer.IsZip(head.AsSpan(0, read)) ? FileKindSniffer.ZipEntries(_open) : null;
         if (FileKindSniffer.NotText(head.AsSpan(0, read), entries) is { } what)
             throw new DataFormatException(Name, what);
     }

@@ -96,7 +96,7 @@ public sealed class ExcelWorkbookTests : IDisposable
         return output.ToArray();
     }
 
-    private static string Csv(byte[] workbook) => Encoding.UTF8.GetString(XlsxWorkbook.FirstSheetAsCsv(() => new MemoryStream(workbook), "w.xlsx"));
+    private static string Csv(byte[] workbook) => Encoding.UTF8.GetString(XlsxWorkbook.SheetAsCsv(() => new MemoryStream(workbook), "w.xlsx", sheet: null));
 
     [Fact]
     public void The_first_sheet_reads_row_for_line_with_every_cell_type()
@@ -130,8 +130,7 @@ public sealed class ExcelWorkbookTests : IDisposable
         for (var r = 2; r <= 40; r++)
             rows.Append($"<row r=\"{r}\"><c><v>{r}</v></c><c t=\"inlineStr\"><is><t>{(r % 2 == 0 ? "a" : "b")}</t></is></c></row>");
         rows.Append("<row r=\"45\"><c t=\"inlineStr\"><is><t>n/a?</t></is></c><c t=\"inlineStr\"><is><t>a</t></is></c></row>");
-        var path = _folder.File("late.xlsx");
-        File.WriteAllBytes(path, Workbook(rows.ToString()));
+        var path = _folder.WriteBytes("late.xlsx", Workbook(rows.ToString()));
         var data = DelimitedFile.Load(path, new DelimitedLoadOptions { InferenceRows = 30 });
         var error = Assert.Throws<DataFormatException>(() => data.GetColumn<float>("x").ToList());
         Assert.Contains($"{path}, sheet 'Data', line 45", error.Message);
@@ -176,8 +175,7 @@ public sealed class ExcelWorkbookTests : IDisposable
                 ? $"<c><v>{v}</v></c>" : $"<c t=\"inlineStr\"><is><t>{v}</t></is></c>");
             rows.Append($"<row r=\"{number}\">").AppendJoin("", cells).Append("</row>");
         }
-        var path = _folder.File("iris-second.xlsx");
-        File.WriteAllBytes(path, Workbook("<row r=\"1\"><c t=\"inlineStr\"><is><t>Measured in 1935 on the Gaspé Peninsula.</t></is></c></row>", other: rows.ToString()));
+        var path = _folder.WriteBytes("iris-second.xlsx", Workbook("<row r=\"1\"><c t=\"inlineStr\"><is><t>Measured in 1935 on the Gaspé Peninsula.</t></is></c></row>", other: rows.ToString()));
         var model = _folder.File("iris.zip");
         var first = CliRunner.InProcess("train", "--dataset", path, "--label-col", "species", "--trainer", "lbfgs", "-o", model);
         Assert.Equal(3, first.ExitCode);

@@ -21,13 +21,6 @@ public sealed class FileKindTests : IDisposable
 
     private static string Refusal(string path) => Assert.Throws<DataFormatException>(() => DelimitedFile.Load(path)).Message;
 
-    private string Write(string name, byte[] bytes)
-    {
-        var path = _folder.File(name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
     private static byte[] Gzip(byte[] bytes)
     {
         using var output = new MemoryStream();
@@ -53,28 +46,28 @@ public sealed class FileKindTests : IDisposable
     [Fact]
     public void A_legacy_or_broken_excel_workbook_is_named_as_one_with_how_to_save_it_as_csv()
     {
-        var legacy = Write("old.xls", new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0 });
+        var legacy = _folder.WriteBytes("old.xls", new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0 });
         Assert.Equal($"{legacy}: is an Excel 97-2003 workbook (.xls) or another legacy Office file; {Csv}: save the sheet as CSV (File > Save As > CSV UTF-8) and give that file", Refusal(legacy));
-        var broken = Write("broken.xlsx", ZipOf(("xl/styles.xml", "<styleSheet/>")));
+        var broken = _folder.WriteBytes("broken.xlsx", ZipOf(("xl/styles.xml", "<styleSheet/>")));
         Assert.Equal($"{broken}: is an Excel workbook (.xlsx); {Csv}: save the sheet as CSV (File > Save As > CSV UTF-8) and give that file", Refusal(broken));
     }
 
     [Fact]
     public void Zip_archives_parquet_json_and_binary_data_are_named()
     {
-        var zipped = Write("data.zip", ZipOf(("train.csv", "x,y\n1,a\n"), ("readme.txt", "hi")));
+        var zipped = _folder.WriteBytes("data.zip", ZipOf(("train.csv", "x,y\n1,a\n"), ("readme.txt", "hi")));
         Assert.Equal($"{zipped}: is a ZIP archive holding 'train.csv'; {Csv}: extract the file and give it (or gzip it: only gzip is read as it is)", Refusal(zipped));
-        var calc = Write("t.ods", ZipOf(("mimetype", "application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", "<office:document-content/>")));
+        var calc = _folder.WriteBytes("t.ods", ZipOf(("mimetype", "application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", "<office:document-content/>")));
         Assert.Equal($"{calc}: is an OpenDocument file (.ods, as LibreOffice saves); {Csv}: save the sheet as CSV or as an Excel workbook (.xlsx) and give that file", Refusal(calc));
-        var other = Write("other.zip", ZipOf(("notes.txt", "hi")));
+        var other = _folder.WriteBytes("other.zip", ZipOf(("notes.txt", "hi")));
         Assert.Equal($"{other}: is a ZIP archive (first entry 'notes.txt'); {Csv}. A saved model is given with --model.", Refusal(other));
-        var parquet = Write("t.parquet", Encoding.ASCII.GetBytes("PAR1\u0015\u0004\u0015"));
+        var parquet = _folder.WriteBytes("t.parquet", Encoding.ASCII.GetBytes("PAR1\u0015\u0004\u0015"));
         Assert.StartsWith($"{parquet}: is a Parquet file; {Csv}", Refusal(parquet));
-        var records = Write("t.json", Encoding.UTF8.GetBytes("[\n  {\"x\": 1, \"y\": \"a\"}\n]\n"));
+        var records = _folder.WriteBytes("t.json", Encoding.UTF8.GetBytes("[\n  {\"x\": 1, \"y\": \"a\"}\n]\n"));
         Assert.StartsWith($"{records}: is JSON; {Csv}", Refusal(records));
-        var lines = Write("t.jsonl.gz", Gzip(Encoding.UTF8.GetBytes("{\"x\": 1, \"y\": \"a\"}\n{\"x\": 2, \"y\": \"b\"}\n")));
+        var lines = _folder.WriteBytes("t.jsonl.gz", Gzip(Encoding.UTF8.GetBytes("{\"x\": 1, \"y\": \"a\"}\n{\"x\": 2, \"y\": \"b\"}\n")));
         Assert.StartsWith($"{lines}: is JSON; {Csv}", Refusal(lines));
-        var binary = Write("t.bin", new byte[] { 1, 2, 0, 0, 44, 10 });
+        var binary = _folder.WriteBytes("t.bin", new byte[] { 1, 2, 0, 0, 44, 10 });
         Assert.Equal($"{binary}: is binary data (it holds NUL bytes); {Csv}", Refusal(binary));
     }
 
@@ -84,7 +77,7 @@ public sealed class FileKindTests : IDisposable
         Assert.Null(FileKindSniffer.NotText(Encoding.UTF8.GetBytes("[id],x\n1,2\n")));
         Assert.Null(FileKindSniffer.NotText(Encoding.UTF8.GetBytes("{a},x\n1,2\n")));
         Assert.Null(FileKindSniffer.NotText(Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("x,y\n1,a\n")).ToArray()));
-        var bracketed = Write("b.csv", Encoding.UTF8.GetBytes("[id],y\n1,a\n2,b\n"));
+        var bracketed = _folder.WriteBytes("b.csv", Encoding.UTF8.GetBytes("[id],y\n1,a\n2,b\n"));
         Assert.Equal(new[] { "[id]", "y" }, DelimitedFile.Load(bracketed).Schema.Select(c => c.Name));
     }
 

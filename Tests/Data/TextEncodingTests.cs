@@ -20,8 +20,7 @@ public sealed class TextEncodingTests : IDisposable
 
     private string[] Read(string name, byte[] bytes, string column)
     {
-        var path = _folder.File(name);
-        File.WriteAllBytes(path, bytes);
+        var path = _folder.WriteBytes(name, bytes);
         return DelimitedFile.Load(path).GetColumn<ReadOnlyMemory<char>>(column).Select(v => v.ToString()).ToArray();
     }
 
@@ -50,8 +49,7 @@ public sealed class TextEncodingTests : IDisposable
         var rows = new StringBuilder("x,city\n");
         for (var i = 0; i < 60; i++)
             rows.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i % 10},{(i % 10 < 5 ? "Malmö" : "Zürich")}\n");
-        var path = _folder.File("cities.csv");
-        File.WriteAllBytes(path, CodePagesEncodingProvider.Instance.GetEncoding(1252)!.GetBytes(rows.ToString()));
+        var path = _folder.WriteBytes("cities.csv", CodePagesEncodingProvider.Instance.GetEncoding(1252)!.GetBytes(rows.ToString()));
         var trained = CliRunner.InProcess("train", "--dataset", path, "--label-col", "city", "--trainer", "lbfgs", "-o", _folder.File("m.zip"));
         Assert.True(trained.ExitCode == 0, trained.Error);
         Assert.Equal(0, CliRunner.InProcess("predict", "--model", _folder.File("m.zip"), "--dataset", path, "-o", _folder.File("p.csv")).ExitCode);

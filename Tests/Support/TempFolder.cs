@@ -20,6 +20,13 @@ public sealed class TempFolder : IDisposable
         return path;
     }
 
+    public string WriteBytes(string name, byte[] content)
+    {
+        var path = File(name);
+        System.IO.File.WriteAllBytes(path, content);
+        return path;
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { }

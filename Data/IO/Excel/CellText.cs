@@ -41,16 +41,16 @@ internal sealed class CellText
             return ("", "");
         var depth = reader.Depth;
         string value = "", inline = "";
-        while (reader.Read() && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
+        reader.Read();
+        // Reading an element's content moves past its end, so only other nodes need a Read to move on.
+        while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
         {
-            if (reader.NodeType != XmlNodeType.Element)
-                continue;
-            if (reader.LocalName == "v")
+            if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "v")
                 value = reader.ReadElementContentAsString();
-            else if (reader.LocalName == "t")
+            else if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "t")
                 inline += reader.ReadElementContentAsString();
-            if (reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth)
-                break;
+            else
+                reader.Read();
         }
         return (value, inline);
     }

@@ -6,31 +6,32 @@ using System.Xml;
 namespace MlToolkit.Data.IO.Excel;
 
 /// <summary>
-/// Reads one worksheet of an Excel workbook (.xlsx), the first unless another is named, as CSV text, so that everything the delimited reader does
-/// (schema inference, overrides, errors naming line and column) works on it unchanged. Line n of the text is row n of
+/// Reads one worksheet of an Excel workbook (.xlsx), the first unless another is named, as CSV text, so that
+/// everything the delimited reader does (schema inference, overrides, errors naming line and column) works on it
+/// unchanged. Line n of the text is row n of
 /// the sheet. Shared, inline and formula strings are text, Booleans TRUE or FALSE, numbers as stored, numbers in a date
 /// format ISO dates (<see cref="ExcelDates"/>), and error values (<c>#N/A</c>, <c>#DIV/0!</c>) missing.
 /// </summary>
 public static class XlsxWorkbook
 {
-    /// <summary>Whether a ZIP archive with entries <paramref name="zipEntries"/> is an Excel workbook (it has <c>xl/workbook.xml</c>).</summary>
-    public static bool IsWorkbook(IReadOnlyList<string> zipEntries)
-    {
-        ArgumentNullException.ThrowIfNull(zipEntries);
-        return zipEntries.Contains(XlsxParts.Workbook);
-    }
-
-    /// <summary>The first worksheet of the workbook <paramref name="open"/> gives, as UTF-8 CSV.</summary>
-    /// <exception cref="DataFormatException">The package is not a readable workbook.</exception>
-    public static byte[] FirstSheetAsCsv(Func<Stream> open, string file) => SheetAsCsv(open, file, sheet: null);
-
-    /// <summary>The name, as the workbook writes it, of the worksheet <paramref name="sheet"/> (null: the first) names.</summary>
-    /// <exception cref="DataFormatException">The package is not a readable workbook, or has no such sheet.</exception>
-    public static string SheetName(Func<Stream> open, string file, string? sheet)
+    /// <summary>
+    /// The name, as the workbook writes it, of the worksheet <paramref name="sheet"/> (null: the first) names, when the
+    /// ZIP archive <paramref name="open"/> gives is an Excel workbook (it has <c>xl/workbook.xml</c>); null when it is
+    /// another archive or no archive at all.
+    /// </summary>
+    /// <exception cref="DataFormatException">The workbook has no such sheet.</exception>
+    public static string? SheetNameIfWorkbook(Func<Stream> open, string file, string? sheet)
     {
         ArgumentNullException.ThrowIfNull(open);
-        using var package = new ZipArchive(open(), ZipArchiveMode.Read);
-        return XlsxParts.Sheet(package, file, sheet).Name;
+        try
+        {
+            using var package = new ZipArchive(open(), ZipArchiveMode.Read);
+            return package.GetEntry(XlsxParts.Workbook) is null ? null : XlsxParts.Sheet(package, file, sheet).Name;
+        }
+        catch (InvalidDataException)
+        {
+            return null; // not a ZIP archive after all
+        }
     }
 
     /// <summary>The worksheet named <paramref name="sheet"/> (null: the first) of the workbook <paramref name="open"/> gives, as UTF-8 CSV.</summary>
