@@ -31,6 +31,11 @@ internal sealed class DatasetOptions
         Description = "The worksheet to read when --dataset is an Excel workbook (.xlsx), by name; the first sheet when omitted. Give it again to predict, evaluate or explain with the same workbook layout.",
     };
 
+    public Option<int?> TitleLines { get; } = new("--title-lines")
+    {
+        Description = "Lines above the table to leave out (a report's title). Default: detected (single-field lines above a table of 3+ columns); 0 reads every line.",
+    };
+
     public Option<bool?> HasHeader { get; } = new("--has-header")
     {
         Description = "Whether the first row names the columns. Default: detected.",
@@ -86,7 +91,7 @@ internal sealed class DatasetOptions
         ("--idx-images", result.GetValue(IdxImages)), ("--idx-labels", result.GetValue(IdxLabels)),
     };
 
-    public IEnumerable<Option> All => new Option[] { Dataset, Sample, Sheet, Separator, HasHeader, DecimalSeparator, ColumnTypes, MissingValues, Images, ImageSize, Grayscale, IdxImages, IdxLabels };
+    public IEnumerable<Option> All => new Option[] { Dataset, Sample, Sheet, Separator, TitleLines, HasHeader, DecimalSeparator, ColumnTypes, MissingValues, Images, ImageSize, Grayscale, IdxImages, IdxLabels };
 
     /// <summary>Prints what inference was unsure of (e.g. a mostly numeric column read as text) as warnings.</summary>
     public static void Warn(LoadedDataset dataset, TextWriter error)
@@ -134,6 +139,7 @@ internal sealed class DatasetOptions
             Sheet = result.GetValue(Sheet),
             Separator = ParseSeparator(result.GetValue(Separator)),
             HasHeader = result.GetValue(HasHeader),
+            TitleLines = result.GetValue(TitleLines),
             DecimalSeparator = result.GetValue(DecimalSeparator) switch
             {
                 null => null,

@@ -100,6 +100,7 @@ public sealed class DelimitedDataView : IDataView
             var format = parent.Layout.Format;
             _decimalMark = format.DecimalSeparator;
             _reader = new DelimitedRecordReader(parent._source.OpenReader(), parent._source.Name, format.Separator, format.AllowQuoting);
+            _reader.SkipLines(format.TitleLines);
             if (format.HasHeader)
                 _reader.TryRead(_fields);
         }

@@ -10,6 +10,9 @@ public sealed record DelimitedFormat(char Separator, bool HasHeader, bool AllowQ
     /// <summary>The worksheet read when the file is an Excel workbook; null for its first sheet (or a text file).</summary>
     public string? Sheet { get; init; }
 
+    /// <summary>How many lines above the table (a report's title, blank lines among it) are left out before the header.</summary>
+    public int TitleLines { get; init; }
+
     /// <summary>Comma-separated with a header and RFC 4180 quoting.</summary>
     public static DelimitedFormat Csv { get; } = new(',', true, true);
 

@@ -21,6 +21,12 @@ public sealed record DelimitedLoadOptions
     /// <summary>The worksheet to read, by name, when the file is an Excel workbook; null reads its first sheet.</summary>
     public string? Sheet { get; init; }
 
+    /// <summary>
+    /// How many lines above the table to leave out (a report's title); null detects single-field lines above a table of
+    /// three or more columns, and 0 reads every line.
+    /// </summary>
+    public int? TitleLines { get; init; }
+
     /// <summary>How many data rows schema inference reads. Default 1,000.</summary>
     public int InferenceRows { get; init; } = 1000;
 

@@ -28,6 +28,13 @@ public sealed class DelimitedRecordReader : IDisposable
     /// <summary>The line the last record returned by <see cref="TryRead"/> started on.</summary>
     public long RecordLine { get; private set; }
 
+    /// <summary>Skips the next <paramref name="count"/> lines whole, as a title above the table; later records keep their line numbers.</summary>
+    public void SkipLines(int count)
+    {
+        for (var i = 0; i < count && _reader.ReadLine() is not null; i++)
+            _line++;
+    }
+
     /// <summary>Reads the next non-blank record into <paramref name="fields"/> (cleared first); false at the end.</summary>
     /// <exception cref="DataFormatException">A quoted field is not closed, or text follows its closing quote.</exception>
     public bool TryRead(List<string> fields)

@@ -29,11 +29,18 @@ public sealed record DelimitedSchema(DelimitedFormat Format, IReadOnlyList<Delim
     public string Describe()
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"separator {DescribeSeparator(Format.Separator)}, header {(Format.HasHeader ? "yes" : "no")}, quoting {(Format.AllowQuoting ? "on" : "off")}, decimal mark '{Format.DecimalSeparator}', inferred from {SampledRows} rows").AppendLine();
+        text.Append(CultureInfo.InvariantCulture, $"separator {DescribeSeparator(Format.Separator)}, header {(Format.HasHeader ? "yes" : "no")}, quoting {(Format.AllowQuoting ? "on" : "off")}, decimal mark '{Format.DecimalSeparator}'{TitleNote}, inferred from {SampledRows} rows").AppendLine();
         foreach (var column in Columns)
             text.Append(CultureInfo.InvariantCulture, $"  {column.Index,3}  {column.Name,-32} {column.Kind,-8} {column.Purpose}").AppendLine();
         return text.ToString();
     }
+
+    private string TitleNote => Format.TitleLines switch
+    {
+        0 => "",
+        1 => ", title line 1 left out",
+        var n => string.Create(CultureInfo.InvariantCulture, $", title lines 1-{n} left out"),
+    };
 
     private static string DescribeSeparator(char separator) => separator switch
     {

@@ -9,8 +9,6 @@ namespace MlToolkit.Data.Delimited;
 /// </summary>
 public static class DelimitedSchemaInference
 {
-    private static readonly char[] SeparatorCandidates = { '\t', ',', ';', '|' };
-
     /// <summary>A numeric column may have this share of unparseable values in the sample; reading them later is an error, not a silent text column.</summary>
     private const double NumericShare = 0.95;
 
@@ -23,9 +21,14 @@ public static class DelimitedSchemaInference
         options ??= new DelimitedLoadOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.InferenceRows, 1, nameof(options.InferenceRows));
 
-        var separator = options.Separator ?? DetectSeparator(source);
+        if (options.TitleLines is < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.TitleLines, "DelimitedLoadOptions.TitleLines must be 0 or more.");
+
+        var head = SeparatorDetection.FirstLines(source);
+        var separator = options.Separator ?? SeparatorDetection.Detect(head);
         var allowQuoting = options.AllowQuoting ?? separator != '\t';
-        var records = ReadSample(source, separator, allowQuoting, options.InferenceRows + 1);
+        var titleLines = options.TitleLines ?? TitleLines.Count(head, separator);
+        var records = ReadSample(source, separator, allowQuoting, titleLines, options.InferenceRows + 1);
         if (records.Count == 0)
             throw new DataFormatException(source.Name, "the file is empty; expected a header row and data rows");
 
@@ -47,6 +50,8 @@ public static class DelimitedSchemaInference
         var columns = new List<DelimitedColumn>(width);
         var statistics = new Dictionary<string, ColumnStatistics>(StringComparer.Ordinal);
         var warnings = new List<string>();
+        if (titleLines > 0 && options.TitleLines is null)
+            warnings.Add(TitleLines.Warning(source.Name, head, titleLines));
         for (var i = 0; i < width; i++)
         {
             var stats = Measure(data.Select(r => r.Fields[i]), options.MissingValueTokens, decimalMark);
@@ -68,7 +73,7 @@ public static class DelimitedSchemaInference
             var index = IndexOf(columns, name, "given a date order", source.Name);
             columns[index] = new DelimitedColumn(columns[index].Name, index, ColumnKind.Text, ColumnPurpose.DateTime) { DateOrder = order };
         }
-        return new DelimitedSchema(new DelimitedFormat(separator, hasHeader, allowQuoting, decimalMark) { Sheet = options.Sheet }, columns, statistics, data.Count) { Warnings = warnings };
+        return new DelimitedSchema(new DelimitedFormat(separator, hasHeader, allowQuoting, decimalMark) { Sheet = options.Sheet, TitleLines = titleLines }, columns, statistics, data.Count) { Warnings = warnings };
     }
 
     /// <summary>The index of the column an option names (<paramref name="what"/>, for the error), matched ignoring case.</summary>
@@ -134,62 +139,11 @@ public static class DelimitedSchemaInference
         new(source, string.Create(CultureInfo.InvariantCulture,
             $"expected {expected} fields ({(hasHeader ? "as in the header" : "as in the first row")}) but found {found}"), line);
 
-    private static char DetectSeparator(TextSource source)
-    {
-        var lines = new List<string>();
-        using (var reader = source.OpenReader())
-        {
-            while (lines.Count < 20 && reader.ReadLine() is { } line)
-            {
-                if (line.Length > 0)
-                    lines.Add(line);
-            }
-        }
-        if (lines.Count == 0)
-            return ',';
-        // The separator that splits every sampled line into the same number (> 1) of fields, the most fields winning.
-        var best = ',';
-        var bestFields = 1;
-        foreach (var candidate in SeparatorCandidates)
-        {
-            var counts = lines.Select(l => CountOutsideQuotes(l, candidate) + 1).Distinct().ToList();
-            var fields = counts.Count == 1 ? counts[0] : counts.Min();
-            if (fields > bestFields && (counts.Count == 1 || candidate == '\t'))
-            {
-                best = candidate;
-                bestFields = fields;
-            }
-        }
-        return bestFields == 1 ? SingleColumnSeparator(lines) : best;
-    }
-
-    /// <summary>
-    /// For a file of one column: a comma, unless its first line has none and later lines do (free text such as reviews
-    /// to score, which commas would split); then the first candidate no sampled line contains.
-    /// </summary>
-    private static char SingleColumnSeparator(List<string> lines) =>
-        CountOutsideQuotes(lines[0], ',') == 0 && lines.Any(l => CountOutsideQuotes(l, ',') > 0)
-            ? SeparatorCandidates.FirstOrDefault(c => lines.All(l => CountOutsideQuotes(l, c) == 0), ',')
-            : ',';
-
-    private static int CountOutsideQuotes(string line, char separator)
-    {
-        var count = 0;
-        var quoted = false;
-        foreach (var c in line)
-        {
-            if (c == '"' && separator != '\t')
-                quoted = !quoted;
-            else if (c == separator && !quoted)
-                count++;
-        }
-        return count;
-    }
-
-    private static List<SampledRecord> ReadSample(TextSource source, char separator, bool allowQuoting, int limit)
+    private static List<SampledRecord> ReadSample(TextSource source, char separator, bool allowQuoting, int titleLines, int limit)
     {
         var records = new List<SampledRecord>();
         using var reader = new DelimitedRecordReader(source.OpenReader(), source.Name, separator, allowQuoting);
+        reader.SkipLines(titleLines);
         var fields = new List<string>();
         while (records.Count < limit && reader.TryRead(fields))
             records.Add(new SampledRecord(reader.RecordLine, fields.ToArray()));

@@ -1,0 +1,71 @@
+using MlToolkit.Data.IO;
+
+namespace MlToolkit.Data.Delimited;
+
+/// <summary>Which of tab, comma, semicolon and pipe separates a file's fields, judged from its first lines.</summary>
+internal static class SeparatorDetection
+{
+    private static readonly char[] Candidates = { '\t', ',', ';', '|' };
+
+    /// <summary>How many lines are read to judge the separator and the title above the table.</summary>
+    private const int SampledLines = 30;
+
+    /// <summary>The first lines of <paramref name="source"/>, blank ones included, so that indexes are lines of the file.</summary>
+    public static List<string> FirstLines(TextSource source)
+    {
+        var lines = new List<string>();
+        using var reader = source.OpenReader();
+        while (lines.Count < SampledLines && reader.ReadLine() is { } line)
+            lines.Add(line);
+        return lines;
+    }
+
+    /// <summary>
+    /// The separator that splits every sampled line below any title (<see cref="TitleLines"/>) into the same number (> 1)
+    /// of fields, the most fields winning; tab may leave lines ragged.
+    /// </summary>
+    public static char Detect(IReadOnlyList<string> head)
+    {
+        var lines = head.Where(l => l.Length > 0).ToList();
+        if (lines.Count == 0)
+            return ',';
+        var best = ',';
+        var bestFields = 1;
+        foreach (var candidate in Candidates)
+        {
+            var table = head.Skip(TitleLines.Count(head, candidate)).Where(l => l.Length > 0).Take(20).ToList();
+            var counts = table.Select(l => CountOutsideQuotes(l, candidate) + 1).Distinct().ToList();
+            var fields = counts.Count == 1 ? counts[0] : counts.Min();
+            if (fields > bestFields && (counts.Count == 1 || candidate == '\t'))
+            {
+                best = candidate;
+                bestFields = fields;
+            }
+        }
+        return bestFields == 1 ? SingleColumnSeparator(lines) : best;
+    }
+
+    /// <summary>
+    /// For a file of one column: a comma, unless its first line has none and later lines do (free text such as reviews
+    /// to score, which commas would split); then the first candidate no sampled line contains.
+    /// </summary>
+    private static char SingleColumnSeparator(List<string> lines) =>
+        CountOutsideQuotes(lines[0], ',') == 0 && lines.Any(l => CountOutsideQuotes(l, ',') > 0)
+            ? Candidates.FirstOrDefault(c => lines.All(l => CountOutsideQuotes(l, c) == 0), ',')
+            : ',';
+
+    /// <summary>Separators in <paramref name="line"/> outside double quotes (tab-separated text has no quoting).</summary>
+    public static int CountOutsideQuotes(string line, char separator)
+    {
+        var count = 0;
+        var quoted = false;
+        foreach (var c in line)
+        {
+            if (c == '"' && separator != '\t')
+                quoted = !quoted;
+            else if (c == separator && !quoted)
+                count++;
+        }
+        return count;
+    }
+}
