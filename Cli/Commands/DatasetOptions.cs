@@ -33,7 +33,7 @@ internal sealed class DatasetOptions
 
     public Option<int?> TitleLines { get; } = new("--title-lines")
     {
-        Description = "Lines above the table to leave out (a report's title). Default: detected (single-field lines above a table of 3+ columns); 0 reads every line.",
+        Description = "Lines above the table to leave out (a report's title). Default: detected (lines of one filled field, or two fields fewer, above a table of 3+ columns); 0 reads every line.",
     };
 
     public Option<bool?> HasHeader { get; } = new("--has-header")

@@ -22,8 +22,8 @@ public sealed record DelimitedLoadOptions
     public string? Sheet { get; init; }
 
     /// <summary>
-    /// How many lines above the table to leave out (a report's title); null detects single-field lines above a table of
-    /// three or more columns, and 0 reads every line.
+    /// How many lines above the table to leave out (a report's title); null detects lines of one filled field, or of two
+    /// fields fewer than the table, above a table of three or more columns; 0 reads every line.
     /// </summary>
     public int? TitleLines { get; init; }
 

@@ -51,7 +51,7 @@ public static class DelimitedSchemaInference
         var statistics = new Dictionary<string, ColumnStatistics>(StringComparer.Ordinal);
         var warnings = new List<string>();
         if (titleLines > 0 && options.TitleLines is null)
-            warnings.Add(TitleLines.Warning(source.Name, head, titleLines));
+            warnings.Add(TitleLines.Warning(source.Name, head, titleLines, separator));
         for (var i = 0; i < width; i++)
         {
             var stats = Measure(data.Select(r => r.Fields[i]), options.MissingValueTokens, decimalMark);

@@ -4,9 +4,11 @@ namespace MlToolkit.Data.Delimited;
 
 /// <summary>
 /// Lines above a table that are no part of it: report exports often open with a title or an "Exported on …" line before
-/// the header. The table is the first line from which every sampled line has the same number of fields, three or more;
-/// the lines above it are a title when each has at least two fields fewer than the table (blank lines may sit among
-/// them). One field fewer is not enough: that is a header lacking its row-name column, as R's <c>write.table</c> writes.
+/// the header. The table is the first line of two or more filled fields from which every sampled line has the same
+/// number of fields, three or more. The lines above it are a title when each holds at most one filled field (Excel pads
+/// a title row with empty fields to the table's width when it saves a sheet as CSV) or has at least two fields fewer
+/// than the table; blank lines may sit among them. One field fewer is not enough: that is a header lacking its row-name
+/// column, as R's <c>write.table</c> writes.
 /// </summary>
 internal static class TitleLines
 {
@@ -22,30 +24,56 @@ internal static class TitleLines
     /// </summary>
     public static int Count(IReadOnlyList<string> head, char separator)
     {
-        // Separators per line, -1 for a blank line.
-        var separators = head.Select(l => l.Trim().Length == 0 ? -1 : SeparatorDetection.CountOutsideQuotes(l, separator)).ToList();
-        for (var start = 0; start <= MaxLines && start < separators.Count; start++)
+        var shapes = head.Select(l => LineShape.Of(l, separator)).ToList();
+        for (var start = 0; start <= MaxLines && start < shapes.Count; start++)
         {
-            if (separators[start] < 0)
+            if (shapes[start].Filled < 2)
                 continue;
-            var table = separators.Skip(start).Where(s => s >= 0).ToList();
+            var table = shapes.Skip(start).Where(s => !s.Blank).ToList();
             if (table.Count < 1 + RowsThatMustAgree)
                 return 0;
-            if (table.All(s => s == separators[start]))
-                return IsTitle(separators.Take(start).ToList(), separators[start]) ? start : 0;
+            if (table.All(s => s.Separators == shapes[start].Separators))
+                return IsTitle(shapes.Take(start).Where(s => !s.Blank).ToList(), shapes[start].Separators) ? start : 0;
         }
         return 0;
     }
 
-    private static bool IsTitle(List<int> above, int tableSeparators) =>
-        tableSeparators >= 2 && above.Any(s => s >= 0) && above.All(s => s <= tableSeparators - 2);
+    private static bool IsTitle(List<LineShape> above, int tableSeparators) =>
+        tableSeparators >= 2 && above.Count > 0 && above.All(s => s.Filled <= 1 || s.Separators <= tableSeparators - 2);
 
     /// <summary>What the user is told when inference left <paramref name="count"/> title lines out.</summary>
-    public static string Warning(string source, IReadOnlyList<string> head, int count)
+    public static string Warning(string source, IReadOnlyList<string> head, int count, char separator)
     {
-        var first = head.First(l => l.Trim().Length > 0).Trim();
+        var first = head.First(l => l.Trim().Length > 0).TrimEnd(separator, ' ').Trim();
         var lines = count == 1 ? "line 1 above the table was" : $"lines 1-{count} above the table were";
         return string.Create(CultureInfo.InvariantCulture, $"{source}: {lines} read as a title and left out ('{first}'); "
             + $"the table starts on line {count + 1}. If they are data, give --title-lines 0 (DelimitedLoadOptions.TitleLines = 0)");
+    }
+
+    /// <summary>A line's separators outside quotes and how many of its fields hold more than spaces.</summary>
+    private readonly record struct LineShape(bool Blank, int Separators, int Filled)
+    {
+        public static LineShape Of(string line, char separator)
+        {
+            var separators = 0;
+            var filled = 0;
+            var fieldFilled = false;
+            var quoted = false;
+            foreach (var c in line)
+            {
+                if (c == '"' && separator != '\t')
+                    quoted = !quoted;
+                else if (c == separator && !quoted)
+                {
+                    separators++;
+                    filled += fieldFilled ? 1 : 0;
+                    fieldFilled = false;
+                    continue;
+                }
+                fieldFilled |= c != ' ' && c != '"';
+            }
+            filled += fieldFilled ? 1 : 0;
+            return new LineShape(filled == 0, separators, filled);
+        }
     }
 }
