@@ -26,7 +26,7 @@ internal static class SeparatorDetection
     /// </summary>
     public static char Detect(IReadOnlyList<string> head)
     {
-        var lines = head.Where(l => l.Length > 0).ToList();
+        var lines = head.Where(l => l.Length > 0).Take(20).ToList();
         if (lines.Count == 0)
             return ',';
         var best = ',';

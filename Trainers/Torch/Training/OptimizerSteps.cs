@@ -20,16 +20,62 @@ internal static class OptimizerSteps
         // The no-GC region is process-wide, so parallel trials take turns for the (short) step itself.
         lock (Gate)
         {
-            var noCollection = GC.TryStartNoGCRegion(AllocationBudget);
+            var noCollection = StartRegion();
             try
             {
                 optimizer.step();
             }
             finally
             {
-                if (noCollection && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
-                    GC.EndNoGCRegion();
+                if (noCollection)
+                    EndRegion();
             }
+        }
+    }
+
+    /// <summary>
+    /// Starts the region; false when the runtime will not. The runtime can refuse with "The NoGCRegion mode was already
+    /// in progress" after it left an earlier region on its own (another thread's allocations spent the budget; seen in
+    /// CI with tests training in parallel, and in dotnet/runtime#73602 before its fix). Ending that stale region and
+    /// trying once more recovers; if that fails too, one step runs unprotected rather than failing the training.
+    /// </summary>
+    private static bool StartRegion()
+    {
+        try
+        {
+            return GC.TryStartNoGCRegion(AllocationBudget);
+        }
+        catch (InvalidOperationException)
+        {
+            ForgetRegion();
+            try
+            {
+                return GC.TryStartNoGCRegion(AllocationBudget);
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
+    }
+
+    // The runtime leaves the region by itself when a collection happens or the budget runs out; then there is nothing
+    // to end.
+    private static void EndRegion()
+    {
+        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+            ForgetRegion();
+    }
+
+    // EndNoGCRegion clears the runtime's record of the region even when it throws (the region had already ended).
+    private static void ForgetRegion()
+    {
+        try
+        {
+            GC.EndNoGCRegion();
+        }
+        catch (InvalidOperationException)
+        {
         }
     }
 }
