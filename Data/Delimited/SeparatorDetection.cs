@@ -55,17 +55,5 @@ internal static class SeparatorDetection
             : ',';
 
     /// <summary>Separators in <paramref name="line"/> outside double quotes (tab-separated text has no quoting).</summary>
-    public static int CountOutsideQuotes(string line, char separator)
-    {
-        var count = 0;
-        var quoted = false;
-        foreach (var c in line)
-        {
-            if (c == '"' && separator != '\t')
-                quoted = !quoted;
-            else if (c == separator && !quoted)
-                count++;
-        }
-        return count;
-    }
+    private static int CountOutsideQuotes(string line, char separator) => LineShape.Of(line, separator).Separators;
 }

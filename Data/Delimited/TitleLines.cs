@@ -49,31 +49,4 @@ internal static class TitleLines
         return string.Create(CultureInfo.InvariantCulture, $"{source}: {lines} read as a title and left out ('{first}'); "
             + $"the table starts on line {count + 1}. If they are data, give --title-lines 0 (DelimitedLoadOptions.TitleLines = 0)");
     }
-
-    /// <summary>A line's separators outside quotes and how many of its fields hold more than spaces.</summary>
-    private readonly record struct LineShape(bool Blank, int Separators, int Filled)
-    {
-        public static LineShape Of(string line, char separator)
-        {
-            var separators = 0;
-            var filled = 0;
-            var fieldFilled = false;
-            var quoted = false;
-            foreach (var c in line)
-            {
-                if (c == '"' && separator != '\t')
-                    quoted = !quoted;
-                else if (c == separator && !quoted)
-                {
-                    separators++;
-                    filled += fieldFilled ? 1 : 0;
-                    fieldFilled = false;
-                    continue;
-                }
-                fieldFilled |= c != ' ' && c != '"';
-            }
-            filled += fieldFilled ? 1 : 0;
-            return new LineShape(filled == 0, separators, filled);
-        }
-    }
 }
