@@ -1,8 +1,11 @@
 namespace MlToolkit.Data.Delimited;
 
 /// <summary>A line's separators outside double quotes (tab-separated text has no quoting) and how many of its fields hold more than spaces.</summary>
-internal readonly record struct LineShape(bool Blank, int Separators, int Filled)
+internal readonly record struct LineShape(int Separators, int Filled)
 {
+    /// <summary>Whether no field holds more than spaces (a blank line, or one of separators only, as Excel pads an empty row).</summary>
+    public bool Blank => Filled == 0;
+
     public static LineShape Of(string line, char separator)
     {
         var separators = 0;
@@ -23,6 +26,6 @@ internal readonly record struct LineShape(bool Blank, int Separators, int Filled
             fieldFilled |= c != ' ' && c != '"';
         }
         filled += fieldFilled ? 1 : 0;
-        return new LineShape(filled == 0, separators, filled);
+        return new LineShape(separators, filled);
     }
 }

@@ -44,7 +44,7 @@ internal static class TitleLines
     /// <summary>What the user is told when inference left <paramref name="count"/> title lines out.</summary>
     public static string Warning(string source, IReadOnlyList<string> head, int count, char separator)
     {
-        var first = head.First(l => l.Trim().Length > 0).TrimEnd(separator, ' ').Trim();
+        var first = head.First(l => !LineShape.Of(l, separator).Blank).TrimEnd(separator, ' ').Trim();
         var lines = count == 1 ? "line 1 above the table was" : $"lines 1-{count} above the table were";
         return string.Create(CultureInfo.InvariantCulture, $"{source}: {lines} read as a title and left out ('{first}'); "
             + $"the table starts on line {count + 1}. If they are data, give --title-lines 0 (DelimitedLoadOptions.TitleLines = 0)");

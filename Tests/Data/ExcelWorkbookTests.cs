@@ -24,9 +24,6 @@ public sealed class ExcelWorkbookTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static string[] Texts(IDataView data, string column) =>
-        data.GetColumn<ReadOnlyMemory<char>>(column).Select(v => v.ToString()).ToArray();
-
     [Fact]
     public void The_iris_workbook_reads_as_the_same_table_as_the_iris_csv()
     {
@@ -35,8 +32,8 @@ public sealed class ExcelWorkbookTests : IDisposable
         Assert.Equal(csv.Layout.Columns.Select(c => (c.Name, c.Kind, c.Purpose)), workbook.Layout.Columns.Select(c => (c.Name, c.Kind, c.Purpose)));
         foreach (var column in csv.Layout.Columns.Where(c => c.Kind == ColumnKind.Numeric))
             Assert.Equal(csv.GetColumn<float>(column.Name), workbook.GetColumn<float>(column.Name));
-        Assert.Equal(Texts(csv, "species"), Texts(workbook, "species"));
-        Assert.Equal(150, Texts(workbook, "species").Length);
+        Assert.Equal(TextColumn.Of(csv, "species"), TextColumn.Of(workbook, "species"));
+        Assert.Equal(150, TextColumn.Of(workbook, "species").Length);
     }
 
     [Fact]
@@ -45,9 +42,9 @@ public sealed class ExcelWorkbookTests : IDisposable
         var data = DelimitedFile.Load(Path.Combine(Folder, "types.xlsx"));
         Assert.Equal(new[] { ColumnPurpose.DateTime, ColumnPurpose.DateTime, ColumnPurpose.Categorical, ColumnPurpose.Boolean, ColumnPurpose.Numeric, ColumnPurpose.Categorical },
             data.Layout.Columns.Select(c => c.Purpose));
-        Assert.Equal(new[] { "2024-01-01", "2024-01-02" }, Texts(data, "when").Take(2));
-        Assert.Equal(new[] { "2024-01-01 08:30:00", "2024-01-01 15:30:00" }, Texts(data, "stamp").Take(2));
-        Assert.Equal(new[] { "Zürich \"CH\"", "Malmö, SE" }, Texts(data, "city").Take(2));
+        Assert.Equal(new[] { "2024-01-01", "2024-01-02" }, TextColumn.Of(data, "when").Take(2));
+        Assert.Equal(new[] { "2024-01-01 08:30:00", "2024-01-01 15:30:00" }, TextColumn.Of(data, "stamp").Take(2));
+        Assert.Equal(new[] { "Zürich \"CH\"", "Malmö, SE" }, TextColumn.Of(data, "city").Take(2));
         Assert.Equal(new[] { false, true }, data.GetColumn<bool>("flag").Take(2));
         var x = data.GetColumn<float>("x").ToArray();
         Assert.Equal(9, x.Count(float.IsNaN));
@@ -165,10 +162,9 @@ public sealed class ExcelWorkbookTests : IDisposable
     public void Train_and_predict_read_the_sheet_given_with_sheet()
     {
         // The iris sample on a workbook's second sheet, behind a first sheet of notes.
-        using var reader = SampleDatasets.IrisInfo.OpenSource().OpenReader();
         var rows = new StringBuilder();
         var number = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var line in SampleText.Read(SampleDatasets.IrisInfo.Name).Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries))
         {
             number++;
             var cells = line.Split(',').Select(v => double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)

@@ -21,7 +21,7 @@ public sealed class TextEncodingTests : IDisposable
     private string[] Read(string name, byte[] bytes, string column)
     {
         var path = _folder.WriteBytes(name, bytes);
-        return DelimitedFile.Load(path).GetColumn<ReadOnlyMemory<char>>(column).Select(v => v.ToString()).ToArray();
+        return TextColumn.Of(DelimitedFile.Load(path), column);
     }
 
     [Fact]

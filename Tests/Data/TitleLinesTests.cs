@@ -16,14 +16,7 @@ public sealed class TitleLinesTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static string IrisText()
-    {
-        using var reader = SampleDatasets.IrisInfo.OpenSource().OpenReader();
-        return reader.ReadToEnd();
-    }
-
-    private static string[] Texts(IDataView data, string column) =>
-        data.GetColumn<ReadOnlyMemory<char>>(column).Select(v => v.ToString()).ToArray();
+    private static string IrisText() => SampleText.Read(SampleDatasets.IrisInfo.Name);
 
     [Theory]
     [InlineData(Title)]
@@ -39,10 +32,20 @@ public sealed class TitleLinesTests : IDisposable
         Assert.Equal(plain.Layout.Columns.Select(c => (c.Name, c.Kind, c.Purpose)), titled.Layout.Columns.Select(c => (c.Name, c.Kind, c.Purpose)));
         foreach (var column in plain.Layout.Columns.Where(c => c.Kind == ColumnKind.Numeric))
             Assert.Equal(plain.GetColumn<float>(column.Name), titled.GetColumn<float>(column.Name));
-        Assert.Equal(Texts(plain, "species"), Texts(titled, "species"));
+        Assert.Equal(TextColumn.Of(plain, "species"), TextColumn.Of(titled, "species"));
         Assert.Equal($"{path}: lines 1-3 above the table were read as a title and left out ('Iris measurements'); the table starts on line 4. "
             + "If they are data, give --title-lines 0 (DelimitedLoadOptions.TitleLines = 0)", Assert.Single(titled.Layout.Warnings));
         Assert.StartsWith("separator comma, header yes, quoting on, decimal mark '.', title lines 1-3 left out, inferred from 150 rows", titled.Layout.Describe());
+    }
+
+    [Fact]
+    public void The_warning_quotes_the_title_below_an_empty_row_padded_with_separators()
+    {
+        var path = _folder.Write("padded.csv", ",,,,\nIris measurements,,,,\n" + IrisText());
+        var data = DelimitedFile.Load(path);
+        Assert.Equal(2, data.Layout.Format.TitleLines);
+        Assert.StartsWith($"{path}: lines 1-2 above the table were read as a title and left out ('Iris measurements'); the table starts on line 3.",
+            Assert.Single(data.Layout.Warnings));
     }
 
     [Fact]
@@ -71,7 +74,7 @@ public sealed class TitleLinesTests : IDisposable
         Assert.Equal(0, narrow.Layout.Format.TitleLines);
         // A one-column file of reviews keeps every line.
         var reviews = DelimitedFile.Load(_folder.Write("reviews.tsv", "Text\nGreat film, loved it\nBad, boring, and long\nFine, if slow, and long\nOk\n"));
-        Assert.Equal(new[] { "Great film, loved it", "Bad, boring, and long", "Fine, if slow, and long", "Ok" }, Texts(reviews, "Text"));
+        Assert.Equal(new[] { "Great film, loved it", "Bad, boring, and long", "Fine, if slow, and long", "Ok" }, TextColumn.Of(reviews, "Text"));
         Assert.Empty(reviews.Layout.Warnings);
         // Told to read every line, the title is the first record and the table's lines are too wide for it.
         var path = _folder.Write("report.csv", Title + IrisText());
