@@ -54,7 +54,7 @@ internal static class TrainCommand
             DatasetOptions.Warn(dataset, output.Error);
             if (result.GetValue(showSchema))
             {
-                WriteSchema(output.Out, dataset, result.GetValue(json));
+                WriteSchema(output.Out, dataset, result.GetValue(label) ?? dataset.DefaultLabel, result.GetValue(json));
                 return;
             }
             OutputGuard.ReplacesOnlyAModel("--output", path, result.GetValue(force));
@@ -150,16 +150,17 @@ internal static class TrainCommand
     };
 
     /// <summary>What --show-schema prints: the dataset and how each column was read; nothing is trained or written.</summary>
-    private static void WriteSchema(TextWriter w, LoadedDataset dataset, bool json)
+    private static void WriteSchema(TextWriter w, LoadedDataset dataset, string? labelColumn, bool json)
     {
         if (json)
         {
-            w.WriteLine(new JsonObject { ["dataset"] = dataset.Name, ["columns"] = Columns(dataset) }.ToJsonString(ToolkitJson.Indented));
+            w.WriteLine(new JsonObject { ["dataset"] = dataset.Name, ["columns"] = Columns(dataset, labelColumn) }.ToJsonString(ToolkitJson.Indented));
             return;
         }
+        var columns = dataset.Layout?.Describe(labelColumn);
         w.WriteLine(DatasetLine(dataset));
-        if (dataset.Layout is { } layout)
-            w.Write(layout.Describe());
+        if (columns is not null)
+            w.Write(columns);
         else
             foreach (var column in dataset.Data.Schema)
                 w.WriteLine($"  {column.Name}: {column.Type}");
@@ -169,8 +170,8 @@ internal static class TrainCommand
     private static string DatasetLine(LoadedDataset dataset) =>
         string.Create(CultureInfo.InvariantCulture, $"Dataset  {dataset.Name}: {RowCounter.Count(dataset.Data):N0} rows, {dataset.Data.Schema.Count} columns");
 
-    private static JsonArray Columns(LoadedDataset dataset) => new((dataset.Layout?.Columns ?? Array.Empty<DelimitedColumn>())
-        .Select(c => (JsonNode?)new JsonObject { ["name"] = c.Name, ["kind"] = c.Kind.ToString(), ["purpose"] = c.Purpose.ToString() }).ToArray());
+    private static JsonArray Columns(LoadedDataset dataset, string? labelColumn) => dataset.Layout is not { } layout ? new JsonArray()
+        : new(layout.Columns.Select(c => (JsonNode?)new JsonObject { ["name"] = c.Name, ["kind"] = c.Kind.ToString(), ["purpose"] = layout.PurposeShown(c, labelColumn) }).ToArray());
 
     private static void WriteText(TextWriter w, LoadedDataset dataset, TrainingResult trained, string path)
     {
@@ -193,7 +194,7 @@ internal static class TrainCommand
         return new JsonObject
         {
             ["dataset"] = dataset.Name,
-            ["columns"] = Columns(dataset),
+            ["columns"] = Columns(dataset, d.LabelColumn),
             ["identifierColumns"] = new JsonArray((d.IdentifierColumns ?? Array.Empty<string>()).Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["label"] = d.LabelColumn,
             ["task"] = d.Task.ToString(),

@@ -26,13 +26,37 @@ public sealed record DelimitedSchema(DelimitedFormat Format, IReadOnlyList<Delim
         " No header row was detected, so the columns are numbered; if the first row names the columns, say so (--has-header true, or DelimitedLoadOptions.HasHeader = true).";
 
     /// <summary>A human-readable table of what was inferred.</summary>
-    public string Describe()
+    public string Describe() => Describe(labelColumn: null);
+
+    /// <summary>
+    /// A human-readable table of what was inferred, with <paramref name="labelColumn"/>'s purpose shown as
+    /// <see cref="LabelPurpose"/>: what inference would make of it as a feature does not apply to the column predicted.
+    /// </summary>
+    /// <param name="labelColumn">The column to predict, or null when none is chosen.</param>
+    /// <exception cref="SchemaException">No such column; the message lists the columns there are.</exception>
+    public string Describe(string? labelColumn)
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"separator {DescribeSeparator(Format.Separator)}, header {(Format.HasHeader ? "yes" : "no")}, quoting {(Format.AllowQuoting ? "on" : "off")}, decimal mark '{Format.DecimalSeparator}'{TitleNote}, inferred from {SampledRows} rows").AppendLine();
         foreach (var column in Columns)
-            text.Append(CultureInfo.InvariantCulture, $"  {column.Index,3}  {column.Name,-32} {column.Kind,-8} {column.Purpose}").AppendLine();
+            text.Append(CultureInfo.InvariantCulture, $"  {column.Index,3}  {column.Name,-32} {column.Kind,-8} {PurposeShown(column, labelColumn)}").AppendLine();
         return text.ToString();
+    }
+
+    /// <summary>What <see cref="Describe(string?)"/> shows as the purpose of the column to predict.</summary>
+    public const string LabelPurpose = "Label";
+
+    /// <summary>
+    /// <paramref name="column"/>'s purpose as shown to a user: <see cref="LabelPurpose"/> for the label, else its
+    /// <see cref="DelimitedColumn.Purpose"/>.
+    /// </summary>
+    /// <param name="column">A column of this schema.</param>
+    /// <param name="labelColumn">The column to predict, or null when none is chosen.</param>
+    /// <exception cref="SchemaException"><paramref name="labelColumn"/> is not a column of this schema.</exception>
+    public string PurposeShown(DelimitedColumn column, string? labelColumn)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        return labelColumn is not null && GetColumn(labelColumn).Index == column.Index ? LabelPurpose : column.Purpose.ToString();
     }
 
     private string TitleNote => Format.TitleLines switch

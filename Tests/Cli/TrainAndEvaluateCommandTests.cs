@@ -164,6 +164,30 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_schema_shows_the_column_to_predict_as_the_label_even_where_it_would_be_an_identifier()
+    {
+        // A rank that counts the rows reads as a row number, an identifier, when it is a feature; as the label it is predicted.
+        var rows = Enumerable.Range(1, 40).Select(i => string.Create(CultureInfo.InvariantCulture, $"{i * 7 % 13}.5,{i % 5},{i}"));
+        var file = _folder.Write("ranks.csv", "x,y,rank\n" + string.Join("\n", rows) + "\n");
+        Assert.Matches(@"2  rank\s+Numeric\s+Identifier", CliRunner.InProcess("train", "-d", file, "--show-schema").Out);
+
+        var shown = CliRunner.InProcess("train", "-d", file, "--label-col", "Rank", "--show-schema");
+        Assert.True(shown.ExitCode == 0, shown.Error);
+        Assert.Matches(@"2  rank\s+Numeric\s+Label\r?\n", shown.Out);
+        Assert.Matches(@"1  y\s+Numeric\s+Numeric\r?\n", shown.Out);
+
+        var trained = CliRunner.InProcess("train", "-d", file, "--label-col", "rank", "--trainer", "sdca", "-o", _folder.File("r.zip"), "--json");
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        var purposes = JsonNode.Parse(trained.Out)!["columns"]!.AsArray().Select(c => (string)c!["purpose"]!).ToArray();
+        Assert.Equal(new[] { "Numeric", "Numeric", "Label" }, purposes);
+
+        var unknown = CliRunner.InProcess("train", "-d", file, "--label-col", "ranking", "--show-schema");
+        Assert.Equal(3, unknown.ExitCode);
+        Assert.Equal("error: Column 'ranking' not found. Columns: x, y, rank.", unknown.Error.Trim());
+        Assert.Equal("", unknown.Out);
+    }
+
+    [Fact]
     public void Values_declared_missing_leave_a_column_numeric_and_are_imputed()
     {
         // One weight in four is written "-": read as text by default (with a warning), as a number with gaps when declared missing.
