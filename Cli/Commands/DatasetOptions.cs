@@ -36,6 +36,11 @@ internal sealed class DatasetOptions
         Description = "Lines above the table to leave out (a report's title). Default: detected (lines of one filled field, or two fields fewer, above a table of 3+ columns); 0 reads every line.",
     };
 
+    public Option<int?> FooterLines { get; } = new("--footer-lines")
+    {
+        Description = "Lines at the end of the file to leave out (a report's closing note or totals line). Default: detected (up to 5 lines of one filled field, or two fields fewer, below a table of 3+ columns); 0 reads every line.",
+    };
+
     public Option<bool?> HasHeader { get; } = new("--has-header")
     {
         Description = "Whether the first row names the columns. Default: detected.",
@@ -91,7 +96,7 @@ internal sealed class DatasetOptions
         ("--idx-images", result.GetValue(IdxImages)), ("--idx-labels", result.GetValue(IdxLabels)),
     };
 
-    public IEnumerable<Option> All => new Option[] { Dataset, Sample, Sheet, Separator, TitleLines, HasHeader, DecimalSeparator, ColumnTypes, MissingValues, Images, ImageSize, Grayscale, IdxImages, IdxLabels };
+    public IEnumerable<Option> All => new Option[] { Dataset, Sample, Sheet, Separator, TitleLines, FooterLines, HasHeader, DecimalSeparator, ColumnTypes, MissingValues, Images, ImageSize, Grayscale, IdxImages, IdxLabels };
 
     /// <summary>Prints what inference was unsure of (e.g. a mostly numeric column read as text) as warnings.</summary>
     public static void Warn(LoadedDataset dataset, TextWriter error)
@@ -140,6 +145,7 @@ internal sealed class DatasetOptions
             Separator = ParseSeparator(result.GetValue(Separator)),
             HasHeader = result.GetValue(HasHeader),
             TitleLines = result.GetValue(TitleLines),
+            FooterLines = result.GetValue(FooterLines),
             DecimalSeparator = result.GetValue(DecimalSeparator) switch
             {
                 null => null,

@@ -101,6 +101,7 @@ public sealed class DelimitedDataView : IDataView
             _decimalMark = format.DecimalSeparator;
             _reader = new DelimitedRecordReader(parent._source.OpenReader(), parent._source.Name, format.Separator, format.AllowQuoting);
             _reader.SkipLines(format.TitleLines);
+            _reader.LeaveOutLast(format.FooterLines);
             if (format.HasHeader)
                 _reader.TryRead(_fields);
         }

@@ -18,7 +18,11 @@ public static class DelimitedFile
         return new DelimitedDataView(source, DelimitedSchemaInference.Infer(source, options), options.MissingValueTokens);
     }
 
-    /// <summary>Reads the file at <paramref name="path"/> with a known schema (e.g. the one a model was trained with).</summary>
+    /// <summary>
+    /// Reads the file at <paramref name="path"/> with a known schema (e.g. the one a model was trained with). Its format is
+    /// taken as it is, the title and footer lines it leaves out included; load a file laid out otherwise with
+    /// <see cref="Load(string, DelimitedLoadOptions?)"/>.
+    /// </summary>
     public static DelimitedDataView Load(string path, DelimitedSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);

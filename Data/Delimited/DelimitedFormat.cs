@@ -13,6 +13,12 @@ public sealed record DelimitedFormat(char Separator, bool HasHeader, bool AllowQ
     /// <summary>How many lines above the table (a report's title, blank lines among it) are left out before the header.</summary>
     public int TitleLines { get; init; }
 
+    /// <summary>
+    /// How many records at the end of the file (a report's closing note or totals line, <see cref="DelimitedLoadOptions.FooterLines"/>)
+    /// are left out after the table.
+    /// </summary>
+    public int FooterLines { get; init; }
+
     /// <summary>Comma-separated with a header and RFC 4180 quoting.</summary>
     public static DelimitedFormat Csv { get; } = new(',', true, true);
 

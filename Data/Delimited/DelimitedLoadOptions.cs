@@ -27,6 +27,14 @@ public sealed record DelimitedLoadOptions
     /// </summary>
     public int? TitleLines { get; init; }
 
+    /// <summary>
+    /// How many lines at the end of the file to leave out (a report's closing note, or a totals line that names itself
+    /// in a column of numbers); null detects up to 5 lines of one filled field, or of two fields fewer than the table,
+    /// below a table of three or more columns (a line of the table's width with one value only when that value does not
+    /// fit its column, or no row of the table is that empty); 0 reads every line. Empty lines do not count.
+    /// </summary>
+    public int? FooterLines { get; init; }
+
     /// <summary>How many data rows schema inference reads. Default 1,000.</summary>
     public int InferenceRows { get; init; } = 1000;
 

@@ -15,6 +15,8 @@ public sealed class DelimitedRecordReader : IDisposable
     private readonly bool _allowQuoting;
     private readonly StringBuilder _field = new();
     private long _line = 1;
+    private int _leftOut;
+    private Queue<(long Line, string[] Fields)>? _heldBack;
 
     /// <summary>Reads records from <paramref name="reader"/>; <paramref name="source"/> names it in errors.</summary>
     public DelimitedRecordReader(TextReader reader, string source, char separator, bool allowQuoting)
@@ -35,9 +37,41 @@ public sealed class DelimitedRecordReader : IDisposable
             _line++;
     }
 
+    /// <summary>
+    /// Leaves out the last <paramref name="count"/> records, as a footer below the table: each record is held back
+    /// until that many more have been read, so the reader still streams.
+    /// </summary>
+    public void LeaveOutLast(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _leftOut = count;
+        _heldBack = count > 0 ? new Queue<(long, string[])>(count + 1) : null;
+    }
+
     /// <summary>Reads the next non-blank record into <paramref name="fields"/> (cleared first); false at the end.</summary>
     /// <exception cref="DataFormatException">A quoted field is not closed, or text follows its closing quote.</exception>
     public bool TryRead(List<string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        if (_heldBack is null)
+            return TryReadRecord(fields);
+        while (_heldBack.Count <= _leftOut)
+        {
+            if (!TryReadRecord(fields))
+            {
+                fields.Clear();
+                return false;
+            }
+            _heldBack.Enqueue((RecordLine, fields.ToArray()));
+        }
+        var (line, held) = _heldBack.Dequeue();
+        fields.Clear();
+        fields.AddRange(held);
+        RecordLine = line;
+        return true;
+    }
+
+    private bool TryReadRecord(List<string> fields)
     {
         while (true)
         {

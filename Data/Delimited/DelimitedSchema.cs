@@ -37,7 +37,7 @@ public sealed record DelimitedSchema(DelimitedFormat Format, IReadOnlyList<Delim
     public string Describe(string? labelColumn)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"separator {DescribeSeparator(Format.Separator)}, header {(Format.HasHeader ? "yes" : "no")}, quoting {(Format.AllowQuoting ? "on" : "off")}, decimal mark '{Format.DecimalSeparator}'{TitleNote}, inferred from {SampledRows} rows").AppendLine();
+        text.Append(CultureInfo.InvariantCulture, $"separator {DescribeSeparator(Format.Separator)}, header {(Format.HasHeader ? "yes" : "no")}, quoting {(Format.AllowQuoting ? "on" : "off")}, decimal mark '{Format.DecimalSeparator}'{TitleNote}{FooterNote}, inferred from {SampledRows} rows").AppendLine();
         foreach (var column in Columns)
             text.Append(CultureInfo.InvariantCulture, $"  {column.Index,3}  {column.Name,-32} {column.Kind,-8} {PurposeShown(column, labelColumn)}").AppendLine();
         return text.ToString();
@@ -64,6 +64,13 @@ public sealed record DelimitedSchema(DelimitedFormat Format, IReadOnlyList<Delim
         0 => "",
         1 => ", title line 1 left out",
         var n => string.Create(CultureInfo.InvariantCulture, $", title lines 1-{n} left out"),
+    };
+
+    private string FooterNote => Format.FooterLines switch
+    {
+        0 => "",
+        1 => ", last line left out as a footer",
+        var n => string.Create(CultureInfo.InvariantCulture, $", last {n} lines left out as a footer"),
     };
 
     private static string DescribeSeparator(char separator) => separator switch

@@ -20,15 +20,42 @@ public static class DelimitedSchemaInference
         ArgumentNullException.ThrowIfNull(source);
         options ??= new DelimitedLoadOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.InferenceRows, 1, nameof(options.InferenceRows));
-
         if (options.TitleLines is < 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.TitleLines, "DelimitedLoadOptions.TitleLines must be 0 or more.");
+        if (options.FooterLines is < 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.FooterLines, "DelimitedLoadOptions.FooterLines must be 0 or more.");
 
         var head = SeparatorDetection.FirstLines(source);
         var separator = options.Separator ?? SeparatorDetection.Detect(head);
-        var allowQuoting = options.AllowQuoting ?? separator != '\t';
-        var titleLines = options.TitleLines ?? TitleLines.Count(head, separator);
-        var records = ReadSample(source, separator, allowQuoting, titleLines, options.InferenceRows + 1);
+        var ends = new FileEnds(separator, options.AllowQuoting ?? separator != '\t',
+            options.TitleLines ?? TitleLines.Count(SeparatorDetection.WithoutFooter(head, separator), separator), options.FooterLines ?? 0);
+        var footer = options.FooterLines is null ? FindFooter(source, head, separator, ends.TitleLines) : null;
+        var (schema, sparseRows) = InferTable(source, options, head, ends with { FooterLines = footer?.Records ?? ends.FooterLines });
+        if (footer is null)
+            return schema;
+        var confirmed = FooterLines.Confirm(footer, schema.Columns, (c, v) => ReadsAs(c, v, schema.Format.DecimalSeparator, options.MissingValueTokens), sparseRows, separator);
+        if (confirmed?.Records != footer.Records)
+            schema = InferTable(source, options, head, ends with { FooterLines = confirmed?.Records ?? 0 }).Schema;
+        return confirmed is null ? schema : schema with { Warnings = schema.Warnings.Append(FooterLines.Warning(source.Name, confirmed, separator)).ToList() };
+    }
+
+    // The end of a compressed file is read through, so a table too narrow for a footer (text and its label) skips that.
+    private static FooterBlock? FindFooter(TextSource source, IReadOnlyList<string> head, char separator, int titleLines)
+    {
+        if (SeparatorDetection.IsWholeFile(head))
+            return FooterLines.Find(head, separator);
+        var header = head.Skip(titleLines).FirstOrDefault(l => !LineShape.Of(l, separator).Blank);
+        return header is not null && LineShape.Of(header, separator).Separators >= FooterLines.MinTableSeparators
+            ? FooterLines.Find(source.LastLines(FooterLines.TailLines), separator) : null;
+    }
+
+    /// <summary>Separator, quoting and the lines above and below the table, settled before its rows are read.</summary>
+    private sealed record FileEnds(char Separator, bool AllowQuoting, int TitleLines, int FooterLines);
+
+    /// <summary>The schema read from the rows between the title and the footer, and whether some row has at most one filled field.</summary>
+    private static (DelimitedSchema Schema, bool SparseRows) InferTable(TextSource source, DelimitedLoadOptions options, IReadOnlyList<string> head, FileEnds ends)
+    {
+        var records = ReadSample(source, ends, options.InferenceRows + 1);
         if (records.Count == 0)
             throw new DataFormatException(source.Name, "the file is empty; expected a header row and data rows");
 
@@ -46,12 +73,12 @@ public static class DelimitedSchemaInference
         }
 
         var names = ColumnNames(first.Fields, hasHeader);
-        var decimalMark = options.DecimalSeparator ?? DetectDecimalMark(separator, data, width, options.MissingValueTokens);
+        var decimalMark = options.DecimalSeparator ?? DetectDecimalMark(ends.Separator, data, width, options.MissingValueTokens);
         var columns = new List<DelimitedColumn>(width);
         var statistics = new Dictionary<string, ColumnStatistics>(StringComparer.Ordinal);
         var warnings = new List<string>();
-        if (titleLines > 0 && options.TitleLines is null)
-            warnings.Add(TitleLines.Warning(source.Name, head, titleLines, separator));
+        if (ends.TitleLines > 0 && options.TitleLines is null)
+            warnings.Add(TitleLines.Warning(source.Name, head, ends.TitleLines, ends.Separator));
         for (var i = 0; i < width; i++)
         {
             var stats = Measure(data.Select(r => r.Fields[i]), options.MissingValueTokens, decimalMark);
@@ -73,8 +100,23 @@ public static class DelimitedSchemaInference
             var index = IndexOf(columns, name, "given a date order", source.Name);
             columns[index] = new DelimitedColumn(columns[index].Name, index, ColumnKind.Text, ColumnPurpose.DateTime) { DateOrder = order };
         }
-        return new DelimitedSchema(new DelimitedFormat(separator, hasHeader, allowQuoting, decimalMark) { Sheet = options.Sheet, TitleLines = titleLines }, columns, statistics, data.Count) { Warnings = warnings };
+        var format = new DelimitedFormat(ends.Separator, hasHeader, ends.AllowQuoting, decimalMark)
+        {
+            Sheet = options.Sheet, TitleLines = ends.TitleLines, FooterLines = ends.FooterLines,
+        };
+        var sparseRows = data.Any(r => r.Fields.Count(f => f.Trim().Length > 0) <= 1);
+        return (new DelimitedSchema(format, columns, statistics, data.Count) { Warnings = warnings }, sparseRows);
     }
+
+    /// <summary>Whether <paramref name="column"/> can hold <paramref name="value"/>: any text, or a number, Boolean or date as its kind asks, or a missing value.</summary>
+    private static bool ReadsAs(DelimitedColumn column, string value, char decimalMark, IReadOnlySet<string> missingTokens) =>
+        IsMissing(value, missingTokens) || column switch
+        {
+            { Kind: ColumnKind.Numeric } => TryParseNumber(value, decimalMark, out _),
+            { Kind: ColumnKind.Boolean } => TryParseBoolean(value, out _),
+            { Purpose: ColumnPurpose.DateTime } => DateText.TryParse(value.AsSpan().Trim(), column.DateOrder, out _),
+            _ => true,
+        };
 
     /// <summary>The index of the column an option names (<paramref name="what"/>, for the error), matched ignoring case.</summary>
     private static int IndexOf(List<DelimitedColumn> columns, string name, string what, string source)
@@ -139,11 +181,12 @@ public static class DelimitedSchemaInference
         new(source, string.Create(CultureInfo.InvariantCulture,
             $"expected {expected} fields ({(hasHeader ? "as in the header" : "as in the first row")}) but found {found}"), line);
 
-    private static List<SampledRecord> ReadSample(TextSource source, char separator, bool allowQuoting, int titleLines, int limit)
+    private static List<SampledRecord> ReadSample(TextSource source, FileEnds ends, int limit)
     {
         var records = new List<SampledRecord>();
-        using var reader = new DelimitedRecordReader(source.OpenReader(), source.Name, separator, allowQuoting);
-        reader.SkipLines(titleLines);
+        using var reader = new DelimitedRecordReader(source.OpenReader(), source.Name, ends.Separator, ends.AllowQuoting);
+        reader.SkipLines(ends.TitleLines);
+        reader.LeaveOutLast(ends.FooterLines);
         var fields = new List<string>();
         while (records.Count < limit && reader.TryRead(fields))
             records.Add(new SampledRecord(reader.RecordLine, fields.ToArray()));

@@ -1,7 +1,11 @@
 namespace MlToolkit.Data.Delimited;
 
-/// <summary>A line's separators outside double quotes (tab-separated text has no quoting) and how many of its fields hold more than spaces.</summary>
-internal readonly record struct LineShape(int Separators, int Filled)
+/// <summary>
+/// A line's separators outside double quotes (tab-separated text has no quoting), how many of its fields hold more than
+/// spaces, and whether its quotes are unbalanced: an odd number opens or closes a quoted field that spans lines, so the
+/// line is only part of a record.
+/// </summary>
+internal readonly record struct LineShape(int Separators, int Filled, bool UnbalancedQuotes = false)
 {
     /// <summary>Whether no field holds more than spaces (a blank line, or one of separators only, as Excel pads an empty row).</summary>
     public bool Blank => Filled == 0;
@@ -26,6 +30,6 @@ internal readonly record struct LineShape(int Separators, int Filled)
             fieldFilled |= c != ' ' && c != '"';
         }
         filled += fieldFilled ? 1 : 0;
-        return new LineShape(separators, filled);
+        return new LineShape(separators, filled, quoted);
     }
 }

@@ -20,6 +20,16 @@ internal static class SeparatorDetection
         return lines;
     }
 
+    /// <summary>Whether <paramref name="head"/>, read by <see cref="FirstLines"/>, holds the whole file.</summary>
+    public static bool IsWholeFile(IReadOnlyList<string> head) => head.Count < SampledLines;
+
+    /// <summary>
+    /// <paramref name="head"/> without the footer below its table (<see cref="FooterLines"/>) when it holds the whole
+    /// file, so that a short report's closing lines judge neither its separator nor its title.
+    /// </summary>
+    public static IReadOnlyList<string> WithoutFooter(IReadOnlyList<string> head, char separator) =>
+        IsWholeFile(head) && FooterLines.Find(head, separator) is { } footer ? head.Take(footer.Start).ToList() : head;
+
     /// <summary>
     /// The separator that splits every sampled line below any title (<see cref="TitleLines"/>) into the same number (> 1)
     /// of fields, the most fields winning; tab may leave lines ragged.
@@ -33,7 +43,8 @@ internal static class SeparatorDetection
         var bestFields = 1;
         foreach (var candidate in Candidates)
         {
-            var table = head.Skip(TitleLines.Count(head, candidate)).Where(l => l.Length > 0).Take(20).ToList();
+            var above = WithoutFooter(head, candidate);
+            var table = above.Skip(TitleLines.Count(above, candidate)).Where(l => l.Length > 0).Take(20).ToList();
             var counts = table.Select(l => CountOutsideQuotes(l, candidate) + 1).Distinct().ToList();
             var fields = counts.Count == 1 ? counts[0] : counts.Min();
             if (fields > bestFields && (counts.Count == 1 || candidate == '\t'))

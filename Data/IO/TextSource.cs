@@ -85,6 +85,58 @@ public sealed class TextSource
         return new StreamReader(OpenContent(), Windows1252Fallback.Utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
     }
 
+    /// <summary>
+    /// The last <paramref name="count"/> lines of the text (fewer when it has fewer), as <see cref="TextReader.ReadLine"/>
+    /// splits them. A plain file is read from near its end; compressed or UTF-16/32 text is read through.
+    /// </summary>
+    public IReadOnlyList<string> LastLines(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        using (var content = OpenContent(out var isGzip))
+        {
+            if (!isGzip && content.CanSeek && !StartsWithWideByteOrderMark(content))
+                return LastLinesBySeeking(content, count);
+        }
+        using var reader = OpenReader();
+        return LastLinesOf(reader, count);
+    }
+
+    // From a window at the end, doubled until it holds a whole line more than asked for (its first may be cut).
+    private static IReadOnlyList<string> LastLinesBySeeking(Stream content, int count)
+    {
+        for (long window = 1 << 16; ; window *= 2)
+        {
+            var start = Math.Max(0, content.Length - window);
+            content.Position = start;
+            var reader = new StreamReader(content, Windows1252Fallback.Utf8, detectEncodingFromByteOrderMarks: start == 0, bufferSize: 1 << 16, leaveOpen: true);
+            var lines = LastLinesOf(reader, count + 1);
+            if (start == 0)
+                return lines.Skip(Math.Max(0, lines.Count - count)).ToList();
+            if (lines.Count > count)
+                return lines.Skip(1).ToList();
+        }
+    }
+
+    private static List<string> LastLinesOf(TextReader reader, int count)
+    {
+        var lines = new Queue<string>(count + 1);
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Enqueue(line);
+            if (lines.Count > count)
+                lines.Dequeue();
+        }
+        return lines.ToList();
+    }
+
+    private static bool StartsWithWideByteOrderMark(Stream content)
+    {
+        Span<byte> mark = stackalloc byte[2];
+        var read = content.ReadAtLeast(mark, 2, throwOnEndOfStream: false);
+        content.Position = 0;
+        return read == 2 && ((mark[0] == 0xFF && mark[1] == 0xFE) || (mark[0] == 0xFE && mark[1] == 0xFF) || (mark[0] == 0 && mark[1] == 0));
+    }
+
     private void ThrowIfNotText()
     {
         var head = new byte[FileKindSniffer.HeadLength];

@@ -147,6 +147,23 @@ public sealed class ExcelWorkbookTests : IDisposable
     }
 
     [Fact]
+    public void A_note_below_the_table_is_left_out_as_a_footer_with_a_warning()
+    {
+        string Cell(string reference, string text) => $"<c r=\"{reference}\" t=\"inlineStr\"><is><t>{text}</t></is></c>";
+        string Row(int r, string region, int units) => $"<row r=\"{r}\">{Cell($"A{r}", region)}<c r=\"B{r}\"><v>{units}</v></c><c r=\"C{r}\"><v>{units * 2}</v></c></row>";
+        var sheet = $"<row r=\"1\">{Cell("A1", "region")}{Cell("B1", "units")}{Cell("C1", "weight")}</row>" + Row(2, "north", 12) + Row(3, "south", 7) + Row(4, "east", 9)
+            + $"<row r=\"6\">{Cell("A6", "Source: ledger, 2024")}</row>";
+        var path = _folder.WriteBytes("footed.xlsx", Workbook(sheet));
+        var data = DelimitedFile.Load(path);
+        // The empty row 5 is an empty line of the sheet's CSV, which no record holds.
+        Assert.Equal(1, data.Layout.Format.FooterLines);
+        Assert.Equal(new[] { "north", "south", "east" }, TextColumn.Of(data, "region"));
+        Assert.Equal(new[] { 24f, 14f, 18f }, data.GetColumn<float>("weight"));
+        Assert.Equal($"{path}, sheet 'Data': the last line below the table was read as a footer and left out ('Source: ledger, 2024')."
+            + " If they are data, give --footer-lines 0 (DelimitedLoadOptions.FooterLines = 0)", Assert.Single(data.Layout.Warnings));
+    }
+
+    [Fact]
     public void A_sheet_is_chosen_by_name_and_an_unknown_one_is_refused_naming_the_sheets()
     {
         var workbook = Workbook("<row r=\"1\"><c t=\"inlineStr\"><is><t>a</t></is></c></row>");
