@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlToolkit.Data.IO;
@@ -137,7 +136,6 @@ public sealed class DelimitedDataView : IDataView
                 return false;
             if (!_reader.TryRead(_fields))
             {
-                ThrowIfARowWasLeftOut();
                 _done = true;
                 Interlocked.Exchange(ref _parent._rowCount, _position + 1);
                 return false;
@@ -152,21 +150,6 @@ public sealed class DelimitedDataView : IDataView
             }
             _position++;
             return true;
-        }
-
-        // A footer is never inferred to hold a row of the table's width with two values or more; such a row at the end
-        // means the schema came from another file, whose footer this one lacks.
-        private void ThrowIfARowWasLeftOut()
-        {
-            var width = _parent.Layout.Columns.Count;
-            foreach (var (line, fields) in _reader.LeftOut)
-            {
-                if (fields.Length == width && fields.Count(f => f.Trim().Length > 0) > 1)
-                {
-                    throw new DataFormatException(_parent._source.Name, string.Create(CultureInfo.InvariantCulture,
-                        $"a row of the table where the schema expects a footer (it leaves out the last {_parent.Layout.Format.FooterLines} lines, as in the file it was inferred from); infer this file's own schema (DelimitedFile.Load(path, options))"), line);
-                }
-            }
         }
 
         private void Parse(DelimitedColumn column, string field)

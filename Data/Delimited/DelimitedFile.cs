@@ -21,8 +21,7 @@ public static class DelimitedFile
     /// <summary>
     /// Reads the file at <paramref name="path"/> with a known schema (e.g. the one a model was trained with). Its format is
     /// taken as it is, the title and footer lines it leaves out included; load a file laid out otherwise with
-    /// <see cref="Load(string, DelimitedLoadOptions?)"/>. Reading fails, naming the line, where the lines left out as a
-    /// footer are rows of the table.
+    /// <see cref="Load(string, DelimitedLoadOptions?)"/>.
     /// </summary>
     public static DelimitedDataView Load(string path, DelimitedSchema schema)
     {

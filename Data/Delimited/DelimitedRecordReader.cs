@@ -48,9 +48,6 @@ public sealed class DelimitedRecordReader : IDisposable
         _heldBack = count > 0 ? new Queue<(long, string[])>(count + 1) : null;
     }
 
-    /// <summary>The records left out by <see cref="LeaveOutLast"/>, with their lines, once <see cref="TryRead"/> has returned false.</summary>
-    public IReadOnlyList<(long Line, string[] Fields)> LeftOut => _heldBack?.ToList() ?? new List<(long, string[])>();
-
     /// <summary>Reads the next non-blank record into <paramref name="fields"/> (cleared first); false at the end.</summary>
     /// <exception cref="DataFormatException">A quoted field is not closed, or text follows its closing quote.</exception>
     public bool TryRead(List<string> fields)

@@ -123,17 +123,6 @@ public sealed class FooterLinesTests : IDisposable
     }
 
     [Fact]
-    public void A_schema_with_a_footer_refuses_a_file_whose_last_lines_are_rows_instead_of_dropping_them()
-    {
-        var footed = DelimitedFile.Load(_folder.Write("report.csv", IrisText() + "Total,,,,\nEnd of report\n"));
-        var plain = _folder.Write("plain.csv", IrisText());
-        var error = Assert.Throws<DataFormatException>(() => DelimitedFile.Load(plain, footed.Layout).GetColumn<float>("sepal_length_cm").ToList());
-        Assert.Equal($"{plain}, line 150: a row of the table where the schema expects a footer (it leaves out the last 2 lines, as in the file it was inferred from); "
-            + "infer this file's own schema (DelimitedFile.Load(path, options))", error.Message);
-        Assert.Equal(150, DelimitedFile.Load(_folder.Write("other.csv", IrisText() + "\n,,,,\nSigned: the lab\n"), footed.Layout).GetColumn<float>("sepal_length_cm").Count());
-    }
-
-    [Fact]
     public void A_record_reader_holds_back_the_last_records_and_keeps_the_lines_of_the_others()
     {
         using var reader = new DelimitedRecordReader(new StringReader("a,b\n\n1,\"x\ny\"\n2,z\nEnd\n\n"), "t", ',', allowQuoting: true);
