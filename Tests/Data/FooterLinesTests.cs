@@ -123,6 +123,18 @@ public sealed class FooterLinesTests : IDisposable
     }
 
     [Fact]
+    public void A_totals_row_of_the_tables_width_is_read_as_a_row_unless_the_footer_is_given()
+    {
+        // Nothing in its shape tells it from a row: 'Total' would be a fourth class, so the user says how many lines end the table.
+        var path = _folder.Write("totals.csv", IrisText().Replace("\r", "", StringComparison.Ordinal) + "876.5,458.6,563.7,179.9,Total\n");
+        Assert.Equal(4, TextColumn.Of(DelimitedFile.Load(path), "species").Distinct().Count());
+        var told = DelimitedFile.Load(path, new DelimitedLoadOptions { FooterLines = 1 });
+        Assert.Equal(new[] { "setosa", "versicolor", "virginica" }, TextColumn.Of(told, "species").Distinct());
+        Assert.Empty(told.Layout.Warnings);
+        Assert.Equal(150, told.GetColumn<float>("petal_width_cm").Count());
+    }
+
+    [Fact]
     public void A_record_reader_holds_back_the_last_records_and_keeps_the_lines_of_the_others()
     {
         using var reader = new DelimitedRecordReader(new StringReader("a,b\n\n1,\"x\ny\"\n2,z\nEnd\n\n"), "t", ',', allowQuoting: true);
