@@ -1,12 +1,10 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlToolkit.Data.Delimited;
 using MlToolkit.Data.IO;
-using MlToolkit.Data.Samples;
 using MlToolkit.Tests.Support;
 
 namespace MlToolkit.Tests.Data;
@@ -20,7 +18,7 @@ public sealed class FooterLinesTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static string IrisText() => SampleText.Read(SampleDatasets.IrisInfo.Name);
+    private static string IrisText() => IrisExport.Text();
 
     [Theory]
     [InlineData("End of report\n", 1, "the last line below the table was read as a footer and left out ('End of report').")]
@@ -31,9 +29,8 @@ public sealed class FooterLinesTests : IDisposable
     {
         var path = _folder.Write("report.csv", IrisText() + footer);
         var footed = DelimitedFile.Load(path);
-        var plain = DelimitedFile.Load(SampleDatasets.IrisInfo.OpenSource());
-        Assert.Equal(plain.Layout.Format with { FooterLines = records }, footed.Layout.Format);
-        AssertSameTable(plain, footed);
+        Assert.Equal(IrisExport.Sample().Layout.Format with { FooterLines = records }, footed.Layout.Format);
+        IrisExport.AssertReadsAsSample(footed);
         Assert.Equal($"{path}: {said}{Advice}", Assert.Single(footed.Layout.Warnings));
         var note = records == 1 ? "last line left out as a footer" : $"last {records} lines left out as a footer";
         Assert.StartsWith($"separator comma, header yes, quoting on, decimal mark '.', {note}, inferred from 150 rows", footed.Layout.Describe());
@@ -171,27 +168,10 @@ public sealed class FooterLinesTests : IDisposable
     public void Train_and_predict_read_an_export_with_a_footer_as_the_sample_and_say_what_they_left_out()
     {
         var path = _folder.Write("report.csv", IrisText() + "\nTotal,,,,\nEnd of report\n");
-        var model = _folder.File("iris.zip");
-        var trained = CliRunner.InProcess("train", "--dataset", path, "--label-col", "species", "--trainer", "lbfgs", "-o", model, "--json");
-        Assert.True(trained.ExitCode == 0, trained.Error);
-        Assert.Contains($"warning: {path}: the last 2 lines below the table were read as a footer and left out ('Total').", trained.Error);
-        var sample = CliRunner.InProcess("train", "--sample", "iris", "--trainer", "lbfgs", "-o", _folder.File("sample.zip"), "--json");
-        // Same rows in the same order as the built-in sample: the same split and the same held-out accuracy.
-        Assert.Equal((double)JsonNode.Parse(sample.Out)!["test"]!["metrics"]!["accuracy"]!, (double)JsonNode.Parse(trained.Out)!["test"]!["metrics"]!["accuracy"]!);
-        var predicted = CliRunner.InProcess("predict", "--model", model, "--dataset", path, "-o", _folder.File("p.csv"));
-        Assert.True(predicted.ExitCode == 0, predicted.Error);
-        Assert.Equal(151, File.ReadAllLines(_folder.File("p.csv")).Length);
+        IrisExport.AssertTrainsAndPredictsAsSample(_folder, path, $"warning: {path}: the last 2 lines below the table were read as a footer and left out ('Total').");
         var everyLine = CliRunner.InProcess("train", "--dataset", path, "--label-col", "species", "--footer-lines", "0", "-o", _folder.File("e.zip"));
         Assert.Equal(3, everyLine.ExitCode);
         Assert.Equal($"error: {path}, line 154: expected 5 fields (as in the header) but found 1", everyLine.Error.Trim());
-    }
-
-    private static void AssertSameTable(DelimitedDataView expected, DelimitedDataView actual)
-    {
-        Assert.Equal(expected.Layout.Columns.Select(c => (c.Name, c.Kind, c.Purpose)), actual.Layout.Columns.Select(c => (c.Name, c.Kind, c.Purpose)));
-        foreach (var column in expected.Layout.Columns.Where(c => c.Kind == ColumnKind.Numeric))
-            Assert.Equal(expected.GetColumn<float>(column.Name), actual.GetColumn<float>(column.Name));
-        Assert.Equal(TextColumn.Of(expected, "species"), TextColumn.Of(actual, "species"));
     }
 
     private static byte[] Gzip(string text)

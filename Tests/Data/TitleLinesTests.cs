@@ -1,8 +1,6 @@
-using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MlToolkit.Data.Delimited;
-using MlToolkit.Data.Samples;
 using MlToolkit.Tests.Support;
 
 namespace MlToolkit.Tests.Data;
@@ -16,7 +14,7 @@ public sealed class TitleLinesTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static string IrisText() => SampleText.Read(SampleDatasets.IrisInfo.Name);
+    private static string IrisText() => IrisExport.Text();
 
     [Theory]
     [InlineData(Title)]
@@ -26,13 +24,9 @@ public sealed class TitleLinesTests : IDisposable
     {
         var path = _folder.Write("report.csv", title + IrisText());
         var titled = DelimitedFile.Load(path);
-        var plain = DelimitedFile.Load(SampleDatasets.IrisInfo.OpenSource());
         Assert.Equal(3, titled.Layout.Format.TitleLines);
-        Assert.Equal(plain.Layout.Format with { TitleLines = 3 }, titled.Layout.Format);
-        Assert.Equal(plain.Layout.Columns.Select(c => (c.Name, c.Kind, c.Purpose)), titled.Layout.Columns.Select(c => (c.Name, c.Kind, c.Purpose)));
-        foreach (var column in plain.Layout.Columns.Where(c => c.Kind == ColumnKind.Numeric))
-            Assert.Equal(plain.GetColumn<float>(column.Name), titled.GetColumn<float>(column.Name));
-        Assert.Equal(TextColumn.Of(plain, "species"), TextColumn.Of(titled, "species"));
+        Assert.Equal(IrisExport.Sample().Layout.Format with { TitleLines = 3 }, titled.Layout.Format);
+        IrisExport.AssertReadsAsSample(titled);
         Assert.Equal($"{path}: lines 1-3 above the table were read as a title and left out ('Iris measurements'); the table starts on line 4. "
             + "If they are data, give --title-lines 0 (DelimitedLoadOptions.TitleLines = 0)", Assert.Single(titled.Layout.Warnings));
         Assert.StartsWith("separator comma, header yes, quoting on, decimal mark '.', title lines 1-3 left out, inferred from 150 rows", titled.Layout.Describe());
@@ -86,15 +80,6 @@ public sealed class TitleLinesTests : IDisposable
     public void Train_and_predict_read_a_titled_export_as_the_sample_and_say_what_they_left_out()
     {
         var path = _folder.Write("report.csv", Title + IrisText());
-        var model = _folder.File("iris.zip");
-        var trained = CliRunner.InProcess("train", "--dataset", path, "--label-col", "species", "--trainer", "lbfgs", "-o", model, "--json");
-        Assert.True(trained.ExitCode == 0, trained.Error);
-        Assert.Contains($"warning: {path}: lines 1-3 above the table were read as a title and left out", trained.Error);
-        var sample = CliRunner.InProcess("train", "--sample", "iris", "--trainer", "lbfgs", "-o", _folder.File("sample.zip"), "--json");
-        // Same rows in the same order as the built-in sample: the same split and the same held-out accuracy.
-        Assert.Equal((double)JsonNode.Parse(sample.Out)!["test"]!["metrics"]!["accuracy"]!, (double)JsonNode.Parse(trained.Out)!["test"]!["metrics"]!["accuracy"]!);
-        var predicted = CliRunner.InProcess("predict", "--model", model, "--dataset", path, "-o", _folder.File("p.csv"));
-        Assert.True(predicted.ExitCode == 0, predicted.Error);
-        Assert.Equal(151, File.ReadAllLines(_folder.File("p.csv")).Length);
+        IrisExport.AssertTrainsAndPredictsAsSample(_folder, path, $"warning: {path}: lines 1-3 above the table were read as a title and left out");
     }
 }
