@@ -55,7 +55,7 @@ internal static class AutomlCommand
         var level = VerbosityOption.Parse(result.GetValue(o.Verbosity));
         var live = !quiet && level == Verbosity.Normal ? output.Live : null;
         var ml = new MLContext(result.GetValue(o.Seed));
-        var experiment = Configure(ml.AutoMl().CreateExperiment(dataset.Data, labelColumn), o, result, dataset, folder)
+        var experiment = Configure(ml.AutoMl().CreateExperiment(dataset.Data, labelColumn), o, result, dataset, folder, output.Error)
             .SetProgress(quiet || level == Verbosity.Quiet || live is not null ? null : new TrialLines(output.Out, level));
         var clock = Stopwatch.StartNew();
         (AutoMlResult Run, string? Model, ModelSummary? Explanations) SearchAndExplain(LiveTrialProgress? progress)
@@ -98,7 +98,8 @@ internal static class AutomlCommand
             var dataset = o.Data.Load(result);
             var labelColumn = result.GetValue(o.Label) ?? dataset.DefaultLabel ?? throw new ArgumentException("--label-col is required with --dataset.");
             var ml = new MLContext(result.GetValue(o.Seed));
-            Configure(ml.AutoMl().CreateExperiment(dataset.Data, labelColumn), o, result, dataset, Directory.GetCurrentDirectory()).ServeWorker(input, protocol);
+            // The parent has said what its reading warned of.
+            Configure(ml.AutoMl().CreateExperiment(dataset.Data, labelColumn), o, result, dataset, Directory.GetCurrentDirectory(), TextWriter.Null).ServeWorker(input, protocol);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
@@ -108,7 +109,7 @@ internal static class AutomlCommand
         return ExitCodes.Success;
     }
 
-    private static AutoMlExperiment Configure(AutoMlExperiment experiment, AutomlCommandOptions o, ParseResult result, LoadedDataset dataset, string folder)
+    private static AutoMlExperiment Configure(AutoMlExperiment experiment, AutomlCommandOptions o, ParseResult result, LoadedDataset dataset, string folder, TextWriter error)
     {
         var budget = Budget(o, result);
         experiment
@@ -119,7 +120,7 @@ internal static class AutomlCommand
             .SetPruner(result.GetValue(o.Pruner) switch { "median" => new MedianPruner(), "asha" => new AshaPruner(), _ => null })
             .SetStorage(result.GetValue(o.Storage) ?? Path.Combine(folder, "experiment.db"), result.GetValue(o.Study)!)
             .SetSeed(result.GetValue(o.Seed))
-            .SetTestData(result.GetValue(o.TestDataset) is { } testPath ? TrainCommand.LoadTestFile(dataset, testPath) : null);
+            .SetTestData(result.GetValue(o.TestDataset) is { } testPath ? TrainCommand.LoadTestFile(dataset, testPath, error) : null);
         var options = experiment.Options;
         options.Task = TrainCommand.ParseTask(result.GetValue(o.Task));
         options.Metric = result.GetValue(o.Metric);

@@ -163,9 +163,9 @@ internal sealed class DatasetOptions
         if (path is not null && IdxDataView.IsImagesFile(path))
             return IdxDataset(path, IdxDataView.LabelsBeside(path));
         if (path is not null)
-            return new LoadedDataset(path, DelimitedFile.Load(path, options), DefaultLabel: null, Features: null);
+            return new LoadedDataset(path, DelimitedFile.Load(path, options), DefaultLabel: null, Features: null) { LoadOptions = options };
         var sample = SampleDatasets.Get(result.GetValue(Sample)!);
-        return new LoadedDataset($"sample:{sample.Name}", DelimitedFile.Load(sample.OpenSource(), options), sample.LabelColumn, Features: null);
+        return new LoadedDataset($"sample:{sample.Name}", DelimitedFile.Load(sample.OpenSource(), options), sample.LabelColumn, Features: null) { LoadOptions = options };
     }
 
     private LoadedDataset ImageFolderDataset(string folder, ParseResult result)
@@ -225,6 +225,9 @@ internal sealed record LoadedDataset(string Name, IDataView Data, string? Defaul
 {
     /// <summary>The inferred layout of delimited data; null for images.</summary>
     public DelimitedSchema? Layout => (Data as DelimitedDataView)?.Layout;
+
+    /// <summary>What the user said about reading delimited data (missing-value tokens, column types, …); null for images.</summary>
+    public DelimitedLoadOptions? LoadOptions { get; init; }
 
     /// <summary>The line that tells which columns were left out as identifiers and how to use one; null when none were.</summary>
     public static string? IdentifierLine(IReadOnlyList<string> identifiers) => identifiers.Count == 0 ? null

@@ -73,7 +73,7 @@ internal static class TrainCommand
                 Task = ParseTask(result.GetValue(task)),
                 Trainer = result.GetValue(trainer),
                 Hyperparameters = HyperparameterOption.Parse(result.GetValue(hyperparameters)),
-                TestData = TestData(result, dataset, testPath, testIdxImages, testIdxLabels, testImages),
+                TestData = TestData(result, dataset, testPath, testIdxImages, testIdxLabels, testImages, output.Error),
                 TestFraction = result.GetValue(testFraction),
                 Seed = result.GetValue(seed),
                 IgnoreColumns = (result.GetValue(ignore) ?? Array.Empty<string>()).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
@@ -104,10 +104,10 @@ internal static class TrainCommand
         }
     }
 
-    private static IDataView? TestData(ParseResult result, LoadedDataset dataset, string? testPath, Option<string?> idxImages, Option<string?> idxLabels, Option<string?> images)
+    private static IDataView? TestData(ParseResult result, LoadedDataset dataset, string? testPath, Option<string?> idxImages, Option<string?> idxLabels, Option<string?> images, TextWriter error)
     {
         if (testPath is not null)
-            return LoadTestFile(dataset, testPath);
+            return LoadTestFile(dataset, testPath, error);
         if (result.GetValue(idxImages) is { } testImages)
             return IdxDataView.Load(testImages, result.GetValue(idxLabels) ?? throw new ArgumentException("--test-idx-images needs --test-idx-labels."));
         if (result.GetValue(images) is { } folder)
@@ -119,8 +119,13 @@ internal static class TrainCommand
     private static IEnumerable<string> TorchTrainerNames() =>
         CandidateCatalog.All.Where(c => Enum.GetValues<PredictionTask>().Any(t => c.Supports(t) && c.Defaults(t).Values.ContainsKey("epochs"))).Select(c => c.Name);
 
-    /// <summary>A test CSV/TSV read with the training file's column kinds, so that both parse alike.</summary>
-    internal static IDataView LoadTestFile(LoadedDataset dataset, string path)
+    /// <summary>
+    /// A test CSV/TSV read as the training file was: its format, the user's missing-value tokens and column types, and the
+    /// column kinds inferred for training, so that both parse alike. Its own title and footer are detected, its warnings
+    /// go to <paramref name="error"/>, and it is read through once here, so that a bad value stops the command before
+    /// any training rather than after it.
+    /// </summary>
+    internal static IDataView LoadTestFile(LoadedDataset dataset, string path, TextWriter error)
     {
         // Like --dataset, a test image folder or IDX images file is read as images.
         if (Directory.Exists(path))
@@ -128,17 +133,32 @@ internal static class TrainCommand
         if (IdxDataView.IsImagesFile(path))
             return IdxDataView.Load(path, IdxDataView.LabelsBeside(path));
         var layout = dataset.Layout ?? throw new ArgumentException("--test-dataset goes with --dataset; use --test-images or --test-idx-images for images.");
-        // The test file is read as the training file was: same sheet, separator, header and quoting, same column types.
         var format = layout.Format;
-        var options = new DelimitedLoadOptions { Sheet = format.Sheet, Separator = format.Separator, HasHeader = format.HasHeader, AllowQuoting = format.AllowQuoting, DecimalSeparator = format.DecimalSeparator };
+        var options = (dataset.LoadOptions ?? new DelimitedLoadOptions()) with
+        {
+            Sheet = format.Sheet, Separator = format.Separator, HasHeader = format.HasHeader, AllowQuoting = format.AllowQuoting,
+            DecimalSeparator = format.DecimalSeparator, TitleLines = null, FooterLines = null,
+        };
         var test = DelimitedFile.Load(path, options);
         var missing = layout.Columns.Select(c => c.Name).Where(n => !test.Layout.Columns.Any(t => t.Name == n)).ToList();
         if (missing.Count > 0)
             throw new SchemaException($"{path}: the test file lacks column(s) {string.Join(", ", missing)} of the training data (read with the training file's format: {(format.HasHeader ? "with" : "without")} a header row). Columns: {string.Join(", ", test.Layout.Columns.Select(c => c.Name))}.");
+        foreach (var warning in test.Layout.Warnings)
+            error.WriteLine($"warning: {warning}");
         // The layout inferred once, with the training file's column kinds where they differ.
         var kinds = layout.Columns.ToDictionary(c => c.Name, c => c.Kind);
         var columns = test.Layout.Columns.Select(c => kinds.TryGetValue(c.Name, out var kind) && kind != c.Kind ? DelimitedColumn.OfKind(c.Name, c.Index, kind) : c).ToList();
-        return DelimitedFile.Load(path, test.Layout with { Columns = columns });
+        var view = new DelimitedDataView(TextSource.FromFile(path, format.Sheet), test.Layout with { Columns = columns }, options.MissingValueTokens);
+        ReadThrough(view);
+        return view;
+    }
+
+    private static void ReadThrough(IDataView data)
+    {
+        using var cursor = data.GetRowCursor(data.Schema);
+        while (cursor.MoveNext())
+        {
+        }
     }
 
     internal static PredictionTask? ParseTask(string? task) => task switch

@@ -67,6 +67,27 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_test_file_is_read_with_the_missing_values_given_its_own_title_warned_of_and_a_bad_value_stops_automl_before_any_trial()
+    {
+        // One weight in seven is written "-", in both files: declared missing for training, it is missing in the test file too.
+        string Rows(int from, int count) => string.Join("\n", Enumerable.Range(from, count).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"{(i % 7 == 0 ? "-" : (i % 13 * 1.5).ToString(CultureInfo.InvariantCulture))},{i % 5},{(i % 13 < 6 ? "light" : "heavy")}")));
+        var train = _folder.Write("train.csv", "weight,size,y\n" + Rows(0, 120) + "\n");
+        var test = _folder.Write("test.csv", "Held-out rows\n\nweight,size,y\n" + Rows(120, 40) + "\n");
+        var trained = CliRunner.InProcess("train", "-d", train, "--label-col", "y", "--missing-values", "-", "--test-dataset", test, "--trainer", "forest", "-o", _folder.File("w.zip"), "--json");
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        Assert.Equal(40, (long)JsonNode.Parse(trained.Out)!["test"]!["rows"]!);
+        Assert.Contains($"warning: {test}: lines 1-2 above the table were read as a title and left out ('Held-out rows')", trained.Error);
+
+        // A value the test file's column cannot hold is the command's error at once, not after the budget is spent.
+        var bad = _folder.Write("bad.csv", "weight,size,y\n" + Rows(120, 30) + "\n2.5,many,light\n");
+        var automl = CliRunner.InProcess("automl", "-d", train, "--label-col", "y", "--missing-values", "-", "--test-dataset", bad, "--train-time", "600", "-o", _folder.File("run"));
+        Assert.Equal(3, automl.ExitCode);
+        Assert.Equal($"error: {bad}, line 32, column 'size': value 'many': expected a number with '.' as decimal mark (the column was read as numeric; override its type if it holds text)", automl.Error.Trim());
+        Assert.DoesNotContain("trial", automl.Out);
+    }
+
+    [Fact]
     public void Regression_on_the_diabetes_sample_reports_r_squared()
     {
         var result = CliRunner.InProcess("train", "--sample", "diabetes", "--trainer", "sdca", "-o", _folder.File("d.zip"), "--json");
