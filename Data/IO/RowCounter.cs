@@ -11,8 +11,25 @@ public static class RowCounter
         ArgumentNullException.ThrowIfNull(data);
         if (data.GetRowCount() is { } known)
             return known;
+        return CountRows(data, Array.Empty<DataViewSchema.Column>());
+    }
+
+    /// <summary>
+    /// The number of rows of <paramref name="data"/>, found by reading every column of every row, so that a value a
+    /// streaming view cannot read (a word in a numeric column past the rows its schema was inferred from) fails here,
+    /// once, rather than in each use of the data.
+    /// </summary>
+    /// <exception cref="DataFormatException">A value of the data cannot be read as its column's type.</exception>
+    public static long CountReadingEveryColumn(IDataView data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return CountRows(data, data.Schema);
+    }
+
+    private static long CountRows(IDataView data, IEnumerable<DataViewSchema.Column> columns)
+    {
         long rows = 0;
-        using var cursor = data.GetRowCursor(Array.Empty<DataViewSchema.Column>());
+        using var cursor = data.GetRowCursor(columns);
         while (cursor.MoveNext())
             rows++;
         return rows;

@@ -410,7 +410,7 @@ public sealed class AutoMlExperiment
         var labelEncoder = label.Encoder(ml).Fit(labelled);
         var encoded = ml.Data.Cache(labelEncoder.Transform(labelled));
         var stratify = task == PredictionTask.Regression ? null : "Label";
-        var rows = RowCounter.Count(encoded);
+        var rows = CountReadingEveryColumn(encoded);
         var foldCount = Options.Folds ?? AutomaticFolds(rows, _data.Schema.Count - 1, modality, label.Classes.Count);
         var repeats = Repeats(rows, foldCount, label.Classes.Count);
         var folds = foldCount > 1
@@ -475,6 +475,21 @@ public sealed class AutoMlExperiment
     /// out-of-fold predictions the search ranks and blends by understate the models that need those rows most.
     /// </summary>
     public const int TenFoldsBelowRowsPerClass = 50;
+
+    // Every column once, into the cache the trials read: a value no trial could read stops the run here, not each trial,
+    // and with the error the data raised rather than the cache's wrapper.
+    private static long CountReadingEveryColumn(IDataView encoded)
+    {
+        try
+        {
+            return RowCounter.CountReadingEveryColumn(encoded);
+        }
+        catch (InvalidOperationException error)
+        {
+            FailureCause.ThrowUnwrapped(error);
+            throw;
+        }
+    }
 
     /// <summary>
     /// The evaluation AutoML picks when <see cref="AutoMlOptions.Folds"/> is not set: 10-fold cross-validation on

@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace MlToolkit.Experiments.Running;
 
 /// <summary>Which error of a chain a failed trial reports.</summary>
@@ -17,5 +19,15 @@ internal static class FailureCause
                 return cause;
         }
         return error.GetBaseException();
+    }
+
+    /// <summary>
+    /// Throws the <see cref="MlToolkitException"/> that a wrapper (ML.NET's cache and cursors) hides in
+    /// <paramref name="error"/>'s chain, with the stack trace it was thrown with; returns when there is none to unwrap.
+    /// </summary>
+    public static void ThrowUnwrapped(Exception error)
+    {
+        if (Of(error) is MlToolkitException toolkit && !ReferenceEquals(toolkit, error))
+            ExceptionDispatchInfo.Throw(toolkit);
     }
 }

@@ -210,6 +210,21 @@ public sealed class AutoMlExperimentTests
         Assert.StartsWith("lbfgs cannot do Regression; trainers that can: sdca, lightgbm", regression.Message);
     }
 
+    [Fact]
+    public void A_value_no_trial_can_read_stops_the_run_before_the_first_trial_with_its_line()
+    {
+        // Past the 1,000 rows inference samples, a word in a numeric column: every trial would fail on it, one after another.
+        using var folder = new TempFolder();
+        var rows = Enumerable.Range(0, 1200).Select(i => i == 1100 ? "oops,1,yes" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i % 10 * 0.1:0.0},{i % 3},{(i % 10 < 5 ? "no" : "yes")}"));
+        var path = folder.Write("late.csv", "x,z,y\n" + string.Join("\n", rows) + "\n");
+        var events = new List<ExperimentEvent>();
+        var ml = new MLContext(1);
+        var error = Assert.Throws<DataFormatException>(() => ml.AutoMl().CreateExperiment(MlToolkit.Data.Delimited.DelimitedFile.Load(path), "y")
+            .SetTrainers("lbfgs").SetTrainingTime(null).SetMaxTrials(50).SetProgress(new Progress(events)).Run());
+        Assert.StartsWith($"{path}, line 1102, column 'x': value 'oops': expected a number", error.Message);
+        Assert.DoesNotContain(events, e => e.Kind is ExperimentEventKind.TrialStarted or ExperimentEventKind.TrialFailed);
+    }
+
     private sealed class Progress(List<ExperimentEvent> events, Action<ExperimentEvent>? then = null) : IProgress<ExperimentEvent>
     {
         public void Report(ExperimentEvent value)
