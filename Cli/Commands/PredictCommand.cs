@@ -60,10 +60,10 @@ internal static class PredictCommand
     private static long Write(TrainedModel model, IDataView scored, PredictionKeys keys, string path)
     {
         var description = model.Description;
-        var temporary = path + ".tmp";
         long rows = 0;
-        using (var writer = new StreamWriter(temporary, false, new UTF8Encoding(false)))
+        AtomicFile.Write(path, file =>
         {
+            using var writer = new StreamWriter(file, new UTF8Encoding(false), leaveOpen: true);
             var score = scored.Schema["Score"];
             string[] header;
             Func<string> line;
@@ -124,8 +124,7 @@ internal static class PredictCommand
             writer.WriteLine(string.Join(",", header.Take(1).Concat(keys.Names).Concat(header.Skip(1)).Select(CsvText.Quote)));
             while (cursor.MoveNext())
                 writer.WriteLine(string.Join(",", keys.Next().Prepend((++rows).ToString(CultureInfo.InvariantCulture)).Append(line())));
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
         return rows;
     }
 

@@ -1,3 +1,4 @@
+using MlToolkit.Data.IO;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -75,9 +76,7 @@ public static class ExperimentReport
         html.Append("</body></html>\n");
 
         var htmlPath = Path.Combine(folder, "report.html");
-        var temporary = htmlPath + ".tmp";
-        File.WriteAllText(temporary, html.ToString());
-        File.Move(temporary, htmlPath, overwrite: true);
+        AtomicFile.Write(htmlPath, file => file.Write(new UTF8Encoding(false).GetBytes(html.ToString())));
         return new ReportFiles(htmlPath, charts);
     }
 

@@ -1,3 +1,4 @@
+using MlToolkit.Data.IO;
 using Google.Protobuf;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -201,11 +202,7 @@ public static class TorchOnnxExporter
 
     private static void Write(global::Onnx.ModelProto model, string path)
     {
-        var full = Path.GetFullPath(path);
-        var temporary = full + ".tmp";
-        using (var stream = File.Create(temporary))
-            model.WriteTo(stream);
-        File.Move(temporary, full, overwrite: true);
+        AtomicFile.Write(path, model.WriteTo);
     }
 }
 

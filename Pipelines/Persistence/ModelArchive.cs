@@ -34,90 +34,37 @@ public static class ModelArchive
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(parts);
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        RemoveStaleTemporaries(folder, Path.GetFileName(full));
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
+            using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
+            var listed = new JsonArray();
+            foreach (var (name, write) in parts)
             {
-                var listed = new JsonArray();
-                foreach (var (name, write) in parts)
-                {
-                    if (name is ManifestEntry or ManifestHashEntry)
-                        throw new ArgumentException($"'{ManifestEntry}' is reserved.", nameof(parts));
-                    using var buffer = new MemoryStream();
-                    write(buffer);
-                    var bytes = buffer.ToArray();
-                    var entry = zip.CreateEntry(name, CompressionLevel.Fastest);
-                    using (var output = entry.Open())
-                        output.Write(bytes);
-                    listed.Add(JsonSerializer.SerializeToNode(new ArchivePart(name, Hash(bytes), bytes.Length), ToolkitJson.Indented));
-                }
-                var manifest = new JsonObject
-                {
-                    ["format"] = FormatName,
-                    ["formatVersion"] = FormatVersion,
-                    ["createdUtc"] = DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-                    ["writer"] = $"MlToolkit {typeof(ModelArchive).Assembly.GetName().Version}",
-                    ["parts"] = listed,
-                    ["model"] = body.DeepClone(),
-                };
-                var manifestBytes = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString(ToolkitJson.Indented));
-                using (var manifestStream = zip.CreateEntry(ManifestEntry, CompressionLevel.Fastest).Open())
-                    manifestStream.Write(manifestBytes);
-                using var hashStream = zip.CreateEntry(ManifestHashEntry, CompressionLevel.Fastest).Open();
-                hashStream.Write(System.Text.Encoding.ASCII.GetBytes(Hash(manifestBytes)));
+                if (name is ManifestEntry or ManifestHashEntry)
+                    throw new ArgumentException($"'{ManifestEntry}' is reserved.", nameof(parts));
+                using var buffer = new MemoryStream();
+                write(buffer);
+                var bytes = buffer.ToArray();
+                var entry = zip.CreateEntry(name, CompressionLevel.Fastest);
+                using (var output = entry.Open())
+                    output.Write(bytes);
+                listed.Add(JsonSerializer.SerializeToNode(new ArchivePart(name, Hash(bytes), bytes.Length), ToolkitJson.Indented));
             }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
-        }
-    }
-
-    /// <summary>
-    /// Deletes temporaries of earlier saves to the same file whose process is gone (killed mid-save); those of a live
-    /// process (another save running now) are left alone. Names: <c>.NAME.PID.GUID.tmp</c>.
-    /// </summary>
-    private static void RemoveStaleTemporaries(string folder, string name)
-    {
-        foreach (var file in Directory.EnumerateFiles(folder, $".{name}.*.tmp"))
-        {
-            var middle = Path.GetFileName(file)[(name.Length + 2)..^4].Split('.');
-            if (middle.Length != 2 || !int.TryParse(middle[0], out var pid) || IsRunning(pid))
-                continue;
-            try
+            var manifest = new JsonObject
             {
-                File.Delete(file);
-            }
-            catch (IOException)
-            {
-                // Another process may be removing it at the same moment; either way it is gone or harmless.
-            }
-        }
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
+                ["format"] = FormatName,
+                ["formatVersion"] = FormatVersion,
+                ["createdUtc"] = DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["writer"] = $"MlToolkit {typeof(ModelArchive).Assembly.GetName().Version}",
+                ["parts"] = listed,
+                ["model"] = body.DeepClone(),
+            };
+            var manifestBytes = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString(ToolkitJson.Indented));
+            using (var manifestStream = zip.CreateEntry(ManifestEntry, CompressionLevel.Fastest).Open())
+                manifestStream.Write(manifestBytes);
+            using var hashStream = zip.CreateEntry(ManifestHashEntry, CompressionLevel.Fastest).Open();
+            hashStream.Write(System.Text.Encoding.ASCII.GetBytes(Hash(manifestBytes)));
+        });
     }
 
     /// <summary>Whether <paramref name="path"/> is a zip holding an MlToolkit manifest (checksums are not verified).</summary>

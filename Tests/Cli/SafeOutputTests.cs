@@ -131,6 +131,26 @@ public sealed class ReadOnlyAndCleanupTests : IDisposable
     }
 
     [Fact]
+    public void Predictions_that_fail_on_a_bad_row_leave_the_earlier_predictions_and_no_temporary_behind()
+    {
+        var data = _folder.Write("iris.csv", SampleText.Read("iris"));
+        var model = _folder.File("m.zip");
+        var predictions = _folder.File("p.csv");
+        Assert.Equal(0, CliRunner.InProcess("train", "--dataset", data, "--label-col", "species", "--trainer", "lbfgs", "-o", model).ExitCode);
+        Assert.Equal(0, CliRunner.InProcess("predict", "--model", model, "--dataset", data, "-o", predictions).ExitCode);
+        var before = File.ReadAllBytes(predictions);
+        // Past the rows inference samples, so that the error comes while the predictions are being written.
+        var rows = SampleText.Read("iris").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        var text = string.Join("\n", rows.Concat(Enumerable.Repeat(rows[1], 1000)).Append("wide,3.0,1.4,0.2,setosa")) + "\n";
+        var bad = _folder.Write("bad.csv", text);
+        var failed = CliRunner.InProcess("predict", "--model", model, "--dataset", bad, "-o", predictions);
+        Assert.Equal(3, failed.ExitCode);
+        Assert.StartsWith($"error: {bad}, line 1152, column 'sepal_length_cm': value 'wide'", failed.Error.Trim());
+        Assert.Equal(before, File.ReadAllBytes(predictions));
+        Assert.Equal(new[] { "bad.csv", "iris.csv", "m.zip", "p.csv" }, Directory.GetFiles(_folder.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_temporary_left_by_a_killed_save_is_removed_by_the_next_save_but_a_live_one_is_kept()
     {
         var model = _folder.File("m.zip");
