@@ -50,13 +50,16 @@ internal static class AutomlCommand
         DatasetOptions.Warn(dataset, output.Error);
         var labelColumn = result.GetValue(o.Label) ?? dataset.DefaultLabel ?? throw new ArgumentException("--label-col is required with --dataset.");
         var folder = Path.GetFullPath(result.GetValue(o.OutputFolder)!);
-        Directory.CreateDirectory(folder);
         var quiet = result.GetValue(o.Json);
         var level = VerbosityOption.Parse(result.GetValue(o.Verbosity));
         var live = !quiet && level == Verbosity.Normal ? output.Live : null;
         var ml = new MLContext(result.GetValue(o.Seed));
-        var experiment = Configure(ml.AutoMl().CreateExperiment(dataset.Data, labelColumn), o, result, dataset, folder, output.Error)
+        // Only the parent scores the final model on the test file; its workers evaluate trials.
+        var experiment = Configure(ml.AutoMl().CreateExperiment(dataset.Data, labelColumn), o, result, dataset, folder)
+            .SetTestData(result.GetValue(o.TestDataset) is { } testPath ? TrainCommand.LoadTestFile(dataset, testPath, output.Error) : null)
             .SetProgress(quiet || level == Verbosity.Quiet || live is not null ? null : new TrialLines(output.Out, level));
+        // Made once the inputs have been read, so that one refused leaves no empty folder behind.
+        Directory.CreateDirectory(folder);
         var clock = Stopwatch.StartNew();
         (AutoMlResult Run, string? Model, ModelSummary? Explanations) SearchAndExplain(LiveTrialProgress? progress)
         {
@@ -98,8 +101,7 @@ internal static class AutomlCommand
             var dataset = o.Data.Load(result);
             var labelColumn = result.GetValue(o.Label) ?? dataset.DefaultLabel ?? throw new ArgumentException("--label-col is required with --dataset.");
             var ml = new MLContext(result.GetValue(o.Seed));
-            // The parent has said what its reading warned of.
-            Configure(ml.AutoMl().CreateExperiment(dataset.Data, labelColumn), o, result, dataset, Directory.GetCurrentDirectory(), TextWriter.Null).ServeWorker(input, protocol);
+            Configure(ml.AutoMl().CreateExperiment(dataset.Data, labelColumn), o, result, dataset, Directory.GetCurrentDirectory()).ServeWorker(input, protocol);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
@@ -109,7 +111,7 @@ internal static class AutomlCommand
         return ExitCodes.Success;
     }
 
-    private static AutoMlExperiment Configure(AutoMlExperiment experiment, AutomlCommandOptions o, ParseResult result, LoadedDataset dataset, string folder, TextWriter error)
+    private static AutoMlExperiment Configure(AutoMlExperiment experiment, AutomlCommandOptions o, ParseResult result, LoadedDataset dataset, string folder)
     {
         var budget = Budget(o, result);
         experiment
@@ -119,8 +121,7 @@ internal static class AutomlCommand
             .SetParallelTrials(result.GetValue(o.Parallel), result.GetValue(o.Threads))
             .SetPruner(result.GetValue(o.Pruner) switch { "median" => new MedianPruner(), "asha" => new AshaPruner(), _ => null })
             .SetStorage(result.GetValue(o.Storage) ?? Path.Combine(folder, "experiment.db"), result.GetValue(o.Study)!)
-            .SetSeed(result.GetValue(o.Seed))
-            .SetTestData(result.GetValue(o.TestDataset) is { } testPath ? TrainCommand.LoadTestFile(dataset, testPath, error) : null);
+            .SetSeed(result.GetValue(o.Seed));
         var options = experiment.Options;
         options.Task = TrainCommand.ParseTask(result.GetValue(o.Task));
         options.Metric = result.GetValue(o.Metric);

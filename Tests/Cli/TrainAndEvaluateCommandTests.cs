@@ -79,12 +79,19 @@ public sealed class TrainAndEvaluateCommandTests : IDisposable
         Assert.Equal(40, (long)JsonNode.Parse(trained.Out)!["test"]!["rows"]!);
         Assert.Contains($"warning: {test}: lines 1-2 above the table were read as a title and left out ('Held-out rows')", trained.Error);
 
+        var searched = CliRunner.InProcess("automl", "-d", train, "--label-col", "y", "--missing-values", "-", "--test-dataset", test, "--trainers", "forest",
+            "--max-trials", "1", "--explain", "false", "-o", _folder.File("found"), "--json");
+        Assert.True(searched.ExitCode == 0, searched.Error);
+        Assert.Equal(40, (long)JsonNode.Parse(searched.Out)!["test"]!["rows"]!);
+        Assert.Contains($"warning: {test}: lines 1-2 above the table", searched.Error);
+
         // A value the test file's column cannot hold is the command's error at once, not after the budget is spent.
         var bad = _folder.Write("bad.csv", "weight,size,y\n" + Rows(120, 30) + "\n2.5,many,light\n");
         var automl = CliRunner.InProcess("automl", "-d", train, "--label-col", "y", "--missing-values", "-", "--test-dataset", bad, "--train-time", "600", "-o", _folder.File("run"));
         Assert.Equal(3, automl.ExitCode);
         Assert.Equal($"error: {bad}, line 32, column 'size': value 'many': expected a number with '.' as decimal mark (the column was read as numeric; override its type if it holds text)", automl.Error.Trim());
         Assert.DoesNotContain("trial", automl.Out);
+        Assert.False(Directory.Exists(_folder.File("run")));
     }
 
     [Fact]
