@@ -98,6 +98,12 @@ internal sealed class DatasetOptions
 
     public IEnumerable<Option> All => new Option[] { Dataset, Sample, Sheet, Separator, TitleLines, FooterLines, HasHeader, DecimalSeparator, ColumnTypes, MissingValues, Images, ImageSize, Grayscale, IdxImages, IdxLabels };
 
+    private static int? LineCount(ParseResult result, Option<int?> option) => result.GetValue(option) switch
+    {
+        < 0 and var count => throw new ArgumentException($"{option.Name} {count} is not a number of lines: give 0 or more (0 reads every line)."),
+        var count => count,
+    };
+
     /// <summary>Prints what inference was unsure of (e.g. a mostly numeric column read as text) as warnings.</summary>
     public static void Warn(LoadedDataset dataset, TextWriter error)
     {
@@ -144,8 +150,8 @@ internal sealed class DatasetOptions
             Sheet = result.GetValue(Sheet),
             Separator = ParseSeparator(result.GetValue(Separator)),
             HasHeader = result.GetValue(HasHeader),
-            TitleLines = result.GetValue(TitleLines),
-            FooterLines = result.GetValue(FooterLines),
+            TitleLines = LineCount(result, TitleLines),
+            FooterLines = LineCount(result, FooterLines),
             DecimalSeparator = result.GetValue(DecimalSeparator) switch
             {
                 null => null,

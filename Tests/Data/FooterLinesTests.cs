@@ -172,6 +172,12 @@ public sealed class FooterLinesTests : IDisposable
         var everyLine = CliRunner.InProcess("train", "--dataset", path, "--label-col", "species", "--footer-lines", "0", "-o", _folder.File("e.zip"));
         Assert.Equal(3, everyLine.ExitCode);
         Assert.Equal($"error: {path}, line 154: expected 5 fields (as in the header) but found 1", everyLine.Error.Trim());
+        foreach (var option in new[] { "--footer-lines", "--title-lines" })
+        {
+            var negative = CliRunner.InProcess("train", "--dataset", path, "--label-col", "species", option, "-1", "--show-schema");
+            Assert.Equal(2, negative.ExitCode);
+            Assert.Equal($"error: {option} -1 is not a number of lines: give 0 or more (0 reads every line).", negative.Error.Trim());
+        }
     }
 
     private static byte[] Gzip(string text)
