@@ -139,7 +139,9 @@ internal static class TrainCommand
             Sheet = format.Sheet, Separator = format.Separator, HasHeader = format.HasHeader, AllowQuoting = format.AllowQuoting,
             DecimalSeparator = format.DecimalSeparator, TitleLines = null, FooterLines = null,
         };
-        var test = DelimitedFile.Load(path, options);
+        // One source for both reads, so that a workbook's sheet is converted once.
+        var source = TextSource.FromFile(path, format.Sheet);
+        var test = DelimitedFile.Load(source, options);
         var missing = layout.Columns.Select(c => c.Name).Where(n => !test.Layout.Columns.Any(t => t.Name == n)).ToList();
         if (missing.Count > 0)
             throw new SchemaException($"{path}: the test file lacks column(s) {string.Join(", ", missing)} of the training data (read with the training file's format: {(format.HasHeader ? "with" : "without")} a header row). Columns: {string.Join(", ", test.Layout.Columns.Select(c => c.Name))}.");
@@ -148,17 +150,9 @@ internal static class TrainCommand
         // The layout inferred once, with the training file's column kinds where they differ.
         var kinds = layout.Columns.ToDictionary(c => c.Name, c => c.Kind);
         var columns = test.Layout.Columns.Select(c => kinds.TryGetValue(c.Name, out var kind) && kind != c.Kind ? DelimitedColumn.OfKind(c.Name, c.Index, kind) : c).ToList();
-        var view = new DelimitedDataView(TextSource.FromFile(path, format.Sheet), test.Layout with { Columns = columns }, options.MissingValueTokens);
-        ReadThrough(view);
+        var view = new DelimitedDataView(source, test.Layout with { Columns = columns }, options.MissingValueTokens);
+        RowCounter.CountReadingEveryColumn(view);
         return view;
-    }
-
-    private static void ReadThrough(IDataView data)
-    {
-        using var cursor = data.GetRowCursor(data.Schema);
-        while (cursor.MoveNext())
-        {
-        }
     }
 
     internal static PredictionTask? ParseTask(string? task) => task switch

@@ -27,9 +27,12 @@ public static class DelimitedSchemaInference
 
         var head = SeparatorDetection.FirstLines(source);
         var separator = options.Separator ?? SeparatorDetection.Detect(head);
+        // A head that holds the whole file holds its footer too, which the title rule must not see.
+        var footerInHead = SeparatorDetection.IsWholeFile(head) ? FooterLines.Find(head, separator) : null;
         var ends = new FileEnds(separator, options.AllowQuoting ?? separator != '\t',
-            options.TitleLines ?? TitleLines.Count(SeparatorDetection.WithoutFooter(head, separator), separator), options.FooterLines ?? 0);
-        var footer = options.FooterLines is null ? FindFooter(source, head, separator, ends.TitleLines) : null;
+            options.TitleLines ?? TitleLines.Count(footerInHead is null ? head : head.Take(footerInHead.Start).ToList(), separator), options.FooterLines ?? 0);
+        var footer = options.FooterLines is not null ? null
+            : SeparatorDetection.IsWholeFile(head) ? footerInHead : FindFooterAtEnd(source, head, separator, ends.TitleLines);
         var (schema, sparseRows) = InferTable(source, options, head, ends with { FooterLines = footer?.Records ?? ends.FooterLines });
         if (footer is null)
             return schema;
@@ -40,10 +43,8 @@ public static class DelimitedSchemaInference
     }
 
     // The end of a compressed file is read through, so a table too narrow for a footer (text and its label) skips that.
-    private static FooterBlock? FindFooter(TextSource source, IReadOnlyList<string> head, char separator, int titleLines)
+    private static FooterBlock? FindFooterAtEnd(TextSource source, IReadOnlyList<string> head, char separator, int titleLines)
     {
-        if (SeparatorDetection.IsWholeFile(head))
-            return FooterLines.Find(head, separator);
         var header = head.Skip(titleLines).FirstOrDefault(l => !LineShape.Of(l, separator).Blank);
         return header is not null && LineShape.Of(header, separator).Separators >= FooterLines.MinTableSeparators
             ? FooterLines.Find(source.LastLines(FooterLines.TailLines), separator) : null;
