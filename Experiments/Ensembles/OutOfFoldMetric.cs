@@ -127,9 +127,10 @@ public sealed class OutOfFoldMetric
             case "auc":
                 return -Auc(p);
             case "log_loss":
+                // In bits, as ML.NET's binary evaluator reports it on the leaderboard (its multiclass one uses nats).
                 double loss = 0;
                 for (var i = 0; i < _labels.Length; i++)
-                    loss -= _labels[i] > 0.5 ? Math.Log(Math.Max(p[i], 1e-15)) : Math.Log(Math.Max(1 - p[i], 1e-15));
+                    loss -= Math.Log2(Math.Max(_labels[i] > 0.5 ? p[i] : 1 - p[i], 1e-15));
                 return loss / _labels.Length;
             case Brier:
                 double squared = 0;
