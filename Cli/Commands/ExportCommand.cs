@@ -8,18 +8,18 @@ using MlToolkit.Models.Onnx;
 
 namespace MlToolkit.Cli.Commands;
 
-/// <summary><c>mltoolkit export</c>: writes a saved model's torch network as an ONNX file.</summary>
+/// <summary><c>mltoolkit export</c>: writes a saved model's torch network or ML.NET predictor as an ONNX file.</summary>
 internal static class ExportCommand
 {
     public static Command Create(CliOutput output)
     {
-        var model = new Option<string>("--model", "-m") { Description = "Model file (from train, automl or SavePipeline) whose predictor is a torch network (mlp, cnn).", Required = true };
+        var model = new Option<string>("--model", "-m") { Description = "Model file (from train, automl or SavePipeline) whose predictor is a torch network (mlp, cnn, lstm/gru, transformer) or an ML.NET trainer's model (lightgbm, fasttree, lbfgs, sdca).", Required = true };
         var format = new Option<string>("--format") { Description = "Export format.", DefaultValueFactory = _ => "onnx" };
         format.AcceptOnlyFromAmong("onnx");
         var path = new Option<string>("--output", "-o") { Description = "File to write.", DefaultValueFactory = _ => "model.onnx" };
         var force = new Option<bool>("--force") { Description = "Replace --output even when it exists." };
         var json = new Option<bool>("--json") { Description = "Print what was written as JSON." };
-        var command = new Command("export", "Export a model to ONNX: its torch network and, when ML.NET can convert them, the transforms before it (inputs: the raw columns, or else the feature vector; outputs: Score, and Probability for binary models).");
+        var command = new Command("export", "Export a model to ONNX: its torch network or ML.NET predictor and, when ML.NET can convert them, the transforms before it (inputs: the raw columns, or else the feature vector; outputs: Score, and Probability for binary models).");
         foreach (var option in new Option[] { model, format, path, force, json })
             command.Options.Add(option);
         command.SetAction((result, cancellationToken) => Task.FromResult(TrainCommand.Run(output, cancellationToken, () =>
@@ -29,7 +29,7 @@ internal static class ExportCommand
             if (File.Exists(target) && !result.GetValue(force))
                 throw new ArgumentException($"--output {target} exists; pass --force to replace it.");
             var trained = TrainedModel.Load(new MLContext(1), result.GetValue(model)!);
-            var export = TorchOnnxExporter.Export(trained, target);
+            var export = OnnxExporter.Export(trained, target);
             if (result.GetValue(json))
             {
                 output.Out.WriteLine(new JsonObject

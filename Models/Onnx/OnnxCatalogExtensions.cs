@@ -6,12 +6,13 @@ namespace MlToolkit.Models.Onnx;
 public static class OnnxCatalogExtensions
 {
     /// <summary>
-    /// Writes <paramref name="model"/> to an ONNX file: its torch network, and the ML.NET transforms before it when
-    /// <paramref name="inputSchema"/> is given (or the model is a <see cref="TrainedModel"/>) and they convert; see <see cref="TorchOnnxExporter"/>.
+    /// Writes <paramref name="model"/> to an ONNX file: its torch network or ML.NET predictor, and the ML.NET transforms
+    /// before it when <paramref name="inputSchema"/> is given (or the model is a <see cref="TrainedModel"/>) and they
+    /// convert; see <see cref="OnnxExporter"/>.
     /// </summary>
     public static OnnxExportResult ExportOnnx(this ModelOperationsCatalog catalog, ITransformer model, string path, DataViewSchema? inputSchema = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return TorchOnnxExporter.Export(model, path, inputSchema);
+        return OnnxExporter.Export(model, path, inputSchema);
     }
 }

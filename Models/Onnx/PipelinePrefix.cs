@@ -49,10 +49,65 @@ internal static class PipelinePrefix
         return joined;
     }
 
-    /// <summary>The nodes (in order) that <paramref name="output"/> depends on, and every tensor name they read or write.</summary>
-    private static (List<NodeProto> Nodes, HashSet<string> Needed) NodesFor(GraphProto graph, string output)
+    /// <summary>An output to keep from ML.NET's graph: the column's name, and whether to flatten it to one value per row.</summary>
+    public sealed record Output(string Name, bool Flat);
+
+    /// <summary>
+    /// <paramref name="converted"/> with only the nodes, inputs and initializers that <paramref name="outputs"/> need, each
+    /// output under its column's own name instead of the converter's <c>Column.output</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The converted graph has no output for one of the columns.</exception>
+    public static ModelProto Select(ModelProto converted, IReadOnlyList<Output> outputs)
     {
-        var needed = new HashSet<string> { output };
+        var source = converted.Graph;
+        var produced = outputs.Select(o => source.Output.FirstOrDefault(v => v.Name == o.Name + ".output")
+            ?? throw new InvalidOperationException($"ML.NET's ONNX graph has no output for the column '{o.Name}'.")).ToList();
+        var (nodes, needed) = NodesFor(source, produced.Select(v => v.Name).ToArray());
+        var inputs = source.Input.Where(i => needed.Contains(i.Name)).ToList();
+        var inputNames = inputs.Select(i => i.Name).ToHashSet();
+        // The converter names inner tensors after columns ("Score" among them): prefixed, they cannot meet the outputs' names.
+        string Rename(string name) => name.Length == 0 || inputNames.Contains(name) ? name : Prefix + name;
+        var selected = converted.Clone();
+        var graph = selected.Graph;
+        graph.Node.Clear();
+        graph.Node.Add(nodes.Select(n => Renamed(n, Rename)));
+        graph.Input.Clear();
+        graph.Input.Add(inputs);
+        graph.Initializer.Clear();
+        graph.Initializer.Add(source.Initializer.Where(i => needed.Contains(i.Name)).Select(i => Renamed(i, Rename)));
+        graph.ValueInfo.Clear();
+        graph.Output.Clear();
+        for (var i = 0; i < outputs.Count; i++)
+        {
+            var shape = outputs[i].Flat ? new[] { -1L } : new[] { -1L, Width(produced[i]) };
+            var shapeName = $"{Prefix}{outputs[i].Name}_shape";
+            graph.Initializer.Add(new TensorProto { Name = shapeName, DataType = (int)TensorProto.Types.DataType.Int64, Dims = { shape.Length }, Int64Data = { shape } });
+            graph.Node.Add(new NodeProto { OpType = "Reshape", Name = $"{Prefix}{outputs[i].Name}", Input = { Rename(produced[i].Name), shapeName }, Output = { outputs[i].Name } });
+            graph.Output.Add(Renamed(produced[i], outputs[i].Name, outputs[i].Flat));
+        }
+        return selected;
+    }
+
+    /// <summary>The last dimension of an output, the class count of a multiclass Score.</summary>
+    private static long Width(ValueInfoProto value) => value.Type.TensorType.Shape.Dim[^1].DimValue;
+
+    private static ValueInfoProto Renamed(ValueInfoProto value, string name, bool flat)
+    {
+        var copy = value.Clone();
+        copy.Name = name;
+        var dims = copy.Type.TensorType.Shape.Dim;
+        var width = dims[^1].Clone();
+        dims.Clear();
+        dims.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+        if (!flat)
+            dims.Add(width);
+        return copy;
+    }
+
+    /// <summary>The nodes (in order) that <paramref name="outputs"/> depend on, and every tensor name they read or write.</summary>
+    private static (List<NodeProto> Nodes, HashSet<string> Needed) NodesFor(GraphProto graph, params string[] outputs)
+    {
+        var needed = new HashSet<string>(outputs);
         var kept = new List<NodeProto>();
         foreach (var node in graph.Node.Reverse())
         {

@@ -109,7 +109,7 @@ public static class TorchOnnxExporter
     }
 
     /// <summary>A transform's type name as a user knows it: ML.NET's nested <c>Transformer</c> classes with their estimator's name.</summary>
-    private static string NameOf(ITransformer transform)
+    internal static string NameOf(ITransformer transform)
     {
         var type = transform.GetType();
         var name = type.Name.Split('`')[0];

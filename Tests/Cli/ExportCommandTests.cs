@@ -49,11 +49,5 @@ public sealed class ExportCommandTests : IDisposable
         var closedForm = CliRunner.InProcess("export", "-m", kernel, "-o", _folder.File("k.onnx"));
         Assert.Equal(2, closedForm.ExitCode);
         Assert.Contains("error: ONNX export of KernelMachineArchitecture networks is not implemented; MLP, CNN, LSTM/GRU and transformer networks export.", closedForm.Error);
-        var classic = _folder.File("lgbm.zip");
-        Assert.Equal(0, CliRunner.InProcess("train", "--sample", "wine", "--trainer", "lightgbm", "-o", classic).ExitCode);
-        var notTorch = CliRunner.InProcess("export", "-m", classic, "-o", _folder.File("x.onnx"));
-        Assert.Equal(2, notTorch.ExitCode);
-        Assert.Contains("error: The pipeline has no torch network to export.", notTorch.Error);
-        Assert.False(File.Exists(_folder.File("x.onnx")));
     }
 }

@@ -1,0 +1,133 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using MlToolkit.Data.Delimited;
+using MlToolkit.Data.Samples;
+using MlToolkit.Experiments.Training;
+using MlToolkit.Models;
+using MlToolkit.Models.Onnx;
+
+namespace MlToolkit.Tests.Models;
+
+/// <summary>
+/// Models of ML.NET's own trainers export through ML.NET's converter, whole pipeline included, and score in ONNX Runtime
+/// as the model does, row for row.
+/// </summary>
+public sealed class MlNetOnnxExportTests
+{
+    public static TheoryData<string, string> Cases() => new()
+    {
+        { "lightgbm", "wine" },
+        { "lbfgs", "breast-cancer" },
+        { "sdca", "wine" },
+        { "fasttree", "diabetes" },
+        { "lightgbm", "iris-with-a-text-column" },
+        { "fasttree", "breast-cancer" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_exported_pipeline_reads_the_raw_columns_and_scores_as_the_model_on_every_row(string trainer, string dataset)
+    {
+        using var folder = new TempFolder();
+        var ml = new MLContext(1);
+        var (data, label) = Load(ml, dataset, folder);
+        var model = SupervisedTraining.Run(ml, new TrainingRequest { Data = data, LabelColumn = label, Trainer = trainer, Seed = 1 }).Model;
+        var path = folder.File("model.onnx");
+
+        var export = ml.Model.ExportOnnx(model, path);
+
+        Assert.True(export.WholePipeline, export.NotExportedBecause);
+        Assert.DoesNotContain(label, export.Inputs);
+        var scored = model.Score(model.LabelEncoder.Transform(data));
+        var binary = scored.Schema.GetColumnOrNull("Probability") is not null;
+        Assert.Equal(binary ? new[] { "Score", "Probability" } : new[] { "Score" }, export.Outputs);
+        using var session = new InferenceSession(path);
+        using var results = session.Run(Inputs(session, data, export.Inputs));
+        foreach (var output in export.Outputs)
+        {
+            var fromOnnx = results.Single(r => r.Name == output).AsTensor<float>();
+            var fromModel = Values(scored, output);
+            // One value per row (binary, regression) or one per class (multiclass), as the torch exports.
+            Assert.Equal(fromModel.Length, (int)fromOnnx.Length);
+            Assert.Equal(fromModel.Length == RowCount(data) ? 1 : 2, fromOnnx.Dimensions.Length);
+            // Relative to the value beyond 1: diabetes scores are in the hundreds, float32 keeps 7 digits.
+            var gap = fromModel.Zip(fromOnnx.ToArray()).Max(p => Math.Abs(p.First - p.Second) / Math.Max(1, Math.Abs(p.First)));
+            Measured.AtMost(gap, 3e-6, 1.03e-6, $"max |model − ONNX| / max(1, |model|) of {trainer} on {dataset}, {output}");
+        }
+    }
+
+    [Fact]
+    public void When_the_transforms_do_not_convert_the_predictor_alone_is_exported_reading_the_features_and_the_reason_is_given()
+    {
+        using var folder = new TempFolder();
+        var data = MlToolkit.Tests.Trainers.Torch.TokenTestData.Imdb;
+        var featurizer = data.Ml.Transforms.Text.FeaturizeText("Features", "Text")
+            .Append(data.Ml.Transforms.Conversion.MapValue("Label", new[] { new KeyValuePair<string, bool>("negative", false), new KeyValuePair<string, bool>("positive", true) }, "Label"))
+            .Fit(data.Raw);
+        var featurized = featurizer.Transform(data.Raw);
+        var predictor = data.Ml.BinaryClassification.Trainers.SdcaLogisticRegression(maximumNumberOfIterations: 5).Fit(featurized);
+        var path = folder.File("text.onnx");
+
+        var export = OnnxExporter.Export(featurizer.Append(predictor), path, data.Raw.Schema);
+
+        Assert.False(export.WholePipeline);
+        Assert.Equal(new[] { "Features" }, export.Inputs);
+        Assert.Equal(new[] { "TextFeaturizingEstimator.Transformer", "ValueMappingTransformer" }, export.PrecedingTransforms);
+        Assert.StartsWith("ML.NET's ONNX converter fails on the transforms before the predictor: ", export.NotExportedBecause);
+        var features = featurized.GetColumn<float[]>("Features").ToArray();
+        using var session = new InferenceSession(path);
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("Features",
+            new DenseTensor<float>(features.SelectMany(f => f).ToArray(), new[] { features.Length, (int)export.InputSize })) });
+        var fromModel = predictor.Transform(featurized).GetColumn<float>("Probability").ToArray();
+        var fromOnnx = results.Single(r => r.Name == "Probability").AsTensor<float>().ToArray();
+        Measured.AtMost(fromModel.Zip(fromOnnx).Max(p => Math.Abs(p.First - p.Second)), 3e-7, 6e-8, "max |model − ONNX| of SDCA's probabilities on IMDB's TF-IDF features");
+    }
+
+    [Fact]
+    public void The_cli_exports_a_lightgbm_model_and_says_what_the_file_reads()
+    {
+        using var folder = new TempFolder();
+        var model = folder.File("lgbm.zip");
+        Assert.Equal(0, CliRunner.InProcess("train", "--sample", "breast-cancer", "--trainer", "lightgbm", "-o", model).ExitCode);
+        var export = CliRunner.InProcess("export", "-m", model, "-o", folder.File("lgbm.onnx"));
+        Assert.Equal(0, export.ExitCode);
+        Assert.Contains("Outputs  Score, Probability", export.Out);
+        Assert.Contains("Inputs   the model's raw columns: mean_radius, mean_texture,", export.Out);
+    }
+
+    private static (IDataView Data, string Label) Load(MLContext ml, string dataset, TempFolder folder)
+    {
+        if (dataset != "iris-with-a-text-column")
+        {
+            var sample = SampleDatasets.Get(dataset);
+            return (sample.Load(ml), sample.LabelColumn);
+        }
+        // A text column one-hot encoded by the featurizer: ONNX reads it as a string tensor.
+        var iris = SampleDatasets.Iris(ml);
+        var lengths = iris.GetColumn<float>("sepal_length_cm").ToArray();
+        var widths = iris.GetColumn<float>("petal_width_cm").ToArray();
+        var species = iris.GetColumn<string>("species").ToArray();
+        var lines = lengths.Select((l, i) => string.Create(CultureInfo.InvariantCulture, $"{l},{widths[i]},{(l > 5.8 ? "long" : "short")},{species[i]}"));
+        return (DelimitedFile.Load(folder.Write("iris_text.csv", "sepal_length,petal_width,sepal_kind,species\n" + string.Join("\n", lines) + "\n")), "species");
+    }
+
+    private static long RowCount(IDataView data) => data.GetRowCount() ?? data.GetColumn<float>(data.Schema[0]).LongCount();
+
+    private static List<NamedOnnxValue> Inputs(InferenceSession session, IDataView data, IReadOnlyList<string> names)
+    {
+        var rows = (int)RowCount(data);
+        return names.Select(name => session.InputMetadata[name].ElementDataType switch
+        {
+            TensorElementType.String => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<string>(data.GetColumn<string>(name).ToArray(), new[] { rows, 1 })),
+            TensorElementType.Float => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(data.GetColumn<float>(name).ToArray(), new[] { rows, 1 })),
+            var other => throw new InvalidOperationException($"input {name} is {other}"),
+        }).ToList();
+    }
+
+    private static float[] Values(IDataView scored, string column) => scored.Schema[column].Type is VectorDataViewType
+        ? scored.GetColumn<float[]>(column).SelectMany(v => v).ToArray()
+        : scored.GetColumn<float>(column).ToArray();
+}
