@@ -40,6 +40,24 @@ internal sealed class OnnxGraphBuilder
         return Node("DequantizeLinear", new[] { quantized.Name, Initializer(name + "_scale", scales, channels), zeros.Name }, name, Int("axis", axis));
     }
 
+    /// <summary>A double tensor, for the closed-form models that compute in float64.</summary>
+    public string DoubleInitializer(string name, double[] values, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Double, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())) };
+        tensor.Dims.AddRange(dims);
+        _graph.Initializer.Add(tensor);
+        return name;
+    }
+
+    /// <summary>An int64 tensor of any shape (node indices, tree links).</summary>
+    public string Int64Initializer(string name, long[] values, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())) };
+        tensor.Dims.AddRange(dims);
+        _graph.Initializer.Add(tensor);
+        return name;
+    }
+
     /// <summary>An int64 constant tensor (shapes, axes).</summary>
     public string Int64s(string name, params long[] values)
     {
@@ -67,6 +85,16 @@ internal sealed class OnnxGraphBuilder
         node.Attribute.AddRange(attributes);
         _graph.Node.Add(node);
         return output;
+    }
+
+    /// <summary>Adds a node of <paramref name="op"/> with several outputs (TopK's values and indices), named as given.</summary>
+    public void NodeWithOutputs(string op, IEnumerable<string> inputs, IReadOnlyList<string> outputs, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = op, Name = $"{op}_{_counter++}" };
+        node.Input.AddRange(inputs);
+        node.Output.AddRange(outputs);
+        node.Attribute.AddRange(attributes);
+        _graph.Node.Add(node);
     }
 
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };

@@ -5,6 +5,9 @@ using Microsoft.ML.Data;
 using MlToolkit.Data;
 using MlToolkit.Models.Persistence;
 using MlToolkit.Trainers.Torch.Architectures;
+using MlToolkit.Trainers.Torch.Forests;
+using MlToolkit.Trainers.Torch.Kernels;
+using MlToolkit.Trainers.Torch.Neighbors;
 using MlToolkit.Trainers.Torch.Heads;
 using MlToolkit.Trainers.Torch.Scoring;
 using static MlToolkit.Models.Onnx.OnnxGraphBuilder;
@@ -40,8 +43,9 @@ public static class TorchOnnxExporter
             throw new ArgumentException("The pipeline has no torch network to export.", nameof(model));
         var torch = (TorchPredictionTransformer)parts[index];
         var network = torch.Network;
-        if (network.Architecture is not (MlpArchitecture or CnnArchitecture or RnnArchitecture or TransformerArchitecture))
-            throw new ArgumentException($"ONNX export of {network.Architecture.GetType().Name} networks is not implemented; MLP, CNN, LSTM/GRU and transformer networks export.");
+        if (network.Architecture is not (MlpArchitecture or CnnArchitecture or RnnArchitecture or TransformerArchitecture
+            or KernelMachineArchitecture or NearestNeighborsArchitecture or ForestArchitecture))
+            throw new ArgumentException($"ONNX export of {network.Architecture.GetType().Name} networks is not implemented; MLP, CNN, LSTM/GRU, transformer, kernel machine, nearest-neighbour and forest networks export.");
         var weights = WeightTable.Of(network);
         var graph = new OnnxGraphBuilder();
         graph.Input(torch.FeatureColumnName, network.FeatureSize);
@@ -51,6 +55,9 @@ public static class TorchOnnxExporter
             CnnArchitecture cnn => Cnn(graph, cnn, weights, network.InputShape, torch.FeatureColumnName),
             RnnArchitecture rnn => SequenceOnnxExport.Rnn(graph, rnn, weights, network.InputShape[0], torch.FeatureColumnName),
             TransformerArchitecture transformer => SequenceOnnxExport.Transformer(graph, transformer, weights, network.InputShape[0], torch.FeatureColumnName),
+            KernelMachineArchitecture kernel => ClosedFormOnnxExport.KernelMachine(graph, kernel, network, torch.FeatureColumnName),
+            NearestNeighborsArchitecture neighbors => ClosedFormOnnxExport.NearestNeighbors(graph, neighbors, network, torch.FeatureColumnName),
+            ForestArchitecture forest => ClosedFormOnnxExport.Forest(graph, forest, network, torch.FeatureColumnName),
             var other => throw new InvalidOperationException($"{other.GetType().Name} passed the exportability check but has no exporter."),
         };
         var outputs = Head(graph, network.Head, output);

@@ -210,7 +210,7 @@ public sealed class OnnxExportTests
         var network = new MlToolkit.Trainers.Torch.Scoring.TorchNetwork(architecture.Build(new long[] { 4 }, 1), architecture, new MlToolkit.Trainers.Torch.Heads.BinaryHead(), new long[] { 4 });
         var model = new TorchPredictionTransformer(network, "Features");
         var error = Assert.Throws<ArgumentException>(() => TorchOnnxExporter.Export(model, Path.Combine(Path.GetTempPath(), "never.onnx")));
-        Assert.Equal("ONNX export of UserArchitecture networks is not implemented; MLP, CNN, LSTM/GRU and transformer networks export.", error.Message);
+        Assert.Equal("ONNX export of UserArchitecture networks is not implemented; MLP, CNN, LSTM/GRU, transformer, kernel machine, nearest-neighbour and forest networks export.", error.Message);
     }
 
     private static (IDataView Data, IEstimator<ITransformer> Featurizer, IEstimator<ITransformer> Trainer, PredictionTask Task) Case(MLContext ml, string network)

@@ -12,29 +12,42 @@ using MlToolkit.Models.Onnx;
 namespace MlToolkit.Tests.Models;
 
 /// <summary>
-/// Models of ML.NET's own trainers export through ML.NET's converter, whole pipeline included, and score in ONNX Runtime
-/// as the model does, row for row.
+/// Models of the built-in trainers that are not networks trained by gradient (ML.NET's own through ML.NET's converter;
+/// the kernel machine, nearest neighbours and forest written op for op) export with the featurizer and score in ONNX
+/// Runtime as the model does, row for row.
 /// </summary>
-public sealed class MlNetOnnxExportTests
+[Collection(MlToolkit.Tests.Trainers.Torch.TorchCollection.Name)]
+public sealed class TrainerOnnxExportTests
 {
-    public static TheoryData<string, string> Cases() => new()
+    public static TheoryData<string, string, string> Cases() => new()
     {
-        { "lightgbm", "wine" },
-        { "lbfgs", "breast-cancer" },
-        { "sdca", "wine" },
-        { "fasttree", "diabetes" },
-        { "lightgbm", "iris-with-a-text-column" },
-        { "fasttree", "breast-cancer" },
+        { "lightgbm", "wine", "" },
+        { "lbfgs", "breast-cancer", "" },
+        { "sdca", "wine", "" },
+        { "fasttree", "diabetes", "" },
+        { "lightgbm", "iris-with-a-text-column", "" },
+        { "fasttree", "breast-cancer", "" },
+        { "kernel", "wine", "" },
+        { "kernel", "breast-cancer", "" },
+        { "kernel", "diabetes", "" },
+        { "knn", "wine", "" },
+        { "knn", "breast-cancer", "weighting=uniform" },
+        { "knn", "diabetes", "" },
+        { "forest", "wine", "" },
+        { "forest", "breast-cancer", "kind=extra_trees" },
+        { "forest", "diabetes", "" },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void The_exported_pipeline_reads_the_raw_columns_and_scores_as_the_model_on_every_row(string trainer, string dataset)
+    public void The_exported_pipeline_reads_the_raw_columns_and_scores_as_the_model_on_every_row(string trainer, string dataset, string parameters)
     {
         using var folder = new TempFolder();
         var ml = new MLContext(1);
         var (data, label) = Load(ml, dataset, folder);
-        var model = SupervisedTraining.Run(ml, new TrainingRequest { Data = data, LabelColumn = label, Trainer = trainer, Seed = 1 }).Model;
+        var hyperparameters = parameters.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('='))
+            .ToDictionary(p => p[0], p => MlToolkit.Experiments.Tuning.SearchSpaces.ParameterValue.Of(p[1]));
+        var model = SupervisedTraining.Run(ml, new TrainingRequest { Data = data, LabelColumn = label, Trainer = trainer, Hyperparameters = hyperparameters, Seed = 1 }).Model;
         var path = folder.File("model.onnx");
 
         var export = ml.Model.ExportOnnx(model, path);
