@@ -13,7 +13,7 @@ internal static class ExportCommand
 {
     public static Command Create(CliOutput output)
     {
-        var model = new Option<string>("--model", "-m") { Description = "Model file (from train, automl or SavePipeline) whose predictor is a torch network (mlp, cnn, lstm/gru, transformer) or an ML.NET trainer's model (lightgbm, fasttree, lbfgs, sdca).", Required = true };
+        var model = new Option<string>("--model", "-m") { Description = "Model file (from train, automl or SavePipeline) whose predictor is a torch network (mlp, cnn, lstm/gru, transformer, kernel, knn, forest) or an ML.NET trainer's model (lightgbm, fasttree, lbfgs, sdca), or an automl ensemble of those.", Required = true };
         var format = new Option<string>("--format") { Description = "Export format.", DefaultValueFactory = _ => "onnx" };
         format.AcceptOnlyFromAmong("onnx");
         var path = new Option<string>("--output", "-o") { Description = "File to write.", DefaultValueFactory = _ => "model.onnx" };

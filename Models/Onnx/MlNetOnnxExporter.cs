@@ -1,7 +1,5 @@
-using Google.Protobuf;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MlToolkit.Data.IO;
 using MlToolkit.Models.Persistence;
 using Onnx;
 
@@ -27,9 +25,9 @@ internal static class MlNetOnnxExporter
         return null;
     }
 
-    /// <summary>Writes the pipeline <paramref name="parts"/> (the predictor at <paramref name="index"/>) to <paramref name="path"/>.</summary>
+    /// <summary>The ONNX model of the pipeline <paramref name="parts"/> (the predictor at <paramref name="index"/>), and what it holds; <see cref="OnnxExportResult.Path"/> is empty.</summary>
     /// <exception cref="ArgumentException">ML.NET cannot convert the predictor itself.</exception>
-    public static OnnxExportResult Export(IReadOnlyList<ITransformer> parts, int index, DataViewSchema? inputSchema, string path)
+    public static (ModelProto Model, OnnxExportResult Result) Build(IReadOnlyList<ITransformer> parts, int index, DataViewSchema? inputSchema)
     {
         var predictor = (ISingleFeaturePredictionTransformer<object>)parts[index];
         var preceding = parts.Take(index).ToList();
@@ -42,11 +40,10 @@ internal static class MlNetOnnxExporter
         else
             (whole, reason) = TryWhole(parts.Take(index + 1).ToList(), inputSchema, outputs);
         var written = whole ?? PredictorAlone(predictor, FeatureSchema(preceding, inputSchema, predictor), outputs);
-        AtomicFile.Write(path, written.WriteTo);
         var featureSize = FeatureSize(preceding, inputSchema, predictor);
         var leftOut = whole is null ? preceding.Select(TorchOnnxExporter.NameOf).ToList() : new List<string>();
-        return new OnnxExportResult(Path.GetFullPath(path), featureColumn, featureSize, outputs.Select(o => o.Name).ToList(), leftOut,
-            written.Graph.Input.Select(i => i.Name).ToList(), whole is null ? reason : null);
+        return (written, new OnnxExportResult("", featureColumn, featureSize, outputs.Select(o => o.Name).ToList(), leftOut,
+            written.Graph.Input.Select(i => i.Name).ToList(), whole is null ? reason : null));
     }
 
     private static bool IsMlNet(ITransformer transform) =>

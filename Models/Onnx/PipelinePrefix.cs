@@ -120,10 +120,11 @@ internal static class PipelinePrefix
         return (kept, needed);
     }
 
-    private static NodeProto Renamed(NodeProto node, Func<string, string> rename)
+    /// <summary>A copy of <paramref name="node"/> reading and writing renamed tensors, its own name prefixed with <paramref name="namePrefix"/>.</summary>
+    internal static NodeProto Renamed(NodeProto node, Func<string, string> rename, string namePrefix = Prefix)
     {
         var copy = node.Clone();
-        copy.Name = Prefix + node.Name;
+        copy.Name = namePrefix + node.Name;
         copy.Input.Clear();
         copy.Input.Add(node.Input.Select(rename));
         copy.Output.Clear();
@@ -131,7 +132,8 @@ internal static class PipelinePrefix
         return copy;
     }
 
-    private static TensorProto Renamed(TensorProto tensor, Func<string, string> rename)
+    /// <summary>A copy of <paramref name="tensor"/> under its new name.</summary>
+    internal static TensorProto Renamed(TensorProto tensor, Func<string, string> rename)
     {
         var copy = tensor.Clone();
         copy.Name = rename(tensor.Name);

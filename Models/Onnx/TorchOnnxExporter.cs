@@ -26,7 +26,7 @@ namespace MlToolkit.Models.Onnx;
 public static class TorchOnnxExporter
 {
     /// <summary>Writes the torch network of <paramref name="model"/> to <paramref name="path"/> (replaced only once complete).</summary>
-    /// <exception cref="ArgumentException">The pipeline holds no torch network, or one whose architecture has no exporter (nearest neighbours, kernel machine), or the model averages several (an ensemble).</exception>
+    /// <exception cref="ArgumentException">The pipeline holds no torch network, or one whose architecture has no exporter, or the model averages several (an ensemble: see <see cref="OnnxExporter"/>).</exception>
     /// <param name="model">A pipeline (or a <see cref="TrainedModel"/>) with a torch network.</param>
     /// <param name="path">The .onnx file to write.</param>
     /// <param name="inputSchema">The pipeline's input schema, to export the transforms before the network; a trained model's own by default.</param>
@@ -37,7 +37,16 @@ public static class TorchOnnxExporter
         var parts = PipelineParts.Flatten(model is TrainedModel trained ? trained.Scorer : model).ToList();
         // Anywhere in the pipeline (a saved pipeline ends in a chain): the networks inside it are not one network.
         if (parts.OfType<Ensembles.EnsembleTransformer>().FirstOrDefault() is { } ensemble)
-            throw new ArgumentException($"The model averages {ensemble.Members.Count} models (an AutoML ensemble); ONNX export needs a single network: run automl with --ensemble false (AutoMlOptions.Ensemble), or train one with mltoolkit train.", nameof(model));
+            throw new ArgumentException($"The model averages {ensemble.Members.Count} models (an AutoML ensemble), not one torch network: export it with OnnxExporter.Export (mlContext.Model.ExportOnnx).", nameof(model));
+        var (onnx, result) = Build(model, inputSchema);
+        Write(onnx, path);
+        return result with { Path = Path.GetFullPath(path) };
+    }
+
+    /// <summary>The ONNX model of <paramref name="model"/>'s torch network (and the transforms before it), and what it holds; <see cref="OnnxExportResult.Path"/> is empty.</summary>
+    internal static (global::Onnx.ModelProto Model, OnnxExportResult Result) Build(ITransformer model, DataViewSchema? inputSchema)
+    {
+        var parts = PipelineParts.Flatten(model is TrainedModel trained ? trained.Scorer : model).ToList();
         var index = parts.FindIndex(p => p is TorchPredictionTransformer);
         if (index < 0)
             throw new ArgumentException("The pipeline has no torch network to export.", nameof(model));
@@ -67,10 +76,9 @@ public static class TorchOnnxExporter
         var (joined, reason) = preceding.Count == 0 ? (onnx, null)
             : WithPrecedingTransforms(onnx, preceding, inputSchema ?? (model as TrainedModel)?.InputSchema, torch.FeatureColumnName);
         var written = joined ?? onnx;
-        Write(written, path);
         var leftOut = joined is null ? preceding.Select(NameOf).ToList() : new List<string>();
         var inputs = written.Graph.Input.Select(i => i.Name).ToList();
-        return new OnnxExportResult(Path.GetFullPath(path), torch.FeatureColumnName, network.FeatureSize, outputs, leftOut, inputs, reason);
+        return (written, new OnnxExportResult("", torch.FeatureColumnName, network.FeatureSize, outputs, leftOut, inputs, reason));
     }
 
     /// <summary>The network behind ML.NET's ONNX graph of <paramref name="preceding"/>, or null and why not.</summary>

@@ -4,6 +4,11 @@ using System.Text.RegularExpressions;
 using Spectre.Console;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using MlToolkit.Data.Samples;
 using MlToolkit.Tests.Support;
 using MlToolkit.Tests.Trainers.Torch;
 
@@ -229,6 +234,21 @@ public sealed class AutomlCommandTests : IDisposable
         var evaluated = CliRunner.InProcess("evaluate", "-m", Path.Combine(_folder.File("e"), "model.zip"), "--sample", "breast-cancer", "--json");
         Assert.True(evaluated.ExitCode == 0, evaluated.Error);
         Assert.True((double)JsonNode.Parse(evaluated.Out)!["metrics"]!["log_loss"]! > 0);
+        // The saved blend exports to one ONNX file whose probabilities are predict's.
+        var onnx = _folder.File("e.onnx");
+        var exported = CliRunner.InProcess("export", "-m", Path.Combine(_folder.File("e"), "model.zip"), "-o", onnx);
+        Assert.True(exported.ExitCode == 0, exported.Error);
+        Assert.Equal(0, CliRunner.InProcess("predict", "-m", Path.Combine(_folder.File("e"), "model.zip"), "--sample", "breast-cancer", "-o", _folder.File("p.csv")).ExitCode);
+        var predicted = File.ReadAllLines(_folder.File("p.csv")).Skip(1).Select(l => float.Parse(l.Split(',')[^1], CultureInfo.InvariantCulture)).ToArray();
+        var data = SampleDatasets.BreastCancer(new MLContext(1));
+        using (var session = new InferenceSession(onnx))
+        {
+            var inputs = session.InputMetadata.Keys.Select(name => NamedOnnxValue.CreateFromTensor(name,
+                new DenseTensor<float>(data.GetColumn<float>(name).ToArray(), new[] { predicted.Length, 1 }))).ToList();
+            using var results = session.Run(inputs);
+            var fromOnnx = results.Single(r => r.Name == "Probability").AsTensor<float>().ToArray();
+            Measured.AtMost(predicted.Zip(fromOnnx).Max(p => Math.Abs(p.First - p.Second)), 6e-7, 1.8e-7, "max |predict − ONNX| of the saved ensemble's probabilities");
+        }
 
         var single = CliRunner.InProcess(args.Concat(new[] { "-o", _folder.File("s"), "--ensemble", "false" }).ToArray());
         Assert.True(single.ExitCode == 0, single.Error);

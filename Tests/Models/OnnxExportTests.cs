@@ -251,26 +251,6 @@ public sealed class OnnxExportTests
         }
     }
 
-    [Fact]
-    public void An_ensemble_is_refused_with_how_to_get_a_single_network()
-    {
-        using var folder = new TempFolder();
-        var ml = new MLContext(1);
-        var data = SampleDatasets.BreastCancer(ml);
-        var models = new[] { 1, 2 }.Select(seed => SupervisedTraining.Run(ml,
-            new TrainingRequest { Data = data, LabelColumn = "diagnosis", Trainer = "mlp", Epochs = 1, Seed = seed }).Model).ToList();
-        var ensemble = new EnsembleTransformer(PredictionTask.BinaryClassification, models.Select(m => m.Scorer).ToList(), new[] { 1.0, 1.0 }, Array.Empty<string>());
-        var model = new TrainedModel(models[0].Description, models[0].InputSchema, models[0].LabelEncoder, ensemble);
-        // Each member alone exports; the average of two networks has no single network to write, whole or saved as a pipeline chain.
-        Assert.Equal(Path.GetFullPath(folder.File("single.onnx")), ml.Model.ExportOnnx(models[0], folder.File("single.onnx")).Path);
-        Assert.True(File.Exists(folder.File("single.onnx")));
-        const string Refusal = "The model averages 2 models (an AutoML ensemble); ONNX export needs a single network: run automl with --ensemble false (AutoMlOptions.Ensemble), or train one with mltoolkit train.";
-        Assert.StartsWith(Refusal, Assert.Throws<ArgumentException>(() => ml.Model.ExportOnnx(model, folder.File("ensemble.onnx"))).Message);
-        var chain = new TransformerChain<ITransformer>(models[0].LabelEncoder, ensemble);
-        Assert.StartsWith(Refusal, Assert.Throws<ArgumentException>(() => ml.Model.ExportOnnx(chain, folder.File("ensemble.onnx"), data.Schema)).Message);
-        Assert.False(File.Exists(folder.File("ensemble.onnx")));
-    }
-
     private static IEnumerable<float> Column(IDataView scored, string name) => scored.Schema[name].Type is VectorDataViewType
         ? scored.GetColumn<float[]>(name).SelectMany(v => v)
         : scored.GetColumn<float>(name);
