@@ -8,6 +8,7 @@ using MlToolkit.Experiments.AutoMl;
 using MlToolkit.Experiments.Ensembles;
 using MlToolkit.Experiments.Reporting;
 using MlToolkit.Models;
+using MlToolkit.Models.Onnx;
 using MlToolkit.Pipelines.Labels;
 using MlToolkit.Tests.Support;
 
@@ -84,6 +85,14 @@ public sealed class ConstantBaselineTests
         var path = folder.File("prior.zip");
         result.BestModel.Save(ml, path);
         Assert.Equal(Probabilities(result.BestModel), Probabilities(TrainedModel.Load(ml, path)));
+        // It exports to ONNX like any model, and ONNX Runtime predicts the same training rate for every row.
+        var export = ml.Model.ExportOnnx(result.BestModel, folder.File("prior.onnx"));
+        Assert.True(export.WholePipeline, export.NotExportedBecause);
+        using (var session = new Microsoft.ML.OnnxRuntime.InferenceSession(export.Path))
+        {
+            using var scored = session.Run(OnnxInputs.From(session, split.Test, export.Inputs));
+            Assert.All(scored.Single(r => r.Name == "Probability").AsTensor<float>().ToArray(), p => Assert.Equal(rate, p, 5));
+        }
 
         var html = File.ReadAllText(ExperimentReport.Write(ReportData.FromResult(result), folder.Path).Html);
         Assert.Contains("<section id=\"baseline\"><h2>Baseline</h2><p>always &#39;no&#39; (the training rows&#39; class frequencies): accuracy ", html);

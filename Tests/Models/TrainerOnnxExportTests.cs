@@ -60,7 +60,7 @@ public sealed class TrainerOnnxExportTests
         var binary = scored.Schema.GetColumnOrNull("Probability") is not null;
         Assert.Equal(binary ? new[] { "Score", "Probability" } : new[] { "Score" }, export.Outputs);
         using var session = new InferenceSession(path);
-        using var results = session.Run(Inputs(session, data, export.Inputs));
+        using var results = session.Run(OnnxInputs.From(session, data, export.Inputs));
         foreach (var output in export.Outputs)
         {
             var fromOnnx = results.Single(r => r.Name == output).AsTensor<float>();
@@ -101,7 +101,7 @@ public sealed class TrainerOnnxExportTests
         Assert.DoesNotContain(label, export.Inputs);
         var scored = model.Score(model.LabelEncoder.Transform(data));
         using var session = new InferenceSession(path);
-        using var results = session.Run(Inputs(session, data, export.Inputs));
+        using var results = session.Run(OnnxInputs.From(session, data, export.Inputs));
         foreach (var output in export.Outputs)
         {
             var fromModel = Values(scored, output);
@@ -190,17 +190,6 @@ public sealed class TrainerOnnxExportTests
     }
 
     private static long RowCount(IDataView data) => data.GetRowCount() ?? data.GetColumn<float>(data.Schema[0]).LongCount();
-
-    private static List<NamedOnnxValue> Inputs(InferenceSession session, IDataView data, IReadOnlyList<string> names)
-    {
-        var rows = (int)RowCount(data);
-        return names.Select(name => session.InputMetadata[name].ElementDataType switch
-        {
-            TensorElementType.String => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<string>(data.GetColumn<string>(name).ToArray(), new[] { rows, 1 })),
-            TensorElementType.Float => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(data.GetColumn<float>(name).ToArray(), new[] { rows, 1 })),
-            var other => throw new InvalidOperationException($"input {name} is {other}"),
-        }).ToList();
-    }
 
     private static float[] Values(IDataView scored, string column) => scored.Schema[column].Type is VectorDataViewType
         ? scored.GetColumn<float[]>(column).SelectMany(v => v).ToArray()
