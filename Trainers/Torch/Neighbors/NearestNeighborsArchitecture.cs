@@ -69,7 +69,7 @@ internal sealed class NearestNeighborsModule : nn.Module<Tensor, Tensor>
         // the twin would not take all the weight and the weight 1/√residue would follow the rounding: the k chosen are
         // measured again as differences.
         var chosen = _examples.index_select(0, index.reshape(-1)).reshape(x.shape[0], k, -1);
-        var nearest = chosen.sub(x.unsqueeze(1)).square().sum(2);
+        var nearest = chosen.sub(x.unsqueeze(1)).Squared().sum(2);
         var weights = _shape.Weighting == NeighborWeighting.Distance ? DistanceWeights(nearest) : ones_like(nearest);
         var votes = _targets.index_select(0, index.reshape(-1)).reshape(x.shape[0], k, _targets.shape[1]);
         var average = weights.unsqueeze(2).mul(votes).sum(1).div(weights.sum(1, keepdim: true));
