@@ -19,13 +19,20 @@ public static class ErrorReporter
             ArgumentNullException => (ExitCodes.InternalError, $"unexpected {cause.GetType().Name}: {cause.Message}"),
             // ML.NET and TorchSharp check the arguments our code passes them, not what the user typed: a failed check is a bug.
             ArgumentException when RaisedByLibrary(cause) => (ExitCodes.InternalError, $"unexpected {cause.GetType().Name}: {cause.Message}"),
-            ArgumentException argument => (ExitCodes.UsageError, argument.Message),
+            ArgumentException argument => (ExitCodes.UsageError, WithoutParameterName(argument)),
             _ => (ExitCodes.InternalError, $"unexpected {cause.GetType().Name}: {cause.Message}"),
         };
         stderr.WriteLine($"error: {message}");
         if (code == ExitCodes.InternalError)
             stderr.WriteLine(cause.StackTrace);
         return code;
+    }
+
+    /// <summary>The message without .NET's " (Parameter 'model')", which names a C# parameter the command-line user never wrote.</summary>
+    private static string WithoutParameterName(ArgumentException argument)
+    {
+        var suffix = $" (Parameter '{argument.ParamName}')";
+        return argument.ParamName is not null && argument.Message.EndsWith(suffix, StringComparison.Ordinal) ? argument.Message[..^suffix.Length] : argument.Message;
     }
 
     /// <summary>Whether <paramref name="error"/> was thrown inside ML.NET or TorchSharp rather than by MlToolkit or .NET itself.</summary>

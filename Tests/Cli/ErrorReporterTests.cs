@@ -30,5 +30,15 @@ public sealed class ErrorReporterTests
         Assert.Equal($"error: --label-col is required with --dataset.{Environment.NewLine}", usage.ToString());
     }
 
+    [Fact]
+    public void A_usage_error_does_not_end_with_the_csharp_parameter_it_was_raised_for()
+    {
+        var named = new ArgumentException("The pipeline has no predictor to export.", "model");
+        Assert.EndsWith("(Parameter 'model')", named.Message);
+        var stderr = new StringWriter();
+        Assert.Equal(ExitCodes.UsageError, ErrorReporter.Report(named, stderr));
+        Assert.Equal($"error: The pipeline has no predictor to export.{Environment.NewLine}", stderr.ToString());
+    }
+
     private static void ThrowUsage() => throw new ArgumentException("--label-col is required with --dataset.");
 }
