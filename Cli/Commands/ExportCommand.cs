@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
 using MlToolkit.Cli.Output;
+using MlToolkit.Data;
 using MlToolkit.Data.IO;
 using MlToolkit.Models;
 using MlToolkit.Models.Onnx;
@@ -38,6 +39,9 @@ internal static class ExportCommand
                     ["input"] = export.InputName,
                     ["inputSize"] = export.InputSize,
                     ["outputs"] = new JsonArray(export.Outputs.Select(o => (JsonNode?)o).ToArray()),
+                    ["task"] = trained.Description.Task.ToString(),
+                    ["classes"] = trained.Description.Task == PredictionTask.MulticlassClassification ? new JsonArray(trained.Description.Classes.Select(c => (JsonNode?)c).ToArray()) : null,
+                    ["positiveClass"] = trained.Description.Task == PredictionTask.BinaryClassification ? trained.Description.PositiveClass : null,
                     ["precedingTransforms"] = new JsonArray(export.PrecedingTransforms.Select(t => (JsonNode?)t).ToArray()),
                     ["wholePipeline"] = export.WholePipeline,
                     ["inputs"] = new JsonArray(export.Inputs.Select(i => (JsonNode?)i).ToArray()),
@@ -49,10 +53,18 @@ internal static class ExportCommand
             output.Out.WriteLine(export.WholePipeline
                 ? $"Inputs   the model's raw columns: {string.Join(", ", export.Inputs)}"
                 : $"Input    {export.InputName}: float [batch, {export.InputSize}]");
-            output.Out.WriteLine($"Outputs  {string.Join(", ", export.Outputs)}");
+            output.Out.WriteLine($"Outputs  {string.Join(", ", export.Outputs)}{Meaning(trained.Description)}");
             if (export.PrecedingTransforms.Count > 0)
                 output.Out.WriteLine($"Not in the file: the transforms that make {export.InputName} ({string.Join(", ", export.PrecedingTransforms)}), because {export.NotExportedBecause}; apply them first.");
         })));
         return command;
     }
+
+    /// <summary>What the outputs hold, in the user's class names: the file's metadata says the same.</summary>
+    private static string Meaning(ModelDescription description) => description.Task switch
+    {
+        PredictionTask.MulticlassClassification => $" (Score: the probability of each class, in the order {string.Join(", ", description.Classes)})",
+        PredictionTask.BinaryClassification when description.PositiveClass is { } positive => $" (Probability: that {description.LabelColumn} is {positive})",
+        _ => "",
+    };
 }

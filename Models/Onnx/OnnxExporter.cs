@@ -29,8 +29,37 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var (onnx, result) = Build(model, inputSchema);
+        if (model is TrainedModel trained)
+            Describe(onnx, trained.Description);
         AtomicFile.Write(path, onnx.WriteTo);
         return result with { Path = Path.GetFullPath(path) };
+    }
+
+    /// <summary>Metadata key: the task (MulticlassClassification, BinaryClassification, Regression).</summary>
+    public const string TaskKey = "mltoolkit.task";
+
+    /// <summary>Metadata key: the label column's name.</summary>
+    public const string LabelKey = "mltoolkit.label";
+
+    /// <summary>Metadata key: multiclass, the classes of Score's columns in order, as a JSON array.</summary>
+    public const string ClassesKey = "mltoolkit.classes";
+
+    /// <summary>Metadata key: binary, the class whose probability Probability is.</summary>
+    public const string PositiveClassKey = "mltoolkit.positive_class";
+
+    /// <summary>
+    /// What Score and Probability mean, as the file's metadata (ONNX Runtime's <c>ModelMetadata.CustomMetadataMap</c>):
+    /// without it a multiclass Score is a row of numbers in an order the file does not tell.
+    /// </summary>
+    private static void Describe(global::Onnx.ModelProto onnx, ModelDescription description)
+    {
+        void Add(string key, string value) => onnx.MetadataProps.Add(new global::Onnx.StringStringEntryProto { Key = key, Value = value });
+        Add(TaskKey, description.Task.ToString());
+        Add(LabelKey, description.LabelColumn);
+        if (description.Task == Data.PredictionTask.MulticlassClassification)
+            Add(ClassesKey, new System.Text.Json.Nodes.JsonArray(description.Classes.Select(c => (System.Text.Json.Nodes.JsonNode?)c).ToArray()).ToJsonString());
+        if (description.Task == Data.PredictionTask.BinaryClassification && description.PositiveClass is { } positive)
+            Add(PositiveClassKey, positive);
     }
 
     /// <summary>The ONNX model of <paramref name="model"/> and what it holds, written nowhere (<see cref="OnnxExportResult.Path"/> is empty).</summary>

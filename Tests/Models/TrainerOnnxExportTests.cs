@@ -60,6 +60,13 @@ public sealed class TrainerOnnxExportTests
         var binary = scored.Schema.GetColumnOrNull("Probability") is not null;
         Assert.Equal(binary ? new[] { "Score", "Probability" } : new[] { "Score" }, export.Outputs);
         using var session = new InferenceSession(path);
+        // The file says what its outputs mean: the task, and the classes in Score's order or the positive class.
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal((model.Description.Task.ToString(), label), (metadata[OnnxExporter.TaskKey], metadata[OnnxExporter.LabelKey]));
+        if (model.Description.Task == PredictionTask.MulticlassClassification)
+            Assert.Equal(model.Description.Classes, System.Text.Json.JsonSerializer.Deserialize<string[]>(metadata[OnnxExporter.ClassesKey]));
+        if (binary)
+            Assert.Equal(model.Description.PositiveClass, metadata[OnnxExporter.PositiveClassKey]);
         using var results = session.Run(OnnxInputs.From(session, data, export.Inputs));
         foreach (var output in export.Outputs)
         {
@@ -169,7 +176,10 @@ public sealed class TrainerOnnxExportTests
         Assert.Equal(0, CliRunner.InProcess("train", "--sample", "breast-cancer", "--trainer", "lightgbm", "-o", model).ExitCode);
         var export = CliRunner.InProcess("export", "-m", model, "-o", folder.File("lgbm.onnx"));
         Assert.Equal(0, export.ExitCode);
-        Assert.Contains("Outputs  Score, Probability", export.Out);
+        Assert.Contains("Outputs  Score, Probability (Probability: that diagnosis is malignant)", export.Out);
+        var wine = folder.File("wine.zip");
+        Assert.Equal(0, CliRunner.InProcess("train", "--sample", "wine", "--trainer", "lightgbm", "-o", wine).ExitCode);
+        Assert.Contains("Outputs  Score (Score: the probability of each class, in the order class_0, class_1, class_2)", CliRunner.InProcess("export", "-m", wine, "-o", folder.File("wine.onnx")).Out);
         Assert.Contains("Inputs   the model's raw columns: mean_radius, mean_texture,", export.Out);
     }
 
