@@ -42,18 +42,33 @@ internal static class ClosedFormOnnxExport
         var x = Flat(graph, input, network);
         var distances = SquaredDistances(graph, x, "examples", Transposed(examples, exampleShape), exampleShape, graph.Initializer);
         var k = Math.Min(shape.Neighbors, shape.Rows);
-        var index = graph.Fresh("nearest_index");
-        graph.NodeWithOutputs("TopK", new[] { distances, graph.Int64s("k", k) }, new[] { graph.Fresh("nearest_approximate"), index }, Int("axis", 1), Int("largest", 0), Int("sorted", 1));
-        // The k chosen measured again as differences, as the module does, so an exact twin is at distance 0.
-        var examplesName = graph.Initializer("examples", examples, exampleShape);
-        var gaps = graph.Node("Sub", new[] { graph.Node("Gather", new[] { examplesName, index }, null, Int("axis", 0)), graph.Node("Unsqueeze", new[] { x, graph.Int64s("axis_1_rows", 1) }) });
-        var nearest = graph.Node("ReduceSum", new[] { graph.Node("Mul", new[] { gaps, gaps }), graph.Int64s("axis_2_gaps", 2) }, null, Int("keepdims", 0));
+        var (index, nearest) = ChooseNeighbors(graph, x, distances, graph.Initializer("examples", examples, exampleShape), k, (int)Math.Min(2L * k, shape.Rows));
         var weights = shape.Weighting == NeighborWeighting.Distance ? DistanceWeights(graph, nearest)
             : graph.Node("Add", new[] { graph.Node("Mul", new[] { nearest, graph.Scalar("uniform_zero", 0f) }), graph.Scalar("uniform_one", 1f) });
         var votes = graph.Node("Gather", new[] { graph.Initializer("targets", targets, targetShape), index }, null, Int("axis", 0));
         var weighted = graph.Node("ReduceSum", new[] { graph.Node("Mul", new[] { graph.Node("Unsqueeze", new[] { weights, graph.Int64s("axis_2", 2) }), votes }), graph.Int64s("axis_1", 1) }, null, Int("keepdims", 0));
         var total = graph.Node("ReduceSum", new[] { weights, graph.Int64s("axis_1_total", 1) }, null, Int("keepdims", 1));
         return FromProbabilities(graph, graph.Node("Div", new[] { weighted, total }), shape.Output);
+    }
+
+    /// <summary>
+    /// As the module chooses: twice k candidates on the product-form distances, put in row order, measured again as
+    /// differences, and the k nearest of them taken (TopK keeps the lower position, so the lower row, on ties).
+    /// </summary>
+    private static (string Index, string Distances) ChooseNeighbors(OnnxGraphBuilder graph, string x, string distances, string examples, int k, int candidates)
+    {
+        var candidateIndex = graph.Fresh("candidate_index");
+        graph.NodeWithOutputs("TopK", new[] { distances, graph.Int64s("candidates", candidates) }, new[] { graph.Fresh("candidate_distance"), candidateIndex }, Int("axis", 1), Int("largest", 0), Int("sorted", 1));
+        // Row numbers below 2^24 are exact in float32: TopK over them, ascending, is a sort.
+        var rowOrder = graph.Fresh("row_order");
+        graph.NodeWithOutputs("TopK", new[] { graph.Node("Cast", new[] { candidateIndex }, null, Int("to", (long)global::Onnx.TensorProto.Types.DataType.Float)), graph.Int64s("candidates_sorted", candidates) },
+            new[] { graph.Fresh("row_numbers"), rowOrder }, Int("axis", 1), Int("largest", 0), Int("sorted", 1));
+        var inRowOrder = graph.Node("GatherElements", new[] { candidateIndex, rowOrder }, null, Int("axis", 1));
+        var gaps = graph.Node("Sub", new[] { graph.Node("Gather", new[] { examples, inRowOrder }, null, Int("axis", 0)), graph.Node("Unsqueeze", new[] { x, graph.Int64s("axis_1_rows", 1) }) });
+        var measured = graph.Node("ReduceSum", new[] { graph.Node("Mul", new[] { gaps, gaps }), graph.Int64s("axis_2_gaps", 2) }, null, Int("keepdims", 0));
+        var (nearest, position) = (graph.Fresh("nearest"), graph.Fresh("nearest_position"));
+        graph.NodeWithOutputs("TopK", new[] { measured, graph.Int64s("k", k) }, new[] { nearest, position }, Int("axis", 1), Int("largest", 0), Int("sorted", 1));
+        return (graph.Node("GatherElements", new[] { inRowOrder, position }, null, Int("axis", 1)), nearest);
     }
 
     /// <summary>Every row walked down every tree for <see cref="ForestArchitecture.Depth"/> steps (a leaf points to itself), then the leaves' values averaged.</summary>

@@ -10,6 +10,7 @@ using MlToolkit.Data;
 using MlToolkit.Models;
 using MlToolkit.Models.Ensembles;
 using MlToolkit.Models.Onnx;
+using MlToolkit.Trainers.Torch;
 
 namespace MlToolkit.Tests.Models;
 
@@ -139,6 +140,38 @@ public sealed class TrainerOnnxExportTests
         Assert.StartsWith("Member 0 of the ensemble exports only from its feature vector Features, because ML.NET's ONNX converter fails on the transforms before the predictor: ", error.Message);
         Assert.EndsWith("; an ensemble's file needs every member to read the raw columns.", error.Message);
         Assert.False(File.Exists(folder.File("e.onnx")));
+    }
+
+    [Fact]
+    public void Neighbours_tied_at_the_same_distance_go_to_the_lower_row_number_in_the_model_and_in_onnx()
+    {
+        // 30 points, each three times in a row, labelled a, b, c in that order: with k = 2 each point's own copies tie
+        // at distance 0, and the rule gives a and b half each, c nothing, whatever the rounding of either library.
+        var ml = new MLContext(1);
+        var random = new Random(3);
+        var points = Enumerable.Range(0, 30).Select(_ => new[] { (float)random.NextDouble(), (float)random.NextDouble(), (float)random.NextDouble() }).ToList();
+        var rows = points.SelectMany(p => new[] { "a", "b", "c" }.Select(l => new TiedRow { Features = p, Label = l })).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
+        var model = ml.MulticlassClassification.Trainers.NearestNeighbors(neighbors: 2, weighting: MlToolkit.Trainers.Torch.Neighbors.NeighborWeighting.Uniform).Fit(keyed);
+        var queries = ml.Data.LoadFromEnumerable(points.Select(p => new TiedRow { Features = p, Label = "a" }));
+        var fromModel = model.Transform(ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(queries)).GetColumn<float[]>("Score").ToArray();
+        Assert.All(fromModel, score => Assert.Equal(new[] { 0.5, 0.5, 0.0 }, score.Select(v => (double)v), (x, y) => Math.Abs(x - y) < 1e-5));
+
+        using var folder = new TempFolder();
+        var path = folder.File("knn.onnx");
+        TorchOnnxExporter.Export(model, path);
+        using var session = new InferenceSession(path);
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("Features", new DenseTensor<float>(points.SelectMany(p => p).ToArray(), new[] { points.Count, 3 })) });
+        Assert.Equal(fromModel.SelectMany(s => s), results.Single(r => r.Name == "Score").AsTensor<float>().ToArray(), (x, y) => Math.Abs(x - y) < 1e-6);
+    }
+
+    private sealed class TiedRow
+    {
+        [VectorType(3)]
+        public float[] Features { get; set; } = Array.Empty<float>();
+
+        public string Label { get; set; } = "";
     }
 
     [Fact]

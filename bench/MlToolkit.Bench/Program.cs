@@ -14,6 +14,7 @@ using MlToolkit.Bench;
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- distill [--rows 0] [--units 16] [--epochs 60]   (a small MLP from labels vs from a teacher, 5 seeds)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- compress --model cnn|transformer [--epochs 3]   (int8, magnitude and structured pruning)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- onnx-speed [--rows 10000] [--threads 2]   (ONNX Runtime vs Transform)
+//   dotnet run -c Release --project bench/MlToolkit.Bench -- onnx-tabular-speed --dataset FILE --label COLUMN [--trainers lbfgs,lightgbm,forest,knn,kernel] [--threads 2]   (tabular models served from raw columns)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- outer-loop --benchmark DIR [--tasks glass,sonar,...] [--train-time 30] [--cli Cli/bin/Release/net10.0/mltoolkit.dll] [--args "..."]
 //       [--replay "NAME=OTHER/mltoolkit.dll[ --flag value...],..."]   (each fold's stored study replayed by other builds, or the same
 //       build with other flags after the path: the final model alone differs)
@@ -28,6 +29,8 @@ return args.FirstOrDefault() switch
     "mnist" => MnistCnn.Run(options),
     "tokenize-memory" => TokenizeMemory.Run(options),
     "onnx-speed" => OnnxSpeed.Run(options),
+    "onnx-tabular-speed" => OnnxTabularSpeed.Run(Value("--dataset") ?? throw new ArgumentException("--dataset FILE is required."), Value("--label") ?? throw new ArgumentException("--label COLUMN is required."),
+        (Value("--trainers") ?? "lbfgs,lightgbm,forest,knn,kernel").Split(','), options.Threads),
     "compress" => CompressionQuality.Run(options, args.SkipWhile(a => a != "--model").Skip(1).FirstOrDefault() ?? "cnn"),
     "distill" => DistillationQuality.Run(args),
     "explain" => ExplainSpeed.Run(options, int.Parse(args.SkipWhile(a => a != "--explain-rows").Skip(1).FirstOrDefault() ?? "5")),

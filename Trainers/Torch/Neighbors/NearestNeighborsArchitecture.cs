@@ -64,16 +64,28 @@ internal sealed class NearestNeighborsModule : nn.Module<Tensor, Tensor>
     {
         var distances = SquaredDistances.Between(x, _examples, exampleNorms);
         var k = (int)Math.Min(_shape.Neighbors, _shape.Rows);
-        var index = distances.topk(k, dim: 1, largest: false).indexes;
-        // The product form leaves a rounding residue where a row meets its exact twin (‖x‖² + ‖y‖² − 2x·y is not 0), so
-        // the twin would not take all the weight and the weight 1/√residue would follow the rounding: the k chosen are
-        // measured again as differences.
-        var chosen = _examples.index_select(0, index.reshape(-1)).reshape(x.shape[0], k, -1);
-        var nearest = chosen.sub(x.unsqueeze(1)).Squared().sum(2);
+        var (index, nearest) = Choose(x, distances, k);
         var weights = _shape.Weighting == NeighborWeighting.Distance ? DistanceWeights(nearest) : ones_like(nearest);
         var votes = _targets.index_select(0, index.reshape(-1)).reshape(x.shape[0], k, _targets.shape[1]);
         var average = weights.unsqueeze(2).mul(votes).sum(1).div(weights.sum(1, keepdim: true));
         return ClosedFormOutputs.FromProbabilities(average, _shape.Output);
+    }
+
+    /// <summary>
+    /// The k nearest rows and their squared distances, measured as differences. The product form leaves a rounding
+    /// residue where a row meets its exact twin (‖x‖² + ‖y‖² − 2x·y is not 0), so twice k candidates are taken on it and
+    /// measured again; the k nearest of those are chosen with ties going to the lower row number (a stable sort of the
+    /// candidates in row order), so that duplicated training rows are chosen the same way everywhere, ONNX included.
+    /// </summary>
+    private (Tensor Index, Tensor Distances) Choose(Tensor x, Tensor distances, int k)
+    {
+        var candidates = (int)Math.Min(2L * k, _shape.Rows);
+        var inRowOrder = distances.topk(candidates, dim: 1, largest: false).indexes.sort(dim: 1).Values;
+        var rows = _examples.index_select(0, inRowOrder.reshape(-1)).reshape(x.shape[0], candidates, -1);
+        var measured = rows.sub(x.unsqueeze(1)).Squared().sum(2);
+        var (sorted, position) = measured.sort(dim: 1, stable: true);
+        var first = position.narrow(1, 0, k);
+        return (inRowOrder.gather(1, first), sorted.narrow(1, 0, k));
     }
 
     /// <summary>1 / distance; a row at distance 0 takes all the weight (with its exact twins), as scikit-learn does.</summary>
