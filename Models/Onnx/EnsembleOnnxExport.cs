@@ -76,7 +76,8 @@ internal static class EnsembleOnnxExport
     {
         foreach (var input in member.Graph.Input)
         {
-            if (inputs.TryGetValue(input.Name, out var seen) && !seen.Type.Equals(input.Type))
+            // The element type decides; the shapes' symbolic names may differ between converters.
+            if (inputs.TryGetValue(input.Name, out var seen) && seen.Type.TensorType.ElemType != input.Type.TensorType.ElemType)
                 throw new ArgumentException($"Two members of the ensemble read the column {input.Name} as different types ({seen.Type.TensorType.ElemType} and {input.Type.TensorType.ElemType}).");
             inputs.TryAdd(input.Name, input);
         }

@@ -32,15 +32,16 @@ internal static class MlNetOnnxExporter
         var predictor = (ISingleFeaturePredictionTransformer<object>)parts[index];
         var preceding = parts.Take(index).ToList();
         var featureColumn = predictor.FeatureColumnName;
-        var outputs = Outputs(predictor, inputSchema, preceding);
+        var featureSchema = FeatureSchema(preceding, inputSchema, predictor);
+        var outputs = Outputs(predictor, featureSchema);
         string? reason = null;
         ModelProto? whole = null;
         if (inputSchema is null)
             reason = "the pipeline's input schema is not known (pass inputSchema)";
         else
             (whole, reason) = TryWhole(parts.Take(index + 1).ToList(), inputSchema, outputs);
-        var written = whole ?? PredictorAlone(predictor, FeatureSchema(preceding, inputSchema, predictor), outputs);
-        var featureSize = FeatureSize(preceding, inputSchema, predictor);
+        var written = whole ?? PredictorAlone(predictor, featureSchema, outputs);
+        var featureSize = featureSchema[featureColumn].Type is VectorDataViewType vector ? vector.Size : 1;
         var leftOut = whole is null ? preceding.Select(TorchOnnxExporter.NameOf).ToList() : new List<string>();
         return (written, new OnnxExportResult("", featureColumn, featureSize, outputs.Select(o => o.Name).ToList(), leftOut,
             written.Graph.Input.Select(i => i.Name).ToList(), whole is null ? reason : null));
@@ -50,9 +51,9 @@ internal static class MlNetOnnxExporter
         (transform.GetType().Assembly.GetName().Name ?? "").StartsWith("Microsoft.ML", StringComparison.Ordinal);
 
     /// <summary>The predictor's Score, and Probability when it has one; one value per row unless the Score is a vector (multiclass).</summary>
-    private static List<PipelinePrefix.Output> Outputs(ISingleFeaturePredictionTransformer<object> predictor, DataViewSchema? inputSchema, List<ITransformer> preceding)
+    private static List<PipelinePrefix.Output> Outputs(ISingleFeaturePredictionTransformer<object> predictor, DataViewSchema featureSchema)
     {
-        var schema = predictor.GetOutputSchema(FeatureSchema(preceding, inputSchema, predictor));
+        var schema = predictor.GetOutputSchema(featureSchema);
         var outputs = new List<PipelinePrefix.Output> { new("Score", Flat: schema["Score"].Type is not VectorDataViewType) };
         if (schema.GetColumnOrNull("Probability") is not null)
             outputs.Add(new("Probability", Flat: true));
@@ -99,7 +100,4 @@ internal static class MlNetOnnxExporter
         builder.AddColumn(predictor.FeatureColumnName, predictor.FeatureColumnType);
         return builder.ToSchema();
     }
-
-    private static long FeatureSize(List<ITransformer> preceding, DataViewSchema? inputSchema, ISingleFeaturePredictionTransformer<object> predictor) =>
-        FeatureSchema(preceding, inputSchema, predictor)[predictor.FeatureColumnName].Type is VectorDataViewType vector ? vector.Size : 1;
 }

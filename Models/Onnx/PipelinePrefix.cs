@@ -79,16 +79,25 @@ internal static class PipelinePrefix
         graph.Output.Clear();
         for (var i = 0; i < outputs.Count; i++)
         {
-            var shape = outputs[i].Flat ? new[] { -1L } : new[] { -1L, Width(produced[i]) };
-            var shapeName = $"{Prefix}{outputs[i].Name}_shape";
-            graph.Initializer.Add(new TensorProto { Name = shapeName, DataType = (int)TensorProto.Types.DataType.Int64, Dims = { shape.Length }, Int64Data = { shape } });
-            graph.Node.Add(new NodeProto { OpType = "Reshape", Name = $"{Prefix}{outputs[i].Name}", Input = { Rename(produced[i].Name), shapeName }, Output = { outputs[i].Name } });
+            // Node names of their own: the converter's own nodes may be named after the columns too.
+            var nodeName = $"mltoolkit/{outputs[i].Name}_output";
+            if (outputs[i].Flat || Width(produced[i]) > 0)
+            {
+                var shape = outputs[i].Flat ? new[] { -1L } : new[] { -1L, Width(produced[i]) };
+                var shapeName = $"mltoolkit/{outputs[i].Name}_shape";
+                graph.Initializer.Add(new TensorProto { Name = shapeName, DataType = (int)TensorProto.Types.DataType.Int64, Dims = { shape.Length }, Int64Data = { shape } });
+                graph.Node.Add(new NodeProto { OpType = "Reshape", Name = nodeName, Input = { Rename(produced[i].Name), shapeName }, Output = { outputs[i].Name } });
+            }
+            else
+            {
+                graph.Node.Add(new NodeProto { OpType = "Identity", Name = nodeName, Input = { Rename(produced[i].Name) }, Output = { outputs[i].Name } });
+            }
             graph.Output.Add(Renamed(produced[i], outputs[i].Name, outputs[i].Flat));
         }
         return selected;
     }
 
-    /// <summary>The last dimension of an output, the class count of a multiclass Score.</summary>
+    /// <summary>The last dimension of an output, the class count of a multiclass Score (0 when the converter left it open).</summary>
     private static long Width(ValueInfoProto value) => value.Type.TensorType.Shape.Dim[^1].DimValue;
 
     private static ValueInfoProto Renamed(ValueInfoProto value, string name, bool flat)
