@@ -26,7 +26,7 @@ internal static class ClosedFormOnnxExport
         var (landmarks, landmarkShape) = Buffer<double>(network, "landmarks");
         var (coefficients, coefficientShape) = Buffer<double>(network, "coefficients");
         var x = graph.Node("Cast", new[] { Flat(graph, input, network) }, null, Int("to", (long)global::Onnx.TensorProto.Types.DataType.Double));
-        var distances = SquaredDistances(graph, x, "landmarks", Transposed(landmarks, landmarkShape), landmarkShape, graph.DoubleInitializer);
+        var distances = SquaredDistances(graph, x, "landmarks", WeightTable.Transposed(landmarks, landmarkShape), landmarkShape, graph.DoubleInitializer);
         var kernel = graph.Node("Exp", new[] { graph.Node("Mul", new[] { distances, graph.DoubleInitializer("minus_gamma", new[] { -shape.Gamma }) }) });
         var linear = graph.Node("Add", new[] { graph.Node("MatMul", new[] { kernel, graph.DoubleInitializer("coefficients", coefficients, coefficientShape) }),
             graph.DoubleInitializer("bias", Buffer<double>(network, "bias").Values, coefficientShape[1]) });
@@ -40,7 +40,7 @@ internal static class ClosedFormOnnxExport
         var (examples, exampleShape) = Buffer<float>(network, "examples");
         var (targets, targetShape) = Buffer<float>(network, "targets");
         var x = Flat(graph, input, network);
-        var distances = SquaredDistances(graph, x, "examples", Transposed(examples, exampleShape), exampleShape, graph.Initializer);
+        var distances = SquaredDistances(graph, x, "examples", WeightTable.Transposed(examples, exampleShape), exampleShape, graph.Initializer);
         var k = Math.Min(shape.Neighbors, shape.Rows);
         var (index, nearest) = ChooseNeighbors(graph, x, distances, graph.Initializer("examples", examples, exampleShape), k, (int)Math.Min(2L * k, shape.Rows));
         var weights = shape.Weighting == NeighborWeighting.Distance ? DistanceWeights(graph, nearest)
@@ -133,17 +133,6 @@ internal static class ClosedFormOnnxExport
         }),
         _ => probabilities,
     };
-
-    /// <summary>A [rows, width] matrix as [width, rows], for x · yᵀ as one MatMul.</summary>
-    private static T[] Transposed<T>(T[] values, long[] shape)
-    {
-        long rows = shape[0], width = shape[1];
-        var transposed = new T[values.Length];
-        for (long r = 0; r < rows; r++)
-            for (long c = 0; c < width; c++)
-                transposed[c * rows + r] = values[r * width + c];
-        return transposed;
-    }
 
     /// <summary>One of the module's buffers, as stored.</summary>
     private static (T[] Values, long[] Shape) Buffer<T>(TorchNetwork network, string name) where T : unmanaged

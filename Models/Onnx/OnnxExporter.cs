@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Microsoft.ML;
+using MlToolkit.Data;
 using MlToolkit.Data.IO;
 using MlToolkit.Models.Ensembles;
 using MlToolkit.Models.Persistence;
@@ -56,9 +57,9 @@ public static class OnnxExporter
         void Add(string key, string value) => onnx.MetadataProps.Add(new global::Onnx.StringStringEntryProto { Key = key, Value = value });
         Add(TaskKey, description.Task.ToString());
         Add(LabelKey, description.LabelColumn);
-        if (description.Task == Data.PredictionTask.MulticlassClassification)
-            Add(ClassesKey, new System.Text.Json.Nodes.JsonArray(description.Classes.Select(c => (System.Text.Json.Nodes.JsonNode?)c).ToArray()).ToJsonString());
-        if (description.Task == Data.PredictionTask.BinaryClassification && description.PositiveClass is { } positive)
+        if (description.Task == PredictionTask.MulticlassClassification)
+            Add(ClassesKey, System.Text.Json.JsonSerializer.Serialize(description.Classes));
+        if (description.Task == PredictionTask.BinaryClassification && description.PositiveClass is { } positive)
             Add(PositiveClassKey, positive);
     }
 
@@ -70,7 +71,7 @@ public static class OnnxExporter
         if (parts.OfType<EnsembleTransformer>().FirstOrDefault() is { } ensemble)
             return EnsembleOnnxExport.Build(ensemble, parts, inputSchema);
         if (parts.Any(p => p is TorchPredictionTransformer))
-            return TorchOnnxExporter.Build(model, inputSchema);
+            return TorchOnnxExporter.Build(parts, inputSchema);
         if (MlNetOnnxExporter.Find(parts) is { } found)
             return MlNetOnnxExporter.Build(parts, found.Index, inputSchema);
         throw new ArgumentException("The pipeline has no predictor to export: neither a torch network nor an ML.NET trainer's model.", nameof(model));

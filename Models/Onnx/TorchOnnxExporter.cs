@@ -38,32 +38,32 @@ public static class TorchOnnxExporter
         // Anywhere in the pipeline (a saved pipeline ends in a chain): the networks inside it are not one network.
         if (parts.OfType<Ensembles.EnsembleTransformer>().FirstOrDefault() is { } ensemble)
             throw new ArgumentException($"The model averages {ensemble.Members.Count} models (an AutoML ensemble), not one torch network: export it with OnnxExporter.Export (mlContext.Model.ExportOnnx).", nameof(model));
-        var (onnx, result) = Build(model, inputSchema);
+        var (onnx, result) = Build(parts, inputSchema ?? (model as TrainedModel)?.InputSchema);
         Write(onnx, path);
         return result with { Path = Path.GetFullPath(path) };
     }
 
-    /// <summary>The ONNX model of <paramref name="model"/>'s torch network (and the transforms before it), and what it holds; <see cref="OnnxExportResult.Path"/> is empty.</summary>
-    internal static (global::Onnx.ModelProto Model, OnnxExportResult Result) Build(ITransformer model, DataViewSchema? inputSchema)
+    /// <summary>The ONNX model of the torch network among the pipeline's <paramref name="parts"/> (and the transforms before it), and what it holds; <see cref="OnnxExportResult.Path"/> is empty.</summary>
+    internal static (global::Onnx.ModelProto Model, OnnxExportResult Result) Build(IReadOnlyList<ITransformer> parts, DataViewSchema? inputSchema)
     {
-        var parts = PipelineParts.Flatten(model is TrainedModel trained ? trained.Scorer : model).ToList();
-        var index = parts.FindIndex(p => p is TorchPredictionTransformer);
+        var index = parts.ToList().FindIndex(p => p is TorchPredictionTransformer);
         if (index < 0)
-            throw new ArgumentException("The pipeline has no torch network to export.", nameof(model));
+            throw new ArgumentException("The pipeline has no torch network to export.", "model");
         var torch = (TorchPredictionTransformer)parts[index];
         var network = torch.Network;
         if (network.Architecture is not (MlpArchitecture or CnnArchitecture or RnnArchitecture or TransformerArchitecture
             or KernelMachineArchitecture or NearestNeighborsArchitecture or ForestArchitecture))
             throw new ArgumentException($"ONNX export of {network.Architecture.GetType().Name} networks is not implemented; MLP, CNN, LSTM/GRU, transformer, kernel machine, nearest-neighbour and forest networks export.");
-        var weights = WeightTable.Of(network);
+        // The closed-form networks read their buffers themselves: a nearest-neighbour network's are its training rows.
+        var weights = new Lazy<WeightTable>(() => WeightTable.Of(network));
         var graph = new OnnxGraphBuilder();
         graph.Input(torch.FeatureColumnName, network.FeatureSize);
         var output = network.Architecture switch
         {
-            MlpArchitecture mlp => Mlp(graph, mlp, weights, torch.FeatureColumnName),
-            CnnArchitecture cnn => Cnn(graph, cnn, weights, network.InputShape, torch.FeatureColumnName),
-            RnnArchitecture rnn => SequenceOnnxExport.Rnn(graph, rnn, weights, network.InputShape[0], torch.FeatureColumnName),
-            TransformerArchitecture transformer => SequenceOnnxExport.Transformer(graph, transformer, weights, network.InputShape[0], torch.FeatureColumnName),
+            MlpArchitecture mlp => Mlp(graph, mlp, weights.Value, torch.FeatureColumnName),
+            CnnArchitecture cnn => Cnn(graph, cnn, weights.Value, network.InputShape, torch.FeatureColumnName),
+            RnnArchitecture rnn => SequenceOnnxExport.Rnn(graph, rnn, weights.Value, network.InputShape[0], torch.FeatureColumnName),
+            TransformerArchitecture transformer => SequenceOnnxExport.Transformer(graph, transformer, weights.Value, network.InputShape[0], torch.FeatureColumnName),
             KernelMachineArchitecture kernel => ClosedFormOnnxExport.KernelMachine(graph, kernel, network, torch.FeatureColumnName),
             NearestNeighborsArchitecture neighbors => ClosedFormOnnxExport.NearestNeighbors(graph, neighbors, network, torch.FeatureColumnName),
             ForestArchitecture forest => ClosedFormOnnxExport.Forest(graph, forest, network, torch.FeatureColumnName),
@@ -74,7 +74,7 @@ public static class TorchOnnxExporter
         var onnx = graph.Model(description);
         var preceding = parts.Take(index).ToList();
         var (joined, reason) = preceding.Count == 0 ? (onnx, null)
-            : WithPrecedingTransforms(onnx, preceding, inputSchema ?? (model as TrainedModel)?.InputSchema, torch.FeatureColumnName);
+            : WithPrecedingTransforms(onnx, preceding, inputSchema, torch.FeatureColumnName);
         var written = joined ?? onnx;
         var leftOut = joined is null ? preceding.Select(NameOf).ToList() : new List<string>();
         var inputs = written.Graph.Input.Select(i => i.Name).ToList();

@@ -49,11 +49,17 @@ internal sealed class WeightTable
     public string AddTransposed(OnnxGraphBuilder graph, string name)
     {
         var (values, shape) = this[name];
+        return Matrix(graph, name + "_t", Transposed(values, shape), new[] { shape[1], shape[0] }, axis: 1);
+    }
+
+    /// <summary>A row-major [rows, columns] matrix as [columns, rows].</summary>
+    public static T[] Transposed<T>(T[] values, long[] shape)
+    {
         long rows = shape[0], columns = shape[1];
-        var transposed = new float[values.Length];
+        var transposed = new T[values.Length];
         for (long r = 0; r < rows; r++)
             for (long c = 0; c < columns; c++)
                 transposed[c * rows + r] = values[r * columns + c];
-        return Matrix(graph, name + "_t", transposed, new[] { columns, rows }, axis: 1);
+        return transposed;
     }
 }

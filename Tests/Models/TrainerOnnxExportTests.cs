@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using MlToolkit.Data.Delimited;
+using MlToolkit.Data.IO;
 using MlToolkit.Data.Samples;
 using MlToolkit.Experiments.Training;
 using MlToolkit.Data;
@@ -75,7 +76,7 @@ public sealed class TrainerOnnxExportTests
             var fromModel = Values(scored, output);
             // One value per row (binary, regression) or one per class (multiclass), as the torch exports.
             Assert.Equal(fromModel.Length, (int)fromOnnx.Length);
-            Assert.Equal(fromModel.Length == RowCount(data) ? 1 : 2, fromOnnx.Dimensions.Length);
+            Assert.Equal(fromModel.Length == RowCounter.Count(data) ? 1 : 2, fromOnnx.Dimensions.Length);
             // Relative to the value beyond 1: diabetes scores are in the hundreds, float32 keeps 7 digits.
             var gap = fromModel.Zip(fromOnnx.ToArray()).Max(p => Math.Abs(p.First - p.Second) / Math.Max(1, Math.Abs(p.First)));
             Measured.AtMost(gap, 3e-6, 1.03e-6, $"max |model − ONNX| / max(1, |model|) of {trainer} on {dataset}, {output}");
@@ -231,8 +232,6 @@ public sealed class TrainerOnnxExportTests
         var lines = lengths.Select((l, i) => string.Create(CultureInfo.InvariantCulture, $"{l},{widths[i]},{(l > 5.8 ? "long" : "short")},{species[i]}"));
         return (DelimitedFile.Load(folder.Write("iris_text.csv", "sepal_length,petal_width,sepal_kind,species\n" + string.Join("\n", lines) + "\n")), "species");
     }
-
-    private static long RowCount(IDataView data) => data.GetRowCount() ?? data.GetColumn<float>(data.Schema[0]).LongCount();
 
     private static float[] Values(IDataView scored, string column) => scored.Schema[column].Type is VectorDataViewType
         ? scored.GetColumn<float[]>(column).SelectMany(v => v).ToArray()

@@ -11,7 +11,7 @@ public static class OnnxInputs
     /// <summary>The columns <paramref name="names"/> of <paramref name="data"/> as [rows, 1] tensors of the types the session reads.</summary>
     public static List<NamedOnnxValue> From(InferenceSession session, IDataView data, IEnumerable<string> names)
     {
-        var rows = (int)(data.GetRowCount() ?? data.GetColumn<float>(data.Schema[0]).LongCount());
+        var rows = (int)MlToolkit.Data.IO.RowCounter.Count(data);
         return names.Select(name => session.InputMetadata[name].ElementDataType switch
         {
             TensorElementType.String => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<string>(data.GetColumn<string>(name).ToArray(), new[] { rows, 1 })),

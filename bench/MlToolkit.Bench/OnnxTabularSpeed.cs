@@ -5,6 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using MlToolkit.Data;
 using MlToolkit.Data.Delimited;
+using MlToolkit.Data.IO;
 using MlToolkit.Experiments.Training;
 using MlToolkit.Models;
 using MlToolkit.Models.Ensembles;
@@ -28,7 +29,7 @@ internal static class OnnxTabularSpeed
         var ml = new MLContext(1);
         var file = DelimitedFile.Load(dataset);
         var data = ml.Data.Cache(file);
-        Console.WriteLine($"{Path.GetFileName(dataset)}: {RowCount(data):N0} rows");
+        Console.WriteLine($"{Path.GetFileName(dataset)}: {RowCounter.Count(data):N0} rows");
         Console.WriteLine("| model | our Score rows/s | ONNX Runtime rows/s | ratio (ONNX / ours) | max abs gap | rows off by > 1e-4 |");
         Console.WriteLine("|---|---|---|---|---|---|");
         var models = trainers.ToDictionary(t => t, t => SupervisedTraining.Run(ml, new TrainingRequest { Data = file, LabelColumn = label, Trainer = t, Seed = 1, Threads = threads }).Model);
@@ -46,7 +47,7 @@ internal static class OnnxTabularSpeed
         var path = Path.Combine(Path.GetTempPath(), $"mltoolkit-bench-{name.Replace(' ', '-')}.onnx");
         var export = OnnxExporter.Export(model, path);
         var column = model.Description.Task == PredictionTask.BinaryClassification ? "Probability" : "Score";
-        var rows = RowCount(data);
+        var rows = RowCounter.Count(data);
         var ours = Best(rows, () => Values(model.Score(model.LabelEncoder.Transform(data)), column));
         var columns = export.Inputs.ToDictionary(n => n, n => Column(data, n));
         using var session = new InferenceSession(path, new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 });
@@ -94,6 +95,4 @@ internal static class OnnxTabularSpeed
         }
         return values.ToArray();
     }
-
-    private static long RowCount(IDataView data) => data.GetRowCount() ?? data.GetColumn<float>(data.Schema[0]).LongCount();
 }
