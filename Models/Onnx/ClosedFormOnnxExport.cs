@@ -10,8 +10,9 @@ using static TorchSharp.torch;
 namespace MlToolkit.Models.Onnx;
 
 /// <summary>
-/// The closed-form networks (kernel machine, k nearest neighbours, forest) as ONNX graphs: each forward pass written
-/// op for op, in the same arithmetic (float64 for the kernel machine), so ONNX Runtime gives the scores the model does.
+/// The closed-form networks (kernel machine, k nearest neighbours, forest) as ONNX graphs: the kernel machine and the
+/// neighbours written op for op, in the same arithmetic (float64 for the kernel machine), and the forest as ONNX's own
+/// tree ensemble, so ONNX Runtime gives the scores the model does.
 /// Each method returns the name of the network's output, which the head's postprocessing then reads.
 /// </summary>
 internal static class ClosedFormOnnxExport
@@ -71,26 +72,17 @@ internal static class ClosedFormOnnxExport
         return (graph.Node("GatherElements", new[] { inRowOrder, position }, null, Int("axis", 1)), nearest);
     }
 
-    /// <summary>Every row walked down every tree for <see cref="ForestArchitecture.Depth"/> steps (a leaf points to itself), then the leaves' values averaged.</summary>
+    /// <summary>
+    /// The trees as one ONNX TreeEnsembleRegressor that averages their leaves' values (ONNX Runtime walks them natively),
+    /// then the head's logits or value from the averages.
+    /// </summary>
     public static string Forest(OnnxGraphBuilder graph, ForestArchitecture shape, TorchNetwork network, string input)
     {
-        var x = Flat(graph, input, network);
-        string Links(string name) => graph.Int64Initializer(name, Buffer<long>(network, name).Values, shape.Nodes);
-        var (feature, left, right) = (Links("feature"), Links("left"), Links("right"));
-        var threshold = graph.Initializer("threshold", Buffer<float>(network, "threshold").Values, shape.Nodes);
-        var roots = graph.Int64Initializer("roots", Buffer<long>(network, "roots").Values, 1, shape.Trees);
-        var rows = graph.Node("Slice", new[] { graph.Node("Shape", new[] { x }), graph.Int64s("rows_start", 0), graph.Int64s("rows_end", 1) });
-        var node = graph.Node("Expand", new[] { roots, graph.Node("Concat", new[] { rows, graph.Int64s("trees", shape.Trees) }, null, Int("axis", 0)) });
-        for (var step = 0; step < shape.Depth; step++)
-        {
-            var value = graph.Node("GatherElements", new[] { x, graph.Node("Gather", new[] { feature, node }) }, null, Int("axis", 1));
-            // NaN compares false and goes right, as in training.
-            var goLeft = graph.Node("LessOrEqual", new[] { value, graph.Node("Gather", new[] { threshold, node }) });
-            node = graph.Node("Where", new[] { goLeft, graph.Node("Gather", new[] { left, node }), graph.Node("Gather", new[] { right, node }) });
-        }
         var (values, valueShape) = Buffer<float>(network, "values");
-        var leaves = graph.Node("Gather", new[] { graph.Initializer("values", values, valueShape), node }, null, Int("axis", 0));
-        return FromProbabilities(graph, graph.Node("ReduceMean", new[] { leaves }, null, Ints("axes", 1), Int("keepdims", 0)), shape.Output);
+        var trees = new TreeEnsembleAttributes(Buffer<long>(network, "feature").Values, Buffer<float>(network, "threshold").Values,
+            Buffer<long>(network, "left").Values, Buffer<long>(network, "right").Values, values, Buffer<long>(network, "roots").Values, (int)valueShape[1]);
+        var average = graph.MlNode("TreeEnsembleRegressor", new[] { Flat(graph, input, network) }, trees.Averaging());
+        return FromProbabilities(graph, average, shape.Output);
     }
 
     /// <summary>[rows, features]: the input flattened as the modules' <c>reshape(rows, -1)</c>.</summary>

@@ -40,8 +40,7 @@ internal static class EnsembleOnnxExport
             IrVersion = members.Max(m => m.Model.IrVersion), ProducerName = "MlToolkit", ProducerVersion = "0.1.0", Graph = graph,
             DocString = string.Create(CultureInfo.InvariantCulture, $"Ensemble of {members.Count} models ({ensemble.Task}), exported by MlToolkit"),
         };
-        model.OpsetImport.Add(members.SelectMany(m => m.Model.OpsetImport).GroupBy(o => o.Domain)
-            .Select(g => new OperatorSetIdProto { Domain = g.Key, Version = g.Key.Length == 0 ? OnnxGraphBuilder.Opset : g.Max(o => o.Version) }));
+        model.OpsetImport.Add(OpsetImports.Joined(members.SelectMany(m => m.Model.OpsetImport)));
         var first = members[0].Result;
         return (model, new OnnxExportResult("", first.InputName, first.InputSize, outputs, Array.Empty<string>(), graph.Input.Select(i => i.Name).ToList()));
     }

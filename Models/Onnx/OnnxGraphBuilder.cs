@@ -10,8 +10,14 @@ internal sealed class OnnxGraphBuilder
     /// <summary>The opset written: 17 has every operator the exporters use (LayerNormalization included) and ONNX Runtime runs it.</summary>
     public const long Opset = 17;
 
+    /// <summary>ONNX's classical-ML operators (the tree ensembles); version 1 has them, and ML.NET's converter writes 1 or 2.</summary>
+    public const string MlDomain = "ai.onnx.ml";
+
+    private const long MlOpset = 1;
+
     private readonly GraphProto _graph = new() { Name = "mltoolkit" };
     private int _counter;
+    private bool _usesMlDomain;
 
     /// <summary>A float weight tensor.</summary>
     public string Initializer(string name, float[] values, params long[] dims)
@@ -87,6 +93,15 @@ internal sealed class OnnxGraphBuilder
         return output;
     }
 
+    /// <summary>Adds a node of <paramref name="op"/> from <see cref="MlDomain"/> and returns its output's name.</summary>
+    public string MlNode(string op, IEnumerable<string> inputs, params AttributeProto[] attributes)
+    {
+        var output = Node(op, inputs, null, attributes);
+        _graph.Node[^1].Domain = MlDomain;
+        _usesMlDomain = true;
+        return output;
+    }
+
     /// <summary>Adds a node of <paramref name="op"/> with several outputs (TopK's values and indices), named as given.</summary>
     public void NodeWithOutputs(string op, IEnumerable<string> inputs, IReadOnlyList<string> outputs, params AttributeProto[] attributes)
     {
@@ -106,6 +121,20 @@ internal sealed class OnnxGraphBuilder
         return attribute;
     }
 
+    public static AttributeProto Floats(string name, IEnumerable<float> values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Floats };
+        attribute.Floats.AddRange(values);
+        return attribute;
+    }
+
+    public static AttributeProto Texts(string name, IEnumerable<string> values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Strings };
+        attribute.Strings.AddRange(values.Select(ByteString.CopyFromUtf8));
+        return attribute;
+    }
+
     public static AttributeProto Text(string name, string value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
     public static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
@@ -121,6 +150,8 @@ internal sealed class OnnxGraphBuilder
     {
         var model = new ModelProto { IrVersion = 8, ProducerName = "MlToolkit", ProducerVersion = "0.1.0", DocString = description, Graph = _graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        if (_usesMlDomain)
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = MlDomain, Version = MlOpset });
         return model;
     }
 

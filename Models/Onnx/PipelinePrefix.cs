@@ -44,8 +44,9 @@ internal static class PipelinePrefix
         front.Add(new NodeProto { OpType = "Identity", Name = Prefix + "to_network", Input = { Rename(features) }, Output = { networkInput } });
         for (var i = 0; i < front.Count; i++)
             graph.Node.Insert(i, front[i]);
-        foreach (var opset in prefix.OpsetImport.Where(o => o.Domain.Length > 0 && joined.OpsetImport.All(j => j.Domain != o.Domain)))
-            joined.OpsetImport.Add(opset.Clone());
+        var opsets = OpsetImports.Joined(joined.OpsetImport.Concat(prefix.OpsetImport)).ToList();
+        joined.OpsetImport.Clear();
+        joined.OpsetImport.Add(opsets);
         return joined;
     }
 

@@ -12,12 +12,13 @@ using MlToolkit.Models;
 using MlToolkit.Models.Ensembles;
 using MlToolkit.Models.Onnx;
 using MlToolkit.Trainers.Torch;
+using MlToolkit.Trainers.Torch.Scoring;
 
 namespace MlToolkit.Tests.Models;
 
 /// <summary>
 /// Models of the built-in trainers that are not networks trained by gradient (ML.NET's own through ML.NET's converter;
-/// the kernel machine, nearest neighbours and forest written op for op) export with the featurizer and score in ONNX
+/// the kernel machine and nearest neighbours written op for op, the forest as ONNX's tree ensemble) export with the featurizer and score in ONNX
 /// Runtime as the model does, row for row.
 /// </summary>
 [Collection(MlToolkit.Tests.Trainers.Torch.TorchCollection.Name)]
@@ -40,6 +41,7 @@ public sealed class TrainerOnnxExportTests
         { "forest", "wine", "" },
         { "forest", "breast-cancer", "kind=extra_trees" },
         { "forest", "diabetes", "" },
+        { "forest", "iris-with-a-text-column", "" },
     };
 
     [Theory]
@@ -77,9 +79,10 @@ public sealed class TrainerOnnxExportTests
             // One value per row (binary, regression) or one per class (multiclass), as the torch exports.
             Assert.Equal(fromModel.Length, (int)fromOnnx.Length);
             Assert.Equal(fromModel.Length == RowCounter.Count(data) ? 1 : 2, fromOnnx.Dimensions.Length);
-            // Relative to the value beyond 1: diabetes scores are in the hundreds, float32 keeps 7 digits.
+            // Relative to the value beyond 1: diabetes scores are in the hundreds, float32 keeps 7 digits. The largest
+            // gap is the forest's on diabetes (1.31e-6): ONNX Runtime sums its 100 trees' leaves in another order.
             var gap = fromModel.Zip(fromOnnx.ToArray()).Max(p => Math.Abs(p.First - p.Second) / Math.Max(1, Math.Abs(p.First)));
-            Measured.AtMost(gap, 3e-6, 1.03e-6, $"max |model − ONNX| / max(1, |model|) of {trainer} on {dataset}, {output}");
+            Measured.AtMost(gap, 3e-6, 1.31e-6, $"max |model − ONNX| / max(1, |model|) of {trainer} on {dataset}, {output}");
         }
     }
 
@@ -200,6 +203,40 @@ public sealed class TrainerOnnxExportTests
         var fromModel = predictor.Transform(featurized).GetColumn<float>("Probability").ToArray();
         var fromOnnx = results.Single(r => r.Name == "Probability").AsTensor<float>().ToArray();
         Measured.AtMost(fromModel.Zip(fromOnnx).Max(p => Math.Abs(p.First - p.Second)), 3e-7, 6e-8, "max |model − ONNX| of SDCA's probabilities on IMDB's TF-IDF features");
+    }
+
+    [Fact]
+    public void A_forest_sends_a_missing_feature_right_in_onnx_runtime_as_in_training()
+    {
+        using var folder = new TempFolder();
+        var data = TorchTestData.BreastCancer;
+        var model = (TorchPredictionTransformer)data.Ml.BinaryClassification.Trainers.Forest().Fit(data.Train);
+        var path = folder.File("forest.onnx");
+        var export = TorchOnnxExporter.Export(model, path);
+        // Each held-out row twice: as it is, and with every third feature missing (a different third row by row).
+        var rows = data.Test.GetColumn<VBuffer<float>>("Features").Select(v => v.DenseValues().ToArray()).ToList();
+        var missing = rows.Select((r, i) => r.Select((v, f) => (f + i) % 3 == 0 ? float.NaN : v).ToArray()).ToList();
+        var width = rows[0].Length;
+        var definition = SchemaDefinition.Create(typeof(FeatureRow));
+        definition[nameof(FeatureRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        var view = data.Ml.Data.LoadFromEnumerable(rows.Concat(missing).Select(r => new FeatureRow { Features = r }), definition);
+
+        var fromModel = model.Transform(view).GetColumn<float>("Probability").ToArray();
+        using var session = new InferenceSession(path);
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(export.InputName,
+            new DenseTensor<float>(rows.Concat(missing).SelectMany(r => r).ToArray(), new[] { fromModel.Length, width })) });
+        var fromOnnx = results.Single(r => r.Name == "Probability").AsTensor<float>().ToArray();
+
+        // The gaps matter: on most rows the missing features change the forest's answer (a row sent left instead of
+        // right at a NaN would move it by far more than the 6e-8 of summing the trees in another order).
+        var changed = Enumerable.Range(0, rows.Count).Count(i => Math.Abs(fromModel[i] - fromModel[rows.Count + i]) > 0.01);
+        Measured.AtLeast(changed, 100, 104, $"of {rows.Count} breast cancer rows whose probability moves by over 0.01 with a third of their features missing");
+        Measured.AtMost(fromModel.Zip(fromOnnx).Max(p => Math.Abs(p.First - p.Second)), 2e-7, 6e-8, "max |forest − ONNX| of P(malignant), with and without missing features");
+    }
+
+    private sealed class FeatureRow
+    {
+        public float[] Features { get; set; } = Array.Empty<float>();
     }
 
     [Fact]
