@@ -6,6 +6,7 @@ using MlToolkit.Data;
 using MlToolkit.Data.IO;
 using MlToolkit.Models;
 using MlToolkit.Models.Onnx;
+using MlToolkit.Pipelines.Dates;
 
 namespace MlToolkit.Cli.Commands;
 
@@ -45,6 +46,7 @@ internal static class ExportCommand
                     ["precedingTransforms"] = new JsonArray(export.PrecedingTransforms.Select(t => (JsonNode?)t).ToArray()),
                     ["wholePipeline"] = export.WholePipeline,
                     ["inputs"] = new JsonArray(export.Inputs.Select(i => (JsonNode?)i).ToArray()),
+                    ["datePartInputs"] = new JsonArray(export.DatePartInputs.Select(i => (JsonNode?)i).ToArray()),
                     ["notExportedBecause"] = export.NotExportedBecause,
                 }.ToJsonString(ToolkitJson.Indented));
                 return;
@@ -53,6 +55,9 @@ internal static class ExportCommand
             output.Out.WriteLine(export.WholePipeline
                 ? $"Inputs   the model's raw columns: {string.Join(", ", export.Inputs)}"
                 : $"Input    {export.InputName}: float [batch, {export.InputSize}]");
+            if (export.DatePartInputs.Count > 0)
+                output.Out.WriteLine($"Dates    {string.Join(", ", export.DatePartInputs)}: read as their parts, float [batch, {DateTimePartsTransformer.PartNames.Count}] "
+                    + $"({string.Join(", ", DateTimePartsTransformer.PartNames)}; NaN when missing), since ONNX cannot read a date from text");
             output.Out.WriteLine($"Outputs  {string.Join(", ", export.Outputs)}{Meaning(trained.Description)}");
             if (export.PrecedingTransforms.Count > 0)
                 output.Out.WriteLine($"Not in the file: the transforms that make {export.InputName} ({string.Join(", ", export.PrecedingTransforms)}), because {export.NotExportedBecause}; apply them first.");

@@ -42,7 +42,9 @@ internal static class EnsembleOnnxExport
         };
         model.OpsetImport.Add(OpsetImports.Joined(members.SelectMany(m => m.Model.OpsetImport)));
         var first = members[0].Result;
-        return (model, new OnnxExportResult("", first.InputName, first.InputSize, outputs, Array.Empty<string>(), graph.Input.Select(i => i.Name).ToList()));
+        var dates = members.SelectMany(m => m.Result.DatePartInputs).ToHashSet();
+        return (model, new OnnxExportResult("", first.InputName, first.InputSize, outputs, Array.Empty<string>(), graph.Input.Select(i => i.Name).ToList())
+            { DatePartInputs = graph.Input.Select(i => i.Name).Where(dates.Contains).ToList() });
     }
 
     private static string VoteOf(PredictionTask task) => task == PredictionTask.BinaryClassification ? "Probability" : "Score";

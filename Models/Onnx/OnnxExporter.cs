@@ -4,6 +4,7 @@ using MlToolkit.Data;
 using MlToolkit.Data.IO;
 using MlToolkit.Models.Ensembles;
 using MlToolkit.Models.Persistence;
+using MlToolkit.Pipelines.Dates;
 using MlToolkit.Trainers.Torch.Scoring;
 
 namespace MlToolkit.Models.Onnx;
@@ -31,7 +32,7 @@ public static class OnnxExporter
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var (onnx, result) = Build(model, inputSchema);
         if (model is TrainedModel trained)
-            Describe(onnx, trained.Description);
+            Describe(onnx, trained.Description, result.DatePartInputs);
         AtomicFile.Write(path, onnx.WriteTo);
         return result with { Path = Path.GetFullPath(path) };
     }
@@ -49,12 +50,20 @@ public static class OnnxExporter
     public const string PositiveClassKey = "mltoolkit.positive_class";
 
     /// <summary>
+    /// Metadata key: the inputs that read a date column as its parts (<see cref="OnnxExportResult.DatePartInputs"/>), as a
+    /// JSON object from each input's name to its parts' names in order.
+    /// </summary>
+    public const string DatePartsKey = "mltoolkit.date_parts";
+
+    /// <summary>
     /// What Score and Probability mean, as the file's metadata (ONNX Runtime's <c>ModelMetadata.CustomMetadataMap</c>):
     /// without it a multiclass Score is a row of numbers in an order the file does not tell.
     /// </summary>
-    private static void Describe(global::Onnx.ModelProto onnx, ModelDescription description)
+    private static void Describe(global::Onnx.ModelProto onnx, ModelDescription description, IReadOnlyList<string> dateInputs)
     {
         void Add(string key, string value) => onnx.MetadataProps.Add(new global::Onnx.StringStringEntryProto { Key = key, Value = value });
+        if (dateInputs.Count > 0)
+            Add(DatePartsKey, System.Text.Json.JsonSerializer.Serialize(dateInputs.ToDictionary(i => i, _ => DateTimePartsTransformer.PartNames)));
         Add(TaskKey, description.Task.ToString());
         Add(LabelKey, description.LabelColumn);
         if (description.Task == PredictionTask.MulticlassClassification)

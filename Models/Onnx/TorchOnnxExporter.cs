@@ -73,36 +73,42 @@ public static class TorchOnnxExporter
         var description = $"{network.Architecture.GetType().Name} with a {network.Head.Task} head, exported by MlToolkit";
         var onnx = graph.Model(description);
         var preceding = parts.Take(index).ToList();
-        var (joined, reason) = preceding.Count == 0 ? (onnx, null)
+        var (joined, reason, dates) = preceding.Count == 0 ? (onnx, null, Array.Empty<string>())
             : WithPrecedingTransforms(onnx, preceding, inputSchema, torch.FeatureColumnName);
         var written = joined ?? onnx;
         var leftOut = joined is null ? preceding.Select(NameOf).ToList() : new List<string>();
         var inputs = written.Graph.Input.Select(i => i.Name).ToList();
-        return (written, new OnnxExportResult("", torch.FeatureColumnName, network.FeatureSize, outputs, leftOut, inputs, reason));
+        return (written, new OnnxExportResult("", torch.FeatureColumnName, network.FeatureSize, outputs, leftOut, inputs, reason) { DatePartInputs = dates });
     }
 
-    /// <summary>The network behind ML.NET's ONNX graph of <paramref name="preceding"/>, or null and why not.</summary>
-    private static (global::Onnx.ModelProto? Joined, string? Reason) WithPrecedingTransforms(global::Onnx.ModelProto network, List<ITransformer> preceding,
-        DataViewSchema? inputSchema, string featureColumn)
+    /// <summary>
+    /// The network behind ML.NET's ONNX graph of <paramref name="preceding"/> (date columns read as their parts,
+    /// <see cref="DatePartsInputs"/>), or null and why not.
+    /// </summary>
+    private static (global::Onnx.ModelProto? Joined, string? Reason, IReadOnlyList<string> DateInputs) WithPrecedingTransforms(global::Onnx.ModelProto network,
+        List<ITransformer> preceding, DataViewSchema? inputSchema, string featureColumn)
     {
+        var none = Array.Empty<string>();
         if (inputSchema is null)
-            return (null, "the pipeline's input schema is not known (pass inputSchema)");
-        if (preceding.FirstOrDefault(p => !(p.GetType().Assembly.GetName().Name ?? "").StartsWith("Microsoft.ML", StringComparison.Ordinal)) is { } own)
-            return (null, $"{NameOf(own)} has no ONNX converter");
+            return (null, "the pipeline's input schema is not known (pass inputSchema)", none);
+        var dates = DatePartsInputs.Of(preceding, inputSchema);
+        if (dates.Rest.FirstOrDefault(p => !(p.GetType().Assembly.GetName().Name ?? "").StartsWith("Microsoft.ML", StringComparison.Ordinal)) is { } own)
+            return (null, $"{NameOf(own)} has no ONNX converter", none);
         try
         {
-            var prefix = PipelinePrefix.Convert(new TransformerChain<ITransformer>(preceding.ToArray()), inputSchema);
+            var prefix = PipelinePrefix.Convert(new TransformerChain<ITransformer>(dates.Rest.ToArray()), dates.Schema);
             var joined = PipelinePrefix.Join(prefix, featureColumn, network, featureColumn);
             // ML.NET's converter drops a transform it cannot convert; then the graph reads that transform's output as an input.
-            var made = joined.Graph.Input.Select(i => i.Name).Where(n => inputSchema.GetColumnOrNull(n) is null).ToList();
-            return made.Count == 0 ? (joined, null) : (null, $"ML.NET's ONNX converter left out the transforms that make {string.Join(", ", made)}");
+            var inputs = joined.Graph.Input.Select(i => i.Name).ToList();
+            var made = inputs.Where(n => dates.Schema.GetColumnOrNull(n) is null).ToList();
+            return made.Count == 0 ? (joined, null, dates.ReadBy(joined, inputSchema)) : (null, $"ML.NET's ONNX converter left out the transforms that make {string.Join(", ", made)}", none);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The network alone is still worth exporting. ML.NET's converter names the transform it has no converter for,
             // but when a converter fails inside (the text featurizer: "The given key 'Text_TextNormalizer' was not
             // present in the dictionary.") its message names nothing the user built: name the first transform that fails.
-            return (null, $"ML.NET's ONNX converter fails on {FirstFailing(preceding, inputSchema)}: {e.Message}");
+            return (null, $"ML.NET's ONNX converter fails on {FirstFailing(dates.Rest.ToList(), dates.Schema)}: {e.Message}", none);
         }
     }
 
@@ -232,6 +238,13 @@ public static class TorchOnnxExporter
 public sealed record OnnxExportResult(string Path, string InputName, long InputSize, IReadOnlyList<string> Outputs, IReadOnlyList<string> PrecedingTransforms,
     IReadOnlyList<string> Inputs, string? NotExportedBecause = null)
 {
-    /// <summary>The file holds the whole pipeline and reads the raw input columns.</summary>
+    /// <summary>The file holds the whole pipeline and reads the raw input columns (a date column as its parts: <see cref="DatePartInputs"/>).</summary>
     public bool WholePipeline => PrecedingTransforms.Count == 0 && !Inputs.SequenceEqual(new[] { InputName });
+
+    /// <summary>
+    /// The inputs that read a date column as its parts, a float [batch, 9] tensor in the order of
+    /// <see cref="MlToolkit.Pipelines.Dates.DateTimePartsTransformer.PartNames"/> (as <see cref="MlToolkit.Pipelines.Dates.DateTimePartsTransformer.Expand"/>
+    /// writes them; NaN for a missing date): ONNX has no operator that reads a date from text.
+    /// </summary>
+    public IReadOnlyList<string> DatePartInputs { get; init; } = Array.Empty<string>();
 }

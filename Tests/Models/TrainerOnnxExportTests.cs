@@ -11,6 +11,7 @@ using MlToolkit.Data;
 using MlToolkit.Models;
 using MlToolkit.Models.Ensembles;
 using MlToolkit.Models.Onnx;
+using MlToolkit.Pipelines.Dates;
 using MlToolkit.Trainers.Torch;
 using MlToolkit.Trainers.Torch.Scoring;
 
@@ -100,11 +101,8 @@ public sealed class TrainerOnnxExportTests
         using var folder = new TempFolder();
         var ml = new MLContext(1);
         var (data, label) = Load(ml, dataset, folder);
-        var models = trainers.Split(',').Select(t => SupervisedTraining.Run(ml, new TrainingRequest { Data = data, LabelColumn = label, Trainer = t, Seed = 1, Epochs = 5 }).Model).ToList();
-        var description = models[0].Description;
-        var weights = models.Select((_, i) => 1.0 + i).ToArray();
-        var ensemble = new EnsembleTransformer(description.Task, models.Select(m => m.Scorer).ToList(), weights, description.Task == PredictionTask.MulticlassClassification ? description.Classes : Array.Empty<string>());
-        var model = new TrainedModel(description with { Trainer = "ensemble" }, models[0].InputSchema, models[0].LabelEncoder, ensemble);
+        var model = EnsembleOf(ml, data, label, trainers);
+        var description = model.Description;
         var path = folder.File("ensemble.onnx");
 
         var export = ml.Model.ExportOnnx(model, path);
@@ -126,6 +124,92 @@ public sealed class TrainerOnnxExportTests
             else
                 Measured.AtMost(gap, 3e-6, 1.03e-6, $"max |ensemble − ONNX| / max(1, |ensemble|) of {trainers} on {dataset}, {output}");
         }
+    }
+
+    /// <summary>Members trained on <paramref name="data"/>, weighted 1, 2, 3, … as one ensemble model.</summary>
+    private static TrainedModel EnsembleOf(MLContext ml, IDataView data, string label, string trainers)
+    {
+        var models = trainers.Split(',').Select(t => SupervisedTraining.Run(ml, new TrainingRequest { Data = data, LabelColumn = label, Trainer = t, Seed = 1, Epochs = 5 }).Model).ToList();
+        var description = models[0].Description;
+        var weights = models.Select((_, i) => 1.0 + i).ToArray();
+        var ensemble = new EnsembleTransformer(description.Task, models.Select(m => m.Scorer).ToList(), weights, description.Task == PredictionTask.MulticlassClassification ? description.Classes : Array.Empty<string>());
+        return new TrainedModel(description with { Trainer = "ensemble" }, models[0].InputSchema, models[0].LabelEncoder, ensemble);
+    }
+
+    public static TheoryData<string> DatedModels() => new() { "lightgbm", "forest", "lbfgs,forest" };
+
+    [Theory]
+    [MemberData(nameof(DatedModels))]
+    public void A_date_column_is_read_as_its_parts_and_the_rest_of_the_pipeline_is_in_the_file(string trainers)
+    {
+        using var folder = new TempFolder();
+        var ml = new MLContext(1);
+        var data = DelimitedFile.Load(folder.Write("orders.csv", Orders()));
+        var model = trainers.Contains(',') ? EnsembleOf(ml, data, "returned", trainers)
+            : SupervisedTraining.Run(ml, new TrainingRequest { Data = data, LabelColumn = "returned", Trainer = trainers, Seed = 1 }).Model;
+        var path = folder.File("orders.onnx");
+
+        var export = ml.Model.ExportOnnx(model, path);
+
+        Assert.True(export.WholePipeline, export.NotExportedBecause);
+        Assert.Equal(new[] { "when", "amount", "channel" }, export.Inputs);
+        Assert.Equal(new[] { "when" }, export.DatePartInputs);
+        using var session = new InferenceSession(path);
+        Assert.Equal(new[] { -1, DateTimePartsTransformer.PartNames.Count }, session.InputMetadata["when"].Dimensions);
+        var described = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string[]>>(session.ModelMetadata.CustomMetadataMap[OnnxExporter.DatePartsKey])!;
+        Assert.Equal(DateTimePartsTransformer.PartNames, described["when"]);
+        // The parts as the model computes them, the missing dates' NaN included; the file imputes and scales them itself.
+        var withParts = new DateTimePartsTransformer("when", "when").Transform(data);
+        using var results = session.Run(OnnxInputs.From(session, withParts, export.Inputs));
+        var fromModel = Values(model.Score(model.LabelEncoder.Transform(data)), "Probability");
+        var fromOnnx = results.Single(r => r.Name == "Probability").AsTensor<float>().ToArray();
+        Assert.Equal(RowCounter.Count(data), fromOnnx.Length);
+        Measured.AtMost(fromModel.Zip(fromOnnx).Max(p => Math.Abs(p.First - p.Second)), 3e-7, 1.5e-7, $"max |model − ONNX| of {trainers}'s P(returned) on dated orders");
+        // The parts are read: with every date missing (imputed inside the file) the answers move on most rows.
+        var rows = fromOnnx.Length;
+        var blank = OnnxInputs.From(session, withParts, export.Inputs)
+            .Select(v => v.Name == "when" ? NamedOnnxValue.CreateFromTensor("when", new DenseTensor<float>(Enumerable.Repeat(float.NaN, rows * 9).ToArray(), new[] { rows, 9 })) : v).ToList();
+        using var undated = session.Run(blank);
+        var moved = fromOnnx.Zip(undated.Single(r => r.Name == "Probability").AsTensor<float>().ToArray()).Count(p => Math.Abs(p.First - p.Second) > 0.01);
+        Measured.AtLeast(moved, 280, 286, $"of {rows} orders whose P(returned) from {trainers} moves by over 0.01 without their dates");
+    }
+
+    [Fact]
+    public void The_cli_says_which_inputs_are_dates_read_as_their_parts()
+    {
+        using var folder = new TempFolder();
+        var data = folder.Write("orders.csv", Orders());
+        var model = folder.File("orders.zip");
+        Assert.Equal(0, CliRunner.InProcess("train", "--dataset", data, "--label-col", "returned", "--trainer", "lightgbm", "-o", model).ExitCode);
+
+        var export = CliRunner.InProcess("export", "-m", model, "-o", folder.File("orders.onnx"));
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Contains("Inputs   the model's raw columns: when, amount, channel" + Environment.NewLine
+            + "Dates    when: read as their parts, float [batch, 9] (year, month, day, day_of_week, day_of_year, hour, minute, second, days_since_2000; NaN when missing), since ONNX cannot read a date from text", export.Out);
+        var json = CliRunner.InProcess("export", "-m", model, "-o", folder.File("again.onnx"), "--json");
+        Assert.Equal(new[] { "when" }, System.Text.Json.Nodes.JsonNode.Parse(json.Out)!["datePartInputs"]!.AsArray().Select(n => (string)n!));
+    }
+
+    /// <summary>
+    /// 300 orders: a date (some with a time, every 37th missing), an amount, a channel, and whether the order came back,
+    /// which depends on the weekday, the month and the amount, so that the date's parts matter to every model.
+    /// </summary>
+    private static string Orders()
+    {
+        var random = new Random(7);
+        var lines = new List<string> { "when,amount,channel,returned" };
+        var start = new DateTime(2021, 1, 1);
+        for (var i = 0; i < 300; i++)
+        {
+            var day = start.AddDays(random.Next(0, 1000)).AddMinutes(i % 3 == 0 ? random.Next(0, 1440) : 0);
+            var when = i % 37 == 5 ? "" : day.ToString(i % 3 == 0 ? "yyyy-MM-dd HH:mm" : "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var amount = Math.Round(random.NextDouble() * 200, 2);
+            var channel = new[] { "web", "shop", "phone" }[random.Next(3)];
+            var returned = (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) ^ (day.Month > 9) ^ (amount > 150) ^ (random.NextDouble() < 0.1);
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{when},{amount},{channel},{(returned ? "yes" : "no")}"));
+        }
+        return string.Join("\n", lines) + "\n";
     }
 
     [Fact]
