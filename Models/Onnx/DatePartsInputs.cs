@@ -36,10 +36,10 @@ internal sealed record DatePartsInputs(IReadOnlyList<ITransformer> Rest, DataVie
     }
 
     /// <summary>
-    /// Those of <see cref="Columns"/> that <paramref name="model"/> reads, after putting its inputs back in the order of
-    /// <paramref name="inputSchema"/> (the parts columns come last in <see cref="Schema"/>).
+    /// Puts <paramref name="model"/>'s inputs in the order of <paramref name="inputSchema"/> (the parts columns come last
+    /// in <see cref="Schema"/>) and returns those of <see cref="Columns"/> it reads.
     /// </summary>
-    public IReadOnlyList<string> ReadBy(ModelProto model, DataViewSchema inputSchema)
+    public IReadOnlyList<string> OrderInputs(ModelProto model, DataViewSchema inputSchema)
     {
         if (Columns.Count == 0)
             return Columns;

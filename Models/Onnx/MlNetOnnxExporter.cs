@@ -48,7 +48,8 @@ internal static class MlNetOnnxExporter
             written.Graph.Input.Select(i => i.Name).ToList(), whole is null ? reason : null) { DatePartInputs = dates });
     }
 
-    private static bool IsMlNet(ITransformer transform) =>
+    /// <summary>Whether <paramref name="transform"/> is ML.NET's own, which its converter may know.</summary>
+    public static bool IsMlNet(ITransformer transform) =>
         (transform.GetType().Assembly.GetName().Name ?? "").StartsWith("Microsoft.ML", StringComparison.Ordinal);
 
     /// <summary>The predictor's Score, and Probability when it has one; one value per row unless the Score is a vector (multiclass).</summary>
@@ -78,7 +79,7 @@ internal static class MlNetOnnxExporter
             var selected = PipelinePrefix.Select(converted, outputs);
             var inputs = selected.Graph.Input.Select(i => i.Name).ToList();
             var made = inputs.Where(n => dates.Schema.GetColumnOrNull(n) is null).ToList();
-            return made.Count == 0 ? (selected, null, dates.ReadBy(selected, inputSchema)) : (null, $"ML.NET's ONNX converter left out the transforms that make {string.Join(", ", made)}", none);
+            return made.Count == 0 ? (selected, null, dates.OrderInputs(selected, inputSchema)) : (null, $"ML.NET's ONNX converter left out the transforms that make {string.Join(", ", made)}", none);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

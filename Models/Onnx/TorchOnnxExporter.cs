@@ -92,7 +92,7 @@ public static class TorchOnnxExporter
         if (inputSchema is null)
             return (null, "the pipeline's input schema is not known (pass inputSchema)", none);
         var dates = DatePartsInputs.Of(preceding, inputSchema);
-        if (dates.Rest.FirstOrDefault(p => !(p.GetType().Assembly.GetName().Name ?? "").StartsWith("Microsoft.ML", StringComparison.Ordinal)) is { } own)
+        if (dates.Rest.FirstOrDefault(p => !MlNetOnnxExporter.IsMlNet(p)) is { } own)
             return (null, $"{NameOf(own)} has no ONNX converter", none);
         try
         {
@@ -101,7 +101,7 @@ public static class TorchOnnxExporter
             // ML.NET's converter drops a transform it cannot convert; then the graph reads that transform's output as an input.
             var inputs = joined.Graph.Input.Select(i => i.Name).ToList();
             var made = inputs.Where(n => dates.Schema.GetColumnOrNull(n) is null).ToList();
-            return made.Count == 0 ? (joined, null, dates.ReadBy(joined, inputSchema)) : (null, $"ML.NET's ONNX converter left out the transforms that make {string.Join(", ", made)}", none);
+            return made.Count == 0 ? (joined, null, dates.OrderInputs(joined, inputSchema)) : (null, $"ML.NET's ONNX converter left out the transforms that make {string.Join(", ", made)}", none);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
