@@ -174,6 +174,31 @@ public sealed class TrainerOnnxExportTests
         Measured.AtLeast(moved, 280, 286, $"of {rows} orders whose P(returned) from {trainers} moves by over 0.01 without their dates");
     }
 
+    [Theory]
+    [InlineData("lightgbm")]
+    [InlineData("lbfgs")]
+    [InlineData("forest")]
+    public void Unseen_categories_and_missing_values_score_in_onnx_runtime_as_in_the_model(string trainer)
+    {
+        using var folder = new TempFolder();
+        var ml = new MLContext(1);
+        var train = DelimitedFile.Load(folder.Write("orders.csv", Orders()));
+        var model = SupervisedTraining.Run(ml, new TrainingRequest { Data = train, LabelColumn = "returned", Trainer = trainer, Seed = 1 }).Model;
+        var path = folder.File("orders.onnx");
+        var export = ml.Model.ExportOnnx(model, path);
+        // Rows a service meets after training: a channel never seen, a missing amount, a missing date, all three.
+        var serving = DelimitedFile.Load(folder.Write("serving.csv", "when,amount,channel,returned\n"
+            + "2022-05-07,120.5,email,no\n2022-05-07,,web,no\n,120.5,shop,no\n,,fax,no\n2023-11-30 08:15,10,phone,no\n"), train.Layout);
+
+        var fromModel = Values(model.Score(model.LabelEncoder.Transform(serving)), "Probability");
+        using var session = new InferenceSession(path);
+        using var results = session.Run(OnnxInputs.From(session, new DateTimePartsTransformer("when", "when").Transform(serving), export.Inputs));
+        var fromOnnx = results.Single(r => r.Name == "Probability").AsTensor<float>().ToArray();
+
+        Assert.Equal(5, fromOnnx.Length);
+        Measured.AtMost(fromModel.Zip(fromOnnx).Max(p => Math.Abs(p.First - p.Second)), 2e-7, 6e-8, $"max |model − ONNX| of {trainer}'s P(returned) on unseen and missing values");
+    }
+
     [Fact]
     public void The_cli_says_which_inputs_are_dates_read_as_their_parts()
     {
