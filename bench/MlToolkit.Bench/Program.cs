@@ -19,6 +19,7 @@ using MlToolkit.Bench;
 //       [--replay "NAME=OTHER/mltoolkit.dll[ --flag value...],..."]   (each fold's stored study replayed by other builds, or the same
 //       build with other flags after the path: the final model alone differs)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- ensemble-selection [--candidates 30] [--repetitions 5]   (seconds per ensemble selection)
+//   dotnet run -c Release --project bench/MlToolkit.Bench -- prediction-latency --dataset DIR/shuttle.csv.gz [--trainers ...] [--rows 2000]   (µs per PredictionEngine call)
 //   dotnet run -c Release --project bench/MlToolkit.Bench -- shared-study --storage FILE|postgresql://... [--writers 1,2,4,8] [--trials 200] [--work-ms 20]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
@@ -31,6 +32,8 @@ return args.FirstOrDefault() switch
     "onnx-speed" => OnnxSpeed.Run(options),
     "onnx-tabular-speed" => OnnxTabularSpeed.Run(Value("--dataset") ?? throw new ArgumentException("--dataset FILE is required."), Value("--label") ?? throw new ArgumentException("--label COLUMN is required."),
         (Value("--trainers") ?? "lbfgs,lightgbm,forest,knn,kernel").Split(','), options.Threads),
+    "prediction-latency" => PredictionLatency.Run(Value("--dataset") ?? throw new ArgumentException("--dataset shuttle.csv.gz is required."),
+        (Value("--trainers") ?? "lbfgs,lightgbm,forest,knn,kernel,mlp").Split(','), int.Parse(Value("--rows") ?? "2000"), options.Threads),
     "compress" => CompressionQuality.Run(options, args.SkipWhile(a => a != "--model").Skip(1).FirstOrDefault() ?? "cnn"),
     "distill" => DistillationQuality.Run(args),
     "explain" => ExplainSpeed.Run(options, int.Parse(args.SkipWhile(a => a != "--explain-rows").Skip(1).FirstOrDefault() ?? "5")),

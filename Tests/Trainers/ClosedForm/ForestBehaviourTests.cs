@@ -1,3 +1,5 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using MlToolkit.Tests.Support;
 using MlToolkit.Tests.Trainers.Torch;
 using MlToolkit.Trainers.Torch;
@@ -62,6 +64,18 @@ public sealed class ForestBehaviourTests
         Assert.Equal(3, ((ForestArchitecture)model.Network.Architecture).Depth);
         var accuracy = Digits.Ml.MulticlassClassification.Evaluate(model.Transform(Digits.Test)).MicroAccuracy;
         Measured.AtMost(accuracy, 0.89, 0.8719, "100 trees of depth 3, digits held out (the full forest: 0.9861)");
+    }
+
+    [Fact]
+    public void A_row_scores_the_same_alone_as_among_many()
+    {
+        // 359 held-out digits are walked in blocks of 64 rows on several threads; one row alone on one.
+        var model = Digits.Ml.MulticlassClassification.Trainers.Forest().Fit(Digits.Train);
+        var together = model.Transform(Digits.Test).GetColumn<float[]>("Score").ToArray();
+        var alone = Enumerable.Range(0, together.Length)
+            .Select(i => model.Transform(Digits.Ml.Data.TakeRows(i == 0 ? Digits.Test : Digits.Ml.Data.SkipRows(Digits.Test, i), 1)).GetColumn<float[]>("Score").Single()).ToArray();
+        Assert.Equal(359, together.Length);
+        Assert.All(Enumerable.Range(0, together.Length), i => Assert.Equal(together[i], alone[i]));
     }
 
     [Fact]

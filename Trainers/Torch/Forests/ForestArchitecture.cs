@@ -6,9 +6,9 @@ using static TorchSharp.torch;
 namespace MlToolkit.Trainers.Torch.Forests;
 
 /// <summary>
-/// A forest of decision trees as a network: the nodes of all trees are buffers, and the forward pass walks every row
-/// down every tree at once (<see cref="Depth"/> steps of gathers; a leaf points to itself), then averages the leaves'
-/// values: class shares (as logits for the head), P(true), or the standardized value.
+/// A forest of decision trees as a network: the nodes of all trees are buffers, and the forward pass walks each row
+/// down each tree to its leaf (at most <see cref="Depth"/> steps; a leaf points to itself; <see cref="ForestWalk"/>),
+/// then averages the leaves' values: class shares (as logits for the head), P(true), or the standardized value.
 /// </summary>
 /// <param name="Nodes">Nodes of all trees.</param>
 /// <param name="Trees">Trees.</param>
@@ -50,18 +50,9 @@ internal sealed class ForestModule : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = input.reshape(input.shape[0], -1).to_type(ScalarType.Float32);
-        var rows = x.shape[0];
-        var node = _roots.unsqueeze(0).expand(rows, _shape.Trees).contiguous();
-        for (var step = 0; step < _shape.Depth; step++)
-        {
-            var flat = node.reshape(-1);
-            var value = x.gather(1, _feature.index_select(0, flat).reshape(rows, -1));
-            // NaN compares false and goes right, as in training.
-            var goLeft = value.le(_threshold.index_select(0, flat).reshape(rows, -1));
-            node = where(goLeft, _left.index_select(0, flat).reshape(rows, -1), _right.index_select(0, flat).reshape(rows, -1));
-        }
-        var average = _values.index_select(0, node.reshape(-1)).reshape(rows, _shape.Trees, -1).mean(new long[] { 1 });
-        return ClosedFormOutputs.FromProbabilities(average, _shape.Output).to_type(input.dtype).MoveToOuterDisposeScope();
+        var x = input.reshape(input.shape[0], -1).to_type(ScalarType.Float32).cpu().contiguous();
+        var buffers = new ForestBuffers(_feature, _threshold, _left, _right, _values, _roots);
+        var average = tensor(ForestWalk.Average(x, buffers, _shape.Depth), new long[] { x.shape[0], buffers.Outputs });
+        return ClosedFormOutputs.FromProbabilities(average, _shape.Output).to_type(input.dtype).to(input.device).MoveToOuterDisposeScope();
     }
 }
