@@ -21,7 +21,7 @@ internal static class ExportCommand
         var path = new Option<string>("--output", "-o") { Description = "File to write.", DefaultValueFactory = _ => "model.onnx" };
         var force = new Option<bool>("--force") { Description = "Replace --output even when it exists." };
         var json = new Option<bool>("--json") { Description = "Print what was written as JSON." };
-        var command = new Command("export", "Export a model to ONNX: its torch network or ML.NET predictor and, when ML.NET can convert them, the transforms before it (inputs: the raw columns, or else the feature vector; outputs: Score, and Probability for binary models).");
+        var command = new Command("export", "Export a model to ONNX: its torch network or ML.NET predictor and, when ML.NET can convert them, the transforms before it (inputs: the raw columns, a date column as its nine parts, or else the feature vector; outputs: Score, and Probability for binary models).");
         foreach (var option in new Option[] { model, format, path, force, json })
             command.Options.Add(option);
         command.SetAction((result, cancellationToken) => Task.FromResult(TrainCommand.Run(output, cancellationToken, () =>
