@@ -31,8 +31,9 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var (onnx, result) = Build(model, inputSchema);
+        DescribeDates(onnx, result.DatePartInputs);
         if (model is TrainedModel trained)
-            Describe(onnx, trained.Description, result.DatePartInputs);
+            Describe(onnx, trained.Description);
         AtomicFile.Write(path, onnx.WriteTo);
         return result with { Path = Path.GetFullPath(path) };
     }
@@ -59,17 +60,23 @@ public static class OnnxExporter
     /// What Score and Probability mean, as the file's metadata (ONNX Runtime's <c>ModelMetadata.CustomMetadataMap</c>):
     /// without it a multiclass Score is a row of numbers in an order the file does not tell.
     /// </summary>
-    private static void Describe(global::Onnx.ModelProto onnx, ModelDescription description, IReadOnlyList<string> dateInputs)
+    private static void Describe(global::Onnx.ModelProto onnx, ModelDescription description)
     {
         void Add(string key, string value) => onnx.MetadataProps.Add(new global::Onnx.StringStringEntryProto { Key = key, Value = value });
-        if (dateInputs.Count > 0)
-            Add(DatePartsKey, System.Text.Json.JsonSerializer.Serialize(dateInputs.ToDictionary(i => i, _ => DateTimePartsTransformer.PartNames)));
         Add(TaskKey, description.Task.ToString());
         Add(LabelKey, description.LabelColumn);
         if (description.Task == PredictionTask.MulticlassClassification)
             Add(ClassesKey, System.Text.Json.JsonSerializer.Serialize(description.Classes));
         if (description.Task == PredictionTask.BinaryClassification && description.PositiveClass is { } positive)
             Add(PositiveClassKey, positive);
+    }
+
+    /// <summary>Which inputs read a date's parts, in any pipeline's file: a caller must compute them, so the file says so.</summary>
+    private static void DescribeDates(global::Onnx.ModelProto onnx, IReadOnlyList<string> dateInputs)
+    {
+        if (dateInputs.Count > 0)
+            onnx.MetadataProps.Add(new global::Onnx.StringStringEntryProto
+                { Key = DatePartsKey, Value = System.Text.Json.JsonSerializer.Serialize(dateInputs.ToDictionary(i => i, _ => DateTimePartsTransformer.PartNames)) });
     }
 
     /// <summary>The ONNX model of <paramref name="model"/> and what it holds, written nowhere (<see cref="OnnxExportResult.Path"/> is empty).</summary>

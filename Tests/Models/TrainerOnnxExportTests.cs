@@ -200,6 +200,25 @@ public sealed class TrainerOnnxExportTests
     }
 
     [Fact]
+    public void A_plain_pipeline_with_a_date_column_says_in_its_file_which_inputs_are_dates()
+    {
+        using var folder = new TempFolder();
+        var ml = new MLContext(1);
+        var data = DelimitedFile.Load(folder.Write("orders.csv", Orders()));
+        var model = SupervisedTraining.Run(ml, new TrainingRequest { Data = data, LabelColumn = "returned", Trainer = "lightgbm", Seed = 1 }).Model;
+        var path = folder.File("scorer.onnx");
+
+        // The scorer alone is an ML.NET pipeline, not a TrainedModel: no task or classes to tell, but the dates still.
+        var export = ml.Model.ExportOnnx(model.Scorer, path, model.InputSchema);
+
+        using var session = new InferenceSession(path);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal(new[] { OnnxExporter.DatePartsKey }, metadata.Keys);
+        Assert.Equal(DateTimePartsTransformer.PartNames, System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string[]>>(metadata[OnnxExporter.DatePartsKey])!["when"]);
+        Assert.Equal(new[] { "when" }, export.DatePartInputs);
+    }
+
+    [Fact]
     public void The_cli_says_which_inputs_are_dates_read_as_their_parts()
     {
         using var folder = new TempFolder();
