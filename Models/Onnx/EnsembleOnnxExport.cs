@@ -43,8 +43,8 @@ internal static class EnsembleOnnxExport
         model.OpsetImport.Add(OpsetImports.Joined(members.SelectMany(m => m.Model.OpsetImport)));
         var first = members[0].Result;
         var dates = members.SelectMany(m => m.Result.DatePartInputs).ToHashSet();
-        return (model, new OnnxExportResult("", first.InputName, first.InputSize, outputs, Array.Empty<string>(), graph.Input.Select(i => i.Name).ToList())
-            { DatePartInputs = graph.Input.Select(i => i.Name).Where(dates.Contains).ToList() });
+        var names = graph.Input.Select(i => i.Name).ToList();
+        return (model, new OnnxExportResult("", first.InputName, first.InputSize, outputs, Array.Empty<string>(), names) { DatePartInputs = names.Where(dates.Contains).ToList() });
     }
 
     private static string VoteOf(PredictionTask task) => task == PredictionTask.BinaryClassification ? "Probability" : "Score";

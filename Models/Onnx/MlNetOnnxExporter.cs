@@ -34,18 +34,13 @@ internal static class MlNetOnnxExporter
         var featureColumn = predictor.FeatureColumnName;
         var featureSchema = FeatureSchema(preceding, inputSchema, predictor);
         var outputs = Outputs(predictor, featureSchema);
-        string? reason = null;
-        ModelProto? whole = null;
-        IReadOnlyList<string> dates = Array.Empty<string>();
-        if (inputSchema is null)
-            reason = "the pipeline's input schema is not known (pass inputSchema)";
-        else
-            (whole, reason, dates) = TryWhole(parts.Take(index + 1).ToList(), inputSchema, outputs);
-        var written = whole ?? PredictorAlone(predictor, featureSchema, outputs);
+        var whole = RawColumnsGraph.Convert(parts.Take(index + 1).ToList(), inputSchema, converted => PipelinePrefix.Select(converted, outputs),
+            (e, _) => $"ML.NET's ONNX converter fails on the transforms before the predictor: {e.Message}");
+        var written = whole.Model ?? PredictorAlone(predictor, featureSchema, outputs);
         var featureSize = featureSchema[featureColumn].Type is VectorDataViewType vector ? vector.Size : 1;
-        var leftOut = whole is null ? preceding.Select(TorchOnnxExporter.NameOf).ToList() : new List<string>();
+        var leftOut = whole.Model is null ? preceding.Select(TorchOnnxExporter.NameOf).ToList() : new List<string>();
         return (written, new OnnxExportResult("", featureColumn, featureSize, outputs.Select(o => o.Name).ToList(), leftOut,
-            written.Graph.Input.Select(i => i.Name).ToList(), whole is null ? reason : null) { DatePartInputs = dates });
+            written.Graph.Input.Select(i => i.Name).ToList(), whole.Reason) { DatePartInputs = whole.DateInputs });
     }
 
     /// <summary>Whether <paramref name="transform"/> is ML.NET's own, which its converter may know.</summary>
@@ -60,31 +55,6 @@ internal static class MlNetOnnxExporter
         if (schema.GetColumnOrNull("Probability") is not null)
             outputs.Add(new("Probability", Flat: true));
         return outputs;
-    }
-
-    /// <summary>
-    /// The whole pipeline converted (date columns read as their parts, <see cref="DatePartsInputs"/>), or null and why
-    /// not (a transform without a converter, or one it drops).
-    /// </summary>
-    private static (ModelProto? Whole, string? Reason, IReadOnlyList<string> DateInputs) TryWhole(List<ITransformer> parts, DataViewSchema inputSchema, List<PipelinePrefix.Output> outputs)
-    {
-        var none = Array.Empty<string>();
-        var dates = DatePartsInputs.Of(parts, inputSchema);
-        var own = dates.Rest.FirstOrDefault(p => !IsMlNet(p));
-        if (own is not null)
-            return (null, $"{TorchOnnxExporter.NameOf(own)} has no ONNX converter", none);
-        try
-        {
-            var converted = PipelinePrefix.Convert(new TransformerChain<ITransformer>(dates.Rest.ToArray()), dates.Schema);
-            var selected = PipelinePrefix.Select(converted, outputs);
-            var inputs = selected.Graph.Input.Select(i => i.Name).ToList();
-            var made = inputs.Where(n => dates.Schema.GetColumnOrNull(n) is null).ToList();
-            return made.Count == 0 ? (selected, null, dates.OrderInputs(selected, inputSchema)) : (null, $"ML.NET's ONNX converter left out the transforms that make {string.Join(", ", made)}", none);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return (null, $"ML.NET's ONNX converter fails on the transforms before the predictor: {e.Message}", none);
-        }
     }
 
     private static ModelProto PredictorAlone(ISingleFeaturePredictionTransformer<object> predictor, DataViewSchema featureSchema, List<PipelinePrefix.Output> outputs)

@@ -62,7 +62,7 @@ public static class OnnxExporter
     /// </summary>
     private static void Describe(global::Onnx.ModelProto onnx, ModelDescription description)
     {
-        void Add(string key, string value) => onnx.MetadataProps.Add(new global::Onnx.StringStringEntryProto { Key = key, Value = value });
+        void Add(string key, string value) => AddMetadata(onnx, key, value);
         Add(TaskKey, description.Task.ToString());
         Add(LabelKey, description.LabelColumn);
         if (description.Task == PredictionTask.MulticlassClassification)
@@ -75,9 +75,11 @@ public static class OnnxExporter
     private static void DescribeDates(global::Onnx.ModelProto onnx, IReadOnlyList<string> dateInputs)
     {
         if (dateInputs.Count > 0)
-            onnx.MetadataProps.Add(new global::Onnx.StringStringEntryProto
-                { Key = DatePartsKey, Value = System.Text.Json.JsonSerializer.Serialize(dateInputs.ToDictionary(i => i, _ => DateTimePartsTransformer.PartNames)) });
+            AddMetadata(onnx, DatePartsKey, System.Text.Json.JsonSerializer.Serialize(dateInputs.ToDictionary(i => i, _ => DateTimePartsTransformer.PartNames)));
     }
+
+    private static void AddMetadata(global::Onnx.ModelProto onnx, string key, string value) =>
+        onnx.MetadataProps.Add(new global::Onnx.StringStringEntryProto { Key = key, Value = value });
 
     /// <summary>The ONNX model of <paramref name="model"/> and what it holds, written nowhere (<see cref="OnnxExportResult.Path"/> is empty).</summary>
     internal static (global::Onnx.ModelProto Model, OnnxExportResult Result) Build(ITransformer model, DataViewSchema? inputSchema)

@@ -17,7 +17,6 @@ internal sealed class OnnxGraphBuilder
 
     private readonly GraphProto _graph = new() { Name = "mltoolkit" };
     private int _counter;
-    private bool _usesMlDomain;
 
     /// <summary>A float weight tensor.</summary>
     public string Initializer(string name, float[] values, params long[] dims)
@@ -98,7 +97,6 @@ internal sealed class OnnxGraphBuilder
     {
         var output = Node(op, inputs, null, attributes);
         _graph.Node[^1].Domain = MlDomain;
-        _usesMlDomain = true;
         return output;
     }
 
@@ -150,7 +148,7 @@ internal sealed class OnnxGraphBuilder
     {
         var model = new ModelProto { IrVersion = 8, ProducerName = "MlToolkit", ProducerVersion = "0.1.0", DocString = description, Graph = _graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-        if (_usesMlDomain)
+        if (_graph.Node.Any(n => n.Domain == MlDomain))
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = MlDomain, Version = MlOpset });
         return model;
     }

@@ -73,47 +73,20 @@ public static class TorchOnnxExporter
         var description = $"{network.Architecture.GetType().Name} with a {network.Head.Task} head, exported by MlToolkit";
         var onnx = graph.Model(description);
         var preceding = parts.Take(index).ToList();
-        var (joined, reason, dates) = preceding.Count == 0 ? (onnx, null, Array.Empty<string>())
-            : WithPrecedingTransforms(onnx, preceding, inputSchema, torch.FeatureColumnName);
-        var written = joined ?? onnx;
-        var leftOut = joined is null ? preceding.Select(NameOf).ToList() : new List<string>();
+        var joined = preceding.Count == 0 ? new RawColumnsGraph.Outcome(onnx, null, Array.Empty<string>())
+            : RawColumnsGraph.Convert(preceding, inputSchema, prefix => PipelinePrefix.Join(prefix, torch.FeatureColumnName, onnx, torch.FeatureColumnName),
+                // The network alone is still worth exporting. ML.NET's converter names the transform it has no converter for,
+                // but when a converter fails inside (the text featurizer: "The given key 'Text_TextNormalizer' was not
+                // present in the dictionary.") its message names nothing the user built: name the first transform that fails.
+                (e, dates) => $"ML.NET's ONNX converter fails on {FirstFailing(dates.Rest, dates.Schema)}: {e.Message}");
+        var written = joined.Model ?? onnx;
+        var leftOut = joined.Model is null ? preceding.Select(NameOf).ToList() : new List<string>();
         var inputs = written.Graph.Input.Select(i => i.Name).ToList();
-        return (written, new OnnxExportResult("", torch.FeatureColumnName, network.FeatureSize, outputs, leftOut, inputs, reason) { DatePartInputs = dates });
-    }
-
-    /// <summary>
-    /// The network behind ML.NET's ONNX graph of <paramref name="preceding"/> (date columns read as their parts,
-    /// <see cref="DatePartsInputs"/>), or null and why not.
-    /// </summary>
-    private static (global::Onnx.ModelProto? Joined, string? Reason, IReadOnlyList<string> DateInputs) WithPrecedingTransforms(global::Onnx.ModelProto network,
-        List<ITransformer> preceding, DataViewSchema? inputSchema, string featureColumn)
-    {
-        var none = Array.Empty<string>();
-        if (inputSchema is null)
-            return (null, "the pipeline's input schema is not known (pass inputSchema)", none);
-        var dates = DatePartsInputs.Of(preceding, inputSchema);
-        if (dates.Rest.FirstOrDefault(p => !MlNetOnnxExporter.IsMlNet(p)) is { } own)
-            return (null, $"{NameOf(own)} has no ONNX converter", none);
-        try
-        {
-            var prefix = PipelinePrefix.Convert(new TransformerChain<ITransformer>(dates.Rest.ToArray()), dates.Schema);
-            var joined = PipelinePrefix.Join(prefix, featureColumn, network, featureColumn);
-            // ML.NET's converter drops a transform it cannot convert; then the graph reads that transform's output as an input.
-            var inputs = joined.Graph.Input.Select(i => i.Name).ToList();
-            var made = inputs.Where(n => dates.Schema.GetColumnOrNull(n) is null).ToList();
-            return made.Count == 0 ? (joined, null, dates.OrderInputs(joined, inputSchema)) : (null, $"ML.NET's ONNX converter left out the transforms that make {string.Join(", ", made)}", none);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // The network alone is still worth exporting. ML.NET's converter names the transform it has no converter for,
-            // but when a converter fails inside (the text featurizer: "The given key 'Text_TextNormalizer' was not
-            // present in the dictionary.") its message names nothing the user built: name the first transform that fails.
-            return (null, $"ML.NET's ONNX converter fails on {FirstFailing(dates.Rest.ToList(), dates.Schema)}: {e.Message}", none);
-        }
+        return (written, new OnnxExportResult("", torch.FeatureColumnName, network.FeatureSize, outputs, leftOut, inputs, joined.Reason) { DatePartInputs = joined.DateInputs });
     }
 
     /// <summary>The type of the first transform of <paramref name="preceding"/> whose prefix ML.NET cannot convert.</summary>
-    private static string FirstFailing(List<ITransformer> preceding, DataViewSchema inputSchema)
+    private static string FirstFailing(IReadOnlyList<ITransformer> preceding, DataViewSchema inputSchema)
     {
         for (var count = 1; count < preceding.Count; count++)
         {

@@ -144,9 +144,7 @@ public sealed class TrainerOnnxExportTests
     {
         using var folder = new TempFolder();
         var ml = new MLContext(1);
-        var data = DelimitedFile.Load(folder.Write("orders.csv", Orders()));
-        var model = trainers.Contains(',') ? EnsembleOf(ml, data, "returned", trainers)
-            : SupervisedTraining.Run(ml, new TrainingRequest { Data = data, LabelColumn = "returned", Trainer = trainers, Seed = 1 }).Model;
+        var (data, model) = OrdersModel(ml, folder, trainers);
         var path = folder.File("orders.onnx");
 
         var export = ml.Model.ExportOnnx(model, path);
@@ -159,16 +157,16 @@ public sealed class TrainerOnnxExportTests
         var described = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string[]>>(session.ModelMetadata.CustomMetadataMap[OnnxExporter.DatePartsKey])!;
         Assert.Equal(DateTimePartsTransformer.PartNames, described["when"]);
         // The parts as the model computes them, the missing dates' NaN included; the file imputes and scales them itself.
-        var withParts = new DateTimePartsTransformer("when", "when").Transform(data);
-        using var results = session.Run(OnnxInputs.From(session, withParts, export.Inputs));
+        var inputs = OnnxInputs.From(session, WithDateParts(data), export.Inputs);
+        using var results = session.Run(inputs);
         var fromModel = Values(model.Score(model.LabelEncoder.Transform(data)), "Probability");
         var fromOnnx = results.Single(r => r.Name == "Probability").AsTensor<float>().ToArray();
         Assert.Equal(RowCounter.Count(data), fromOnnx.Length);
         Measured.AtMost(fromModel.Zip(fromOnnx).Max(p => Math.Abs(p.First - p.Second)), 3e-7, 1.5e-7, $"max |model − ONNX| of {trainers}'s P(returned) on dated orders");
         // The parts are read: with every date missing (imputed inside the file) the answers move on most rows.
-        var rows = fromOnnx.Length;
-        var blank = OnnxInputs.From(session, withParts, export.Inputs)
-            .Select(v => v.Name == "when" ? NamedOnnxValue.CreateFromTensor("when", new DenseTensor<float>(Enumerable.Repeat(float.NaN, rows * 9).ToArray(), new[] { rows, 9 })) : v).ToList();
+        var (rows, parts) = (fromOnnx.Length, DateTimePartsTransformer.PartNames.Count);
+        var blank = inputs.Select(v => v.Name == "when"
+            ? NamedOnnxValue.CreateFromTensor("when", new DenseTensor<float>(Enumerable.Repeat(float.NaN, rows * parts).ToArray(), new[] { rows, parts })) : v).ToList();
         using var undated = session.Run(blank);
         var moved = fromOnnx.Zip(undated.Single(r => r.Name == "Probability").AsTensor<float>().ToArray()).Count(p => Math.Abs(p.First - p.Second) > 0.01);
         Measured.AtLeast(moved, 280, 286, $"of {rows} orders whose P(returned) from {trainers} moves by over 0.01 without their dates");
@@ -182,8 +180,7 @@ public sealed class TrainerOnnxExportTests
     {
         using var folder = new TempFolder();
         var ml = new MLContext(1);
-        var train = DelimitedFile.Load(folder.Write("orders.csv", Orders()));
-        var model = SupervisedTraining.Run(ml, new TrainingRequest { Data = train, LabelColumn = "returned", Trainer = trainer, Seed = 1 }).Model;
+        var (train, model) = OrdersModel(ml, folder, trainer);
         var path = folder.File("orders.onnx");
         var export = ml.Model.ExportOnnx(model, path);
         // Rows a service meets after training: a channel never seen, a missing amount, a missing date, all three.
@@ -192,7 +189,7 @@ public sealed class TrainerOnnxExportTests
 
         var fromModel = Values(model.Score(model.LabelEncoder.Transform(serving)), "Probability");
         using var session = new InferenceSession(path);
-        using var results = session.Run(OnnxInputs.From(session, new DateTimePartsTransformer("when", "when").Transform(serving), export.Inputs));
+        using var results = session.Run(OnnxInputs.From(session, WithDateParts(serving), export.Inputs));
         var fromOnnx = results.Single(r => r.Name == "Probability").AsTensor<float>().ToArray();
 
         Assert.Equal(5, fromOnnx.Length);
@@ -204,8 +201,7 @@ public sealed class TrainerOnnxExportTests
     {
         using var folder = new TempFolder();
         var ml = new MLContext(1);
-        var data = DelimitedFile.Load(folder.Write("orders.csv", Orders()));
-        var model = SupervisedTraining.Run(ml, new TrainingRequest { Data = data, LabelColumn = "returned", Trainer = "lightgbm", Seed = 1 }).Model;
+        var (_, model) = OrdersModel(ml, folder, "lightgbm");
         var path = folder.File("scorer.onnx");
 
         // The scorer alone is an ML.NET pipeline, not a TrainedModel: no task or classes to tell, but the dates still.
@@ -234,6 +230,18 @@ public sealed class TrainerOnnxExportTests
         var json = CliRunner.InProcess("export", "-m", model, "-o", folder.File("again.onnx"), "--json");
         Assert.Equal(new[] { "when" }, System.Text.Json.Nodes.JsonNode.Parse(json.Out)!["datePartInputs"]!.AsArray().Select(n => (string)n!));
     }
+
+    /// <summary>The orders of <see cref="Orders"/> written and read, and a model of <paramref name="trainers"/> on them (comma-separated: an ensemble).</summary>
+    private static (DelimitedDataView Data, TrainedModel Model) OrdersModel(MLContext ml, TempFolder folder, string trainers)
+    {
+        var data = DelimitedFile.Load(folder.Write("orders.csv", Orders()));
+        var model = trainers.Contains(',') ? EnsembleOf(ml, data, "returned", trainers)
+            : SupervisedTraining.Run(ml, new TrainingRequest { Data = data, LabelColumn = "returned", Trainer = trainers, Seed = 1 }).Model;
+        return (data, model);
+    }
+
+    /// <summary>The <c>when</c> column as the parts the file reads, as the model computes them (NaN for a missing date).</summary>
+    private static IDataView WithDateParts(IDataView data) => new DateTimePartsTransformer("when", "when").Transform(data);
 
     /// <summary>
     /// 300 orders: a date (some with a time, every 37th missing), an amount, a channel, and whether the order came back,

@@ -6,9 +6,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using MlToolkit.Data;
 using MlToolkit.Data.Delimited;
 using MlToolkit.Data.IO;
-using MlToolkit.Experiments.Training;
 using MlToolkit.Models;
-using MlToolkit.Models.Ensembles;
 using MlToolkit.Models.Onnx;
 using MlToolkit.Trainers.Torch.Runtime;
 using TorchSharp;
@@ -32,12 +30,7 @@ internal static class OnnxTabularSpeed
         Console.WriteLine($"{Path.GetFileName(dataset)}: {RowCounter.Count(data):N0} rows");
         Console.WriteLine("| model | our Score rows/s | ONNX Runtime rows/s | ratio (ONNX / ours) | max abs gap | rows off by > 1e-4 |");
         Console.WriteLine("|---|---|---|---|---|---|");
-        var models = trainers.ToDictionary(t => t, t => SupervisedTraining.Run(ml, new TrainingRequest { Data = file, LabelColumn = label, Trainer = t, Seed = 1, Threads = threads }).Model);
-        var first = models.Values.First();
-        var blend = new EnsembleTransformer(first.Description.Task, models.Values.Select(m => m.Scorer).ToList(), models.Values.Select(_ => 1.0).ToList(),
-            first.Description.Task == PredictionTask.MulticlassClassification ? first.Description.Classes : Array.Empty<string>());
-        models[$"ensemble of the {trainers.Count}"] = new TrainedModel(first.Description with { Trainer = "ensemble" }, first.InputSchema, first.LabelEncoder, blend);
-        foreach (var (name, model) in models)
+        foreach (var (name, model) in DefaultModels.Train(ml, file, label, trainers, threads))
             Measure(name, model, data, threads);
         return 0;
     }

@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using MlToolkit.Data.Delimited;
-using MlToolkit.Experiments.Training;
-using MlToolkit.Models;
-using MlToolkit.Models.Ensembles;
 using MlToolkit.Trainers.Torch.Runtime;
 using TorchSharp;
 
@@ -23,10 +19,7 @@ internal static class PredictionLatency
         torch.set_num_threads(threads);
         var ml = new MLContext(1);
         var file = DelimitedFile.Load(dataset);
-        var models = trainers.ToDictionary(t => t, t => SupervisedTraining.Run(ml, new TrainingRequest { Data = file, LabelColumn = "Class", Trainer = t, Seed = 1, Threads = threads }).Model);
-        var first = models.Values.First();
-        var blend = new EnsembleTransformer(first.Description.Task, models.Values.Select(m => m.Scorer).ToList(), models.Values.Select(_ => 1.0).ToList(), first.Description.Classes);
-        models[$"ensemble of the {trainers.Count}"] = new TrainedModel(first.Description with { Trainer = "ensemble" }, first.InputSchema, first.LabelEncoder, blend);
+        var models = DefaultModels.Train(ml, file, "Class", trainers, threads);
         var requests = ml.Data.CreateEnumerable<ShuttleRow>(file, reuseRowObject: false).Take(rows).ToList();
         Console.WriteLine($"{Path.GetFileName(dataset)}: {requests.Count:N0} rows scored one at a time, {threads} thread(s)");
         Console.WriteLine("| model | median µs per row | 99th percentile µs | rows/s |");
