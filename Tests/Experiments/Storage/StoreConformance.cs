@@ -205,9 +205,15 @@ public abstract class StoreConformance : IDisposable
 
     public void Dispose()
     {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Closes every store the test opened; a subclass then releases what the stores lived in.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
         foreach (var store in _opened.Distinct())
             store.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     /// <summary>Passes everything on to a tuner and remembers which trials it was told of.</summary>
@@ -256,6 +262,12 @@ public sealed class SqliteStoreConformance : StoreConformance
     private readonly TempFolder _folder = new();
 
     protected override IExperimentStore Connect() => new SqliteExperimentStore(_folder.File("shared.db"));
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        _folder.Dispose();
+    }
 }
 
 /// <summary>The conformance rules on a real PostgreSQL server (the one .ci/run starts): each writer its own connection.</summary>
